@@ -1,0 +1,2 @@
+// The umbrella module: `import Inductive` gives every library target.
+@_exported import InductiveTensor

@@ -1,0 +1,80 @@
+import CZlib
+
+/// Deflate, inflate, gzip and CRC-32 through the system zlib.
+enum Zlib {
+    struct Failure: Error { let reason: String }
+
+    static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        var crc: uLong = CZlib.crc32(0, nil, 0)
+        var offset = 0
+        // zlib takes uInt lengths: feed in chunks below 2^31.
+        while offset < bytes.count {
+            let n = Swift.min(bytes.count - offset, 1 << 30)
+            crc = CZlib.crc32(crc, bytes.baseAddress!.assumingMemoryBound(to: Bytef.self) + offset, uInt(n))
+            offset += n
+        }
+        return UInt32(truncatingIfNeeded: crc)
+    }
+
+    static func crc32(_ bytes: [UInt8]) -> UInt32 { bytes.withUnsafeBytes { crc32($0) } }
+
+    /// Inflates a raw deflate stream (windowBits -15) or a gzip stream (31, all members).
+    static func inflate(_ input: UnsafeRawBufferPointer, gzip: Bool, sizeHint: Int) throws -> [UInt8] {
+        guard input.count > 0 else { throw Failure(reason: "compressed data is empty") }
+        var output = [UInt8]()
+        output.reserveCapacity(Swift.max(sizeHint, 64))
+        var consumed = 0
+        repeat {
+            var stream = z_stream()
+            var status = inflateInit2_(&stream, gzip ? 31 : -15, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+            guard status == Z_OK else { throw Failure(reason: "zlib initialisation failed (\(status))") }
+            defer { inflateEnd(&stream) }
+            let chunk = 1 << 16
+            var buffer = [UInt8](repeating: 0, count: chunk)
+            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self) + consumed)
+            stream.avail_in = uInt(input.count - consumed)
+            repeat {
+                status = buffer.withUnsafeMutableBufferPointer { out in
+                    stream.next_out = out.baseAddress!
+                    stream.avail_out = uInt(chunk)
+                    return CZlib.inflate(&stream, Z_NO_FLUSH)
+                }
+                let produced = chunk - Int(stream.avail_out)
+                output.append(contentsOf: buffer[0..<produced])
+                if status == Z_STREAM_END { break }
+                if status == Z_BUF_ERROR && stream.avail_in == 0 {
+                    throw Failure(reason: "compressed data is truncated")
+                }
+                if status != Z_OK {
+                    let message = stream.msg.map { String(cString: $0) } ?? "error \(status)"
+                    throw Failure(reason: "corrupt compressed data (\(message))")
+                }
+            } while true
+            consumed = input.count - Int(stream.avail_in)
+            // gzip files may hold several members; raw deflate holds one stream.
+        } while gzip && consumed < input.count && input[consumed] == 0x1f
+        return output
+    }
+
+    /// Raw deflate (windowBits -15, level 6), as ZIP members use.
+    static func deflateRaw(_ input: [UInt8]) throws -> [UInt8] {
+        var stream = z_stream()
+        var status = deflateInit2_(&stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else { throw Failure(reason: "zlib initialisation failed (\(status))") }
+        defer { deflateEnd(&stream) }
+        let bound = Int(deflateBound(&stream, uLong(input.count)))
+        var output = [UInt8](repeating: 0, count: bound)
+        status = input.withUnsafeBytes { inp in
+            output.withUnsafeMutableBufferPointer { out in
+                stream.next_in = UnsafeMutablePointer(mutating: inp.baseAddress?.assumingMemoryBound(to: Bytef.self))
+                stream.avail_in = uInt(input.count)
+                stream.next_out = out.baseAddress!
+                stream.avail_out = uInt(bound)
+                return CZlib.deflate(&stream, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { throw Failure(reason: "deflate failed (\(status))") }
+        output.removeLast(bound - Int(stream.total_out))
+        return output
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+
+// Elementwise arithmetic with NumPy broadcasting. Scalars (`Double`) broadcast everywhere.
+
+extension Tensor {
+    @inlinable public static func + (a: Tensor, b: Tensor) -> Tensor { apply(a, b, AddKernel.self) }
+    @inlinable public static func - (a: Tensor, b: Tensor) -> Tensor { apply(a, b, SubtractKernel.self) }
+    @inlinable public static func * (a: Tensor, b: Tensor) -> Tensor { apply(a, b, MultiplyKernel.self) }
+    @inlinable public static func / (a: Tensor, b: Tensor) -> Tensor { apply(a, b, DivideKernel.self) }
+
+    // Mixed tensor-scalar operators are generic so that `[Double].reduce(0, +)` and other
+    // plain-number expressions stay unambiguous in files that import this module.
+    @inlinable public static func + <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 + y } }
+    @inlinable public static func - <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 - y } }
+    @inlinable public static func * <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 * y } }
+    @inlinable public static func / <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 / y } }
+    @inlinable public static func + <D: BinaryFloatingPoint>(a: D, b: Tensor) -> Tensor { let x = Double(a); return b.map { x + $0 } }
+    @inlinable public static func - <D: BinaryFloatingPoint>(a: D, b: Tensor) -> Tensor { let x = Double(a); return b.map { x - $0 } }
+    @inlinable public static func * <D: BinaryFloatingPoint>(a: D, b: Tensor) -> Tensor { let x = Double(a); return b.map { x * $0 } }
+    @inlinable public static func / <D: BinaryFloatingPoint>(a: D, b: Tensor) -> Tensor { let x = Double(a); return b.map { x / $0 } }
+
+    @inlinable public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
+
+    /// In place `a += b`; `b` must broadcast to `a`'s shape. Equal shapes and scalars
+    /// update the storage without a temporary.
+    @inlinable
+    public static func += (a: inout Tensor, b: Tensor) {
+        if a.shape == b.shape {
+            a._scalars.withUnsafeMutableBufferPointer { pa in
+                b.scalars.withUnsafeBufferPointer { pb in
+                    for i in 0..<pa.count { pa[i] += pb[i] }
+                }
+            }
+        } else {
+            let r = a + b
+            precondition(r.shape == a.shape, "+=: shape \(b.shape) does not broadcast into \(a.shape)")
+            a = r
+        }
+    }
+
+    @inlinable
+    public static func -= (a: inout Tensor, b: Tensor) {
+        if a.shape == b.shape {
+            a._scalars.withUnsafeMutableBufferPointer { pa in
+                b.scalars.withUnsafeBufferPointer { pb in
+                    for i in 0..<pa.count { pa[i] -= pb[i] }
+                }
+            }
+        } else {
+            let r = a - b
+            precondition(r.shape == a.shape, "-=: shape \(b.shape) does not broadcast into \(a.shape)")
+            a = r
+        }
+    }
+
+    @inlinable
+    public static func *= (a: inout Tensor, b: Tensor) {
+        let r = a * b
+        precondition(r.shape == a.shape, "*=: shape \(b.shape) does not broadcast into \(a.shape)")
+        a = r
+    }
+
+    @inlinable
+    public static func /= (a: inout Tensor, b: Tensor) {
+        let r = a / b
+        precondition(r.shape == a.shape, "/=: shape \(b.shape) does not broadcast into \(a.shape)")
+        a = r
+    }
+
+    @inlinable
+    public static func *= <D: BinaryFloatingPoint>(a: inout Tensor, b: D) {
+        let y = Double(b)
+        a._scalars.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] *= y } }
+    }
+
+    @inlinable
+    public static func += <D: BinaryFloatingPoint>(a: inout Tensor, b: D) {
+        let y = Double(b)
+        a._scalars.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] += y } }
+    }
+
+    /// `self += alpha * x` for equal shapes (BLAS-1 `axpy`), without a temporary.
+    @inlinable
+    public mutating func addScaled(_ x: Tensor, _ alpha: Double) {
+        precondition(x.shape == shape, "addScaled: shapes \(shape) and \(x.shape) differ")
+        _scalars.withUnsafeMutableBufferPointer { p in
+            x.scalars.withUnsafeBufferPointer { q in
+                for i in 0..<p.count { p[i] += alpha * q[i] }
+            }
+        }
+    }
+
+    /// Elementwise `min(max(x, low), high)`. NaN stays NaN.
+    public func clamped(min low: Double = -.infinity, max high: Double = .infinity) -> Tensor {
+        precondition(low <= high, "clamped: min \(low) > max \(high)")
+        return map { $0.isNaN ? $0 : Swift.min(Swift.max($0, low), high) }
+    }
+
+    /// Elementwise clamp with tensor bounds (broadcast).
+    public func clamped(lower low: Tensor, upper high: Tensor) -> Tensor {
+        Tensor.zipWith(self, low, high) { x, l, h in x.isNaN ? x : Swift.min(Swift.max(x, l), h) }
+    }
+
+    /// Elementwise maximum of two tensors (broadcast); NaN propagates.
+    public static func maximum(_ a: Tensor, _ b: Tensor) -> Tensor {
+        zipWith(a, b) { x, y in (x.isNaN || y.isNaN) ? .nan : Swift.max(x, y) }
+    }
+
+    /// Elementwise minimum of two tensors (broadcast); NaN propagates.
+    public static func minimum(_ a: Tensor, _ b: Tensor) -> Tensor {
+        zipWith(a, b) { x, y in (x.isNaN || y.isNaN) ? .nan : Swift.min(x, y) }
+    }
+}

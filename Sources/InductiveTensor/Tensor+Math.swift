@@ -1,0 +1,100 @@
+import CKernels
+import Foundation
+
+// Elementwise functions (free functions, as in NumPy), comparisons and selection.
+
+/// e^x elementwise (vectorized; within 2 ulp of libm's `exp`).
+public func exp(_ x: Tensor) -> Tensor {
+    Tensor(shape: x.shape) { out in
+        x.withUnsafeBufferPointer { p in
+            if let src = p.baseAddress { inductive_exp(src, out.baseAddress!, p.count) }
+        }
+    }
+}
+/// Natural logarithm elementwise (NaN for negative inputs, -inf at 0).
+public func log(_ x: Tensor) -> Tensor { x.map { Foundation.log($0) } }
+/// log(1 + x) elementwise, accurate for small |x|.
+public func log1p(_ x: Tensor) -> Tensor { x.map { Foundation.log1p($0) } }
+/// e^x - 1 elementwise, accurate for small |x|.
+public func expm1(_ x: Tensor) -> Tensor { x.map { Foundation.expm1($0) } }
+/// Square root elementwise.
+public func sqrt(_ x: Tensor) -> Tensor { x.map { $0.squareRoot() } }
+/// x^2 elementwise.
+public func square(_ x: Tensor) -> Tensor { x.map { $0 * $0 } }
+/// |x| elementwise.
+public func abs(_ x: Tensor) -> Tensor { x.map { Swift.abs($0) } }
+/// sign(x) in {-1, 0, 1} elementwise (NaN stays NaN).
+public func sign(_ x: Tensor) -> Tensor { x.map { $0 > 0 ? 1 : ($0 < 0 ? -1 : $0) } }
+/// sin(x) elementwise.
+public func sin(_ x: Tensor) -> Tensor { x.map { Foundation.sin($0) } }
+/// cos(x) elementwise.
+public func cos(_ x: Tensor) -> Tensor { x.map { Foundation.cos($0) } }
+/// tanh(x) elementwise.
+public func tanh(_ x: Tensor) -> Tensor { x.map { Foundation.tanh($0) } }
+/// erf(x) = (2 / sqrt(pi)) * integral_0^x e^(-t^2) dt elementwise.
+public func erf(_ x: Tensor) -> Tensor { x.map { Foundation.erf($0) } }
+/// max(x, 0) elementwise.
+public func relu(_ x: Tensor) -> Tensor { x.map { $0 > 0 ? $0 : 0 } }
+
+/// sigma(x) = 1 / (1 + e^-x), evaluated without overflow for either sign of x.
+public func sigmoid(_ x: Tensor) -> Tensor { x.map(scalarSigmoid) }
+
+/// softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|), stable for large |x|.
+public func softplus(_ x: Tensor) -> Tensor { x.map(scalarSoftplus) }
+
+/// x^p elementwise for a constant exponent (fast paths for p = 2, 0.5, 1, -1).
+public func pow(_ x: Tensor, _ p: Double) -> Tensor {
+    switch p {
+    case 1: return x
+    case 2: return x.map { $0 * $0 }
+    case 0.5: return x.map { $0.squareRoot() }
+    case -1: return x.map { 1 / $0 }
+    default: return x.map { Foundation.pow($0, p) }
+    }
+}
+
+/// x^y elementwise with broadcasting.
+public func pow(_ x: Tensor, _ y: Tensor) -> Tensor { Tensor.zipWith(x, y) { Foundation.pow($0, $1) } }
+
+@inlinable
+public func scalarSigmoid(_ x: Double) -> Double {
+    if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
+    let e = Foundation.exp(x)
+    return e / (1 + e)
+}
+
+@inlinable
+public func scalarSoftplus(_ x: Double) -> Double {
+    Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
+}
+
+// MARK: Comparisons (1 where true, 0 where false; broadcasting)
+
+extension Tensor {
+    public static func .== (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b) { $0 == $1 ? 1 : 0 } }
+    public static func .!= (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b) { $0 != $1 ? 1 : 0 } }
+    public static func .< (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b) { $0 < $1 ? 1 : 0 } }
+    public static func .<= (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b) { $0 <= $1 ? 1 : 0 } }
+    public static func .> (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b) { $0 > $1 ? 1 : 0 } }
+    public static func .>= (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b) { $0 >= $1 ? 1 : 0 } }
+    public static func .== <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 == y ? 1 : 0 } }
+    public static func .< <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 < y ? 1 : 0 } }
+    public static func .<= <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 <= y ? 1 : 0 } }
+    public static func .> <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 > y ? 1 : 0 } }
+    public static func .>= <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 >= y ? 1 : 0 } }
+
+    /// `condition != 0 ? a : b` elementwise, all three broadcast together (NumPy `where`).
+    public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
+        zipWith(condition, a, b) { c, x, y in c != 0 ? x : y }
+    }
+
+    /// True when shapes are equal and every pair of elements satisfies
+    /// |a - b| <= atol + rtol * |b| (NumPy `allclose`); NaNs are never close.
+    public func isClose(to other: Tensor, rtol: Double = 1e-9, atol: Double = 0) -> Bool {
+        guard shape == other.shape else { return false }
+        for (x, y) in zip(scalars, other.scalars) where !(Swift.abs(x - y) <= atol + rtol * Swift.abs(y)) {
+            return false
+        }
+        return true
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Inductive
+
+/// Times `body` `repeats` times after one warm-up and returns the median in seconds.
+func medianSeconds(repeats: Int, _ body: () -> Void) -> Double {
+    body()
+    var times: [Double] = []
+    for _ in 0..<repeats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+    }
+    times.sort()
+    return times[times.count / 2]
+}
+
+/// `inductive bench`: speed of the numerical core, to compare with NumPy on the same machine
+/// (`bench/foundation.py` prints the same lines for NumPy).
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmark the numerical core (matmul GFLOP/s, elementwise throughput).",
+        discussion: "Compare with `python3 bench/foundation.py` run right after on the same machine.")
+
+    @Flag(help: "Only the elementwise cases.")
+    var elementwiseOnly = false
+
+    @Option(help: "Which benchmark group: tensor.")
+    var group: String = "tensor"
+
+    @Option(help: "Timed repetitions per case (the median is reported).")
+    var repeats: Int = 5
+
+    func validate() throws {
+        guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
+        guard ["tensor"].contains(group) else { throw ValidationError("unknown --group '\(group)' (known: tensor)") }
+    }
+
+    func run() throws {
+        print("BLAS: \(BLAS.configuration)")
+        var rng = RandomGenerator(seed: 0)
+        for n in elementwiseOnly ? [] : [256, 1024, 2048] {
+            let a = Tensor.randomNormal([n, n], using: &rng), b = Tensor.randomNormal([n, n], using: &rng)
+            var c = Tensor(0)
+            let t = medianSeconds(repeats: repeats) { c = matmul(a, b) }
+            precondition(c.count == n * n)
+            print(String(format: "matmul n=%-5d %8.2f ms  %7.2f GFLOP/s", n, t * 1e3, 2 * pow(Double(n), 3) / t * 1e-9))
+        }
+        let n = 10_000_000
+        let x = Tensor.randomNormal([n], using: &rng), y = Tensor.randomNormal([n], using: &rng)
+        var z = Tensor(0)
+        let tExp = medianSeconds(repeats: repeats) { z = exp(x) }
+        print(String(format: "exp   n=1e7    %8.2f ms  %7.3f ns/element", tExp * 1e3, tExp / Double(n) * 1e9))
+        let tAdd = medianSeconds(repeats: repeats) { z = x + y }
+        print(String(format: "add   n=1e7    %8.2f ms  %7.3f ns/element", tAdd * 1e3, tAdd / Double(n) * 1e9))
+        precondition(z.count == n)
+    }
+}

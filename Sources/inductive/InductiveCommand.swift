@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import Inductive
+
+@main
+struct InductiveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inductive",
+        abstract: "The theory of deep learning, runnable: kernels, solvers, experiments and a report.",
+        version: InductiveVersion.string,
+        subcommands: [Info.self, Bench.self]
+    )
+}
+
+enum InductiveVersion {
+    static let string = "0.1.0"
+}
+
+/// Prints a user-facing error as one line on standard error and exits non-zero.
+func exitWithError(_ error: Error) -> Never {
+    let message: String
+    message = String(describing: error)
+    FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+    exit(1)
+}

@@ -1,0 +1,43 @@
+import Foundation
+import InductiveTensor
+import Testing
+
+@Suite struct CSVTests {
+    let expected: Tensor = [[1.5, -2, 0], [3, 4.25, 1], [-0.5, 1e-3, 2]]
+
+    @Test func readsHeaderCommentsAndBlankLines() throws {
+        let table = try CSV.read(fixture("table.csv"))
+        #expect(table.header == ["x", "y", "label"])
+        #expect(table.values == expected)
+    }
+
+    @Test func readsGzipTransparently() throws {
+        let table = try CSV.read(fixture("table.csv.gz"))
+        #expect(table.header == nil)
+        #expect(table.values == expected)
+    }
+
+    @Test func raggedAndNonNumericRowsAreNamedByLine() {
+        expectFileError("line 3 has 2 fields, expected 3") {
+            _ = try CSV.parse("a,b,c\n1,2,3\n4,5\n", source: "t.csv")
+        }
+        expectFileError("line 2, column 2: 'x' is not a number") {
+            _ = try CSV.parse("1,2\n3,x\n", source: "t.csv", header: .absent)
+        }
+        expectFileError("no data") { _ = try CSV.parse("\n\n", source: "t.csv") }
+        expectFileError("gzip") {
+            let dir = temporaryDirectory()
+            try AtomicFile.write([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3], to: dir + "/bad.csv.gz")
+            _ = try CSV.read(dir + "/bad.csv.gz")
+        }
+    }
+
+    @Test func writeRoundTripsExactly() throws {
+        let dir = temporaryDirectory()
+        var rng = RandomGenerator(seed: 2)
+        let t = Tensor.randomNormal([4, 3], using: &rng)
+        try CSV.write(t, header: ["a", "b", "c"], to: dir + "/t.csv")
+        let back = try CSV.read(dir + "/t.csv")
+        #expect(back.header == ["a", "b", "c"] && back.values == t)
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// Path of a committed fixture (made once by scripts/make_fixtures.py with NumPy).
+func fixture(_ name: String) -> String {
+    Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")!.path
+}
+
+/// A fresh empty directory for one test.
+func temporaryDirectory() -> String {
+    let path = NSTemporaryDirectory() + "inductive-test-" + UUID().uuidString
+    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// The names in a directory (to check that failed writes leave nothing behind).
+func listing(_ directory: String) -> [String] {
+    (try? FileManager.default.contentsOfDirectory(atPath: directory))?.sorted() ?? []
+}

@@ -1,0 +1,73 @@
+import Foundation
+import InductiveTensor
+import Testing
+
+@Suite struct NPZTests {
+    @Test(arguments: ["stored.npz", "deflated.npz"])
+    func readsSavezAndSavezCompressed(name: String) throws {
+        let archive = try NPZ.read(fixture(name))
+        #expect(archive.keys == ["a", "labels", "s"])
+        #expect(try archive.tensor("a") == fixtureBase)
+        #expect(archive["labels"] == .integer([0, 1, 2, 3, 4], shape: [5]))
+        #expect(try archive.tensor("s") == Tensor(2))
+        expectFileError("no array 'missing' (it has: a, labels, s)") { _ = try archive.tensor("missing") }
+    }
+
+    @Test(arguments: [false, true])
+    func roundTripsThroughOurWriter(compressed: Bool) throws {
+        let dir = temporaryDirectory()
+        var archive = NPZArchive()
+        archive.set("W0", Tensor.arange(6).reshaped([2, 3]))
+        archive.set("step", .integer([42], shape: []))
+        archive.set("empty", Tensor.zeros([0]))
+        try NPZ.write(archive, to: dir + "/c.npz", compressed: compressed)
+        #expect(try NPZ.read(dir + "/c.npz") == archive)
+        // Byte-identical output for identical input (fixed timestamps).
+        try NPZ.write(archive, to: dir + "/d.npz", compressed: compressed)
+        #expect(try readFileBytes(dir + "/c.npz") == readFileBytes(dir + "/d.npz"))
+    }
+
+    /// NumPy reads what we write (skipped when python3 with numpy is unavailable).
+    @Test func numpyReadsOurArchives() throws {
+        let dir = temporaryDirectory()
+        try NPZ.write([("x", Tensor([1.5, -2]))], to: dir + "/ours.npz", compressed: true)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import numpy as np; d = np.load('\(dir)/ours.npz'); print(d['x'].tolist())"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = Pipe()
+        guard (try? process.run()) != nil else { return }
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return }  // no numpy here
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == "[1.5, -2.0]")
+    }
+
+    func decode(_ bytes: [UInt8]) throws { _ = try bytes.withUnsafeBytes { try NPZ.decode($0, source: "bad.npz") } }
+
+    @Test func malformedArchivesThrow() throws {
+        let stored = try readFileBytes(fixture("stored.npz"))
+        let deflated = try readFileBytes(fixture("deflated.npz"))
+        expectFileError("no end-of-archive record") { try decode([UInt8](repeating: 7, count: 100)) }
+        expectFileError("this is a .npy file") { try decode(try readFileBytes(fixture("f8_c.npy"))) }
+        expectFileError("only 3 bytes") { try decode([1, 2, 3]) }
+        // Flip a data byte of the first member: the CRC catches it.
+        var corrupt = stored
+        corrupt[150] ^= 0xFF
+        expectFileError("CRC mismatch") { try decode(corrupt) }
+        // Cut the archive: the directory now points past the end.
+        expectFileError("truncated") { try decode(Array(stored.prefix(200)) + Array(stored.suffix(22))) }
+        var badDeflate = deflated
+        for i in 60..<90 { badDeflate[i] = 0xFF }
+        do { try decode(badDeflate); Issue.record("corrupt deflate accepted") } catch let e as FileError {
+            #expect(e.reason.contains("member 'a.npy'"))
+        }
+        var rng = RandomGenerator(seed: 5)
+        for _ in 0..<1000 {
+            var bytes = rng.bernoulli(0.5) ? stored : deflated
+            for _ in 0..<(1 + rng.integer(below: 3)) { bytes[rng.integer(below: bytes.count)] = UInt8(rng.integer(below: 256)) }
+            _ = try? decode(bytes)
+        }
+    }
+}
