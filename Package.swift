@@ -39,14 +39,19 @@ let package = Package(
             ],
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
         ),
-        .target(name: "Inductive", dependencies: ["InductiveTensor"]),
-        .target(name: "InductiveTestSupport", dependencies: ["InductiveTensor"]),
+        .target(name: "InductiveAutodiff", dependencies: ["InductiveTensor"]),
+        .target(name: "Inductive", dependencies: ["InductiveTensor", "InductiveAutodiff"]),
+        .target(name: "InductiveTestSupport", dependencies: ["InductiveTensor", "InductiveAutodiff"]),
         .executableTarget(
             name: "inductive",
             dependencies: [
                 "Inductive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .testTarget(
+            name: "InductiveAutodiffTests",
+            dependencies: ["InductiveAutodiff", "InductiveTestSupport"]
         ),
         .testTarget(
             name: "InductiveTensorTests",

@@ -239,6 +239,31 @@ extension Tensor {
         }
     }
 
+    /// The adjoint of `take`: zeros with `count` positions along `axis`, and
+    /// out[indices[k]] += self[k] for each k (repeated indices accumulate).
+    public func scatterAdding(_ indices: [Int], axis: Int = 0, count n: Int) -> Tensor {
+        let a = Tensor.normalizeAxis(axis, rank: rank)
+        precondition(shape[a] == indices.count, "scatterAdding: \(indices.count) indices for axis \(a) of \(shape)")
+        let outer = shape[..<a].reduce(1, *)
+        let inner = shape[(a + 1)...].reduce(1, *)
+        var outShape = shape
+        outShape[a] = n
+        var out = [Double](repeating: 0, count: Tensor.elementCount(outShape))
+        scalars.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for r in 0..<outer {
+                    for (k, i) in indices.enumerated() {
+                        let j = i < 0 ? i + n : i
+                        precondition(j >= 0 && j < n, "scatterAdding: index \(i) out of range for \(n) positions")
+                        let s = (r * indices.count + k) * inner, d = (r * n + j) * inner
+                        for q in 0..<inner { dst[d + q] += src[s + q] }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: outShape, scalars: out)
+    }
+
     /// Pads each axis with `widths[axis] = (before, after)` entries.
     public func padded(_ widths: [(Int, Int)], mode: PaddingMode = .zero) -> Tensor {
         precondition(widths.count == rank, "padded: \(widths.count) widths for shape \(shape)")

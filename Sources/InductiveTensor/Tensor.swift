@@ -145,6 +145,13 @@ public struct Tensor: Sendable, Equatable, Hashable {
         set { _scalars[flatIndex(indices)] = newValue }
     }
 
+    /// Element access by row-major position (0 ..< count).
+    @inlinable
+    public subscript(flat index: Int) -> Double {
+        get { _scalars[index] }
+        set { _scalars[index] = newValue }
+    }
+
     @inlinable
     func flatIndex(_ indices: [Int]) -> Int {
         precondition(indices.count == shape.count, "Tensor: \(indices.count) indices for shape \(shape)")

@@ -25,7 +25,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Only the elementwise cases.")
     var elementwiseOnly = false
 
-    @Option(help: "Which benchmark group: tensor.")
+    @Option(help: "Which benchmark group: tensor, autodiff.")
     var group: String = "tensor"
 
     @Option(help: "Timed repetitions per case (the median is reported).")
@@ -33,11 +33,61 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
-        guard ["tensor"].contains(group) else { throw ValidationError("unknown --group '\(group)' (known: tensor)") }
+        guard ["tensor", "autodiff"].contains(group) else { throw ValidationError("unknown --group '\(group)' (known: tensor, autodiff)") }
     }
 
     func run() throws {
         print("BLAS: \(BLAS.configuration)")
+        switch group {
+        case "autodiff": benchAutodiff()
+        default: benchTensor()
+        }
+    }
+
+    /// One SGD step of an MLP 784-512-512-10 (ReLU, softmax cross-entropy, batch 128,
+    /// float64): forward, backward, update; and a Hessian-vector product of the same loss.
+    func benchAutodiff() {
+        var rng = RandomGenerator(seed: 0)
+        let sizes = [784, 512, 512, 10]
+        var params: [Tensor] = []
+        for (fanIn, fanOut) in zip(sizes, sizes.dropFirst()) {
+            params.append(Tensor.randomNormal([fanIn, fanOut], std: (2 / Double(fanIn)).squareRoot(), using: &rng))
+            params.append(Tensor.zeros([fanOut]))
+        }
+        let batch = 128
+        let x = Tensor.randomNormal([batch, 784], using: &rng)
+        var oneHot = Tensor.zeros([batch, 10])
+        for i in 0..<batch { oneHot[i, rng.integer(below: 10)] = 1 }
+        func loss(_ p: [Variable]) -> Variable {
+            var h = Variable(constant: x)
+            for layer in 0..<3 {
+                h = matmul(h, p[2 * layer]) + p[2 * layer + 1]
+                if layer < 2 { h = relu(h) }
+            }
+            return -(Variable(constant: oneHot) * logSoftmax(h, axis: 1)).sum() * (1 / Double(batch))
+        }
+        var lastLoss = 0.0
+        let tStep = medianSeconds(repeats: repeats * 4) {
+            let vars = params.map(Variable.parameter)
+            let l = loss(vars)
+            let grads = gradientTensors(of: l, wrt: vars)
+            for i in params.indices { params[i].addScaled(grads[i], -0.01) }
+            lastLoss = l.scalar
+        }
+        print(String(format: "mlp step 784-512-512-10 batch 128  %8.2f ms  (loss %.4f)", tStep * 1e3, lastLoss))
+        let directions = params.map { Tensor.randomNormal($0.shape, using: &rng) }
+        var hvNorm = 0.0
+        let tHVP = medianSeconds(repeats: repeats * 2) {
+            let vars = params.map(Variable.parameter)
+            let g = gradients(of: loss(vars), wrt: vars, createGraph: true)
+            var inner = (g[0] * Variable(directions[0])).sum()
+            for i in 1..<g.count { inner = inner + (g[i] * Variable(directions[i])).sum() }
+            hvNorm = gradientTensors(of: inner, wrt: vars).map { $0.norm() }.reduce(0, +)
+        }
+        print(String(format: "mlp hvp  784-512-512-10 batch 128  %8.2f ms  (|Hv| %.4f)", tHVP * 1e3, hvNorm))
+    }
+
+    func benchTensor() {
         var rng = RandomGenerator(seed: 0)
         for n in elementwiseOnly ? [] : [256, 1024, 2048] {
             let a = Tensor.randomNormal([n, n], using: &rng), b = Tensor.randomNormal([n, n], using: &rng)

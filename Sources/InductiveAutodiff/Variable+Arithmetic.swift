@@ -1,0 +1,100 @@
+import InductiveTensor
+
+// Arithmetic with NumPy broadcasting. Rules return output-shaped gradients; the engine
+// sums them back to each operand's shape (see `sumToShape`).
+
+/// Per-example reduction for an operand broadcast along the leading (example) axis:
+/// `full` has the output's shape [batch, ...]; the result is [batch] + operand shape, each
+/// slice summed over the axes the operand was broadcast on. Nil if the operand has its
+/// own batch axis (then it is an activation, not a shared parameter).
+func perExampleBroadcastSum(_ full: Tensor, operandShape: [Int], batch: Int) -> Tensor? {
+    let rank = full.rank
+    guard rank >= 1, full.shape[0] == batch, operandShape.count <= rank else { return nil }
+    let aligned = [Int](repeating: 1, count: rank - operandShape.count) + operandShape
+    guard aligned[0] == 1 else { return nil }
+    let axes = (1..<rank).filter { aligned[$0] == 1 && full.shape[$0] != 1 }
+    let reduced = axes.isEmpty ? full : full.sum(axes: axes, keepDims: true)
+    return reduced.reshaped([batch] + operandShape)
+}
+
+extension Variable {
+    /// Wraps a tensor as a constant operand.
+    @inlinable static func constant(_ t: Tensor) -> Variable { Variable(t) }
+
+    public static func + (a: Variable, b: Variable) -> Variable {
+        record("add", a.value + b.value, [a, b], perExample: { inputs, g, i, batch in
+            perExampleBroadcastSum(g, operandShape: inputs[i].shape, batch: batch)
+        }) { r in [r.needs(0) ? r.gradient : nil, r.needs(1) ? r.gradient : nil] }
+    }
+
+    public static func - (a: Variable, b: Variable) -> Variable {
+        record("subtract", a.value - b.value, [a, b], perExample: { inputs, g, i, batch in
+            perExampleBroadcastSum(i == 0 ? g : -g, operandShape: inputs[i].shape, batch: batch)
+        }) { r in [r.needs(0) ? r.gradient : nil, r.needs(1) ? -r.gradient : nil] }
+    }
+
+    public static func * (a: Variable, b: Variable) -> Variable {
+        record("multiply", a.value * b.value, [a, b], perExample: { inputs, g, i, batch in
+            perExampleBroadcastSum(g * inputs[1 - i].value, operandShape: inputs[i].shape, batch: batch)
+        }) { r in
+            [r.needs(0) ? r.gradient * r.input(1) : nil, r.needs(1) ? r.gradient * r.input(0) : nil]
+        }
+    }
+
+    public static func / (a: Variable, b: Variable) -> Variable {
+        record("divide", a.value / b.value, [a, b]) { r in
+            let a = r.input(0), b = r.input(1)
+            return [r.needs(0) ? r.gradient / b : nil, r.needs(1) ? -(r.gradient * a) / (b * b) : nil]
+        }
+    }
+
+    public static prefix func - (a: Variable) -> Variable {
+        record("negate", -a.value, [a]) { r in [-r.gradient] }
+    }
+
+    // Mixed operands: tensors and numbers are constants. Generic number operands keep
+    // plain-number expressions unambiguous (see Tensor's operators).
+    public static func + (a: Variable, b: Tensor) -> Variable { a + constant(b) }
+    public static func + (a: Tensor, b: Variable) -> Variable { constant(a) + b }
+    public static func - (a: Variable, b: Tensor) -> Variable { a - constant(b) }
+    public static func - (a: Tensor, b: Variable) -> Variable { constant(a) - b }
+    public static func * (a: Variable, b: Tensor) -> Variable { a * constant(b) }
+    public static func * (a: Tensor, b: Variable) -> Variable { constant(a) * b }
+    public static func / (a: Variable, b: Tensor) -> Variable { a / constant(b) }
+    public static func / (a: Tensor, b: Variable) -> Variable { constant(a) / b }
+
+    public static func + <D: BinaryFloatingPoint>(a: Variable, b: D) -> Variable {
+        let c = Double(b)
+        return record("add", a.value + c, [a]) { r in [r.gradient] }
+    }
+    public static func + <D: BinaryFloatingPoint>(a: D, b: Variable) -> Variable { b + a }
+    public static func - <D: BinaryFloatingPoint>(a: Variable, b: D) -> Variable { a + (-Double(b)) }
+    public static func - <D: BinaryFloatingPoint>(a: D, b: Variable) -> Variable { -b + Double(a) }
+    public static func * <D: BinaryFloatingPoint>(a: Variable, b: D) -> Variable {
+        let c = Double(b)
+        return record("scale", a.value * c, [a]) { r in [r.gradient * c] }
+    }
+    public static func * <D: BinaryFloatingPoint>(a: D, b: Variable) -> Variable { b * a }
+    public static func / <D: BinaryFloatingPoint>(a: Variable, b: D) -> Variable { a * (1 / Double(b)) }
+    public static func / <D: BinaryFloatingPoint>(a: D, b: Variable) -> Variable { Double(a) * pow(b, -1) }
+
+    /// Sums this (broadcast) value back to `target` shape: over leading axes it lacks and
+    /// over axes where `target` has extent 1 (the adjoint of broadcasting).
+    public func sumToShape(_ target: [Int]) -> Variable {
+        if shape == target { return self }
+        let lead = rank - target.count
+        precondition(lead >= 0, "sumToShape: cannot reduce \(shape) to \(target)")
+        var axes = Array(0..<lead)
+        for (i, t) in target.enumerated() where t == 1 && shape[lead + i] != 1 { axes.append(lead + i) }
+        let reduced = value.sum(axes: axes, keepDims: true).reshaped(target)
+        let source = shape
+        return Variable.record("sumToShape", reduced, [self]) { r in [r.gradient.broadcast(to: source)] }
+    }
+
+    /// Repeats this value along broadcast axes to `target` shape (NumPy `broadcast_to`).
+    public func broadcast(to target: [Int]) -> Variable {
+        if shape == target { return self }
+        let source = shape
+        return Variable.record("broadcast", value.broadcast(to: target), [self]) { r in [r.gradient.sumToShape(source)] }
+    }
+}

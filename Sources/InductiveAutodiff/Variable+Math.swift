@@ -1,0 +1,103 @@
+import Foundation
+import InductiveTensor
+
+// Elementwise functions. Each derivative is written with Variable operations, so it can be
+// differentiated again; masks of piecewise functions (relu, abs, clamp) are constants
+// (their derivative is zero almost everywhere).
+
+extension Variable {
+    /// An elementwise operation y = f(x) with dy/dx given as a Variable expression.
+    static func unary(_ name: String, _ x: Variable, _ value: Tensor,
+                      _ derivative: @escaping @Sendable (_ x: Variable, _ y: Variable) -> Variable) -> Variable {
+        record(name, value, [x]) { r in [r.gradient * derivative(r.input(0), r.output)] }
+    }
+}
+
+/// e^x; derivative e^x (the output).
+public func exp(_ x: Variable) -> Variable { Variable.unary("exp", x, exp(x.value)) { _, y in y } }
+/// log x; derivative 1/x.
+public func log(_ x: Variable) -> Variable {
+    Variable.record("log", log(x.value), [x]) { r in [r.gradient / r.input(0)] }
+}
+/// log(1 + x); derivative 1/(1 + x).
+public func log1p(_ x: Variable) -> Variable {
+    Variable.record("log1p", log1p(x.value), [x]) { r in [r.gradient / (r.input(0) + 1)] }
+}
+/// e^x - 1; derivative e^x = y + 1.
+public func expm1(_ x: Variable) -> Variable { Variable.unary("expm1", x, expm1(x.value)) { _, y in y + 1 } }
+/// sqrt x; derivative 1 / (2 sqrt x) (infinite at 0).
+public func sqrt(_ x: Variable) -> Variable {
+    Variable.record("sqrt", sqrt(x.value), [x]) { r in [r.gradient / (r.output * 2)] }
+}
+/// x^2; derivative 2x.
+public func square(_ x: Variable) -> Variable { Variable.unary("square", x, square(x.value)) { x, _ in x * 2 } }
+/// |x|; derivative sign(x) (0 at 0).
+public func abs(_ x: Variable) -> Variable { Variable.unary("abs", x, abs(x.value)) { x, _ in Variable(sign(x.value)) } }
+/// sign(x), a constant: its derivative is zero almost everywhere.
+public func sign(_ x: Variable) -> Variable { Variable(sign(x.value)) }
+/// sin x; derivative cos x.
+public func sin(_ x: Variable) -> Variable { Variable.unary("sin", x, sin(x.value)) { x, _ in cos(x) } }
+/// cos x; derivative -sin x.
+public func cos(_ x: Variable) -> Variable { Variable.unary("cos", x, cos(x.value)) { x, _ in -sin(x) } }
+/// tanh x; derivative 1 - tanh^2 x.
+public func tanh(_ x: Variable) -> Variable { Variable.unary("tanh", x, tanh(x.value)) { _, y in 1 - y * y } }
+/// sigma(x) = 1/(1 + e^-x); derivative sigma (1 - sigma).
+public func sigmoid(_ x: Variable) -> Variable { Variable.unary("sigmoid", x, sigmoid(x.value)) { _, y in y * (1 - y) } }
+/// erf x; derivative (2 / sqrt(pi)) e^(-x^2).
+public func erf(_ x: Variable) -> Variable {
+    Variable.unary("erf", x, erf(x.value)) { x, _ in exp(-(x * x)) * (2 / Double.pi.squareRoot()) }
+}
+/// max(x, 0); derivative 1 where x > 0, else 0 (0 at x = 0).
+public func relu(_ x: Variable) -> Variable {
+    Variable.unary("relu", x, relu(x.value)) { x, _ in Variable(x.value .> 0) }
+}
+/// x for x > 0, slope * x otherwise; derivative 1 or slope.
+public func leakyRelu(_ x: Variable, slope: Double) -> Variable {
+    let v = x.value.map { $0 > 0 ? $0 : slope * $0 }
+    return Variable.unary("leakyRelu", x, v) { x, _ in Variable(x.value.map { $0 > 0 ? 1 : slope }) }
+}
+/// log(1 + e^x); derivative sigma(x).
+public func softplus(_ x: Variable) -> Variable { Variable.unary("softplus", x, softplus(x.value)) { x, _ in sigmoid(x) } }
+
+/// x^p for a constant p; derivative p x^(p-1).
+public func pow(_ x: Variable, _ p: Double) -> Variable {
+    if p == 1 { return x }
+    if p == 0 { return Variable(Tensor.ones(x.shape)) }
+    return Variable.unary("pow", x, pow(x.value, p)) { x, _ in pow(x, p - 1) * p }
+}
+
+/// x^y elementwise with broadcasting; d/dx = y x^(y-1), d/dy = x^y log x (x > 0).
+public func pow(_ x: Variable, _ y: Variable) -> Variable {
+    Variable.record("powVariable", pow(x.value, y.value), [x, y]) { r in
+        let x = r.input(0), y = r.input(1)
+        return [r.needs(0) ? r.gradient * y * pow(x, y - 1) : nil, r.needs(1) ? r.gradient * r.output * log(x) : nil]
+    }
+}
+
+extension Variable {
+    /// min(max(x, low), high); derivative 1 strictly inside, 0 outside (1 at the bounds).
+    public func clamped(min low: Double = -.infinity, max high: Double = .infinity) -> Variable {
+        let mask = value.map { $0 >= low && $0 <= high ? 1 : 0 }
+        return Variable.record("clamp", value.clamped(min: low, max: high), [self]) { r in [r.gradient * Variable(mask)] }
+    }
+
+    /// `condition != 0 ? a : b` elementwise (the condition is a constant).
+    public static func `where`(_ condition: Tensor, _ a: Variable, _ b: Variable) -> Variable {
+        let chooseA = condition .!= Tensor(0)
+        let chooseB = 1 - chooseA
+        return record("where", Tensor.where(condition, a.value, b.value), [a, b]) { r in
+            [r.needs(0) ? r.gradient * Variable(chooseA) : nil, r.needs(1) ? r.gradient * Variable(chooseB) : nil]
+        }
+    }
+
+    /// Elementwise maximum; where a == b the gradient is split equally.
+    public static func maximum(_ a: Variable, _ b: Variable) -> Variable {
+        let wa = Tensor.zipWith(a.value, b.value) { $0 > $1 ? 1 : ($0 == $1 ? 0.5 : 0) }
+        return record("maximum", Tensor.maximum(a.value, b.value), [a, b]) { r in
+            [r.needs(0) ? r.gradient * Variable(wa) : nil, r.needs(1) ? r.gradient * Variable(1 - wa) : nil]
+        }
+    }
+
+    /// Elementwise minimum; where a == b the gradient is split equally.
+    public static func minimum(_ a: Variable, _ b: Variable) -> Variable { -maximum(-a, -b) }
+}

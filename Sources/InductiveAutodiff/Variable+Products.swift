@@ -1,0 +1,45 @@
+import InductiveTensor
+
+/// op(A) op(B) with op = transpose when requested (on the last two axes; rank >= 2, batch
+/// axes broadcast; 1-d operands are treated as NumPy does). Gradients are again products
+/// with the transposes passed to BLAS:
+/// dA = g op(B)^T (or op(B) g^T when A is transposed), dB = op(A)^T g (or g^T op(A)).
+public func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, transposeB: Bool = false) -> Variable {
+    if a.rank == 1 && b.rank == 1 { return (a * b).sum() }
+    if a.rank == 1 {
+        let r = matmul(a.reshaped([1, a.count]), b, transposeB: transposeB)
+        return r.reshaped(Array(r.shape.dropLast(2)) + [r.shape[r.rank - 1]])
+    }
+    if b.rank == 1 {
+        let r = matmul(a, b.reshaped([b.count, 1]), transposeA: transposeA)
+        return r.reshaped(Array(r.shape.dropLast()))
+    }
+    let value = matmul(a.value, b.value, transposeA: transposeA, transposeB: transposeB)
+    return Variable.record("matmul", value, [a, b], perExample: { inputs, g, i, batch in
+        // Fast path: a shared 2-d weight on the right of a batched left operand.
+        guard i == 1, inputs[1].rank == 2, !transposeA, inputs[0].rank >= 2, inputs[0].shape[0] == batch else { return nil }
+        let x = inputs[0].value
+        let rows = x.count / (batch * x.shape[x.rank - 1])
+        let x3 = x.reshaped([batch, rows, x.shape[x.rank - 1]])
+        let g3 = g.reshaped([batch, rows, g.shape[g.rank - 1]])
+        return transposeB ? matmul(g3, x3, transposeA: true) : matmul(x3, g3, transposeA: true)
+    }) { r in
+        let a = r.input(0), b = r.input(1), g = r.gradient
+        var da: Variable?, db: Variable?
+        if r.needs(0) {
+            da = transposeA ? matmul(b, g, transposeA: transposeB, transposeB: true)
+                            : matmul(g, b, transposeB: !transposeB)
+        }
+        if r.needs(1) {
+            db = transposeB ? matmul(g, a, transposeA: true, transposeB: transposeA)
+                            : matmul(a, g, transposeA: !transposeA)
+        }
+        return [da, db]
+    }
+}
+
+/// sum_i a_i b_i over all elements.
+public func dot(_ a: Variable, _ b: Variable) -> Variable {
+    precondition(a.count == b.count, "dot: \(a.shape) and \(b.shape) have different sizes")
+    return (a.flattened() * b.flattened()).sum()
+}
