@@ -40,7 +40,12 @@ let package = Package(
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
         ),
         .target(name: "InductiveAutodiff", dependencies: ["InductiveTensor"]),
-        .target(name: "Inductive", dependencies: ["InductiveTensor", "InductiveAutodiff"]),
+        .target(
+            name: "InductiveNN",
+            dependencies: ["InductiveTensor", "InductiveAutodiff"],
+            resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-README.md")]
+        ),
+        .target(name: "Inductive", dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN"]),
         .target(name: "InductiveTestSupport", dependencies: ["InductiveTensor", "InductiveAutodiff"]),
         .executableTarget(
             name: "inductive",
@@ -48,6 +53,10 @@ let package = Package(
                 "Inductive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .testTarget(
+            name: "InductiveNNTests",
+            dependencies: ["InductiveNN", "InductiveTestSupport"]
         ),
         .testTarget(
             name: "InductiveAutodiffTests",

@@ -8,7 +8,7 @@ struct InductiveCommand: ParsableCommand {
         commandName: "inductive",
         abstract: "The theory of deep learning, runnable: kernels, solvers, experiments and a report.",
         version: InductiveVersion.string,
-        subcommands: [Info.self, Bench.self]
+        subcommands: [Info.self, Bench.self, Train.self]
     )
 }
 
@@ -22,4 +22,10 @@ func exitWithError(_ error: Error) -> Never {
     message = String(describing: error)
     FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
     exit(1)
+}
+
+/// Writes a line to standard output immediately (unbuffered, so it interleaves correctly
+/// with progress on standard error).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -1,0 +1,178 @@
+import InductiveTensor
+
+/// A model description that does not parse or does not fit the data.
+public struct ModelSpecificationError: Error, CustomStringConvertible, Equatable {
+    public let reason: String
+    public init(reason: String) { self.reason = reason }
+    public var description: String { "model: \(reason)" }
+}
+
+/// Builds a `Sequential` from a short readable text, one layer per comma-separated item:
+///
+/// - `dense(UNITS[,ACTIVATION[,standard|ntk|meanfield]])`
+/// - `conv(CHANNELS,KERNEL[,ACTIVATION][,stride=S][,padding=same|valid|circular])` (1-d or
+///   2-d, from the input's shape; flat image data is reshaped to its image shape first)
+/// - `maxpool(K[,STRIDE])`, `avgpool(K[,STRIDE])`, `globalmaxpool`, `globalavgpool`
+/// - `dropout(P)`, `batchnorm`, `layernorm`, `flatten`, `fourier(FEATURES,SIGMA)`
+/// - an activation name alone: `relu`, `tanh`, `sigmoid`, `erf`, `gelu`, `sin`, `softplus`, `leaky_relu`
+///
+/// Example: `conv(16,3,relu),maxpool(2),flatten,dense(10)`.
+public enum ModelSpecification {
+    struct Item {
+        let name: String
+        let arguments: [String]
+        let text: String
+    }
+
+    static func items(_ text: String) throws -> [Item] {
+        var result: [Item] = []
+        var current = ""
+        var depth = 0
+        for c in text + "," {
+            if c == "(" { depth += 1 }
+            if c == ")" { depth -= 1 }
+            if depth < 0 { throw ModelSpecificationError(reason: "unbalanced ')' in '\(text)'") }
+            if c == "," && depth == 0 {
+                let item = current.trimmingCharacters(in: .whitespaces)
+                current = ""
+                guard !item.isEmpty else { throw ModelSpecificationError(reason: "empty layer in '\(text)'") }
+                if let open = item.firstIndex(of: "(") {
+                    guard item.hasSuffix(")") else { throw ModelSpecificationError(reason: "'\(item)' does not end with ')'") }
+                    let name = String(item[..<open]).lowercased()
+                    let inner = item[item.index(after: open)..<item.index(before: item.endIndex)]
+                    let args = inner.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                    result.append(Item(name: name, arguments: args == [""] ? [] : args, text: item))
+                } else {
+                    result.append(Item(name: item.lowercased(), arguments: [], text: item))
+                }
+            } else {
+                current.append(c)
+            }
+        }
+        if depth != 0 { throw ModelSpecificationError(reason: "unbalanced '(' in '\(text)'") }
+        return result
+    }
+
+    /// Parses `text` and builds the model for examples of `inputShape` (without the batch
+    /// axis; flat features [d], or [channels, length] / [channels, height, width]).
+    /// `imageShape`, when given, lets flat inputs feed a convolution. Returns the model and
+    /// its output shape per example.
+    public static func build(_ text: String, inputShape: [Int], imageShape: [Int]? = nil,
+                             using rng: inout RandomGenerator) throws -> (model: Sequential, outputShape: [Int]) {
+        var layers: [any Layer] = []
+        var shape = inputShape
+        func fail(_ item: Item, _ why: String) -> ModelSpecificationError { ModelSpecificationError(reason: "'\(item.text)': \(why)") }
+        func int(_ item: Item, _ s: String, _ what: String) throws -> Int {
+            guard let v = Int(s), v > 0 else { throw fail(item, "\(what) must be a positive integer, got '\(s)'") }
+            return v
+        }
+        func double(_ item: Item, _ s: String, _ what: String) throws -> Double {
+            guard let v = Double(s), v.isFinite else { throw fail(item, "\(what) must be a number, got '\(s)'") }
+            return v
+        }
+        for item in try items(text) {
+            let args = item.arguments
+            switch item.name {
+            case "dense":
+                guard (1...3).contains(args.count) else { throw fail(item, "use dense(UNITS[,ACTIVATION[,PARAMETERIZATION]])") }
+                guard shape.count == 1 else { throw fail(item, "input of shape \(shape) is not flat: add 'flatten' before it") }
+                let units = try int(item, args[0], "units")
+                var activation = Activation.identity
+                if args.count >= 2 {
+                    guard let a = Activation(name: args[1]) else { throw fail(item, "unknown activation '\(args[1])'") }
+                    activation = a
+                }
+                var parameterization = Parameterization.standard
+                if args.count == 3 {
+                    switch args[2].lowercased() {
+                    case "standard": parameterization = .standard
+                    case "ntk": parameterization = .ntk(weightStd: activation.isRectifier ? 2.0.squareRoot() : 1, biasStd: 0.1)
+                    case "meanfield", "mean_field": parameterization = .meanField(weightStd: 1, biasStd: 0)
+                    default: throw fail(item, "unknown parameterization '\(args[2])' (standard, ntk, meanfield)")
+                    }
+                }
+                layers.append(Dense(inputSize: shape[0], outputSize: units, activation: activation,
+                                    parameterization: parameterization, using: &rng))
+                shape = [units]
+            case "conv":
+                guard args.count >= 2 else { throw fail(item, "use conv(CHANNELS,KERNEL[,ACTIVATION][,stride=S][,padding=P])") }
+                if shape.count == 1 {
+                    guard let image = imageShape, image.reduce(1, *) == shape[0] else {
+                        throw fail(item, "flat inputs of \(shape[0]) features have no image shape for a convolution")
+                    }
+                    layers.append(Reshape(image))
+                    shape = image
+                }
+                guard shape.count == 2 || shape.count == 3 else { throw fail(item, "input of shape \(shape) is not [channels, length] or [channels, height, width]") }
+                let channels = try int(item, args[0], "channels")
+                let k = try int(item, args[1], "kernel")
+                var activation = Activation.identity, stride = 1, padding = ConvolutionPadding.same
+                for extra in args.dropFirst(2) {
+                    if extra.hasPrefix("stride=") {
+                        stride = try int(item, String(extra.dropFirst(7)), "stride")
+                    } else if extra.hasPrefix("padding=") {
+                        switch extra.dropFirst(8).lowercased() {
+                        case "same": padding = .same
+                        case "valid": padding = .valid
+                        case "circular": padding = .circular
+                        default: throw fail(item, "padding must be same, valid or circular")
+                        }
+                    } else if let a = Activation(name: extra) {
+                        activation = a
+                    } else {
+                        throw fail(item, "unknown option '\(extra)'")
+                    }
+                }
+                let spatial = shape.count - 1
+                let conv = Convolution(inputChannels: shape[0], outputChannels: channels, kernel: Array(repeating: k, count: spatial),
+                                       strides: Array(repeating: stride, count: spatial), padding: padding,
+                                       activation: activation, using: &rng)
+                let extents = Array(shape.dropFirst())
+                if padding == .valid && extents.contains(where: { $0 < k }) { throw fail(item, "kernel \(k) is larger than the input \(extents)") }
+                shape = [channels] + conv.outputExtents(for: extents)
+                layers.append(conv)
+            case "maxpool", "avgpool":
+                guard (1...2).contains(args.count) else { throw fail(item, "use \(item.name)(WINDOW[,STRIDE])") }
+                guard shape.count == 2 || shape.count == 3 else { throw fail(item, "pooling needs [channels, spatial...] inputs, got \(shape)") }
+                let k = try int(item, args[0], "window")
+                let s = args.count == 2 ? try int(item, args[1], "stride") : k
+                let spatial = shape.count - 1
+                guard shape.dropFirst().allSatisfy({ $0 >= k }) else { throw fail(item, "window \(k) is larger than the input \(Array(shape.dropFirst()))") }
+                let pool = Pooling(item.name == "maxpool" ? .maximum : .average, window: Array(repeating: k, count: spatial),
+                                   strides: Array(repeating: s, count: spatial))
+                shape = [shape[0]] + shape.dropFirst().map { ($0 - k) / s + 1 }
+                layers.append(pool)
+            case "globalmaxpool", "globalavgpool":
+                guard shape.count >= 2 else { throw fail(item, "global pooling needs [channels, spatial...] inputs, got \(shape)") }
+                layers.append(GlobalPooling(item.name == "globalmaxpool" ? .maximum : .average))
+                shape = [shape[0]]
+            case "dropout":
+                guard args.count == 1 else { throw fail(item, "use dropout(RATE)") }
+                let p = try double(item, args[0], "rate")
+                guard p >= 0 && p < 1 else { throw fail(item, "rate must be in [0, 1)") }
+                layers.append(Dropout(rate: p))
+            case "batchnorm":
+                layers.append(BatchNorm(features: shape[0]))
+            case "layernorm":
+                layers.append(LayerNorm(features: shape[shape.count - 1]))
+            case "flatten":
+                layers.append(Flatten())
+                shape = [shape.reduce(1, *)]
+            case "fourier":
+                guard args.count == 2, shape.count == 1 else { throw fail(item, "use fourier(FEATURES,SIGMA) on flat inputs") }
+                let m = try int(item, args[0], "features")
+                layers.append(FourierFeatures(inputSize: shape[0], features: m, sigma: try double(item, args[1], "sigma"), using: &rng))
+                shape = [2 * m]
+            default:
+                guard args.isEmpty, let activation = Activation(name: item.name) else {
+                    throw fail(item, "unknown layer (known: dense, conv, maxpool, avgpool, globalmaxpool, globalavgpool, dropout, batchnorm, layernorm, flatten, fourier, and activation names)")
+                }
+                layers.append(ActivationLayer(activation))
+            }
+        }
+        guard !layers.isEmpty else { throw ModelSpecificationError(reason: "no layers") }
+        return (Sequential(layers), shape)
+    }
+}
+
+import Foundation

@@ -1,0 +1,314 @@
+import Foundation
+import InductiveAutodiff
+import InductiveTensor
+
+/// How the examples of an epoch are visited.
+public enum Sampling: Sendable, Equatable {
+    /// Random reshuffling: a fresh seeded permutation each epoch, each example once.
+    case reshuffling
+    /// Sampling with replacement: N / B batches of B examples drawn independently.
+    case withReplacement
+    /// One batch of the whole training set per epoch (gradient descent).
+    case fullBatch
+}
+
+/// What a training run reports after each epoch.
+public struct EpochRecord: Sendable, Equatable {
+    public var epoch: Int
+    public var step: Int
+    /// Mean training loss over the epoch's batches (without penalties).
+    public var trainLoss: Double
+    /// Training accuracy over the epoch's batches (classification).
+    public var trainAccuracy: Double?
+    public var validationLoss: Double?
+    public var validationAccuracy: Double?
+    public var learningRate: Double
+    public var seconds: Double
+
+    static let columns = ["epoch", "step", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy",
+                          "learning_rate", "seconds"]
+    var row: [Double] {
+        [Double(epoch), Double(step), trainLoss, trainAccuracy ?? .nan, validationLoss ?? .nan, validationAccuracy ?? .nan,
+         learningRate, seconds]
+    }
+    init(row r: [Double]) {
+        epoch = Int(r[0]); step = Int(r[1]); trainLoss = r[2]
+        trainAccuracy = r[3].isNaN ? nil : r[3]
+        validationLoss = r[4].isNaN ? nil : r[4]
+        validationAccuracy = r[5].isNaN ? nil : r[5]
+        learningRate = r[6]; seconds = r[7]
+    }
+    public init(epoch: Int, step: Int, trainLoss: Double, trainAccuracy: Double?, validationLoss: Double?,
+                validationAccuracy: Double?, learningRate: Double, seconds: Double) {
+        self.epoch = epoch; self.step = step; self.trainLoss = trainLoss; self.trainAccuracy = trainAccuracy
+        self.validationLoss = validationLoss; self.validationAccuracy = validationAccuracy
+        self.learningRate = learningRate; self.seconds = seconds
+    }
+}
+
+/// Why training stopped early.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    /// The loss or the parameters became NaN or infinite.
+    case diverged(step: Int, lastFiniteLoss: Double)
+    /// A checkpoint does not fit this model or run.
+    case incompatibleCheckpoint(String)
+
+    public var description: String {
+        switch self {
+        case .diverged(let step, let loss):
+            return "training diverged at step \(step) (the loss or parameters became NaN or infinite; last finite loss \(loss)); lower the learning rate"
+        case .incompatibleCheckpoint(let reason): return "checkpoint does not fit: \(reason)"
+        }
+    }
+}
+
+/// Training settings.
+public struct TrainingConfiguration: Sendable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var sampling: Sampling
+    public var loss: Loss
+    public var penalties: [Penalty]
+    /// Stop when the validation loss has not improved by `minimumDelta` for `patience`
+    /// epochs, and restore the parameters of the best epoch.
+    public var earlyStopping: (patience: Int, minimumDelta: Double)?
+    /// Save a checkpoint here after every `checkpointEvery` epochs and at the end.
+    public var checkpointPath: String?
+    public var checkpointEvery: Int
+    /// Progress on standard error.
+    public var showProgress: Bool
+
+    public init(epochs: Int, batchSize: Int, sampling: Sampling = .reshuffling, loss: Loss = .softmaxCrossEntropy,
+                penalties: [Penalty] = [], earlyStopping: (patience: Int, minimumDelta: Double)? = nil,
+                checkpointPath: String? = nil, checkpointEvery: Int = 1, showProgress: Bool = false) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.sampling = sampling
+        self.loss = loss
+        self.penalties = penalties
+        self.earlyStopping = earlyStopping
+        self.checkpointPath = checkpointPath
+        self.checkpointEvery = checkpointEvery
+        self.showProgress = showProgress
+    }
+}
+
+/// A training loop: epochs of minibatch updates with metrics, validation, callbacks, early
+/// stopping, divergence detection, progress and checkpoints. Deterministic: one generator
+/// (saved in checkpoints) drives shuffling, dropout and Langevin noise, so resuming from a
+/// checkpoint reproduces an uninterrupted run bit for bit.
+public struct Trainer<Model: Layer>: Sendable {
+    public var model: Model
+    public var optimizer: any Optimizer
+    public var configuration: TrainingConfiguration
+    public var rng: RandomGenerator
+    /// Epochs completed so far.
+    public private(set) var epoch = 0
+    /// Updates applied so far.
+    public private(set) var step = 0
+    public private(set) var history: [EpochRecord] = []
+    private var bestValidationLoss = Double.infinity
+    private var bestParameters: [Tensor]?
+    private var bestState: [Tensor]?
+    private var epochsWithoutImprovement = 0
+
+    public init(model: Model, optimizer: any Optimizer, configuration: TrainingConfiguration, seed: UInt64) {
+        self.model = model
+        self.optimizer = optimizer
+        self.configuration = configuration
+        self.rng = RandomGenerator(seed: seed)
+    }
+
+    /// The loss (plus penalties) on one batch, its value without penalties, and the logits.
+    mutating func batchObjective(_ parameters: [Variable], inputs: Tensor, targets: Tensor,
+                                 context: inout ForwardContext) -> (objective: Variable, loss: Double, output: Tensor) {
+        var model = self.model
+        let output = model.forward(Variable(constant: inputs), parameters: parameters[...], context: &context)
+        let loss = configuration.loss(output, targets)
+        var objective = loss
+        if !configuration.penalties.isEmpty {
+            // Penalties see the model as it was for this batch (state updates are not repeated).
+            let frozen = model
+            let n = inputs.shape[0]
+            let lossFunction = configuration.loss
+            let penaltyRNG = context.rng
+            let subLoss = { (rows: Range<Int>) -> Variable in
+                var ctx = ForwardContext(training: true, rng: penaltyRNG)
+                let x = inputs.slice([.range(rows)]), y = targets.slice([.range(rows)])
+                return lossFunction(frozen.apply(parameters: parameters, to: Variable(constant: x), context: &ctx), y)
+            }
+            for p in configuration.penalties {
+                objective = objective + p.value(parameters: parameters, batch: n, batchLoss: subLoss)
+            }
+        }
+        self.model.state = model.state
+        return (objective, loss.scalar, output.value)
+    }
+
+    /// Trains until `configuration.epochs` epochs are complete (continuing a resumed run),
+    /// early stopping fires, or a callback returns false. Throws `TrainingError.diverged`.
+    @discardableResult
+    public mutating func fit(_ train: Dataset, validation: Dataset? = nil,
+                             callback: ((EpochRecord) -> Bool)? = nil) throws -> [EpochRecord] {
+        precondition(configuration.batchSize > 0 && configuration.epochs >= 0, "fit: bad batch size or epochs")
+        var progress = ProgressLine(interval: 5)
+        let n = train.count
+        let batchSize = configuration.sampling == .fullBatch ? n : Swift.min(configuration.batchSize, n)
+        let stepsPerEpoch = Swift.max(1, configuration.sampling == .fullBatch ? 1 : n / batchSize)
+        let startEpoch = epoch
+        var lastFiniteLoss = history.last?.trainLoss ?? .nan
+        while epoch < configuration.epochs {
+            let epochStart = ProgressLine.now()
+            let order: [Int]
+            switch configuration.sampling {
+            case .reshuffling: order = rng.permutation(n)
+            case .withReplacement: order = (0..<(stepsPerEpoch * batchSize)).map { _ in rng.integer(below: n) }
+            case .fullBatch: order = Array(0..<n)
+            }
+            var lossSum = 0.0, hits = 0.0, seen = 0
+            let rate = optimizer.currentLearningRate
+            for s in 0..<stepsPerEpoch {
+                let indices = Array(order[(s * batchSize)..<Swift.min((s + 1) * batchSize, order.count)])
+                let x = indices.count == n && configuration.sampling == .fullBatch ? train.inputs : train.inputs.take(indices)
+                let y = indices.count == n && configuration.sampling == .fullBatch ? train.targets : train.targets.take(indices)
+                let vars = model.parameters.map(Variable.parameter)
+                var context = ForwardContext(training: true, rng: rng)
+                let (objective, loss, output) = batchObjective(vars, inputs: x, targets: y, context: &context)
+                rng = context.rng
+                guard objective.value.isFinite else { throw TrainingError.diverged(step: step, lastFiniteLoss: lastFiniteLoss) }
+                let grads = gradientTensors(of: objective, wrt: vars)
+                var parameters = model.parameters
+                optimizer.update(&parameters, gradients: grads, rng: &rng)
+                guard parameters.allSatisfy(\.isFinite) else { throw TrainingError.diverged(step: step, lastFiniteLoss: loss) }
+                model.parameters = parameters
+                step += 1
+                lastFiniteLoss = loss
+                lossSum += loss * Double(indices.count)
+                seen += indices.count
+                if train.labels != nil { hits += accuracy(logits: output, labels: y) * Double(indices.count) }
+                if configuration.showProgress {
+                    let done = Double(epoch - startEpoch) + Double(s + 1) / Double(stepsPerEpoch)
+                    let total = Double(configuration.epochs - startEpoch)
+                    progress.update(String(format: "epoch %d/%d  step %d  loss %.4f", epoch + 1, configuration.epochs, step, lossSum / Double(seen))
+                                    + (train.labels != nil ? String(format: "  acc %.3f", hits / Double(seen)) : "")
+                                    + String(format: "  lr %.3g  left %@", rate, ProgressLine.format(seconds: progress.remaining(done: done, total: total))))
+                }
+            }
+            epoch += 1
+            var record = EpochRecord(epoch: epoch, step: step, trainLoss: lossSum / Double(seen),
+                                     trainAccuracy: train.labels != nil ? hits / Double(seen) : nil,
+                                     validationLoss: nil, validationAccuracy: nil, learningRate: rate,
+                                     seconds: ProgressLine.now() - epochStart)
+            if let validation {
+                let metrics = evaluate(validation)
+                record.validationLoss = metrics.loss
+                record.validationAccuracy = metrics.accuracy
+            }
+            history.append(record)
+            var stop = callback.map { !$0(record) } ?? false
+            if let (patience, delta) = configuration.earlyStopping, let vl = record.validationLoss {
+                if vl < bestValidationLoss - delta {
+                    bestValidationLoss = vl
+                    bestParameters = model.parameters
+                    bestState = model.state
+                    epochsWithoutImprovement = 0
+                } else {
+                    epochsWithoutImprovement += 1
+                    if epochsWithoutImprovement >= patience { stop = true }
+                }
+            }
+            if let path = configuration.checkpointPath, epoch % Swift.max(configuration.checkpointEvery, 1) == 0 || epoch == configuration.epochs || stop {
+                try saveCheckpoint(to: path)
+            }
+            if stop { break }
+        }
+        if let best = bestParameters, configuration.earlyStopping != nil {
+            model.parameters = best
+            if let s = bestState { model.state = s }
+        }
+        if configuration.showProgress, let last = history.last {
+            progress.update(String(format: "epoch %d/%d  loss %.4f", last.epoch, configuration.epochs, last.trainLoss)
+                            + (last.trainAccuracy.map { String(format: "  acc %.3f", $0) } ?? "")
+                            + (last.validationAccuracy.map { String(format: "  validation acc %.3f", $0) } ?? "")
+                            + "  " + ProgressLine.format(seconds: progress.elapsed), final: true)
+        }
+        return history
+    }
+
+    /// Loss (without penalties) and accuracy (classification) in evaluation mode.
+    public func evaluate(_ data: Dataset, batchSize: Int = 1024) -> (loss: Double, accuracy: Double?) {
+        var lossSum = 0.0, hits = 0.0
+        var start = 0
+        while start < data.count {
+            let end = Swift.min(data.count, start + batchSize)
+            let x = data.inputs.slice([.range(start..<end)]), y = data.targets.slice([.range(start..<end)])
+            let output = model.apply(parameters: model.parameters.map { Variable(constant: $0) }, to: Variable(constant: x))
+            lossSum += configuration.loss(output, y).scalar * Double(end - start)
+            if data.labels != nil { hits += accuracy(logits: output.value, labels: y) * Double(end - start) }
+            start = end
+        }
+        return (lossSum / Double(data.count), data.labels != nil ? hits / Double(data.count) : nil)
+    }
+
+    // MARK: Checkpoints
+
+    /// Saves parameters, model state, optimizer state, generator state, counters, the
+    /// early-stopping memory and the history to an NPZ file, atomically.
+    public func saveCheckpoint(to path: String) throws {
+        var archive = NPZArchive()
+        for (name, value) in zip(model.parameterNames, model.parameters) { archive.set("parameter/" + name, value) }
+        for (name, value) in zip(model.stateNames, model.state) { archive.set("state/" + name, value) }
+        for (name, value) in optimizer.stateTensors { archive.set("optimizer/" + name, value) }
+        archive.set("rng", .integer(rng.stateWords.map { Int(bitPattern: UInt($0)) }, shape: [4]))
+        archive.set("counters", .integer([epoch, step, epochsWithoutImprovement], shape: [3]))
+        archive.set("bestValidationLoss", Tensor(bestValidationLoss))
+        if let best = bestParameters {
+            for (name, value) in zip(model.parameterNames, best) { archive.set("best/" + name, value) }
+        }
+        if let best = bestState {
+            for (name, value) in zip(model.stateNames, best) { archive.set("bestState/" + name, value) }
+        }
+        archive.set("history", Tensor(shape: [history.count, EpochRecord.columns.count], scalars: history.flatMap(\.row)))
+        try NPZ.write(archive, to: path)
+    }
+
+    /// Restores a checkpoint written by `saveCheckpoint` into this trainer (same model
+    /// architecture and optimizer kind); `fit` then continues where the run stopped.
+    public mutating func restoreCheckpoint(from path: String) throws {
+        let archive = try NPZ.read(path)
+        func tensor(_ name: String) throws -> Tensor {
+            guard let a = archive[name] else { throw TrainingError.incompatibleCheckpoint("\(path) has no '\(name)'") }
+            return a.tensor
+        }
+        var parameters: [Tensor] = []
+        for (name, current) in zip(model.parameterNames, model.parameters) {
+            let t = try tensor("parameter/" + name)
+            guard t.shape == current.shape else {
+                throw TrainingError.incompatibleCheckpoint("parameter '\(name)' has shape \(t.shape), the model needs \(current.shape)")
+            }
+            parameters.append(t)
+        }
+        model.parameters = parameters
+        model.state = try model.stateNames.map { try tensor("state/" + $0) }
+        var optimizerState: [String: Tensor] = [:]
+        for (name, array) in archive.entries where name.hasPrefix("optimizer/") {
+            optimizerState[String(name.dropFirst("optimizer/".count))] = array.tensor
+        }
+        try optimizer.restore(optimizerState)
+        guard let words = archive["rng"]?.integers, words.count == 4,
+              let counters = archive["counters"]?.integers, counters.count == 3 else {
+            throw TrainingError.incompatibleCheckpoint("\(path) lacks the generator state or counters")
+        }
+        rng = RandomGenerator(stateWords: words.map { UInt64(UInt(bitPattern: $0)) })
+        epoch = counters[0]
+        step = counters[1]
+        epochsWithoutImprovement = counters[2]
+        bestValidationLoss = try tensor("bestValidationLoss").scalar
+        let names = model.parameterNames
+        bestParameters = archive["best/" + (names.first ?? "")] == nil ? nil : try names.map { try tensor("best/" + $0) }
+        let stateNames = model.stateNames
+        bestState = stateNames.isEmpty || archive["bestState/" + stateNames[0]] == nil ? nil : try stateNames.map { try tensor("bestState/" + $0) }
+        let h = try tensor("history")
+        history = h.count == 0 ? [] : (0..<h.shape[0]).map { EpochRecord(row: h.row($0).scalars) }
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Inductive
+
+/// `inductive train`: trains a network described by a short text on the shipped digits or
+/// on the user's data, with progress, metrics, history files and checkpoints.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a network on the digits data set or on your own data.",
+        discussion: """
+        MODEL is a comma-separated list of layers, for example
+          "dense(256,relu),dense(10)"  or  "conv(16,3,relu),maxpool(2),flatten,dense(10)".
+        Layers: dense(UNITS[,ACT[,standard|ntk|meanfield]]), conv(CHANNELS,KERNEL[,ACT][,stride=S][,padding=same|valid|circular]),
+        maxpool(K[,S]), avgpool(K[,S]), globalmaxpool, globalavgpool, dropout(P), batchnorm, layernorm, flatten,
+        fourier(FEATURES,SIGMA), and activations (relu, tanh, sigmoid, erf, gelu, sin, softplus, leaky_relu).
+        DATA is `digits` (shipped) or a file: .npz with arrays x and y (integer labels), or .csv with the label last.
+        """)
+
+    @Option(help: "digits, or a .npz/.csv file.") var data: String = "digits"
+    @Option(help: "The model (see above).") var model: String
+    @Option(help: "Number of epochs.") var epochs: Int = 30
+    @Option(help: "sgd, momentum, nesterov, adam, adamw, sgld.") var optimizer: String = "adam"
+    @Option(help: "Learning rate.") var lr: Double = 1e-3
+    @Option(help: "Batch size.") var batch: Int = 32
+    @Option(help: "reshuffle, replacement or full (full-batch gradient descent).") var sampling: String = "reshuffle"
+    @Option(help: "Weight decay (coupled for sgd/momentum/nesterov/adam, decoupled for adamw).") var weightDecay: Double = 0
+    @Option(help: "Langevin temperature (sgld only).") var temperature: Double = 1e-4
+    @Option(help: "Fraction held out for testing.") var testFraction: Double = 0.3
+    @Option(help: "Random seed (split, initialization, shuffling, dropout).") var seed: UInt64 = 0
+    @Flag(inversion: .prefixedNo, help: "Standardize inputs with statistics of the training split.") var standardize = true
+    @Option(help: "Save a checkpoint (.npz) after every epoch.") var checkpoint: String?
+    @Option(help: "Resume from a checkpoint written by --checkpoint.") var resume: String?
+    @Option(help: "Directory for history.csv, history.json and model.npz.") var out: String = "train-out"
+
+    func validate() throws {
+        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+        guard lr > 0 && lr.isFinite else { throw ValidationError("--lr must be positive") }
+        guard testFraction > 0 && testFraction < 1 else { throw ValidationError("--test-fraction must be in (0, 1)") }
+        guard ["sgd", "momentum", "nesterov", "adam", "adamw", "sgld"].contains(optimizer) else {
+            throw ValidationError("unknown --optimizer '\(optimizer)' (sgd, momentum, nesterov, adam, adamw, sgld)")
+        }
+        guard ["reshuffle", "replacement", "full"].contains(sampling) else {
+            throw ValidationError("unknown --sampling '\(sampling)' (reshuffle, replacement, full)")
+        }
+    }
+
+    func makeOptimizer() -> any Optimizer {
+        let decay: WeightDecay = weightDecay > 0 ? .coupled(weightDecay) : .none
+        switch optimizer {
+        case "sgd": return GradientDescent(learningRate: lr, weightDecay: decay)
+        case "momentum": return GradientDescent(learningRate: lr, momentum: 0.9, weightDecay: decay)
+        case "nesterov": return GradientDescent(learningRate: lr, momentum: 0.9, nesterov: true, weightDecay: decay)
+        case "adamw": return Adam.adamW(learningRate: lr, weightDecay: weightDecay > 0 ? weightDecay : 1e-2)
+        case "sgld": return Langevin(learningRate: lr, temperature: temperature)
+        default: return Adam(learningRate: lr, weightDecay: decay)
+        }
+    }
+
+    func run() {
+        do { try train() } catch { exitWithError(error) }
+    }
+
+    func train() throws {
+        let dataset = data == "digits" ? try Dataset.digits() : try Dataset.load(data)
+        guard let classes = dataset.classCount else {
+            throw DataError("\(data): train needs class labels (integer y); regression targets are not supported by this command")
+        }
+        var rng = RandomGenerator(seed: seed)
+        var (trainSet, testSet) = try dataset.split(testFraction: testFraction, using: &rng)
+        if standardize {
+            let (mean, std) = trainSet.standardization()
+            trainSet = trainSet.standardized(mean: mean, std: std)
+            testSet = testSet.standardized(mean: mean, std: std)
+        }
+        let inputShape = Array(trainSet.inputs.shape.dropFirst())
+        let (network, outputShape) = try ModelSpecification.build(model, inputShape: inputShape, imageShape: dataset.imageShape, using: &rng)
+        guard outputShape == [classes] else {
+            throw ModelSpecificationError(reason: "the model outputs \(outputShape) per example but the data has \(classes) classes: end with dense(\(classes))")
+        }
+        let configuration = TrainingConfiguration(
+            epochs: epochs, batchSize: batch,
+            sampling: sampling == "full" ? .fullBatch : (sampling == "replacement" ? .withReplacement : .reshuffling),
+            loss: .softmaxCrossEntropy, checkpointPath: checkpoint, showProgress: true)
+        var trainer = Trainer(model: network, optimizer: makeOptimizer(), configuration: configuration, seed: seed &+ 1)
+        if let resume {
+            try trainer.restoreCheckpoint(from: resume)
+            FileHandle.standardError.write(Data("resumed from \(resume) after epoch \(trainer.epoch)\n".utf8))
+        }
+        say("data: \(data), \(trainSet.count) train / \(testSet.count) test examples, \(classes) classes; model: \(network.parameterCount) parameters")
+        let start = ProgressLine.now()
+        let history = try trainer.fit(trainSet)
+        let seconds = ProgressLine.now() - start
+        let trainMetrics = trainer.evaluate(trainSet), testMetrics = trainer.evaluate(testSet)
+        say(String(format: "train loss %.4f  accuracy %.4f", trainMetrics.loss, trainMetrics.accuracy ?? .nan))
+        say(String(format: "test  loss %.4f  accuracy %.4f", testMetrics.loss, testMetrics.accuracy ?? .nan))
+        say(String(format: "time %.2f s", seconds))
+        try writeOutputs(history: history, trainer: trainer, test: testMetrics)
+    }
+
+    func writeOutputs(history: [EpochRecord], trainer: Trainer<Sequential>, test: (loss: Double, accuracy: Double?)) throws {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let header = ["epoch", "step", "train_loss", "train_accuracy", "learning_rate", "seconds"]
+        let rows = history.map { [Double($0.epoch), Double($0.step), $0.trainLoss, $0.trainAccuracy ?? .nan, $0.learningRate, $0.seconds] }
+        try CSV.write(Tensor(shape: [rows.count, header.count], scalars: rows.flatMap { $0 }), header: header, to: out + "/history.csv")
+        let json: [String: Any] = [
+            "data": data, "model": model, "optimizer": optimizer, "learning_rate": lr, "batch": batch, "seed": seed,
+            "test_loss": test.loss, "test_accuracy": test.accuracy.map { $0 as Any } ?? NSNull(),
+            "history": history.map { r -> [String: Any] in
+                ["epoch": r.epoch, "train_loss": r.trainLoss, "train_accuracy": r.trainAccuracy.map { $0 as Any } ?? NSNull()]
+            },
+        ]
+        let bytes = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
+        try AtomicFile.write([UInt8](bytes), to: out + "/history.json")
+        try NPZ.write(zip(trainer.model.parameterNames, trainer.model.parameters).map { ($0, $1) }, to: out + "/model.npz")
+        say("wrote \(out)/history.csv, history.json, model.npz")
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import InductiveNN
+import InductiveTensor
+import InductiveTestSupport
+import Testing
+
+@Suite struct DatasetTests {
+    @Test func digitsShipWithThePackage() throws {
+        let digits = try Dataset.digits()
+        #expect(digits.count == 1797 && digits.inputs.shape == [1797, 64])
+        #expect(digits.classCount == 10 && digits.imageShape == [1, 8, 8])
+        #expect(Set(digits.labels!) == Set(0..<10))
+        #expect(digits.inputs.minAll() == 0 && digits.inputs.maxAll() == 1)
+        #expect(digits.targets.sum(axes: [1]) == Tensor.ones([1797]))
+    }
+
+    @Test func seededSplitsAndTrainOnlyStandardization() throws {
+        let digits = try Dataset.digits()
+        var r1 = RandomGenerator(seed: 0), r2 = RandomGenerator(seed: 0)
+        let (a, b) = try digits.split(testFraction: 0.3, using: &r1)
+        let (c, _) = try digits.split(testFraction: 0.3, using: &r2)
+        #expect(a.count == 1258 && b.count == 539)
+        #expect(a.labels == c.labels)
+        let (mean, std) = a.standardization()
+        let standardized = a.standardized(mean: mean, std: std)
+        expectClose(standardized.inputs.mean(axes: [0]), Tensor.zeros([64]), rtol: 0, atol: 1e-12)
+        let test = b.standardized(mean: mean, std: std)
+        #expect(test.inputs == (b.inputs - mean) / std)
+    }
+
+    @Test func badDataGivesOneLineErrors() {
+        #expect(throws: DataError("label 3 is out of range 0..<3")) {
+            try Dataset(inputs: Tensor.zeros([2, 2]), labels: [0, 3], classCount: 3)
+        }
+        #expect(throws: DataError("inputs contain NaN or infinity")) {
+            try Dataset(inputs: Tensor([[1, .nan]]), labels: [0])
+        }
+        #expect(throws: DataError("inputs have 2 rows but there are 3 labels")) {
+            try Dataset(inputs: Tensor.zeros([2, 2]), labels: [0, 1, 1])
+        }
+    }
+
+    @Test func loadsNPZAndCSV() throws {
+        let dir = NSTemporaryDirectory() + "inductive-data-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var archive = NPZArchive()
+        archive.set("x", Tensor.arange(12).reshaped([3, 2, 2]))
+        archive.set("y", .integer([0, 1, 1], shape: [3]))
+        try NPZ.write(archive, to: dir + "/d.npz")
+        let d = try Dataset.load(dir + "/d.npz")
+        #expect(d.inputs.shape == [3, 4] && d.labels == [0, 1, 1] && d.imageShape == [1, 2, 2])
+        try AtomicFile.write("1,2,0\n3,4,2\n", to: dir + "/d.csv")
+        let c = try Dataset.load(dir + "/d.csv")
+        #expect(c.labels == [0, 2] && c.classCount == 3)
+        try AtomicFile.write("1,2,0.5\n", to: dir + "/bad.csv")
+        #expect(throws: FileError.self) { try Dataset.load(dir + "/bad.csv") }
+        var noY = NPZArchive()
+        noY.set("x", Tensor.zeros([2, 2]))
+        try NPZ.write(noY, to: dir + "/noy.npz")
+        do { _ = try Dataset.load(dir + "/noy.npz"); Issue.record("accepted") } catch let e as FileError {
+            #expect(e.reason.contains("needs an array 'y'"))
+        }
+    }
+}

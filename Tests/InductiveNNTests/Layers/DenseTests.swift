@@ -1,0 +1,47 @@
+import Foundation
+import InductiveNN
+import InductiveTensor
+import InductiveTestSupport
+import Testing
+
+@Suite struct DenseTests {
+    /// Each parameterization computes its documented formula.
+    @Test func parameterizationsFollowTheirFormulas() {
+        let w = normal([4, 3], seed: 1), b = normal([3], seed: 2), x = normal([5, 4], seed: 3)
+        let standard = Dense(weight: w, bias: b, activation: .tanh)
+        expectClose(standard(x), tanh(matmul(x, w) + b), rtol: 1e-14)
+        let ntk = Dense(weight: w, bias: b, parameterization: .ntk(weightStd: 1.4, biasStd: 0.1))
+        expectClose(ntk(x), matmul(x, w) * (1.4 / 2) + b * 0.1, rtol: 1e-13)
+        let meanField = Dense(weight: w, bias: b, parameterization: .meanField(weightStd: 2, biasStd: 0))
+        expectClose(meanField(x), matmul(x, w) * (2.0 / 4), rtol: 1e-13)
+    }
+
+    @Test func ntkParameterizationDrawsStandardNormals() {
+        var rng = RandomGenerator(seed: 4)
+        let layer = Dense(inputSize: 200, outputSize: 300, parameterization: .ntk(weightStd: 1, biasStd: 1), using: &rng)
+        // 60,000 N(0,1) draws: the sample variance is within 0.02 of 1 (5 standard errors).
+        #expect(abs(layer.weight.variance().scalar - 1) < 0.02)
+    }
+
+    @Test func flatParametersRoundTrip() {
+        var rng = RandomGenerator(seed: 5)
+        var model = Sequential(Dense(inputSize: 3, outputSize: 4, using: &rng), Dense(inputSize: 4, outputSize: 2, using: &rng))
+        #expect(model.parameterNames == ["0.weight", "0.bias", "1.weight", "1.bias"])
+        let theta = model.flatParameters
+        #expect(theta.count == model.parameterCount && theta.count == 3 * 4 + 4 + 4 * 2 + 2)
+        let x = normal([2, 3], seed: 6)
+        let y = model(x)
+        let viaFlat = model.apply(parameters: model.unflatten(Variable(theta)), to: Variable(x)).value
+        #expect(viaFlat == y)
+        model.setFlatParameters(theta * 2)
+        #expect(model.flatParameters == theta * 2)
+    }
+
+    @Test func activationsAsFunctionsAndLayers() {
+        let x: Tensor = [-1, 0.5, 2]
+        #expect(Activation.relu(x) == Tensor([0, 0.5, 2]))
+        expectClose(Activation.gelu(x), x.map { $0 * 0.5 * (1 + Foundation.erf($0 / 2.0.squareRoot())) }, rtol: 1e-15)
+        #expect(ActivationLayer(.leakyRelu(slope: 0.1))(x) == Tensor([-0.1, 0.5, 2]))
+        #expect(Activation(name: "tanh") == .tanh && Activation(name: "nope") == nil)
+    }
+}
