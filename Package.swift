@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .library(name: "Inductive", targets: ["Inductive"]),
         .library(name: "InductiveTensor", targets: ["InductiveTensor"]),
+        .library(name: "InductiveSolvers", targets: ["InductiveSolvers"]),
+        .library(name: "InductiveDiscovery", targets: ["InductiveDiscovery"]),
         .executable(name: "inductive", targets: ["inductive"]),
     ],
     dependencies: [
@@ -39,7 +41,9 @@ let package = Package(
             ],
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
         ),
-        .target(name: "Inductive", dependencies: ["InductiveTensor"]),
+        .target(name: "InductiveSolvers", dependencies: ["InductiveTensor"]),
+        .target(name: "InductiveDiscovery", dependencies: ["InductiveSolvers", "InductiveTensor"]),
+        .target(name: "Inductive", dependencies: ["InductiveTensor", "InductiveSolvers", "InductiveDiscovery"]),
         .target(name: "InductiveTestSupport", dependencies: ["InductiveTensor"]),
         .executableTarget(
             name: "inductive",
@@ -52,6 +56,14 @@ let package = Package(
             name: "InductiveTensorTests",
             dependencies: ["InductiveTensor", "InductiveTestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "InductiveSolversTests",
+            dependencies: ["InductiveSolvers", "InductiveTensor", "InductiveTestSupport"]
+        ),
+        .testTarget(
+            name: "InductiveDiscoveryTests",
+            dependencies: ["InductiveDiscovery", "InductiveSolvers", "InductiveTensor", "InductiveTestSupport"]
         ),
     ]
 )

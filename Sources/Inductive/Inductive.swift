@@ -1,2 +1,4 @@
 // The umbrella module: `import Inductive` gives every library target.
 @_exported import InductiveTensor
+@_exported import InductiveSolvers
+@_exported import InductiveDiscovery
