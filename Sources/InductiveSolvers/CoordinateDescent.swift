@@ -19,7 +19,9 @@ import InductiveTensor
 ///   (beta = n alpha (1 - l1Ratio), lambda = n alpha l1Ratio). With its residual
 ///   rt = [r; -sqrt(beta) w] and the dual point theta = s rt, s = min(1, lambda / ||X^T r - beta w||_inf),
 ///   G = (1/n) [ ||rt||^2 / 2 + lambda ||w||_1 - s y^T r + s^2 ||rt||^2 / 2 ] >= 0.
-/// - Diagnostics: sweeps, the final relative duality gap, converged flag.
+///   When l1Ratio = 0 (ridge) the gap is replaced by the strong-convexity bound
+///   ||X^T r - beta w||^2 / (2 beta), again relative to ||y||^2 / 2 and in units of n.
+/// - Diagnostics: sweeps, the final relative duality gap (or bound), converged flag.
 public func elasticNet(
     _ x: Tensor, _ y: Tensor, alpha: Double, l1Ratio: Double = 0.5,
     tolerance: Double = 1e-10, maxIterations: Int = 10_000, warmStart: Tensor? = nil
@@ -49,6 +51,18 @@ public func elasticNet(
     }
     let scale = Swift.max(0.5 * ys.reduce(0) { $0 + $1 * $1 }, Double.leastNormalMagnitude)
 
+    /// ||X^T r - beta w||^2, the squared gradient of the smooth part.
+    func gradientNormSquared() -> Double {
+        var total = 0.0
+        for j in 0..<p {
+            var c = 0.0
+            for i in 0..<n { c += columns[j * n + i] * r[i] }
+            let g = c - beta * w[j]
+            total += g * g
+        }
+        return total
+    }
+
     func relativeGap() -> Double {
         var rr = 0.0, yr = 0.0, l1 = 0.0, ww = 0.0
         for i in 0..<n { rr += r[i] * r[i]; yr += ys[i] * r[i] }
@@ -58,6 +72,13 @@ public func elasticNet(
             for i in 0..<n { c += columns[j * n + i] * r[i] }
             dualNorm = Swift.max(dualNorm, Swift.abs(c - beta * w[j]))
             l1 += Swift.abs(w[j]); ww += w[j] * w[j]
+        }
+        if lambda == 0 {
+            // l1Ratio = 0 or alpha = 0: the Lasso dual below degenerates. With beta > 0 the
+            // objective is beta-strongly convex, so P(w) - P* <= ||grad P(w)||^2 / (2 beta); with
+            // alpha = 0 (plain least squares) the squared gradient norm itself is used.
+            let g2 = gradientNormSquared()
+            return (beta > 0 ? g2 / (2 * beta) : g2) / scale
         }
         let rtNorm2 = rr + beta * ww
         let s = dualNorm > lambda ? lambda / dualNorm : 1

@@ -67,6 +67,9 @@ public func minimumNuclearNormCompletion(
         let dual = rho * (z - zPrevious).norm() / scale
         residual = Swift.max(primal, dual)
         if residual <= tolerance { break }
+        // Rebalancing is limited to every 10th of the first 2,000 iterations: ADMM converges
+        // for any fixed rho, and a rho that keeps changing can stall it.
+        guard iterations % 10 == 0 && iterations <= 2_000 else { continue }
         if primal > 10 * dual {
             rho *= 2; u *= 0.5
         } else if dual > 10 * primal {

@@ -191,7 +191,8 @@ public enum SelectionNorm: String, Sendable, CaseIterable {
     /// the densest candidate. The measured comparison is in the discovery tests.
     public static let `default` = SelectionNorm.l2
 
-    func score(residualNorm: Double, nonzeros: Int, l0Penalty: Double) -> Double {
+    /// The score of a candidate with validation residual norm ||r|| and `nonzeros` terms.
+    public func score(residualNorm: Double, nonzeros: Int, l0Penalty: Double) -> Double {
         switch self {
         case .l2: return residualNorm + l0Penalty * Double(nonzeros)
         case .squaredL2: return residualNorm * residualNorm + l0Penalty * Double(nonzeros)
