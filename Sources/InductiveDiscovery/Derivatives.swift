@@ -148,12 +148,14 @@ public func polynomialDerivative(
     let n = u.shape[Tensor.normalizeAxis(axis, rank: u.rank)]
     let width = 2 * halfWidth + 1
     precondition(n >= width, "polynomialDerivative: \(n) points are fewer than the window of \(width)")
-    // Vandermonde in window coordinates s = -halfWidth..halfWidth; its pseudo-inverse maps samples to coefficients.
-    let s = (0..<width).map { Double($0 - halfWidth) }
+    // Vandermonde in the scaled window coordinate s = offset / halfWidth in [-1, 1] (raw offsets
+    // would make it ill-conditioned at high degree); its pseudo-inverse maps samples to coefficients.
+    let r = Double(Swift.max(halfWidth, 1))
+    let s = (0..<width).map { Double($0 - halfWidth) / r }
     let vandermonde = Tensor(shape: [width, degree + 1], scalars: s.flatMap { x in (0...degree).map { Foundation.pow(x, Double($0)) } })
     let pseudo: Tensor
     do { pseudo = try pinv(vandermonde) } catch { preconditionFailure("polynomialDerivative: pinv failed: \(error)") }
-    let scale = 1 / Foundation.pow(h, Double(order))
+    let scale = 1 / Foundation.pow(h * r, Double(order))
     func weights(at e: Double) -> [Double] {
         // d^order/ds^order of sum_j c_j s^j at s = e, with c = pinv(V) u.
         var w = [Double](repeating: 0, count: width)
@@ -169,7 +171,7 @@ public func polynomialDerivative(
     return applyStencils(u, axis: axis, periodic: false) { i, n in
         if i >= halfWidth && i < n - halfWidth { return centred }
         let startIndex = i < halfWidth ? 0 : n - width
-        let e = Double(i - startIndex - halfWidth)
+        let e = Double(i - startIndex - halfWidth) / r
         return Stencil(offsets: (0..<width).map { startIndex + $0 - i }, weights: weights(at: e))
     }
 }
