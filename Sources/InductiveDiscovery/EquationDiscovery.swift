@@ -31,6 +31,12 @@ public struct EquationTerm: Sendable, Equatable {
     public var name: String
     /// Its coefficient.
     public var coefficient: Double
+
+    /// A term from its name and coefficient.
+    public init(name: String, coefficient: Double) {
+        self.name = name
+        self.coefficient = coefficient
+    }
 }
 
 /// lhs = sum_j coefficient_j * term_j, the non-zero terms in library order.
@@ -39,6 +45,12 @@ public struct Equation: Sendable, Equatable, CustomStringConvertible {
     public var lhs: String
     /// The non-zero terms.
     public var terms: [EquationTerm]
+
+    /// An equation from its left-hand side and terms.
+    public init(lhs: String, terms: [EquationTerm]) {
+        self.lhs = lhs
+        self.terms = terms
+    }
 
     /// The coefficient of a term, 0 when absent.
     public func coefficient(of name: String) -> Double { terms.first { $0.name == name }?.coefficient ?? 0 }
@@ -73,6 +85,17 @@ public struct DiscoveredEquations: Sendable, Equatable, CustomStringConvertible 
     public var samplesUsed: Int
     /// The tolerance search behind the result (PDE-FIND with STRidge only).
     public var search: ToleranceSearchResult? = nil
+
+    /// A result from its parts.
+    public init(equations: [Equation], termNames: [String], coefficients: Tensor, diagnostics: SolverDiagnostics,
+                samplesUsed: Int, search: ToleranceSearchResult? = nil) {
+        self.equations = equations
+        self.termNames = termNames
+        self.coefficients = coefficients
+        self.diagnostics = diagnostics
+        self.samplesUsed = samplesUsed
+        self.search = search
+    }
 
     /// The equations, one per line.
     public var description: String { equations.map(\.description).joined(separator: "\n") }

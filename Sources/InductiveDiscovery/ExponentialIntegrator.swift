@@ -20,40 +20,30 @@ struct Complex {
     }
 }
 
-/// ETDRK4 (Cox and Matthews 2002) for u_t = L u + c (u^2)_x on a periodic grid, with L
-/// diagonal in Fourier space, and its coefficients by contour integrals (Kassam and
-/// Trefethen 2005): for z = h L_k, each phi-function is the mean of its values on M points
-/// of the circle of radius 1 around z, which avoids the cancellation of the direct formulas
-/// for small |z|.
+/// The per-mode coefficients of ETDRK4 (Cox and Matthews 2002) for u_t = L u + N(u) with L
+/// diagonal (one complex value L_k per mode), by contour integrals (Kassam and Trefethen 2005):
+/// for z = h L_k each phi-function is the mean of its values at `contourPoints` points w of the
+/// circle of radius 1 around z, which avoids the cancellation of the direct formulas at small |z|:
 ///
-/// Step (v = FFT(u), N(v) = c i k FFT((IFFT v)^2), masked for dealiasing):
+///     E = e^z, E2 = e^(z/2), Q = h mean((e^(w/2) - 1)/w),
+///     f1 = h mean((-4 - w + e^w (4 - 3w + w^2))/w^3), f2 = h mean((2 + w + e^w (w - 2))/w^3),
+///     f3 = h mean((-4 - 3w - w^2 + e^w (4 - w))/w^3).
 ///
-///     a = E2 v + Q N(v);  b = E2 v + Q N(a);  c = E2 a + Q (2 N(b) - N(v))
-///     v <- E v + f1 N(v) + 2 f2 (N(a) + N(b)) + f3 N(c)
-///
-/// with E = e^(hL), E2 = e^(hL/2), Q = h mean((e^(w/2) - 1)/w),
-/// f1 = h mean((-4 - w + e^w (4 - 3w + w^2))/w^3), f2 = h mean((2 + w + e^w (w - 2))/w^3),
-/// f3 = h mean((-4 - 3w - w^2 + e^w (4 - w))/w^3), w = z + r_j on the circle.
-/// Fourth order in h; exact for the linear part. Cost: 8 FFTs of length n per step.
-struct QuadraticETDRK4 {
-    let n: Int
-    let plan: FFTPlan
-    let e: [Complex], e2: [Complex], q: [Complex], f1: [Complex], f2: [Complex], f3: [Complex]
-    /// c i k_j times the dealiasing mask: the multiplier of FFT(u^2) in N.
-    let g: [Complex]
+/// As z -> 0, Q -> h/2 and f1, f2, f3 -> h/6. Cost O(modes * contourPoints), once per step size.
+public struct ETDRK4Coefficients: Sendable, Equatable {
+    /// e^(hL), e^(hL/2), Q, f1, f2, f3, each of shape [modes].
+    public let e: ComplexTensor, e2: ComplexTensor, q: ComplexTensor, f1: ComplexTensor, f2: ComplexTensor, f3: ComplexTensor
 
-    init(linear: [Complex], wavenumbers: [Double], coefficient: Double, step h: Double, dealias: Bool, contourPoints m: Int = 64) {
-        n = linear.count
-        plan = FFTPlan(count: n)
+    /// Coefficients for the linear symbol L (real and imaginary parts, one entry per mode) and step h.
+    public init(linear: ComplexTensor, step h: Double, contourPoints m: Int = 64) {
+        precondition(linear.shape.count == 1 && h > 0 && m >= 8, "ETDRK4Coefficients: need a vector symbol, h > 0, >= 8 contour points")
         let roots = (0..<m).map { j -> Complex in
             let angle = 2 * Double.pi * (Double(j) + 0.5) / Double(m)
             return Complex(Foundation.cos(angle), Foundation.sin(angle))
         }
-        var e = [Complex](), e2 = [Complex](), q = [Complex](), f1 = [Complex](), f2 = [Complex](), f3 = [Complex]()
-        for lk in linear {
-            let z = h * lk
-            e.append(z.exp)
-            e2.append((0.5 * z).exp)
+        var columns = [[Complex]](repeating: [], count: 6)
+        for k in 0..<linear.shape[0] {
+            let z = h * Complex(linear.real.scalars[k], linear.imag.scalars[k])
             var sq = Complex(0), s1 = Complex(0), s2 = Complex(0), s3 = Complex(0)
             for r in roots {
                 let w = z + r
@@ -64,10 +54,39 @@ struct QuadraticETDRK4 {
                 s3 = s3 + (Complex(-4) - 3 * w - w2 + ew * (Complex(4) - w)) / w3
             }
             let scale = h / Double(m)
-            q.append(scale * sq); f1.append(scale * s1); f2.append(scale * s2); f3.append(scale * s3)
+            for (i, value) in [z.exp, (0.5 * z).exp, scale * sq, scale * s1, scale * s2, scale * s3].enumerated() {
+                columns[i].append(value)
+            }
         }
-        self.e = e; self.e2 = e2; self.q = q; self.f1 = f1; self.f2 = f2; self.f3 = f3
+        func tensor(_ c: [Complex]) -> ComplexTensor { ComplexTensor(real: Tensor(c.map(\.re)), imag: Tensor(c.map(\.im))) }
+        (e, e2, q, f1, f2, f3) = (tensor(columns[0]), tensor(columns[1]), tensor(columns[2]), tensor(columns[3]),
+                                  tensor(columns[4]), tensor(columns[5]))
+    }
+
+    func values(_ t: ComplexTensor) -> [Complex] { zip(t.real.scalars, t.imag.scalars).map { Complex($0, $1) } }
+}
+
+/// ETDRK4 for u_t = L u + c (u^2)_x on a periodic grid, pseudo-spectral (see `ETDRK4Coefficients`).
+///
+/// Step (v = FFT(u), N(v) = c i k FFT((IFFT v)^2), masked for dealiasing):
+///
+///     a = E2 v + Q N(v);  b = E2 v + Q N(a);  c = E2 a + Q (2 N(b) - N(v))
+///     v <- E v + f1 N(v) + 2 f2 (N(a) + N(b)) + f3 N(c)
+///
+/// Fourth order in h; exact for the linear part. Cost: 8 FFTs of length n per step.
+struct QuadraticETDRK4 {
+    let n: Int
+    let plan: FFTPlan
+    let e: [Complex], e2: [Complex], q: [Complex], f1: [Complex], f2: [Complex], f3: [Complex]
+    /// c i k_j times the dealiasing mask: the multiplier of FFT(u^2) in N.
+    let g: [Complex]
+
+    init(linear: [Complex], wavenumbers: [Double], coefficient: Double, step h: Double, dealias: Bool) {
         let n = linear.count
+        self.n = n
+        plan = FFTPlan(count: n)
+        let c = ETDRK4Coefficients(linear: ComplexTensor(real: Tensor(linear.map(\.re)), imag: Tensor(linear.map(\.im))), step: h)
+        (e, e2, q, f1, f2, f3) = (c.values(c.e), c.values(c.e2), c.values(c.q), c.values(c.f1), c.values(c.f2), c.values(c.f3))
         let cutoff = Double(n) / 3
         g = (0..<n).map { j in
             let index = j <= n / 2 ? Double(j) : Double(j - n)
