@@ -10,6 +10,8 @@ func scoreEquation(_ equation: Equation, truth: [String: Double]) -> (rightTerms
     return (found == Set(truth.keys), errors.reduce(0, +) / Double(errors.count), errors.max() ?? 0)
 }
 
+func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }
+
 /// `inductive discover table`: the accuracy benchmark of the issue, PDE-FIND's Table I
 /// (Burgers and KdV, clean and with 1% noise over several seeds) and SINDy on Lorenz.
 struct DiscoverTable: ParsableCommand {
@@ -76,9 +78,9 @@ struct DiscoverTable: ParsableCommand {
             var start = Date()
             let clean = try run(c.data.u, cleanDerivative)
             let cleanScore = scoreEquation(clean, truth: c.truth)
-            print(String(format: "%-9@ clean       %-13@ %8.4f  %8.4f                         %6.2f        %6.2f",
-                         c.name, cleanScore.rightTerms ? "yes" : "NO", cleanScore.errorPercent, cleanScore.maxErrorPercent,
-                         c.paperClean, Date().timeIntervalSince(start)))
+            print(pad(c.name, 10) + pad("clean", 12) + pad(cleanScore.rightTerms ? "yes" : "NO", 14)
+                  + String(format: "%8.4f  %8.4f                         %6.2f        %6.2f",
+                           cleanScore.errorPercent, cleanScore.maxErrorPercent, c.paperClean, Date().timeIntervalSince(start)))
             print("          clean fit: \(clean)")
             start = Date()
             var right = 0
@@ -92,9 +94,9 @@ struct DiscoverTable: ParsableCommand {
                 errors.append(s.errorPercent); maxima.append(s.maxErrorPercent)
                 if seed == firstSeed { print("          noisy fit (seed \(seed)): \(found)") }
             }
-            print(String(format: "%-9@ %4.1f%% noise  %2d/%-2d         %8.4f  %8.4f                         %6.2f        %6.2f",
-                         c.name, noise * 100, right, seeds, errors.reduce(0, +) / Double(seeds), maxima.max() ?? 0,
-                         c.paperNoisy, Date().timeIntervalSince(start)))
+            print(pad(c.name, 10) + pad(String(format: "%.1f%% noise", noise * 100), 12) + pad("\(right)/\(seeds)", 14)
+                  + String(format: "%8.4f  %8.4f                         %6.2f        %6.2f",
+                           errors.reduce(0, +) / Double(seeds), maxima.max() ?? 0, c.paperNoisy, Date().timeIntervalSince(start)))
         }
         if cases.contains("lorenz") {
             let start = Date()
@@ -109,8 +111,8 @@ struct DiscoverTable: ParsableCommand {
                 worst = Swift.max(worst, s.maxErrorPercent)
                 mean += s.errorPercent / Double(truth.count)
             }
-            print(String(format: "%-9@ clean       %-13@ %8.4f  %8.4f                    goal < 1 (every)  %6.2f",
-                         "lorenz", allRight ? "yes" : "NO", mean, worst, Date().timeIntervalSince(start)))
+            print(pad("lorenz", 10) + pad("clean", 12) + pad(allRight ? "yes" : "NO", 14)
+                  + String(format: "%8.4f  %8.4f                    goal < 1 (every)  %6.2f", mean, worst, Date().timeIntervalSince(start)))
             for line in result.equations { print("          \(line)") }
         }
     }
