@@ -13,6 +13,8 @@ let package = Package(
     products: [
         .library(name: "Inductive", targets: ["Inductive"]),
         .library(name: "InductiveTensor", targets: ["InductiveTensor"]),
+        .library(name: "InductiveSolvers", targets: ["InductiveSolvers"]),
+        .library(name: "InductiveDiscovery", targets: ["InductiveDiscovery"]),
         .executable(name: "inductive", targets: ["inductive"]),
     ],
     dependencies: [
@@ -45,7 +47,12 @@ let package = Package(
             dependencies: ["InductiveTensor", "InductiveAutodiff"],
             resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-README.md")]
         ),
-        .target(name: "Inductive", dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN"]),
+        .target(name: "InductiveSolvers", dependencies: ["InductiveTensor"]),
+        .target(name: "InductiveDiscovery", dependencies: ["InductiveSolvers", "InductiveTensor"]),
+        .target(
+            name: "Inductive",
+            dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveSolvers", "InductiveDiscovery"]
+        ),
         .target(name: "InductiveTestSupport", dependencies: ["InductiveTensor", "InductiveAutodiff"]),
         .executableTarget(
             name: "inductive",
@@ -66,6 +73,14 @@ let package = Package(
             name: "InductiveTensorTests",
             dependencies: ["InductiveTensor", "InductiveTestSupport"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "InductiveSolversTests",
+            dependencies: ["InductiveSolvers", "InductiveTensor", "InductiveTestSupport"]
+        ),
+        .testTarget(
+            name: "InductiveDiscoveryTests",
+            dependencies: ["InductiveDiscovery", "InductiveSolvers", "InductiveTensor", "InductiveTestSupport"]
         ),
     ]
 )

@@ -2,3 +2,5 @@
 @_exported import InductiveTensor
 @_exported import InductiveAutodiff
 @_exported import InductiveNN
+@_exported import InductiveSolvers
+@_exported import InductiveDiscovery

@@ -25,18 +25,25 @@ struct Bench: ParsableCommand {
     @Flag(help: "Only the elementwise cases.")
     var elementwiseOnly = false
 
-    @Option(help: "Which benchmark group: tensor, autodiff.")
+    @Option(help: "Which benchmark group: tensor, autodiff, or sindy (SINDy on Lorenz; compare with bench/sindy_lorenz.py).")
     var group: String = "tensor"
+
+    @Option(help: "sindy: a .npy of shape (samples, 3) with Lorenz data at dt 0.002 (default: simulate 50,000 samples).")
+    var data: String?
 
     @Option(help: "Timed repetitions per case (the median is reported).")
     var repeats: Int = 5
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
-        guard ["tensor", "autodiff"].contains(group) else { throw ValidationError("unknown --group '\(group)' (known: tensor, autodiff)") }
+        guard ["tensor", "autodiff", "sindy"].contains(group) else { throw ValidationError("unknown --group '\(group)' (known: tensor, autodiff, sindy)") }
     }
 
     func run() throws {
+        if group == "sindy" {
+            do { try sindy() } catch { exitWithError(error) }
+            return
+        }
         print("BLAS: \(BLAS.configuration)")
         switch group {
         case "autodiff": benchAutodiff()
@@ -104,5 +111,19 @@ struct Bench: ParsableCommand {
         let tAdd = medianSeconds(repeats: repeats) { z = x + y }
         print(String(format: "add   n=1e7    %8.2f ms  %7.3f ns/element", tAdd * 1e3, tAdd / Double(n) * 1e9))
         precondition(z.count == n)
+    }
+
+    /// SINDy end to end (finite-difference derivative, degree-2 library, STLSQ with threshold
+    /// 0.1 and ridge alpha 0.05, PySINDy's defaults) on Lorenz data sampled at dt = 0.002.
+    func sindy() throws {
+        let x = try data.map { try NPY.read($0) } ?? (try DiscoveryBenchmark.lorenz(samples: 50_000)).y
+        var options = ODEDiscoveryOptions()
+        options.threshold = 0.1
+        options.alpha = 0.05
+        var result: DiscoveredEquations?
+        let t = medianSeconds(repeats: repeats) { result = try? discoverODE(x, dt: 0.002, options: options) }
+        guard let result else { throw DiscoveryError.invalidOption("SINDy fit failed on the benchmark data") }
+        print(result)
+        print(String(format: "inductive: SINDy fit on %d samples: median %.2f ms (%d runs)", x.shape[0], t * 1e3, repeats))
     }
 }

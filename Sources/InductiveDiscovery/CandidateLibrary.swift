@@ -1,0 +1,129 @@
+import InductiveTensor
+
+/// All monomials of the state variables up to a total degree, in graded lexicographic order:
+/// for variables x, y, z and degree 2 the terms are 1, x, y, z, x^2, x*y, x*z, y^2, y*z, z^2.
+///
+/// Names: `1`, a variable name, `x^2`, `x*y`, `x^2*y` (factors in variable order, `*` between,
+/// powers above 1 as `^p`).
+public struct PolynomialLibrary: Sendable, Equatable {
+    /// The variable names, one per column of the data.
+    public let variableNames: [String]
+    /// The highest total degree.
+    public let degree: Int
+    /// Exponents of each term, one array of length variableNames.count per term.
+    public let exponents: [[Int]]
+
+    /// The library of all monomials of total degree 0 (if `includeConstant`) to `degree`.
+    /// The number of terms is C(d + degree, degree) for d variables (minus 1 without the constant).
+    public init(variableNames: [String], degree: Int, includeConstant: Bool = true) {
+        precondition(!variableNames.isEmpty && degree >= 1, "PolynomialLibrary: need at least one variable and degree >= 1")
+        self.variableNames = variableNames
+        self.degree = degree
+        let d = variableNames.count
+        var terms: [[Int]] = []
+        // Degree by degree; within a degree, non-increasing variable index sequences give the
+        // lexicographic order x^2, x*y, x*z, y^2, ...
+        func build(_ remaining: Int, _ first: Int, _ current: [Int]) {
+            if remaining == 0 { terms.append(current); return }
+            for v in first..<d {
+                var next = current
+                next[v] += 1
+                build(remaining - 1, v, next)
+            }
+        }
+        for total in (includeConstant ? 0 : 1)...degree { build(total, 0, [Int](repeating: 0, count: d)) }
+        exponents = terms
+    }
+
+    /// Readable names of the terms, in column order.
+    public var names: [String] {
+        exponents.map { e in
+            let factors = e.enumerated().compactMap { (v, p) -> String? in
+                p == 0 ? nil : (p == 1 ? variableNames[v] : "\(variableNames[v])^\(p)")
+            }
+            return factors.isEmpty ? "1" : factors.joined(separator: "*")
+        }
+    }
+
+    /// The library matrix Theta[i, j] = prod_v x[i, v]^exponents[j][v], shape [n, terms],
+    /// for data x of shape [n, variables]. Cost O(n terms degree).
+    public func evaluate(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 2 && x.shape[1] == variableNames.count,
+                     "PolynomialLibrary.evaluate: data of shape \(x.shape) for \(variableNames.count) variables")
+        let n = x.shape[0], d = x.shape[1], p = exponents.count
+        return Tensor(shape: [n, p]) { out in
+            x.withUnsafeBufferPointer { src in
+                for i in 0..<n {
+                    for (j, e) in exponents.enumerated() {
+                        var value = 1.0
+                        for v in 0..<d where e[v] > 0 {
+                            let s = src[i * d + v]
+                            for _ in 0..<e[v] { value *= s }
+                        }
+                        out[i * p + j] = value
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// PDE candidate terms u^p * (d^m u / dx^m) for p = 0..degree and m = 0..maxDerivative, the
+/// library of PDE-FIND without products of derivatives. Ordered by derivative order, then
+/// power: 1, u, u^2, u_x, u*u_x, u^2*u_x, u_xx, ... ((degree + 1)(maxDerivative + 1) terms).
+///
+/// Names: `1`, `u`, `u^2`, `u_x`, `u_xx`, `u_xxx`, and products with the u-power first:
+/// `u*u_x`, `u^2*u_xx`.
+public struct PDELibrary: Sendable, Equatable {
+    /// The highest power of u.
+    public let degree: Int
+    /// The highest derivative order in x.
+    public let maxDerivative: Int
+
+    /// The library for powers up to `degree` and derivatives up to `maxDerivative`.
+    public init(degree: Int, maxDerivative: Int) {
+        precondition(degree >= 0 && maxDerivative >= 0 && degree + maxDerivative >= 1,
+                     "PDELibrary: need non-negative degree and maxDerivative, not both 0")
+        self.degree = degree
+        self.maxDerivative = maxDerivative
+    }
+
+    /// (power of u, derivative order) of each term, in column order.
+    public var terms: [(power: Int, derivative: Int)] {
+        (0...maxDerivative).flatMap { m in (0...degree).map { (power: $0, derivative: m) } }
+    }
+
+    /// Readable names of the terms, in column order.
+    public var names: [String] {
+        terms.map { term in
+            let power = term.power == 0 ? nil : (term.power == 1 ? "u" : "u^\(term.power)")
+            let derivative = term.derivative == 0 ? nil : "u_" + String(repeating: "x", count: term.derivative)
+            let factors = [power, derivative].compactMap { $0 }
+            return factors.isEmpty ? "1" : factors.joined(separator: "*")
+        }
+    }
+
+    /// The library matrix, shape [points, terms], from u and its derivatives at the same
+    /// points: `derivatives[m - 1]` is d^m u / dx^m (each a tensor with u's element count,
+    /// flattened in the same order).
+    public func evaluate(u: Tensor, derivatives: [Tensor]) -> Tensor {
+        precondition(derivatives.count >= maxDerivative,
+                     "PDELibrary.evaluate: \(derivatives.count) derivatives given, \(maxDerivative) needed")
+        let n = u.count
+        for d in derivatives { precondition(d.count == n, "PDELibrary.evaluate: derivative with \(d.count) entries for u with \(n)") }
+        let columns = terms
+        let p = columns.count
+        let values = u.scalars
+        return Tensor(shape: [n, p]) { out in
+            for (j, term) in columns.enumerated() {
+                let factor = term.derivative == 0 ? nil : derivatives[term.derivative - 1].scalars
+                for i in 0..<n {
+                    var value = 1.0
+                    for _ in 0..<term.power { value *= values[i] }
+                    if let factor { value *= factor[i] }
+                    out[i * p + j] = value
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,365 @@
+import Foundation
+import InductiveSolvers
+import InductiveTensor
+
+/// How derivatives are estimated from samples.
+public enum DerivativeMethod: Sendable, Equatable {
+    /// Second-order finite differences, one-sided at the ends (`finiteDifferenceDerivative`).
+    case finiteDifference
+    /// Local polynomial least squares (`polynomialDerivative`): for noisy data.
+    case polynomial(degree: Int, halfWidth: Int)
+    /// The DFT in space (`spectralDerivative`, periodic data only); time derivatives then use
+    /// finite differences.
+    case spectral
+
+    /// The polynomial settings used when none are given: degree 4 on windows of 2 * 5 + 1
+    /// points for ODE data.
+    public static let defaultPolynomial = DerivativeMethod.polynomial(degree: 4, halfWidth: 5)
+}
+
+/// The sparse regression used by `discoverPDE`.
+public enum SparseRegressionMethod: String, Sendable, CaseIterable {
+    /// STRidge with PDE-FIND's tolerance search (`stridgeToleranceSearch`).
+    case stridge
+    /// STLSQ with a fixed threshold (`sequentialThresholdedLeastSquares`).
+    case stlsq
+}
+
+/// One term of a discovered equation.
+public struct EquationTerm: Sendable, Equatable {
+    /// The library name of the term (`x*y`, `u*u_x`).
+    public var name: String
+    /// Its coefficient.
+    public var coefficient: Double
+
+    /// A term from its name and coefficient.
+    public init(name: String, coefficient: Double) {
+        self.name = name
+        self.coefficient = coefficient
+    }
+}
+
+/// lhs = sum_j coefficient_j * term_j, the non-zero terms in library order.
+public struct Equation: Sendable, Equatable, CustomStringConvertible {
+    /// The left-hand side, `x'` for an ODE variable x, `u_t` for a PDE.
+    public var lhs: String
+    /// The non-zero terms.
+    public var terms: [EquationTerm]
+
+    /// An equation from its left-hand side and terms.
+    public init(lhs: String, terms: [EquationTerm]) {
+        self.lhs = lhs
+        self.terms = terms
+    }
+
+    /// The coefficient of a term, 0 when absent.
+    public func coefficient(of name: String) -> Double { terms.first { $0.name == name }?.coefficient ?? 0 }
+
+    /// `x' = -10 x + 10 y`, coefficients with six significant digits, `0` for no terms.
+    public var description: String {
+        if terms.isEmpty { return "\(lhs) = 0" }
+        var text = "\(lhs) ="
+        for (i, term) in terms.enumerated() {
+            let c = term.coefficient
+            let magnitude = String(format: "%.6g", Swift.abs(c))
+            let sign = c < 0 ? "-" : "+"
+            text += i == 0 ? (c < 0 ? " -" : " ") : " \(sign) "
+            text += term.name == "1" ? magnitude : "\(magnitude) \(term.name)"
+        }
+        return text
+    }
+}
+
+/// The outcome of equation discovery.
+public struct DiscoveredEquations: Sendable, Equatable, CustomStringConvertible {
+    /// One equation per left-hand side.
+    public var equations: [Equation]
+    /// The candidate term names, in column order of `coefficients`.
+    public var termNames: [String]
+    /// Coefficients, shape [terms, equations].
+    public var coefficients: Tensor
+    /// The sparse solver's diagnostics (for several equations: the largest iteration count,
+    /// the residual over all, converged if all did).
+    public var diagnostics: SolverDiagnostics
+    /// Rows (samples, or space-time points) used in the regression.
+    public var samplesUsed: Int
+    /// The tolerance search behind the result (PDE-FIND with STRidge only).
+    public var search: ToleranceSearchResult? = nil
+
+    /// A result from its parts.
+    public init(equations: [Equation], termNames: [String], coefficients: Tensor, diagnostics: SolverDiagnostics,
+                samplesUsed: Int, search: ToleranceSearchResult? = nil) {
+        self.equations = equations
+        self.termNames = termNames
+        self.coefficients = coefficients
+        self.diagnostics = diagnostics
+        self.samplesUsed = samplesUsed
+        self.search = search
+    }
+
+    /// The equations, one per line.
+    public var description: String { equations.map(\.description).joined(separator: "\n") }
+
+    /// `{"equations": [{"lhs": "x'", "terms": {"x": -10.0, "y": 10.0}}]}`: terms in library
+    /// order, coefficients as shortest round-tripping decimals.
+    public func json() -> String {
+        func quoted(_ s: String) -> String {
+            var out = "\""
+            for ch in s.unicodeScalars {
+                switch ch {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                default:
+                    if ch.value < 0x20 { out += String(format: "\\u%04x", ch.value) } else { out.unicodeScalars.append(ch) }
+                }
+            }
+            return out + "\""
+        }
+        let items = equations.map { e in
+            let terms = e.terms.map { "\(quoted($0.name)): \($0.coefficient)" }.joined(separator: ", ")
+            return "{\"lhs\": \(quoted(e.lhs)), \"terms\": {\(terms)}}"
+        }
+        return "{\"equations\": [" + items.joined(separator: ", ") + "]}\n"
+    }
+}
+
+/// Settings of `discoverODE` (SINDy).
+public struct ODEDiscoveryOptions: Sendable, Equatable {
+    /// Variable names, one per column (default x, y, z, w for up to 4 columns, else x1, x2, ...).
+    public var variableNames: [String]? = nil
+    /// Highest total degree of the polynomial library.
+    public var degree: Int = 2
+    /// STLSQ threshold on the raw coefficients.
+    public var threshold: Double = 0.1
+    /// Ridge penalty inside STLSQ (0: plain least squares, as in the SINDy paper).
+    public var alpha: Double = 0
+    /// Time-derivative estimate.
+    public var derivative: DerivativeMethod = .finiteDifference
+    /// STLSQ refits at most.
+    public var maxIterations: Int = 20
+
+    /// The defaults listed above.
+    public init() {}
+}
+
+/// Default variable names for `count` columns.
+public func defaultVariableNames(_ count: Int) -> [String] {
+    count <= 4 ? Array(["x", "y", "z", "w"].prefix(count)) : (1...count).map { "x\($0)" }
+}
+
+private func requirePositive(_ name: String, _ value: Double) throws {
+    guard value > 0 && value.isFinite else { throw DiscoveryError.nonPositive(name: name, value: value) }
+}
+
+/// SINDy (Brunton, Proctor and Kutz 2016): from samples X (shape [n, d], row i at time i dt),
+/// estimate X' by `options.derivative`, build the polynomial library Theta(X) (`PolynomialLibrary`)
+/// and solve X' = Theta(X) Xi for a sparse Xi by STLSQ, one equation per variable.
+///
+/// - Cost: O(n d) for the derivatives, O(n p) for the library, O(n p^2) for STLSQ (p terms).
+/// - Throws: `DiscoveryError` for data that is not a matrix, contains NaN/inf, has no more
+///   samples than terms, a non-positive dt, or names that do not match the columns;
+///   `LinearAlgebraError` if a factorization fails.
+public func discoverODE(_ data: Tensor, dt: Double, options: ODEDiscoveryOptions = ODEDiscoveryOptions()) throws -> DiscoveredEquations {
+    guard data.rank == 2 else { throw DiscoveryError.wrongRank(name: "data", expected: "a 2-d array (samples, variables)", shape: data.shape) }
+    try requirePositive("dt", dt)
+    guard data.isFinite else { throw DiscoveryError.nonFinite(name: "data") }
+    guard options.degree >= 1 else { throw DiscoveryError.invalidOption("degree must be at least 1, got \(options.degree)") }
+    guard options.threshold >= 0 && options.threshold.isFinite else { throw DiscoveryError.invalidOption("threshold must be a non-negative number, got \(options.threshold)") }
+    let (n, d) = (data.shape[0], data.shape[1])
+    guard d >= 1 else { throw DiscoveryError.wrongRank(name: "data", expected: "a 2-d array with at least one column", shape: data.shape) }
+    let names = options.variableNames ?? defaultVariableNames(d)
+    guard names.count == d else { throw DiscoveryError.nameCount(given: names.count, variables: d) }
+    let library = PolynomialLibrary(variableNames: names, degree: options.degree)
+    let terms = library.exponents.count
+    let minimumRows: Int
+    switch options.derivative {
+    case .polynomial(let degree, let halfWidth):
+        guard degree >= 1 && 2 * halfWidth + 1 > degree else {
+            throw DiscoveryError.invalidOption("polynomial derivative needs 1 <= degree < 2 halfWidth + 1")
+        }
+        minimumRows = 2 * halfWidth + 1
+    default:
+        minimumRows = 3
+    }
+    guard n > terms && n >= minimumRows else { throw DiscoveryError.tooFewSamples(samples: n, terms: terms) }
+    let derivative: Tensor
+    switch options.derivative {
+    case .finiteDifference, .spectral: derivative = finiteDifferenceDerivative(data, spacing: dt, order: 1, axis: 0)
+    case .polynomial(let degree, let halfWidth):
+        derivative = polynomialDerivative(data, spacing: dt, order: 1, axis: 0, degree: degree, halfWidth: halfWidth)
+    }
+    let theta = library.evaluate(data)
+    let fit = try sequentialThresholdedLeastSquares(theta, derivative, threshold: options.threshold, alpha: options.alpha,
+                                                    maxIterations: options.maxIterations)
+    let termNames = library.names
+    let equations = (0..<d).map { v in
+        Equation(lhs: names[v] + "'", terms: (0..<terms).compactMap { j in
+            let c = fit.coefficients[j, v]
+            return c == 0 ? nil : EquationTerm(name: termNames[j], coefficient: c)
+        })
+    }
+    return DiscoveredEquations(equations: equations, termNames: termNames, coefficients: fit.coefficients,
+                               diagnostics: fit.diagnostics, samplesUsed: n)
+}
+
+/// Settings of `discoverPDE` (PDE-FIND).
+public struct PDEDiscoveryOptions: Sendable, Equatable {
+    /// Highest power of u in the library.
+    public var degree: Int = 2
+    /// Highest derivative order in x in the library.
+    public var maxDerivative: Int = 3
+    /// Sparse regression.
+    public var method: SparseRegressionMethod = .stridge
+    /// Derivative estimate in space (and in time, for `.polynomial`, unless `timeDerivative` is set).
+    public var derivative: DerivativeMethod = .finiteDifference
+    /// The time-derivative estimate when it should differ from the space one (nil: the same
+    /// as `derivative` for `.polynomial`, finite differences otherwise). On data that moves
+    /// fast in time relative to the sampling, a narrower time window avoids smoothing bias.
+    public var timeDerivative: DerivativeMethod? = nil
+    /// Points dropped at each end of both axes before the regression; nil means, per axis, the
+    /// polynomial half-width used along it (the off-centre fits there are the least accurate),
+    /// else 0.
+    public var trim: Int? = nil
+    /// STLSQ threshold (method `.stlsq` only), on the raw coefficients.
+    public var threshold: Double = 0.1
+    /// STRidge tolerance search settings (method `.stridge` only).
+    public var search: ToleranceSearchOptions = ToleranceSearchOptions()
+
+    /// The defaults listed above.
+    public init() {}
+
+    /// Space derivatives recommended for noisy data: local polynomials of degree 12 on windows
+    /// of 2 * 25 + 1 points. Chosen on the Burgers and KdV benchmarks with 1% noise (see the
+    /// discovery tests and `inductive discover table`): a high degree keeps the smoothing bias
+    /// small on a window wide enough to average the noise of third derivatives.
+    public static let noisySpaceDerivative = DerivativeMethod.polynomial(degree: 12, halfWidth: 25)
+    /// Time derivatives recommended for noisy data: degree 4 on 2 * 5 + 1 points (the time axis
+    /// of the benchmarks is short, 101 and 201 samples, and features move fast across it).
+    public static let noisyTimeDerivative = DerivativeMethod.polynomial(degree: 4, halfWidth: 5)
+}
+
+/// The regression problem of PDE-FIND built from data: u_t and the library at the kept points.
+public struct PDERegressionProblem: Sendable, Equatable {
+    /// The library matrix, shape [points, terms].
+    public var library: Tensor
+    /// u_t at the same points, shape [points].
+    public var target: Tensor
+    /// The term names.
+    public var termNames: [String]
+}
+
+/// Builds u_t and the candidate library (`PDELibrary`) from u of shape [nt, nx] (row i at time
+/// i dt, column j at x_j = j dx), after estimating derivatives by `options.derivative` and
+/// dropping the trimmed points at the ends of each axis (see `PDEDiscoveryOptions.trim`).
+///
+/// - Throws: `DiscoveryError` for data that is not 2-d, non-finite values, non-positive dt or
+///   dx, too few points for the stencils, or no more points than terms.
+public func buildPDERegression(_ u: Tensor, dt: Double, dx: Double, options: PDEDiscoveryOptions = PDEDiscoveryOptions()) throws -> PDERegressionProblem {
+    guard u.rank == 2 else { throw DiscoveryError.wrongRank(name: "data", expected: "a 2-d array (times, points)", shape: u.shape) }
+    try requirePositive("dt", dt)
+    try requirePositive("dx", dx)
+    guard u.isFinite else { throw DiscoveryError.nonFinite(name: "data") }
+    guard options.degree >= 0 && options.maxDerivative >= 0 && options.degree + options.maxDerivative >= 1 else {
+        throw DiscoveryError.invalidOption("degree and max-derivative must be non-negative and not both 0")
+    }
+    let (nt, nx) = (u.shape[0], u.shape[1])
+    let library = PDELibrary(degree: options.degree, maxDerivative: options.maxDerivative)
+    var spaceTrim = 0, timeTrim = 0
+    switch options.derivative {
+    case .polynomial(let degree, let halfWidth):
+        guard degree >= Swift.max(options.maxDerivative, 1) && 2 * halfWidth + 1 > degree else {
+            throw DiscoveryError.invalidOption("polynomial derivative needs max-derivative <= degree < 2 halfWidth + 1, got degree \(degree), halfWidth \(halfWidth)")
+        }
+        guard nx >= 2 * halfWidth + 1 else { throw DiscoveryError.tooFewSamples(samples: nx, terms: 2 * halfWidth + 1) }
+        spaceTrim = halfWidth
+    case .finiteDifference, .spectral:
+        guard nx >= options.maxDerivative + 2 else {
+            throw DiscoveryError.tooFewSamples(samples: nx, terms: options.maxDerivative + 2)
+        }
+    }
+    let timeMethod: DerivativeMethod
+    switch options.timeDerivative ?? options.derivative {
+    case .polynomial(let degree, let halfWidth):
+        guard degree >= 1 && 2 * halfWidth + 1 > degree else {
+            throw DiscoveryError.invalidOption("polynomial time derivative needs 1 <= degree < 2 halfWidth + 1, got degree \(degree), halfWidth \(halfWidth)")
+        }
+        guard nt >= 2 * halfWidth + 1 else { throw DiscoveryError.tooFewSamples(samples: nt, terms: 2 * halfWidth + 1) }
+        timeMethod = .polynomial(degree: degree, halfWidth: halfWidth)
+        timeTrim = halfWidth
+    case .finiteDifference, .spectral:
+        guard nt >= 3 else { throw DiscoveryError.tooFewSamples(samples: nt, terms: 3) }
+        timeMethod = .finiteDifference
+    }
+    if let trim = options.trim { spaceTrim = trim; timeTrim = trim }
+    guard spaceTrim >= 0 && timeTrim >= 0 else { throw DiscoveryError.invalidOption("trim must be non-negative") }
+    let keptT = nt - 2 * timeTrim, keptX = nx - 2 * spaceTrim
+    let points = Swift.max(keptT, 0) * Swift.max(keptX, 0)
+    guard keptT > 0 && keptX > 0 && points > library.terms.count else {
+        throw DiscoveryError.tooFewSamples(samples: points, terms: library.terms.count)
+    }
+    let ut: Tensor
+    switch timeMethod {
+    case .polynomial(let degree, let halfWidth):
+        ut = polynomialDerivative(u, spacing: dt, order: 1, axis: 0, degree: degree, halfWidth: halfWidth)
+    default:
+        ut = finiteDifferenceDerivative(u, spacing: dt, order: 1, axis: 0)
+    }
+    var value = u
+    var derivatives: [Tensor] = []
+    switch options.derivative {
+    case .finiteDifference:
+        for m in stride(from: 1, through: options.maxDerivative, by: 1) {
+            derivatives.append(finiteDifferenceDerivative(u, spacing: dx, order: m, axis: 1))
+        }
+    case .spectral:
+        for m in stride(from: 1, through: options.maxDerivative, by: 1) {
+            derivatives.append(spectralDerivative(u, spacing: dx, order: m, axis: 1))
+        }
+    case .polynomial(let degree, let halfWidth):
+        // u itself is replaced by its local fit (order 0): on noisy data the library's powers
+        // of u are then as smooth as its derivatives.
+        value = polynomialDerivative(u, spacing: dx, order: 0, axis: 1, degree: degree, halfWidth: halfWidth)
+        for m in stride(from: 1, through: options.maxDerivative, by: 1) {
+            derivatives.append(polynomialDerivative(u, spacing: dx, order: m, axis: 1, degree: degree, halfWidth: halfWidth))
+        }
+    }
+    let region: [Slice] = [.range(timeTrim..<(nt - timeTrim)), .range(spaceTrim..<(nx - spaceTrim))]
+    let theta = library.evaluate(u: value.slice(region).flattened(), derivatives: derivatives.map { $0.slice(region).flattened() })
+    return PDERegressionProblem(library: theta, target: ut.slice(region).flattened(), termNames: library.names)
+}
+
+/// PDE-FIND (Rudy, Brunton, Proctor and Kutz 2017): from u of shape [nt, nx] sampled with
+/// steps dt and dx, build u_t = Theta(u) xi (`buildPDERegression`) and find a sparse xi by
+/// STRidge with the tolerance search (`stridgeToleranceSearch`, the split drawn from `rng`) or
+/// by STLSQ with a fixed threshold.
+///
+/// - Cost: the derivative estimates O(nt nx stencil), the library O(nt nx terms), the
+///   regression O(nt nx terms^2) for the QR factorizations.
+/// - Throws: as `buildPDERegression`, and `LinearAlgebraError` if a factorization fails.
+public func discoverPDE(
+    _ u: Tensor, dt: Double, dx: Double, options: PDEDiscoveryOptions = PDEDiscoveryOptions(),
+    using rng: inout RandomGenerator
+) throws -> DiscoveredEquations {
+    let problem = try buildPDERegression(u, dt: dt, dx: dx, options: options)
+    let coefficients: Tensor
+    let diagnostics: SolverDiagnostics
+    var search: ToleranceSearchResult?
+    switch options.method {
+    case .stridge:
+        let result = try stridgeToleranceSearch(problem.library, problem.target, options: options.search, using: &rng)
+        coefficients = result.coefficients
+        diagnostics = result.diagnostics
+        search = result
+    case .stlsq:
+        let fit = try sequentialThresholdedLeastSquares(problem.library, problem.target, threshold: options.threshold)
+        coefficients = fit.coefficients
+        diagnostics = fit.diagnostics
+    }
+    let terms = problem.termNames.indices.compactMap { j -> EquationTerm? in
+        let c = coefficients.scalars[j]
+        return c == 0 ? nil : EquationTerm(name: problem.termNames[j], coefficient: c)
+    }
+    return DiscoveredEquations(equations: [Equation(lhs: "u_t", terms: terms)], termNames: problem.termNames,
+                               coefficients: coefficients.reshaped([problem.termNames.count, 1]),
+                               diagnostics: diagnostics, samplesUsed: problem.target.count, search: search)
+}

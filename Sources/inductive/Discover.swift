@@ -1,0 +1,299 @@
+import ArgumentParser
+import Foundation
+import Inductive
+
+/// `inductive discover`: governing equations from data by sparse regression.
+struct Discover: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Discover governing equations from data (SINDy for ODEs, PDE-FIND for PDEs).",
+        discussion: """
+            Make data with `inductive discover simulate`, then fit it:
+              inductive discover simulate lorenz --out lorenz.npy        (prints the dt to use)
+              inductive discover ode --data lorenz.npy --dt 0.002
+              inductive discover simulate burgers --out burgers.npy --noise 0.01
+              inductive discover pde --data burgers.npy --dt 0.1 --dx 0.0625 --derivative poly
+            `inductive discover table` runs the accuracy benchmark (PDE-FIND's Table I and Lorenz).
+            """,
+        subcommands: [DiscoverODE.self, DiscoverPDE.self, DiscoverSimulate.self, DiscoverTable.self])
+}
+
+/// Derivative estimates selectable on the command line.
+enum DerivativeChoice: String, ExpressibleByArgument, CaseIterable {
+    case fd, poly, spectral
+}
+
+/// Options shared by `discover ode` and `discover pde`.
+struct PolynomialDerivativeOptions: ParsableArguments {
+    @Option(help: "Degree of the local polynomial fits (--derivative poly).")
+    var polyDegree: Int?
+
+    @Option(help: "Half-width of the polynomial windows, in samples (--derivative poly).")
+    var polyWidth: Int?
+
+    @Option(help: "PDEs: degree of the time-derivative fits (default: --poly-degree).")
+    var timePolyDegree: Int?
+
+    @Option(help: "PDEs: half-width of the time-derivative windows (default: --poly-width).")
+    var timePolyWidth: Int?
+
+    /// The time-derivative method for PDEs (nil for fd/spectral: finite differences).
+    func timeMethod(_ choice: DerivativeChoice) -> DerivativeMethod? {
+        guard choice == .poly, case let .polynomial(degree, width) = PDEDiscoveryOptions.noisyTimeDerivative else { return nil }
+        return .polynomial(degree: timePolyDegree ?? degree, halfWidth: timePolyWidth ?? width)
+    }
+
+    /// The space-derivative method for PDEs.
+    func spaceMethod(_ choice: DerivativeChoice) -> DerivativeMethod {
+        guard case let .polynomial(degree, width) = PDEDiscoveryOptions.noisySpaceDerivative else { return .finiteDifference }
+        return method(choice, defaultDegree: degree, defaultWidth: width)
+    }
+
+    func method(_ choice: DerivativeChoice, defaultDegree: Int, defaultWidth: Int) -> DerivativeMethod {
+        switch choice {
+        case .fd: return .finiteDifference
+        case .spectral: return .spectral
+        case .poly: return .polynomial(degree: polyDegree ?? defaultDegree, halfWidth: polyWidth ?? defaultWidth)
+        }
+    }
+}
+
+/// Reads a `.npy` file and rejects what discovery cannot use, as one-line errors.
+func readData(_ path: String) throws -> Tensor {
+    try NPY.read(path)
+}
+
+func writeJSON(_ result: DiscoveredEquations, to path: String?) throws {
+    guard let path else { return }
+    try AtomicFile.write(result.json(), to: path)
+}
+
+struct DiscoverODE: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ode",
+        abstract: "SINDy: sparse polynomial right-hand sides from samples X of shape (samples, variables).")
+
+    @Option(help: "A .npy file of shape (samples, variables), row i at time i * dt.")
+    var data: String
+
+    @Option(help: "The time step between rows.")
+    var dt: Double
+
+    @Option(help: "Comma-separated variable names (default x,y,z,w or x1,x2,...).")
+    var names: String?
+
+    @Option(help: "Highest total degree of the polynomial library.")
+    var degree: Int = 2
+
+    @Option(help: "STLSQ threshold on the coefficients.")
+    var threshold: Double = 0.1
+
+    @Option(help: "Ridge penalty inside STLSQ (0: plain least squares).")
+    var alpha: Double = 0
+
+    @Option(help: "Time-derivative estimate: fd (second-order differences) or poly (local polynomial fits, for noisy data).")
+    var derivative: DerivativeChoice = .fd
+
+    @OptionGroup var polynomial: PolynomialDerivativeOptions
+
+    @Option(help: "Also write the equations as JSON to this file.")
+    var json: String?
+
+    func validate() throws {
+        guard degree >= 1 else { throw ValidationError("--degree must be at least 1") }
+        guard threshold >= 0 else { throw ValidationError("--threshold must be non-negative") }
+        guard alpha >= 0 else { throw ValidationError("--alpha must be non-negative") }
+        guard derivative != .spectral else { throw ValidationError("--derivative spectral is for periodic space; use fd or poly for time series") }
+    }
+
+    func run() throws {
+        do {
+            var options = ODEDiscoveryOptions()
+            options.variableNames = names.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            options.degree = degree
+            options.threshold = threshold
+            options.alpha = alpha
+            options.derivative = polynomial.method(derivative, defaultDegree: 4, defaultWidth: 5)
+            let result = try discoverODE(try readData(data), dt: dt, options: options)
+            try writeJSON(result, to: json)
+            print(result)
+        } catch {
+            exitWithError(error)
+        }
+    }
+}
+
+struct DiscoverPDE: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pde",
+        abstract: "PDE-FIND: a sparse u_t = sum of u^p * (d/dx)^m u from U of shape (times, points).")
+
+    @Option(help: "A .npy file of shape (times, points), U[i, j] = u(i * dt, j * dx).")
+    var data: String
+
+    @Option(help: "The time step between rows.")
+    var dt: Double
+
+    @Option(help: "The grid spacing between columns.")
+    var dx: Double
+
+    @Option(help: "Highest power of u in the library.")
+    var degree: Int = 2
+
+    @Option(help: "Highest x-derivative in the library.")
+    var maxDerivative: Int = 3
+
+    @Option(help: "Sparse regression: stridge (with PDE-FIND's tolerance search) or stlsq.")
+    var method: SparseRegressionMethod = .stridge
+
+    @Option(help: "Derivative estimate: fd, poly (noisy data) or spectral (periodic in x).")
+    var derivative: DerivativeChoice = .fd
+
+    @OptionGroup var polynomial: PolynomialDerivativeOptions
+
+    @Option(help: "Points dropped at each end of both axes (default: the poly half-width, else 0).")
+    var trim: Int?
+
+    @Option(help: "STLSQ threshold (--method stlsq).")
+    var threshold: Double = 0.1
+
+    @Option(help: "Selection score of the tolerance search: l2 (||r|| + l0 nnz) or squaredL2 (||r||^2 + l0 nnz).")
+    var norm: SelectionNorm = .default
+
+    @Option(help: "l0 weight of the tolerance search (default 1e-3 * cond of the library).")
+    var l0: Double?
+
+    @Option(help: "Ridge penalty inside STRidge.")
+    var ridge: Double = ToleranceSearchOptions().alpha
+
+    @Option(help: "First tolerance step of the search.")
+    var toleranceStep: Double = ToleranceSearchOptions().initialStep
+
+    @Option(help: "Seed of the train/validation split.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Also write the equation as JSON to this file.")
+    var json: String?
+
+    @Flag(help: "Print the tolerance search path (tolerance, score, number of terms).")
+    var verbose = false
+
+    func validate() throws {
+        guard degree >= 0, maxDerivative >= 0, degree + maxDerivative >= 1 else {
+            throw ValidationError("--degree and --max-derivative must be non-negative and not both 0")
+        }
+        guard threshold >= 0, ridge >= 0, toleranceStep > 0 else {
+            throw ValidationError("--threshold and --ridge must be non-negative, --tolerance-step positive")
+        }
+        if let l0, !(l0 >= 0) { throw ValidationError("--l0 must be non-negative") }
+        if let trim, trim < 0 { throw ValidationError("--trim must be non-negative") }
+    }
+
+    func run() throws {
+        do {
+            var options = PDEDiscoveryOptions()
+            options.degree = degree
+            options.maxDerivative = maxDerivative
+            options.method = method
+            options.derivative = polynomial.spaceMethod(derivative)
+            options.timeDerivative = polynomial.timeMethod(derivative)
+            options.trim = trim
+            options.threshold = threshold
+            options.search.norm = norm
+            options.search.l0Penalty = l0
+            options.search.alpha = ridge
+            options.search.initialStep = toleranceStep
+            var rng = RandomGenerator(seed: seed)
+            let result = try discoverPDE(try readData(data), dt: dt, dx: dx, options: options, using: &rng)
+            if verbose, let search = result.search {
+                print("l0 penalty \(search.l0Penalty); \(result.samplesUsed) points")
+                for step in search.path { print("  tolerance \(step.tolerance)  score \(step.score)  terms \(step.nonzeros)") }
+            }
+            try writeJSON(result, to: json)
+            print(result)
+        } catch {
+            exitWithError(error)
+        }
+    }
+}
+
+extension SparseRegressionMethod: ExpressibleByArgument {}
+extension SelectionNorm: ExpressibleByArgument {}
+
+/// Systems `discover simulate` can generate.
+enum SimulatedSystem: String, ExpressibleByArgument, CaseIterable {
+    case lorenz, vanderpol, oscillator, lotkavolterra, burgers, kdv, heat
+}
+
+struct DiscoverSimulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Write benchmark data to a .npy file and print the dt (and dx) to pass to `discover`.",
+        discussion: """
+            lorenz: 5000 samples, dt 0.002, from (-8, 8, 27) (shape (samples, 3)).
+            vanderpol (mu 1), oscillator (omega 1, zeta 0.1), lotkavolterra: dt 0.01.
+            burgers: PDE-FIND's grid, nu 0.1, x in [-8, 8) with 256 points, 101 times 0.1 apart.
+            kdv: x in [-30, 30) with 512 points, 201 times 0.1 apart, two solitons.
+            heat: u_t = u_xx on [0, 2 pi) with 256 points, 101 times 0.01 apart.
+            --noise adds noise with that fraction of the data's standard deviation.
+            """)
+
+    @Argument(help: "The system: \(SimulatedSystem.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var system: SimulatedSystem
+
+    @Option(help: "Output .npy file.")
+    var out: String
+
+    @Option(help: "Number of samples (ODE systems) or of times (PDEs); default: the benchmark's.")
+    var samples: Int?
+
+    @Option(help: "Noise level as a fraction of the standard deviation of the data.")
+    var noise: Double = 0
+
+    @Option(help: "Seed of the noise.")
+    var seed: UInt64 = 0
+
+    func validate() throws {
+        if let samples, samples < 2 { throw ValidationError("--samples must be at least 2") }
+        guard noise >= 0 else { throw ValidationError("--noise must be non-negative") }
+    }
+
+    func run() throws {
+        do {
+            var data: Tensor
+            var steps: String
+            switch system {
+            case .lorenz:
+                data = try DiscoveryBenchmark.lorenz(samples: samples ?? 5000).y
+                steps = "--dt 0.002"
+            case .vanderpol, .oscillator, .lotkavolterra:
+                let (ode, initial): (ODESystem, [Double]) = switch system {
+                case .vanderpol: (.vanDerPol(), [2, 0])
+                case .oscillator: (.dampedOscillator(), [2, 0])
+                default: (.lotkaVolterra(), [4, 2])
+                }
+                let times = (0..<(samples ?? 5000)).map { Double($0) * 0.01 }
+                data = try dormandPrince(ode, initial: initial, times: times, rtol: 1e-12, atol: 1e-12).y
+                steps = "--dt 0.01"
+            case .burgers:
+                data = DiscoveryBenchmark.burgers(times: samples ?? 101).u
+                steps = "--dt 0.1 --dx 0.0625"
+            case .kdv:
+                data = DiscoveryBenchmark.kdv(times: samples ?? 201).u
+                steps = "--dt 0.1 --dx \(60.0 / 512)"
+            case .heat:
+                let grid = PeriodicGrid(start: 0, length: 2 * Double.pi, count: 256)
+                let initial = grid.points.map { Foundation.exp(-2 * (1 - Foundation.cos($0 - Double.pi))) }
+                data = simulateHeat(initial: initial, grid: grid, diffusivity: 1, count: samples ?? 101, interval: 0.01).u
+                steps = "--dt 0.01 --dx \(2 * Double.pi / 256)"
+            }
+            if noise > 0 {
+                var rng = RandomGenerator(seed: seed)
+                data = DiscoveryBenchmark.addingNoise(data, level: noise, using: &rng)
+            }
+            try NPY.write(data, to: out)
+            print("wrote \(out): shape \(data.shape); use \(steps)")
+        } catch {
+            exitWithError(error)
+        }
+    }
+}

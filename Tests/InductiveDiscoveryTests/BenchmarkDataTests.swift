@@ -1,0 +1,28 @@
+import InductiveDiscovery
+import InductiveTensor
+import InductiveTestSupport
+import Testing
+
+@Suite struct BenchmarkDataTests {
+    @Test func gridsAreThePaperGrids() {
+        #expect(burgersData.u.shape == [101, 256] && kdvData.u.shape == [201, 512])
+        expectClose(burgersData.t.scalars.last!, 10, rtol: 1e-14)
+        expectClose(kdvData.t.scalars.last!, 20, rtol: 1e-14)
+        #expect(burgersData.x.scalars.first == -8 && kdvData.x.scalars.first == -30)
+        expectClose(burgersData.x.scalars[1] - burgersData.x.scalars[0], 16.0 / 256, rtol: 1e-14)
+    }
+
+    @Test func lorenzSamples() throws {
+        let data = try DiscoveryBenchmark.lorenz(samples: 100)
+        #expect(data.y.shape == [100, 3] && data.y.row(0) == Tensor([-8, 8, 27]))
+        expectClose(data.t.scalars[99], 0.198, rtol: 1e-14)
+    }
+
+    @Test func noiseHasTheRequestedLevel() {
+        var rng = RandomGenerator(seed: 3)
+        let noisy = DiscoveryBenchmark.addingNoise(kdvData.u, level: 0.01, using: &rng)
+        let ratio = (noisy - kdvData.u).standardDeviation().scalar / kdvData.u.standardDeviation().scalar
+        // 102,912 independent normals: the sample std is within 3 / sqrt(2 n) ~ 0.7% of 0.01.
+        expectClose(ratio, 0.01, rtol: 0.01)
+    }
+}

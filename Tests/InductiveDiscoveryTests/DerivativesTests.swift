@@ -1,0 +1,80 @@
+import Foundation
+import InductiveDiscovery
+import InductiveTensor
+import InductiveTestSupport
+import Testing
+
+@Suite struct DerivativesTests {
+    @Test func fornbergReproducesTextbookStencils() {
+        expectClose(Tensor(finiteDifferenceWeights(order: 1, offsets: [-1, 0, 1])), Tensor([-0.5, 0, 0.5]), rtol: 1e-15)
+        expectClose(Tensor(finiteDifferenceWeights(order: 2, offsets: [-1, 0, 1])), Tensor([1, -2, 1]), rtol: 1e-15)
+        expectClose(Tensor(finiteDifferenceWeights(order: 1, offsets: [0, 1, 2])), Tensor([-1.5, 2, -0.5]), rtol: 1e-15)
+        expectClose(Tensor(finiteDifferenceWeights(order: 3, offsets: [-2, -1, 0, 1, 2])), Tensor([-0.5, 1, 0, -1, 0.5]), rtol: 1e-14)
+        expectClose(Tensor(finiteDifferenceWeights(order: 2, offsets: [0, 1, 2, 3])), Tensor([2, -5, 4, -1]), rtol: 1e-14)
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func finiteDifferencesAreExactOnLowDegreePolynomials(order: Int) {
+        // Second-order stencils (central and one-sided) differentiate polynomials of degree
+        // order + 1 exactly, ends included.
+        let h = 0.1
+        let t = Tensor.arange(12) * h
+        let p = t.map { Foundation.pow($0, Double(order + 1)) } - 2 * t + 1
+        let d = finiteDifferenceDerivative(p.reshaped([12, 1]), spacing: h, order: order, axis: 0).reshaped([12])
+        let factorial = (1...(order + 1)).reduce(1.0) { $0 * Double($1) }
+        let exact = factorial * t + (order == 1 ? -2 : 0)  // d^order t^(order+1) = (order+1)! t
+        expectClose(d, exact, rtol: 1e-9, atol: 1e-9)
+    }
+
+    @Test func finiteDifferencesConvergeAtSecondOrder() {
+        func error(_ n: Int, periodic: Bool) -> Double {
+            let h = 2 * Double.pi / Double(n)
+            let x = Tensor.arange(n) * h
+            return (finiteDifferenceDerivative(sin(x), spacing: h, order: 1, axis: 0, periodic: periodic) - cos(x)).norm(.infinity)
+        }
+        for periodic in [false, true] {
+            let ratio = error(100, periodic: periodic) / error(200, periodic: periodic)
+            #expect(ratio > 3.6 && ratio < 4.4, "periodic \(periodic): ratio \(ratio)")
+        }
+    }
+
+    @Test func spectralDerivativesAreExactForTrigonometricPolynomials() {
+        let n = 32, h = 2 * Double.pi / 32
+        let x = Tensor.arange(n) * h
+        let u = Tensor.stack([sin(3 * x), cos(2 * x)], axis: 0)  // along axis 1
+        expectClose(spectralDerivative(u, spacing: h, order: 1, axis: 1), Tensor.stack([3 * cos(3 * x), -2 * sin(2 * x)]), rtol: 0, atol: 1e-12)
+        expectClose(spectralDerivative(u, spacing: h, order: 2, axis: 1), Tensor.stack([-9 * sin(3 * x), -4 * cos(2 * x)]), rtol: 0, atol: 1e-12)
+        expectClose(spectralDerivative(u, spacing: h, order: 3, axis: 1), Tensor.stack([-27 * cos(3 * x), 8 * sin(2 * x)]), rtol: 0, atol: 1e-11)
+        expectClose(spectralDerivative(u.T, spacing: h, order: 1, axis: 0), Tensor.stack([3 * cos(3 * x), -2 * sin(2 * x)]).T, rtol: 0, atol: 1e-12)
+    }
+
+    @Test(arguments: [0, 1, 2, 3])
+    func polynomialFitsAreExactOnPolynomialsOfTheirDegree(order: Int) {
+        // A degree-5 fit reproduces a quintic (and its derivatives) everywhere, ends included.
+        let h = 0.05
+        let t = Tensor.arange(40) * h - 1
+        let p = t.map { $0 * $0 * $0 * $0 * $0 - 3 * $0 * $0 * $0 + $0 - 0.5 }
+        let exact: Tensor = switch order {
+        case 0: p
+        case 1: t.map { 5 * $0 * $0 * $0 * $0 - 9 * $0 * $0 + 1 }
+        case 2: t.map { 20 * $0 * $0 * $0 - 18 * $0 }
+        default: t.map { 60 * $0 * $0 - 18 }
+        }
+        let d = polynomialDerivative(p, spacing: h, order: order, axis: 0, degree: 5, halfWidth: 6)
+        expectClose(d, exact, rtol: 1e-8, atol: 1e-8)
+    }
+
+    @Test func polynomialFitsAverageNoiseAwayAsTheirWeightsPredict() {
+        // White noise of std s through a filter with weights w has std s ||w||; the centre
+        // weights of the first derivative (degree 2, half-width m) are k / (h sum k^2).
+        var rng = RandomGenerator(seed: 1)
+        let noise = Tensor.randomNormal([200_000], using: &rng)
+        let m = 5
+        let d = polynomialDerivative(noise, spacing: 1, order: 1, axis: 0, degree: 2, halfWidth: m)
+        let sumK2 = (1...m).reduce(0.0) { $0 + 2 * Double($1 * $1) }
+        let predicted = 1 / sumK2.squareRoot()
+        let interior = d.slice([.range(m..<(200_000 - m))])
+        // 2e5 samples (strongly correlated over 11 points): the std estimate is good to ~1%.
+        expectClose(interior.standardDeviation().scalar, predicted, rtol: 0.03)
+    }
+}

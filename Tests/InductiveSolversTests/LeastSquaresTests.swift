@@ -1,0 +1,98 @@
+import InductiveSolvers
+import InductiveTensor
+import InductiveTestSupport
+import Testing
+
+/// Direct solvers on well-conditioned random problems of size <= 30: agreement to 1e-10
+/// relative leaves a margin of ~10^4 over double-precision rounding of O(n^3) operations.
+let directTolerance = 1e-10
+
+/// (X^T X + alpha I)^-1 X^T y through the eigendecomposition of X^T X: an independent route.
+func ridgeByEigendecomposition(_ x: Tensor, _ y: Tensor, alpha: Double) throws -> Tensor {
+    let (values, vectors) = try eigh(matmul(x, x, transposeA: true))
+    let projected = matmul(vectors, matmul(x, y, transposeA: true), transposeA: true)
+    let scaled = y.rank == 1 ? projected / (values + alpha) : projected / (values + alpha).reshaped([values.count, 1])
+    return matmul(vectors, scaled)
+}
+
+@Suite struct LeastSquaresTests {
+    @Test(arguments: [(30, 8), (8, 30)])
+    func ridgeMatchesTheEigendecompositionFormula(shape: (Int, Int)) throws {
+        var rng = RandomGenerator(seed: 1)
+        let x = Tensor.randomNormal([shape.0, shape.1], using: &rng)
+        let y = Tensor.randomNormal([shape.0], using: &rng)
+        for alpha in [1e-3, 0.5, 20] {
+            let fit = try ridge(x, y, alpha: alpha)
+            expectClose(fit.coefficients, try ridgeByEigendecomposition(x, y, alpha: alpha), rtol: directTolerance, atol: 1e-12)
+            #expect(fit.diagnostics.converged && fit.diagnostics.iterations == 1)
+        }
+        // Several targets at once give the columns of the single-target fits.
+        let targets = Tensor.randomNormal([shape.0, 3], using: &rng)
+        let multi = try ridge(x, targets, alpha: 0.7).coefficients
+        for k in 0..<3 {
+            expectClose(multi.slice([.all, .index(k)]), try ridge(x, targets.slice([.all, .index(k)]), alpha: 0.7).coefficients,
+                        rtol: directTolerance, atol: 1e-12)
+        }
+    }
+
+    @Test func perFeaturePenaltyDualAndPrimalFormsAgree() throws {
+        var rng = RandomGenerator(seed: 2)
+        let d = Tensor([0.1, 1, 10, 0.5, 2, 3, 0.01, 4, 1, 1])
+        for n in [25, 6] {  // primal (n >= p) and dual (n < p) branches
+            let x = Tensor.randomNormal([n, 10], using: &rng)
+            let y = Tensor.randomNormal([n], using: &rng)
+            let fit = try ridge(x, y, penalty: d)
+            let direct = try solve(matmul(x, x, transposeA: true) + Tensor.diagonal(d), matmul(x, y, transposeA: true))
+            expectClose(fit.coefficients, direct, rtol: directTolerance, atol: 1e-12)
+            #expect(fit.diagnostics.converged)
+            // A matrix penalty equal to diag(d) gives the same answer.
+            expectClose(try ridge(x, y, penalty: Tensor.diagonal(d)).coefficients, direct, rtol: directTolerance, atol: 1e-12)
+        }
+    }
+
+    @Test func singularPenaltyFallsBackToTheMinimumNormStackedSolution() throws {
+        // X has rank 2 in R^4 and P penalizes only the first coordinate: X^T X + P is singular.
+        var rng = RandomGenerator(seed: 3)
+        let basis = Tensor.randomNormal([2, 4], using: &rng)
+        let x = matmul(Tensor.randomNormal([12, 2], using: &rng), basis)
+        let y = Tensor.randomNormal([12], using: &rng)
+        let p = Tensor.diagonal(Tensor([1, 0, 0, 0]))
+        let fit = try ridge(x, y, penalty: p)
+        #expect(fit.diagnostics.residual < 1e-9, "stationarity \(fit.diagnostics.residual)")
+        let stacked = try lstsq(Tensor.concatenate([x, p], axis: 0), Tensor.concatenate([y, Tensor.zeros([4])], axis: 0)).solution
+        expectClose(fit.coefficients, stacked, rtol: 1e-9, atol: 1e-12)
+    }
+
+    @Test func ridgeTendsToTheMinimumNormSolutionAsAlphaVanishes() throws {
+        var rng = RandomGenerator(seed: 4)
+        let x = Tensor.randomNormal([5, 12], using: &rng)
+        let y = Tensor.randomNormal([5], using: &rng)
+        let minimum = try minimumNormLeastSquares(x, y).coefficients
+        // ||w_alpha - w_LN|| = O(alpha / s_min^2): 1e-9 with alpha = 1e-10 and s_min^2 ~ 1.
+        expectClose(try ridge(x, y, alpha: 1e-10).coefficients, minimum, rtol: 1e-8, atol: 1e-12)
+        #expect(try ridge(x, y, alpha: 0).coefficients == minimum)
+    }
+
+    @Test func minimumNormByHand() throws {
+        // x1 + x2 = 2: the shortest solution is (1, 1).
+        let fit = try minimumNormLeastSquares(Tensor([[1, 1]]), Tensor([2]))
+        expectClose(fit.coefficients, Tensor([1, 1]), rtol: 1e-14)
+        // From x0 = (3, 0) the closest solution is (2.5, -0.5): x0 moved along the row (1, 1).
+        expectClose(try minimumNormLeastSquares(Tensor([[1, 1]]), Tensor([2]), closestTo: Tensor([3, 0])).coefficients,
+                    Tensor([2.5, -0.5]), rtol: 1e-14)
+    }
+
+    @Test func closestSolutionIsNullSpaceComponentPlusMinimumNorm() throws {
+        // The gradient-descent limit V2 V2^T x0 + x_LN of the implicit-bias notes.
+        var rng = RandomGenerator(seed: 5)
+        let x = Tensor.randomNormal([4, 9], using: &rng)
+        let y = Tensor.randomNormal([4], using: &rng)
+        let x0 = Tensor.randomNormal([9], using: &rng)
+        let (_, _, vt) = try svd(x, fullMatrices: true)
+        let v2 = vt.slice([.range(4..<9)]).T  // null-space basis, 9 x 5
+        let expected = matmul(v2, matmul(v2, x0, transposeA: true)) + (try minimumNormLeastSquares(x, y)).coefficients
+        let fit = try minimumNormLeastSquares(x, y, closestTo: x0)
+        expectClose(fit.coefficients, expected, rtol: directTolerance, atol: 1e-12)
+        expectClose(matmul(x, fit.coefficients), y, rtol: directTolerance, atol: 1e-12)
+    }
+}
