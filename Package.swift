@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "Inductive", targets: ["Inductive"]),
         .library(name: "InductiveTensor", targets: ["InductiveTensor"]),
+        .library(name: "InductiveReport", targets: ["InductiveReport"]),
         .executable(name: "inductive", targets: ["inductive"]),
     ],
     dependencies: [
@@ -39,7 +40,9 @@ let package = Package(
             ],
             linkerSettings: [.linkedFramework("Accelerate", .when(platforms: [.macOS, .iOS]))]
         ),
-        .target(name: "Inductive", dependencies: ["InductiveTensor"]),
+        // SVG charts, the HTML report and the CSV/JSON writers: draws data, computes none.
+        .target(name: "InductiveReport", dependencies: ["InductiveTensor"]),
+        .target(name: "Inductive", dependencies: ["InductiveTensor", "InductiveReport"]),
         .target(name: "InductiveTestSupport", dependencies: ["InductiveTensor"]),
         .executableTarget(
             name: "inductive",
@@ -53,5 +56,6 @@ let package = Package(
             dependencies: ["InductiveTensor", "InductiveTestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "InductiveReportTests", dependencies: ["InductiveReport"]),
     ]
 )
