@@ -1,7 +1,7 @@
 /// Values turned into colour rasters (heat maps, images, colour bars).
 struct Raster {
     /// Light grey for cells that have no finite value.
-    static let missing = Color(hex: 0xC4C9CF)
+    static let missing = Color(hex: 0xC0C0C0)
 
     let width: Int
     let height: Int

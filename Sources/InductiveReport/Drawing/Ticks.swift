@@ -27,8 +27,9 @@ public enum AxisTicks {
         return nice * power
     }
 
-    /// Linear ticks: a nice step for about `count` intervals, the domain widened to the
-    /// multiples of the step around [lo, hi] (`extend`), or ticks only inside [lo, hi].
+    /// Linear ticks: a nice step for about `count` intervals; with `extend`, the domain is
+    /// widened to the multiples of the step around [lo, hi] where that adds at most 10% of
+    /// the span (3% margin otherwise); without, the ticks stay inside [lo, hi].
     public static func linear(lo: Double, hi: Double, count: Int, extend: Bool = true) -> (domain: ClosedRange<Double>, ticks: [Tick]) {
         var lo = lo, hi = hi
         if !(lo.isFinite && hi.isFinite) { lo = 0; hi = 1 }
@@ -40,8 +41,12 @@ public enum AxisTicks {
         }
         let step = niceStep(span: hi - lo, count: count)
         if extend {
-            lo = (lo / step + 1e-9).rounded(.down) * step
-            hi = (hi / step - 1e-9).rounded(.up) * step
+            // Round ends when that costs little room; a small margin otherwise.
+            let span = hi - lo
+            let niceLo = (lo / step + 1e-9).rounded(.down) * step
+            let niceHi = (hi / step - 1e-9).rounded(.up) * step
+            lo = lo - niceLo <= 0.1 * span ? niceLo : lo - 0.03 * span
+            hi = niceHi - hi <= 0.1 * span ? niceHi : hi + 0.03 * span
         }
         let first = Int((lo / step - 1e-9).rounded(.up)), last = Int((hi / step + 1e-9).rounded(.down))
         let decimals = max(0, -Int((_log10(step) + 1e-9).rounded(.down)))
