@@ -8,7 +8,7 @@
 #   WIDTH=1280 scripts/render-report.sh DIR        # viewport width in CSS pixels
 #   SEGMENT=1400 scripts/render-report.sh DIR      # also OUT-01.png, OUT-02.png, ... slices
 #
-# Installs Debian's `chromium` with apt-get (as root, or with sudo) when it is missing.
+# Installs Debian's `chromium` (and python3) with apt-get, as root or with sudo, when missing.
 set -euo pipefail
 
 if [[ $# -lt 1 || $# -gt 2 ]]; then
@@ -28,25 +28,29 @@ else
 fi
 [[ -f "$page" ]] || { echo "error: $page does not exist" >&2; exit 1; }
 
-browser=""
-for candidate in chromium chromium-browser google-chrome; do
-  if command -v "$candidate" >/dev/null 2>&1; then browser="$candidate"; break; fi
-done
-if [[ -z "$browser" ]]; then
-  command -v apt-get >/dev/null 2>&1 || { echo "error: chromium is missing and there is no apt-get to install it" >&2; exit 1; }
+find_browser() {
+  for candidate in chromium chromium-browser google-chrome; do
+    if command -v "$candidate" >/dev/null 2>&1; then echo "$candidate"; return; fi
+  done
+}
+browser="$(find_browser)"
+missing=()
+[[ -n "$browser" ]] || missing+=(chromium fonts-dejavu-core)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  command -v apt-get >/dev/null 2>&1 || { echo "error: ${missing[*]} missing and there is no apt-get to install them" >&2; exit 1; }
   sudo=""
   if [[ "$(id -u)" != "0" ]]; then
-    command -v sudo >/dev/null 2>&1 || { echo "error: need root or sudo to install chromium" >&2; exit 1; }
+    command -v sudo >/dev/null 2>&1 || { echo "error: need root or sudo to install ${missing[*]}" >&2; exit 1; }
     sudo="sudo"
   fi
-  echo "Installing chromium (Debian package)..." >&2
+  echo "Installing ${missing[*]} (Debian packages)..." >&2
   export DEBIAN_FRONTEND=noninteractive
   $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null
-  browser=chromium
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  browser="$(find_browser)"
 fi
 
-command -v python3 >/dev/null 2>&1 || { echo "error: python3 is needed to drive chromium" >&2; exit 1; }
 # SVG: at its own size; HTML: WIDTH CSS pixels wide (default 1280), full height.
 case "$page" in
   *.svg) width=0 ;;

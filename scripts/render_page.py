@@ -14,12 +14,18 @@ import base64
 import fcntl
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 
 
 def main():
+    # A browser that never answers must not hang the caller.
+    def give_up(signum, frame):
+        raise SystemExit("error: chromium did not finish within 120 s")
+    signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(120)
     browser, page, out, width = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3], int(sys.argv[4])
     segment = int(sys.argv[5]) if len(sys.argv) > 5 else 0
     command_read, command_write = os.pipe()

@@ -1,7 +1,10 @@
 /// An sRGB colour with 8-bit channels.
 public struct Color: Sendable, Equatable, Hashable, Codable {
+    /// Red, 0–255.
     public var red: UInt8
+    /// Green, 0–255.
     public var green: UInt8
+    /// Blue, 0–255.
     public var blue: UInt8
 
     public init(red: UInt8, green: UInt8, blue: UInt8) {

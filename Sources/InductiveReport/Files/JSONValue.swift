@@ -28,6 +28,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     /// Members in order; keys should be unique.
     case object([(key: String, value: JSONValue)])
 
+    /// Structural equality; NaN equals NaN (so a value equals its own copy).
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
         switch (a, b) {
         case (.null, .null): return true

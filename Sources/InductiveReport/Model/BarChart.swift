@@ -24,9 +24,13 @@ public struct BarChart: Sendable, Equatable, Codable {
 
 /// One bar per category, with an optional symmetric error (drawn as value ± error).
 public struct BarSeries: Sendable, Equatable, Codable {
+    /// The legend entry (shown when there are several series).
     public var name: String
+    /// One value per category; NaN leaves the bar out.
     public var values: [Double]
+    /// Half-lengths of the error bars, one per category.
     public var errors: [Double]?
+    /// nil: the palette colour for the series' position.
     public var color: Color?
 
     public init(_ name: String, values: [Double], errors: [Double]? = nil, color: Color? = nil) {

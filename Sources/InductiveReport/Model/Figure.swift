@@ -53,7 +53,9 @@ public enum Chart: Sendable, Equatable, Codable {
 
 /// A width and height in CSS pixels.
 public struct Size: Sendable, Equatable, Codable {
+    /// Width in CSS pixels.
     public var width: Double
+    /// Height in CSS pixels.
     public var height: Double
 
     public init(width: Double, height: Double) {

@@ -16,16 +16,22 @@ public struct HeatMap: Sendable, Equatable, Codable {
 
     /// The values in row-major order, `rows * columns` of them.
     public var values: [Double]
+    /// The number of rows (y direction).
     public var rows: Int
+    /// The number of columns (x direction).
     public var columns: Int
+    /// Whether row 0 is drawn at the top or at the bottom.
     public var orientation: Orientation
     /// The x coordinates spanned by the columns (first column's left edge to the last
     /// column's right edge); nil labels the columns by index.
     public var xExtent: ClosedRange<Double>?
     /// The y coordinates spanned by the rows; nil labels the rows by index.
     public var yExtent: ClosedRange<Double>?
+    /// The label under the x axis.
     public var xLabel: String
+    /// The label beside the y axis.
     public var yLabel: String
+    /// Sequential (`.viridis`) for magnitudes, `.diverging` for signed data.
     public var colorMap: ColorMap
     /// The label beside the colour bar, e.g. `"K(x, x′)"`.
     public var colorBarLabel: String

@@ -11,15 +11,19 @@ public struct ImageGrid: Sendable, Equatable, Codable {
         case perImage
     }
 
+    /// The images, row by row.
     public var images: [GrayImage]
     /// Images per row; nil chooses about √n (at most 8).
     public var columns: Int?
+    /// How values become colours (`.grayscale`, `.grayscaleInverted`, `.diverging` for signed weights).
     public var colorMap: ColorMap
+    /// One range for all images, or one per image.
     public var scaling: Scaling
     /// The width of each image in CSS pixels (height follows its aspect ratio).
     public var tileWidth: Double
     /// A colour bar for the shared range (ignored with `.perImage`).
     public var colorBar: Bool
+    /// The label under the colour bar.
     public var colorBarLabel: String
 
     public init(
@@ -38,9 +42,13 @@ public struct ImageGrid: Sendable, Equatable, Codable {
 
 /// One single-channel image: `height × width` values in row-major order, top row first.
 public struct GrayImage: Sendable, Equatable, Codable {
+    /// The values, row-major, top row first; NaN is drawn grey.
     public var pixels: [Double]
+    /// Pixels per row.
     public var width: Int
+    /// Rows.
     public var height: Int
+    /// Shown under the image.
     public var caption: String
 
     /// - Precondition: `pixels.count == width * height`.

@@ -3,7 +3,9 @@
 /// Points that cannot be drawn (NaN, ±infinity, values <= 0 on a logarithmic axis) are
 /// skipped: a line breaks there, and a note under the plot says how many were skipped.
 public struct Plot: Sendable, Equatable, Codable {
+    /// The horizontal axis.
     public var xAxis: Axis
+    /// The vertical axis.
     public var yAxis: Axis
     /// Drawn in order (later series on top); colours follow the palette by position
     /// unless a series names its own.
@@ -36,6 +38,7 @@ public struct Axis: Sendable, Equatable, Codable {
 
     /// The label under (x) or beside (y) the axis, e.g. `"width n"`.
     public var label: String
+    /// Linear or logarithmic.
     public var scale: Scale
     /// Fixed limits; nil fits the data (with a small margin, and nice round ends on a
     /// linear axis). Data outside fixed limits is clipped.
@@ -73,11 +76,15 @@ public struct Series: Sendable, Equatable, Codable {
 
     /// The legend entry (also the CSV column name).
     public var name: String
+    /// The x values.
     public var x: [Double]
+    /// The y values, one per x value.
     public var y: [Double]
     /// A shaded band, e.g. mean ± standard error over seeds.
     public var band: Band?
+    /// Line, markers, or both.
     public var style: Style
+    /// Solid, dashed or dotted line.
     public var dash: Dash
     /// nil: the palette colour for the series' position in the plot.
     public var color: Color?
@@ -108,7 +115,9 @@ public struct Series: Sendable, Equatable, Codable {
 
 /// The lower and upper edge of a shaded band, one value per point of its series.
 public struct Band: Sendable, Equatable, Codable {
+    /// The lower edge, one value per point.
     public var lower: [Double]
+    /// The upper edge, one value per point.
     public var upper: [Double]
 
     public init(lower: [Double], upper: [Double]) {
@@ -139,6 +148,7 @@ public struct ReferenceLine: Sendable, Equatable, Codable {
         case vertical(Double)
     }
 
+    /// The line's equation.
     public var shape: Shape
     /// The legend entry, e.g. `"n^{−1/2}"` or `"threshold 0.05"`.
     public var label: String

@@ -9,6 +9,7 @@ public struct ReportEntry: Sendable, Equatable, Codable {
     public var id: String
     /// The section of the notes, e.g. `1. Neural tangent kernel`.
     public var section: String
+    /// A short headline for the experiment.
     public var title: String
     /// The claim tested, in one or two sentences.
     public var claim: String
@@ -16,12 +17,16 @@ public struct ReportEntry: Sendable, Equatable, Codable {
     public var runtimeSeconds: Double
     /// Completed, or crashed with a message (then checks may be missing).
     public var outcome: Outcome
+    /// The checks in the order they were declared.
     public var checks: [CheckRow]
+    /// Where the notes as written differ from what holds.
     public var errata: [Erratum]
     /// The run's configuration as shown (key, value), in the order given.
     public var parameters: [Parameter]
     /// `quick` or `full` (shown next to the parameters); empty when not applicable.
     public var size: String
+    /// Drawn inline in the report and written as `<id>.svg` / `<id>.csv`.
+    /// Their file stems must differ.
     public var figures: [Figure]
     /// Further files in the experiment's folder to link (beyond result.json and the
     /// figures' SVG and CSV), e.g. an `.npz` of raw measurements.
@@ -35,6 +40,10 @@ public struct ReportEntry: Sendable, Equatable, Codable {
         parameters: [Parameter] = [], size: String = "", figures: [Figure] = [],
         attachments: [FileLink] = [], notes: [String] = []
     ) {
+        var stems = Set<String>()
+        for figure in figures {
+            precondition(stems.insert(figure.fileStem).inserted, "ReportEntry '\(id)': two figures share the file name '\(figure.fileStem)'")
+        }
         self.id = id
         self.section = section
         self.title = title
@@ -67,12 +76,15 @@ public struct ReportEntry: Sendable, Equatable, Codable {
         case crashed
     }
 
+    /// `.crashed` for a crashed run, `.failedChecks` if any check fails, `.ok` otherwise.
     public var status: Status {
         if case .crashed = outcome { return .crashed }
         return checks.contains { $0.verdict == .fails } ? .failedChecks : .ok
     }
 
+    /// The number of checks that hold.
     public var checksHeld: Int { checks.filter { $0.verdict == .holds }.count }
+    /// The number of checks that fail (checks not run count as neither).
     public var checksFailed: Int { checks.filter { $0.verdict == .fails }.count }
 
     /// The folder name of this experiment's files (the id, made safe).
@@ -100,7 +112,9 @@ public struct CheckRow: Sendable, Equatable, Codable {
         case notRun(String)
     }
 
+    /// What is checked, e.g. `"log-log slope of the error vs width"`.
     public var name: String
+    /// The measured value (NaN when not run).
     public var measured: Double
     /// The prediction or threshold as text, e.g. `"[-0.65, -0.35]"` or `"0.05"`.
     public var prediction: String
@@ -108,6 +122,7 @@ public struct CheckRow: Sendable, Equatable, Codable {
     public var comparator: String
     /// The tolerance as text (empty when the comparison has none).
     public var tolerance: String
+    /// Holds, fails, or not run.
     public var verdict: Verdict
 
     public init(name: String, measured: Double, prediction: String, comparator: String, tolerance: String = "", verdict: Verdict) {
@@ -130,7 +145,9 @@ public struct CheckRow: Sendable, Equatable, Codable {
 public struct Erratum: Sendable, Equatable, Codable {
     /// Where in the notes, e.g. `"Neural Tangent Kernel, final formula"`.
     public var location: String
+    /// The formula or statement as the notes write it.
     public var asWritten: String
+    /// The version that holds.
     public var correction: String
     /// The measured numbers that tell the two apart.
     public var evidence: String
@@ -145,7 +162,9 @@ public struct Erratum: Sendable, Equatable, Codable {
 
 /// One configuration value as shown in the report.
 public struct Parameter: Sendable, Equatable, Codable {
+    /// The parameter's name.
     public var key: String
+    /// Its value as shown.
     public var value: String
 
     public init(_ key: String, _ value: String) {
@@ -157,7 +176,9 @@ public struct Parameter: Sendable, Equatable, Codable {
 /// A link to a file, relative to the folder that holds `index.html` (for the entry's
 /// `attachments`: relative to the experiment's folder).
 public struct FileLink: Sendable, Equatable, Codable {
+    /// The link text.
     public var label: String
+    /// The relative path.
     public var path: String
 
     public init(label: String, path: String) {
