@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "InductiveTensor", targets: ["InductiveTensor"]),
         .library(name: "InductiveSolvers", targets: ["InductiveSolvers"]),
         .library(name: "InductiveDiscovery", targets: ["InductiveDiscovery"]),
+        .library(name: "InductiveReport", targets: ["InductiveReport"]),
         .executable(name: "inductive", targets: ["inductive"]),
     ],
     dependencies: [
@@ -49,9 +50,12 @@ let package = Package(
         ),
         .target(name: "InductiveSolvers", dependencies: ["InductiveTensor"]),
         .target(name: "InductiveDiscovery", dependencies: ["InductiveSolvers", "InductiveTensor"]),
+        // SVG charts, the HTML report and the CSV/JSON writers: draws data, computes none.
+        .target(name: "InductiveReport", dependencies: ["InductiveTensor"]),
         .target(
             name: "Inductive",
-            dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveSolvers", "InductiveDiscovery"]
+            dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveSolvers",
+                           "InductiveDiscovery", "InductiveReport"]
         ),
         .target(name: "InductiveTestSupport", dependencies: ["InductiveTensor", "InductiveAutodiff"]),
         .executableTarget(
@@ -62,18 +66,12 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "InductiveNNTests",
-            dependencies: ["InductiveNN", "InductiveTestSupport"]
-        ),
-        .testTarget(
-            name: "InductiveAutodiffTests",
-            dependencies: ["InductiveAutodiff", "InductiveTestSupport"]
-        ),
-        .testTarget(
             name: "InductiveTensorTests",
             dependencies: ["InductiveTensor", "InductiveTestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "InductiveAutodiffTests", dependencies: ["InductiveAutodiff", "InductiveTestSupport"]),
+        .testTarget(name: "InductiveNNTests", dependencies: ["InductiveNN", "InductiveTestSupport"]),
         .testTarget(
             name: "InductiveSolversTests",
             dependencies: ["InductiveSolvers", "InductiveTensor", "InductiveTestSupport"]
@@ -82,5 +80,6 @@ let package = Package(
             name: "InductiveDiscoveryTests",
             dependencies: ["InductiveDiscovery", "InductiveSolvers", "InductiveTensor", "InductiveTestSupport"]
         ),
+        .testTarget(name: "InductiveReportTests", dependencies: ["InductiveReport"]),
     ]
 )

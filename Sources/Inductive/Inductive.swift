@@ -4,3 +4,4 @@
 @_exported import InductiveNN
 @_exported import InductiveSolvers
 @_exported import InductiveDiscovery
+@_exported import InductiveReport
