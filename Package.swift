@@ -53,9 +53,14 @@ let package = Package(
         // SVG charts, the HTML report and the CSV/JSON writers: draws data, computes none.
         .target(name: "InductiveReport", dependencies: ["InductiveTensor"]),
         .target(
-            name: "Inductive",
+            name: "InductiveExperiments",
             dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveSolvers",
                            "InductiveDiscovery", "InductiveReport"]
+        ),
+        .target(
+            name: "Inductive",
+            dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveSolvers",
+                           "InductiveDiscovery", "InductiveReport", "InductiveExperiments"]
         ),
         .target(name: "InductiveTestSupport", dependencies: ["InductiveTensor", "InductiveAutodiff"]),
         .executableTarget(
@@ -81,5 +86,6 @@ let package = Package(
             dependencies: ["InductiveDiscovery", "InductiveSolvers", "InductiveTensor", "InductiveTestSupport"]
         ),
         .testTarget(name: "InductiveReportTests", dependencies: ["InductiveReport"]),
+        .testTarget(name: "InductiveExperimentsTests", dependencies: ["InductiveExperiments", "InductiveTestSupport"]),
     ]
 )

@@ -5,3 +5,4 @@
 @_exported import InductiveSolvers
 @_exported import InductiveDiscovery
 @_exported import InductiveReport
+@_exported import InductiveExperiments

@@ -52,8 +52,7 @@ extension Variable {
         record("negate", -a.value, [a]) { r in [-r.gradient] }
     }
 
-    // Mixed operands: tensors and numbers are constants. Generic number operands keep
-    // plain-number expressions unambiguous (see Tensor's operators).
+    // Mixed operands: tensors and numbers are constants.
     public static func + (a: Variable, b: Tensor) -> Variable { a + constant(b) }
     public static func + (a: Tensor, b: Variable) -> Variable { constant(a) + b }
     public static func - (a: Variable, b: Tensor) -> Variable { a - constant(b) }
@@ -63,20 +62,20 @@ extension Variable {
     public static func / (a: Variable, b: Tensor) -> Variable { a / constant(b) }
     public static func / (a: Tensor, b: Variable) -> Variable { constant(a) / b }
 
-    public static func + <D: BinaryFloatingPoint>(a: Variable, b: D) -> Variable {
-        let c = Double(b)
+    public static func +(a: Variable, b: Double) -> Variable {
+        let c = b
         return record("add", a.value + c, [a]) { r in [r.gradient] }
     }
-    public static func + <D: BinaryFloatingPoint>(a: D, b: Variable) -> Variable { b + a }
-    public static func - <D: BinaryFloatingPoint>(a: Variable, b: D) -> Variable { a + (-Double(b)) }
-    public static func - <D: BinaryFloatingPoint>(a: D, b: Variable) -> Variable { -b + Double(a) }
-    public static func * <D: BinaryFloatingPoint>(a: Variable, b: D) -> Variable {
-        let c = Double(b)
+    public static func +(a: Double, b: Variable) -> Variable { b + a }
+    public static func -(a: Variable, b: Double) -> Variable { a + (-b) }
+    public static func -(a: Double, b: Variable) -> Variable { -b + a }
+    public static func *(a: Variable, b: Double) -> Variable {
+        let c = b
         return record("scale", a.value * c, [a]) { r in [r.gradient * c] }
     }
-    public static func * <D: BinaryFloatingPoint>(a: D, b: Variable) -> Variable { b * a }
-    public static func / <D: BinaryFloatingPoint>(a: Variable, b: D) -> Variable { a * (1 / Double(b)) }
-    public static func / <D: BinaryFloatingPoint>(a: D, b: Variable) -> Variable { Double(a) * pow(b, -1) }
+    public static func *(a: Double, b: Variable) -> Variable { b * a }
+    public static func /(a: Variable, b: Double) -> Variable { a * (1 / b) }
+    public static func /(a: Double, b: Variable) -> Variable { a * pow(b, -1) }
 
     /// Sums this (broadcast) value back to `target` shape: over leading axes it lacks and
     /// over axes where `target` has extent 1 (the adjoint of broadcasting).

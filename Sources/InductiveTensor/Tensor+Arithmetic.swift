@@ -8,16 +8,14 @@ extension Tensor {
     @inlinable public static func * (a: Tensor, b: Tensor) -> Tensor { apply(a, b, MultiplyKernel.self) }
     @inlinable public static func / (a: Tensor, b: Tensor) -> Tensor { apply(a, b, DivideKernel.self) }
 
-    // Mixed tensor-scalar operators are generic so that `[Double].reduce(0, +)` and other
-    // plain-number expressions stay unambiguous in files that import this module.
-    @inlinable public static func + <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 + y } }
-    @inlinable public static func - <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 - y } }
-    @inlinable public static func * <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 * y } }
-    @inlinable public static func / <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 / y } }
-    @inlinable public static func + <D: BinaryFloatingPoint>(a: D, b: Tensor) -> Tensor { let x = Double(a); return b.map { x + $0 } }
-    @inlinable public static func - <D: BinaryFloatingPoint>(a: D, b: Tensor) -> Tensor { let x = Double(a); return b.map { x - $0 } }
-    @inlinable public static func * <D: BinaryFloatingPoint>(a: D, b: Tensor) -> Tensor { let x = Double(a); return b.map { x * $0 } }
-    @inlinable public static func / <D: BinaryFloatingPoint>(a: D, b: Tensor) -> Tensor { let x = Double(a); return b.map { x / $0 } }
+    @inlinable public static func +(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 + y } }
+    @inlinable public static func -(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 - y } }
+    @inlinable public static func *(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 * y } }
+    @inlinable public static func /(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 / y } }
+    @inlinable public static func +(a: Double, b: Tensor) -> Tensor { let x = a; return b.map { x + $0 } }
+    @inlinable public static func -(a: Double, b: Tensor) -> Tensor { let x = a; return b.map { x - $0 } }
+    @inlinable public static func *(a: Double, b: Tensor) -> Tensor { let x = a; return b.map { x * $0 } }
+    @inlinable public static func /(a: Double, b: Tensor) -> Tensor { let x = a; return b.map { x / $0 } }
 
     @inlinable public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
 
@@ -68,14 +66,14 @@ extension Tensor {
     }
 
     @inlinable
-    public static func *= <D: BinaryFloatingPoint>(a: inout Tensor, b: D) {
-        let y = Double(b)
+    public static func *=(a: inout Tensor, b: Double) {
+        let y = b
         a._scalars.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] *= y } }
     }
 
     @inlinable
-    public static func += <D: BinaryFloatingPoint>(a: inout Tensor, b: D) {
-        let y = Double(b)
+    public static func +=(a: inout Tensor, b: Double) {
+        let y = b
         a._scalars.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] += y } }
     }
 

@@ -77,11 +77,11 @@ extension Tensor {
     public static func .<= (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b) { $0 <= $1 ? 1 : 0 } }
     public static func .> (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b) { $0 > $1 ? 1 : 0 } }
     public static func .>= (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b) { $0 >= $1 ? 1 : 0 } }
-    public static func .== <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 == y ? 1 : 0 } }
-    public static func .< <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 < y ? 1 : 0 } }
-    public static func .<= <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 <= y ? 1 : 0 } }
-    public static func .> <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 > y ? 1 : 0 } }
-    public static func .>= <D: BinaryFloatingPoint>(a: Tensor, b: D) -> Tensor { let y = Double(b); return a.map { $0 >= y ? 1 : 0 } }
+    public static func .==(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 == y ? 1 : 0 } }
+    public static func .<(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 < y ? 1 : 0 } }
+    public static func .<=(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 <= y ? 1 : 0 } }
+    public static func .>(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 > y ? 1 : 0 } }
+    public static func .>=(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 >= y ? 1 : 0 } }
 
     /// `condition != 0 ? a : b` elementwise, all three broadcast together (NumPy `where`).
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {

@@ -188,29 +188,44 @@ public struct Tensor: Sendable, Equatable, Hashable {
     }
 }
 
-extension Tensor: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral {
-    public init(floatLiteral value: Double) { self.init(value) }
-    public init(integerLiteral value: Int) { self.init(Double(value)) }
+/// An element of a nested tensor literal: a number or a nested list of numbers. It exists so
+/// that `let t: Tensor = [[1, 2], [3, 4]]` works while `Tensor` itself is not a number
+/// literal (which keeps plain-number expressions such as `[Double].reduce(0, +)` fast to
+/// type-check and unambiguous beside the tensor operators).
+public struct TensorLiteral: ExpressibleByFloatLiteral, ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral, Sendable {
+    let shape: [Int]
+    let scalars: [Double]
 
-    /// Nested literals: `[[1, 2], [3, 4]]` is a 2x2 tensor. Elements must share a shape.
-    public init(arrayLiteral elements: Tensor...) {
-        guard let first = elements.first else {
-            self.init(shape: [0], scalars: [])
-            return
-        }
-        precondition(elements.allSatisfy { $0.shape == first.shape }, "Tensor literal: ragged nesting")
-        var scalars = [Double]()
-        scalars.reserveCapacity(elements.count * first.count)
-        for e in elements { scalars.append(contentsOf: e.scalars) }
-        self.init(shape: [elements.count] + first.shape, scalars: scalars)
+    public init(floatLiteral value: Double) { shape = []; scalars = [value] }
+    public init(integerLiteral value: Int) { shape = []; scalars = [Double(value)] }
+    public init(arrayLiteral elements: TensorLiteral...) {
+        let inner = elements.first?.shape ?? []
+        precondition(elements.allSatisfy { $0.shape == inner }, "Tensor literal: ragged nesting")
+        shape = [elements.count] + inner
+        scalars = elements.flatMap(\.scalars)
+    }
+
+    /// NaN, for literals such as `[1, .nan]`.
+    public static var nan: TensorLiteral { TensorLiteral(floatLiteral: .nan) }
+    /// Positive infinity.
+    public static var infinity: TensorLiteral { TensorLiteral(floatLiteral: .infinity) }
+}
+
+extension Tensor: ExpressibleByArrayLiteral {
+    /// Nested literals: `[[1, 2], [3, 4]]` is a 2x2 tensor. Rows must have equal shapes.
+    public init(arrayLiteral elements: TensorLiteral...) {
+        let literal = TensorLiteral(elements)
+        self.init(shape: literal.shape, scalars: literal.scalars)
     }
 }
 
-extension Tensor {
-    /// A 0-d NaN (so that literals like `[1, .nan]` read naturally).
-    public static var nan: Tensor { Tensor(.nan) }
-    /// A 0-d positive infinity.
-    public static var infinity: Tensor { Tensor(.infinity) }
+extension TensorLiteral {
+    init(_ elements: [TensorLiteral]) {
+        let inner = elements.first?.shape ?? []
+        precondition(elements.allSatisfy { $0.shape == inner }, "Tensor literal: ragged nesting")
+        shape = [elements.count] + inner
+        scalars = elements.flatMap(\.scalars)
+    }
 }
 
 extension Tensor: CustomStringConvertible {

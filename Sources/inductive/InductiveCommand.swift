@@ -8,13 +8,10 @@ struct InductiveCommand: ParsableCommand {
         commandName: "inductive",
         abstract: "The theory of deep learning, runnable: kernels, solvers, experiments and a report.",
         version: InductiveVersion.string,
-        subcommands: [Info.self, Bench.self, Train.self, Discover.self]
+        subcommands: [List.self, Run.self, Reproduce.self, Train.self, Discover.self, Info.self, Bench.self]
     )
 }
 
-enum InductiveVersion {
-    static let string = "0.1.0"
-}
 
 /// Prints a user-facing error as one line on standard error and exits non-zero.
 func exitWithError(_ error: Error) -> Never {

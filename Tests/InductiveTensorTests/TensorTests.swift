@@ -9,7 +9,7 @@ import Testing
         #expect(t.scalars == [1, 2, 3, 4, 5, 6])
         let cube: Tensor = [[[1], [2]], [[3], [4]]]
         #expect(cube.shape == [2, 2, 1])
-        let s: Tensor = 2.5
+        let s = Tensor(2.5)
         #expect(s.shape == [] && s.scalar == 2.5 && s.isScalar)
     }
 

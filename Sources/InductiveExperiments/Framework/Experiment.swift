@@ -1,0 +1,40 @@
+import InductiveReport
+import InductiveTensor
+
+/// A section of the lecture notes.
+public enum NotesSection: Int, Sendable, CaseIterable, Comparable, CustomStringConvertible {
+    case neuralTangentKernel = 1, regularization, implicitBias, initialization, symmetry, interpretability, beyond
+
+    public var description: String {
+        switch self {
+        case .neuralTangentKernel: return "1. Neural tangent kernel"
+        case .regularization: return "2. Regularization"
+        case .implicitBias: return "3. Implicit bias"
+        case .initialization: return "4. Weight initialization"
+        case .symmetry: return "5. Invariance and equivariance"
+        case .interpretability: return "6. Interpretability"
+        case .beyond: return "7. Beyond the notes"
+        }
+    }
+
+    public static func < (a: NotesSection, b: NotesSection) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// One entry of the catalogue: a claim of the notes turned into a measurement with checks.
+///
+/// An experiment declares everything that judges it before it runs: its parameters (with
+/// quick and full values) and its checks (with the catalogue's comparators and
+/// tolerances). `run` computes, records measurements, figures, errata and notes in the
+/// context, and never decides a verdict itself.
+public protocol Experiment: Sendable {
+    /// The catalogue id, e.g. `ntk.width-convergence`.
+    var id: String { get }
+    var section: NotesSection { get }
+    var title: String { get }
+    /// The claim, in one or two sentences.
+    var claim: String { get }
+    var parameters: [ParameterSpec] { get }
+    var checks: [CheckSpec] { get }
+    /// Runs the experiment; throws only for failures that stop it (reported as a crash).
+    func run(_ context: inout ExperimentContext) throws
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import Inductive
+
+/// `inductive list`: the catalogue, grouped by section.
+struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the experiments, grouped by section of the notes.")
+
+    func run() {
+        for section in NotesSection.allCases {
+            let experiments = ExperimentRegistry.all.filter { $0.section == section }
+            if experiments.isEmpty { continue }
+            say(section.description)
+            let width = experiments.map(\.id.count).max() ?? 0
+            for e in experiments { say("  " + e.id.padding(toLength: width + 2, withPad: " ", startingAt: 0) + e.title) }
+        }
+    }
+}
+
+/// Options shared by `run` and `reproduce`.
+struct ExperimentOptions: ParsableArguments {
+    @Flag(help: "Quick size (every experiment well under a minute; what CI runs).") var quick = false
+    @Option(help: "Seed of every random draw.") var seed: UInt64 = 0
+    @Option(help: "Output directory.") var out: String = "results"
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter: key=value (lists comma-separated).", valueName: "key=value"))
+    var settings: [String] = []
+
+    func overrides() throws -> [String: String] {
+        var result: [String: String] = [:]
+        for s in settings {
+            guard let eq = s.firstIndex(of: "="), eq != s.startIndex else { throw ValidationError("--set needs key=value, got '\(s)'") }
+            result[String(s[..<eq])] = String(s[s.index(after: eq)...])
+        }
+        return result
+    }
+}
+
+/// One line per experiment, rewritten in place on a terminal.
+final class ExperimentProgress: @unchecked Sendable {
+    private var line: ProgressLine
+    private let label: String
+    private let lock = NSLock()
+
+    init(label: String) {
+        self.label = label
+        line = ProgressLine(interval: 10)
+    }
+
+    func update(_ fraction: Double, _ status: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        let left = line.remaining(done: fraction, total: 1)
+        line.update(String(format: "%@  %3.0f%%  %@  left %@", label, fraction * 100, status, ProgressLine.format(seconds: left)))
+    }
+
+    func finish(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        line.update(text, final: true)
+    }
+}
+
+func summaryLine(_ entry: ReportEntry) -> String {
+    let status: String
+    switch entry.status {
+    case .ok: status = "ok"
+    case .failedChecks: status = "FAILED CHECKS"
+    case .crashed: status = "CRASHED"
+    }
+    let notRun = entry.checks.count - entry.checksHeld - entry.checksFailed
+    return String(format: "%@  %d held, %d failed%@  %.1fs  %@", entry.id, entry.checksHeld, entry.checksFailed,
+                  notRun > 0 ? ", \(notRun) not run" : "", entry.runtimeSeconds, status)
+}
+
+/// `inductive run ID`: one experiment.
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run one experiment and write OUT/ID/ (result.json, figures as SVG and CSV).")
+
+    @Argument(help: "The experiment id (see `inductive list`).") var id: String
+    @OptionGroup var options: ExperimentOptions
+
+    func run() {
+        do {
+            guard let experiment = ExperimentRegistry.experiment(id) else {
+                throw ValidationError("unknown experiment '\(id)' (see `inductive list`)")
+            }
+            let progress = ExperimentProgress(label: id)
+            let entry = try ExperimentRunner.run(
+                experiment, options: RunOptions(quick: options.quick, seed: options.seed, overrides: try options.overrides(), outputDirectory: options.out),
+                progress: { progress.update($0, $1) })
+            progress.finish(summaryLine(entry))
+            for check in entry.checks { say("  \(checkLine(check))") }
+            if case .crashed(let message) = entry.outcome { exitWithError(RunFailure(message: "\(id) crashed: \(message)")) }
+            say("wrote \(options.out)/\(entry.directoryName)/")
+        } catch { exitWithError(error) }
+    }
+}
+
+struct RunFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+func checkLine(_ c: CheckRow) -> String {
+    let verdict: String
+    switch c.verdict {
+    case .holds: verdict = "holds"
+    case .fails: verdict = "FAILS"
+    case .notRun(let why): verdict = "not run (\(why))"
+    }
+    let measured = c.measured.isNaN ? "—" : NumberFormat.significant(c.measured)
+    return "\(verdict): \(c.name) = \(measured) \(c.comparator) \(c.prediction)\(c.tolerance.isEmpty ? "" : " " + c.tolerance)"
+}
+
+/// `inductive reproduce`: every experiment, then the HTML report.
+struct Reproduce: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run every experiment (or those matching --only), then write OUT/index.html.",
+        discussion: "Without --strict only a crashed experiment makes the exit status non-zero; with --strict a failed check does too.")
+
+    @OptionGroup var options: ExperimentOptions
+    @Option(help: "Only experiments whose id matches this glob (e.g. 'ntk.*').") var only: String?
+    @Flag(help: "Exit non-zero when any check fails (for CI).") var strict = false
+
+    func run() {
+        do {
+            let selected = only.map(ExperimentRegistry.matching) ?? ExperimentRegistry.all
+            guard !selected.isEmpty else { throw ValidationError("no experiment matches '\(only ?? "")' (see `inductive list`)") }
+            let overrides = try options.overrides()
+            let known = Set(selected.flatMap { $0.parameters.map(\.key) })
+            if let unknown = overrides.keys.sorted().first(where: { !known.contains($0) }) {
+                throw ValidationError("no selected experiment has a parameter '\(unknown)'")
+            }
+            var entries: [ReportEntry] = []
+            let start = ProgressLine.now()
+            for (i, experiment) in selected.enumerated() {
+                let own = overrides.filter { key, _ in experiment.parameters.contains { $0.key == key } }
+                let progress = ExperimentProgress(label: "[\(i + 1)/\(selected.count)] \(experiment.id)")
+                let entry = try ExperimentRunner.run(
+                    experiment, options: RunOptions(quick: options.quick, seed: options.seed, overrides: own, outputDirectory: options.out),
+                    progress: { progress.update($0, $1) })
+                progress.finish("[\(i + 1)/\(selected.count)] " + summaryLine(entry))
+                entries.append(entry)
+            }
+            let report = Report(
+                title: "Inductive: the claims of the notes, measured",
+                introduction: "Each section runs one experiment of the catalogue and checks the claim of the lecture notes against measurement, with tolerances fixed before the run.",
+                metadata: [Parameter("size", options.quick ? "quick" : "full"), Parameter("seed", String(options.seed)),
+                           Parameter("inductive", InductiveVersion.string), Parameter("BLAS", BLAS.configuration)],
+                entries: entries)
+            try report.write(to: options.out)
+            let held = entries.reduce(0) { $0 + $1.checksHeld }, failed = entries.reduce(0) { $0 + $1.checksFailed }
+            let crashed = entries.filter { $0.status == .crashed }.count
+            say("")
+            say(String(format: "%d experiments in %.1f s: %d checks held, %d failed, %d crashed", entries.count, ProgressLine.now() - start, held, failed, crashed))
+            for e in entries where e.status != .ok {
+                say("  " + summaryLine(e))
+                for c in e.checks where c.verdict == .fails { say("    \(checkLine(c))") }
+            }
+            say("report: \(options.out)/index.html")
+            if crashed > 0 { exitWithError(RunFailure(message: "\(crashed) experiment(s) crashed")) }
+            if strict && failed > 0 { exitWithError(RunFailure(message: "\(failed) check(s) failed (--strict)")) }
+        } catch { exitWithError(error) }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import InductiveExperiments
+import InductiveReport
+import InductiveTensor
+import Testing
+
+/// A minimal experiment to exercise the framework.
+struct ProbeExperiment: Experiment {
+    let id = "test.probe"
+    let section = NotesSection.beyond
+    let title = "Probe"
+    let claim = "Two plus two is four."
+    let parameters = [ParameterSpec("value", "the number measured", quick: .double(4), full: .double(5)),
+                      ParameterSpec("sizes", "a list", .ints([1, 2]))]
+    let checks = [CheckSpec("four", "value", .relativelyClose(tolerance: 0.01)),
+                  CheckSpec("big", "only at full size", .greaterThan(0), fullOnly: true),
+                  CheckSpec("never", "never measured", .lessThan(1))]
+
+    func run(_ context: inout ExperimentContext) throws {
+        context.measure("four", context.parameters.double("value"), predicted: 4)
+        context.measure("big", 1)
+        if context.parameters.ints("sizes") == [0] { throw ParameterError(reason: "boom") }
+    }
+}
+
+@Suite struct FrameworkTests {
+    func run(quick: Bool, overrides: [String: String] = [:]) throws -> ReportEntry {
+        let out = NSTemporaryDirectory() + "inductive-probe-" + UUID().uuidString
+        return try ExperimentRunner.run(ProbeExperiment(), options: RunOptions(quick: quick, overrides: overrides, outputDirectory: out))
+    }
+
+    @Test func checksAreJudgedByTheirDeclaredRule() throws {
+        let quick = try run(quick: true)
+        #expect(quick.checks[0].verdict == .holds)
+        #expect(quick.checks[1].verdict == .notRun("full only"))
+        #expect(quick.checks[2].verdict == .notRun("not measured"))
+        let full = try run(quick: false)
+        #expect(full.checks[0].verdict == .fails)  // 5 is not within 1% of 4
+        #expect(full.checks[1].verdict == .holds)
+        #expect(full.status == .failedChecks)
+    }
+
+    @Test func overridesAreTypedAndUnknownKeysRejected() throws {
+        #expect(try run(quick: true, overrides: ["value": "4.01"]).checks[0].verdict == .holds)
+        #expect(throws: ParameterError.self) { try run(quick: true, overrides: ["nope": "1"]) }
+        #expect(throws: ParameterError.self) { try run(quick: true, overrides: ["value": "abc"]) }
+        #expect(throws: ParameterError.self) { try run(quick: true, overrides: ["sizes": "1,x"]) }
+        let crashed = try run(quick: true, overrides: ["sizes": "0"])
+        #expect(crashed.status == .crashed)
+    }
+
+    @Test func registryGlobs() {
+        #expect(ExperimentRegistry.matching("reg.*").map(\.id).allSatisfy { $0.hasPrefix("reg.") })
+        #expect(!ExperimentRegistry.matching("*").isEmpty)
+        #expect(ExperimentRegistry.matching("nothing.*").isEmpty)
+        #expect(Set(ExperimentRegistry.all.map(\.id)).count == ExperimentRegistry.all.count)
+    }
+
+    @Test func statistics() {
+        #expect(abs(Statistics.logLogSlope(x: [1, 10, 100], y: [1, 0.1, 0.01]) + 1) < 1e-12)
+        #expect(Statistics.spearman([1, 2, 3, 4], [10, 8, 8, 1]) < -0.9)
+        #expect(Statistics.median([3, 1, 2, 10]) == 2.5)
+        let (mean, se) = Statistics.meanAndStandardError([1, 2, 3])
+        #expect(mean == 2 && abs(se - 1 / 3.0.squareRoot()) < 1e-15)
+    }
+}
