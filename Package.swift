@@ -56,6 +56,6 @@ let package = Package(
             dependencies: ["InductiveTensor", "InductiveTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "InductiveReportTests", dependencies: ["InductiveReport"]),
+        .testTarget(name: "InductiveReportTests", dependencies: ["InductiveReport", "InductiveTensor"]),
     ]
 )
