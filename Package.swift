@@ -85,7 +85,7 @@ let package = Package(
             name: "InductiveDiscoveryTests",
             dependencies: ["InductiveDiscovery", "InductiveSolvers", "InductiveTensor", "InductiveTestSupport"]
         ),
-        .testTarget(name: "InductiveReportTests", dependencies: ["InductiveReport"]),
+        .testTarget(name: "InductiveReportTests", dependencies: ["InductiveReport", "InductiveTensor"]),
         .testTarget(name: "InductiveExperimentsTests", dependencies: ["InductiveExperiments", "InductiveTestSupport"]),
     ]
 )

@@ -173,7 +173,7 @@ struct PlotRenderer {
             switch line.shape {
             case .horizontal(let v): if !drawable(v, log: yLog) { nonPositiveLines += 1 }
             case .vertical(let v): if !drawable(v, log: xLog) { nonPositiveLines += 1 }
-            default: break
+            case .powerLaw(let a, let b), .straight(let a, let b): if !a.isFinite || !b.isFinite { nonPositiveLines += 1 }
             }
         }
         var notes: [String] = []

@@ -79,6 +79,10 @@ import Testing
             #expect(check.isWellFormed, "\(check.error ?? "")")
             #expect(badNumbers(in: svg).isEmpty, "\(badNumbers(in: svg).prefix(3))")
         }
+        let badGuide = XMLCheck(figure(Plot(x: Axis("x", scale: .log), y: Axis("y"), series: [Series("s", x: [1, 2], y: [1, 2])],
+                                            referenceLines: [.powerLaw(exponent: 0.5, through: (0, 1), label: "anchored at 0")])).svg())
+        #expect(badGuide.isWellFormed)
+        #expect(badGuide.text.contains("Not drawn: 1 reference line"))
         let empty = XMLCheck(figure(Plot(x: Axis("x"), y: Axis("y"), series: [])).svg())
         #expect(empty.text.contains("No finite data to draw."))
     }
