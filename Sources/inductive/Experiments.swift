@@ -108,8 +108,9 @@ func checkLine(_ c: CheckRow) -> String {
     case .fails: verdict = "FAILS"
     case .notRun(let why): verdict = "not run (\(why))"
     }
-    let measured = c.measured.isNaN ? "—" : NumberFormat.significant(c.measured)
-    return "\(verdict): \(c.name) = \(measured) \(c.comparator) \(c.prediction)\(c.tolerance.isEmpty ? "" : " " + c.tolerance)"
+    let measured = c.measured.isNaN ? "—" : String(format: "%.4g", c.measured)
+    let plain = { (text: String) in text.replacingOccurrences(of: "×10^{", with: "e").replacingOccurrences(of: "}", with: "").replacingOccurrences(of: "−", with: "-") }
+    return "\(verdict): \(c.name) = \(measured) \(c.comparator) \(plain(c.prediction))\(c.tolerance.isEmpty ? "" : " " + c.tolerance)"
 }
 
 /// `inductive reproduce`: every experiment, then the HTML report.

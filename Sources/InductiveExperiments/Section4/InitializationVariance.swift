@@ -61,7 +61,7 @@ struct InitializationVariance: Experiment {
         let xavierRatio = xavier.last! / xavier.first!
         context.erratum(location: "Weight initialization",
                         asWritten: "Xavier's initialization keeps the variance of all activations the same across every layer.",
-                        correction: "With tanh, Xavier variance (1/fan_in) makes the activation variance decay layer after layer, as the mean-field recursion q_{l+1} = E[tanh(√q_l z)²] predicts (it tends to 0 like 3/(2l)); it is constant only in the linear regime, or with the gain 5/3 that tanh needs.",
+                        correction: "With tanh, Xavier variance (1/fan_in) makes the activation variance decay layer after layer, as the mean-field recursion q_{l+1} = E[tanh(√q_l z)²] predicts (E[tanh²(√q z)] ≈ q − 2q² for small q, so q_l ≈ 1/(2l)); it is constant only in the linear regime, or with the gain 5/3 that tanh needs.",
                         evidence: String(format: "Variance at layer %d / layer 1 = %.3g with Xavier (the notes' claim would need a ratio in [0.5, 2]); mean-field prediction %.3g.",
                                          depth, xavierRatio, meanField.last! / meanField.first!))
         context.progress(0.25, "Xavier")
@@ -109,13 +109,18 @@ struct InitializationVariance: Experiment {
         }
         context.figure(Figure(
             id: "variance-per-layer", title: "Activation variance per layer (width \(width))",
-            caption: "Variance of the activations of a deep MLP on Gaussian inputs. Dashed: the mean-field recursion for Xavier tanh. ReLU/He averaged over \(networks) network(s). Large: ReLU with weights N(0, 1/16), 12 layers.",
+            caption: "Variance of the activations of a deep MLP on Gaussian inputs. Dashed: the mean-field recursion for Xavier tanh. ReLU/He averaged over \(networks) network(s).",
             chart: .plot(Plot(x: Axis("layer"), y: Axis("activation variance", scale: .log),
                               series: [Series("tanh, Xavier", x: layers, y: xavier),
                                        Series("mean field, Xavier tanh", x: layers, y: meanField, dash: .dashed),
                                        Series("tanh, Xavier × 5/3", x: layers, y: gained),
-                                       Series("ReLU, He", x: layers, y: he),
-                                       Series("tanh, N(0, 0.01²)", x: layers, y: small),
-                                       Series("ReLU, N(0, 1/16): explodes", x: Array(layers.prefix(12)), y: large)]))))
+                                       Series("ReLU, He", x: layers, y: he)],
+                              referenceLines: [.horizontal(xavier.first! * 0.5, label: "½ × layer 1 (Xavier)")]))))
+        context.figure(Figure(
+            id: "vanish-explode", title: "Too small or too large: vanishing and exploding",
+            caption: "tanh with weights N(0, 0.01²) (vanishes) and ReLU with weights N(0, 1/16), i.e. n/32 times He's variance (explodes).",
+            chart: .plot(Plot(x: Axis("layer"), y: Axis("activation variance", scale: .log),
+                              series: [Series("tanh, N(0, 0.01²)", x: layers, y: small),
+                                       Series("ReLU, N(0, 1/16)", x: Array(layers.prefix(12)), y: large)]))))
     }
 }
