@@ -45,7 +45,8 @@ let package = Package(
             dependencies: ["InductiveTensor", "InductiveAutodiff"],
             resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-README.md")]
         ),
-        .target(name: "Inductive", dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN"]),
+        .target(name: "InductiveKernels", dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN"]),
+        .target(name: "Inductive", dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveKernels"]),
         .target(name: "InductiveTestSupport", dependencies: ["InductiveTensor", "InductiveAutodiff"]),
         .executableTarget(
             name: "inductive",
@@ -61,6 +62,11 @@ let package = Package(
         .testTarget(
             name: "InductiveAutodiffTests",
             dependencies: ["InductiveAutodiff", "InductiveTestSupport"]
+        ),
+        .testTarget(
+            name: "InductiveKernelsTests",
+            dependencies: ["InductiveKernels", "InductiveTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "InductiveTensorTests",

@@ -2,3 +2,4 @@
 @_exported import InductiveTensor
 @_exported import InductiveAutodiff
 @_exported import InductiveNN
+@_exported import InductiveKernels

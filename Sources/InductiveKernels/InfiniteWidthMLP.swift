@@ -1,0 +1,388 @@
+import Foundation
+import InductiveNN
+
+/// The infinite-width limit of the multilayer perceptron
+///
+///     f(x) = Dense(s, b) ∘ [act ∘ Dense(s, b)]^L (x),   Dense(s, b): h ↦ (s / sqrt(fan_in)) h W + b_std b,
+///
+/// W, b ~ N(0, 1), in the NTK parameterization (Jacot et al. 2018; Lee et al. 2019): its
+/// NNGP kernel Σ (the covariance of the outputs at initialization, Neal 1996; Lee et al.
+/// 2018) and its neural tangent kernel Θ. `depth` is L, the number of hidden layers
+/// (activations); the network has L + 1 dense layers and no activation after the last.
+///
+/// The recursion (exactly neural-tangents' `stax.serial(Dense(n, W_std=s, b_std=b), act,
+/// ..., Dense(1, W_std=s, b_std=b))` with `kernel_fn(x1, x2, ('nngp', 'ntk'))`):
+///
+///     Σ⁰(x, x') = x·x' / d,
+///     Σ¹ = s² Σ⁰ + b²,                    Θ¹ = Σ¹,
+///     Σˡ⁺¹ = s² E[φ(u) φ(v)] + b²,        Θˡ⁺¹ = Σˡ⁺¹ + s² E[φ'(u) φ'(v)] Θˡ,
+///
+/// with (u, v) ~ N(0, [[Σˡ(x, x), Σˡ(x, x')], [Σˡ(x, x'), Σˡ(x', x')]]). The expectations
+/// have closed forms for
+/// - `.identity`: E[u v] = Σ(x, x'), E[1] = 1;
+/// - `.relu` (arc-cosine kernels of degree 1 and 0, Cho and Saul 2009), with
+///   cos θ = Σ(x, x') / sqrt(Σ(x, x) Σ(x', x')):
+///   E[φφ] = sqrt(Σ(x,x) Σ(x',x')) (sin θ + (π - θ) cos θ) / (2π),  E[φ'φ'] = (π - θ) / (2π);
+/// - `.erf` (Williams 1997), with p = (1 + 2Σ(x,x))(1 + 2Σ(x',x')):
+///   E[φφ] = (2/π) asin(2Σ(x,x') / sqrt(p)),  E[φ'φ'] = (4/π) / sqrt(p - 4Σ(x,x')²).
+///
+/// Accuracy: the angle θ is never taken from arccos of a rounded correlation (which loses
+/// half the digits near θ = 0: about 1e-8 on the (x, x) entries of a ReLU kernel). Each
+/// pair carries the determinant Δ = Σ(x,x) Σ(x',x') - Σ(x,x')², computed without
+/// cancellation: in the first layer from the angle between the inputs by Kahan's formula
+/// 2 atan2(|x̂ - x̂'|, |x̂ + x̂'|) and |x - x'|² summed directly (only for pairs whose
+/// correlation exceeds 1 - 1e-3 in magnitude; the plain formula is exact enough
+/// elsewhere), and in later ReLU layers from the closed form
+/// Δ' = A² g² (1 - J)(1 + J) + A b² ((√Σ(x,x) - √Σ(x',x'))² + 2g(1 - J)),  A = s²/2,
+/// g = sqrt(Σ(x,x) Σ(x',x')), J = (sin θ + (π - θ) cos θ)/π, a sum of non-negative terms.
+/// Then 1 ∓ cos θ = Δ / (g (g ± Σ(x, x'))) and θ follow to a few ulps, for repeated,
+/// parallel (x' = c x) and anti-parallel rows alike. The result agrees with a 60-digit
+/// evaluation of the recursion to about 1e-15 relative on every entry.
+public struct InfiniteWidthMLP: Sendable, Equatable {
+    /// L, the number of hidden layers (activations); 0 gives the linear kernel s² x·x'/d + b².
+    public var depth: Int
+    /// `.identity`, `.relu` or `.erf` (the activations with closed-form kernels here).
+    public var activation: Activation
+    /// s, the weight standard deviation (scale of x W / sqrt(fan_in)).
+    public var weightStd: Double
+    /// b_std, the bias standard deviation (0: no bias).
+    public var biasStd: Double
+
+    /// The activations with a closed-form infinite-width kernel in this type.
+    public static let supportedActivations: [Activation] = [.identity, .relu, .erf]
+
+    /// True when `activation` has a closed form here (use before building from user input).
+    public static func supports(_ activation: Activation) -> Bool { supportedActivations.contains(activation) }
+
+    /// - Precondition: depth >= 0, a supported activation, finite non-negative stds.
+    public init(depth: Int, activation: Activation, weightStd: Double, biasStd: Double = 0) {
+        precondition(depth >= 0, "InfiniteWidthMLP: depth must be >= 0, got \(depth)")
+        precondition(Self.supports(activation), "InfiniteWidthMLP: no closed form for \(activation) (identity, relu, erf)")
+        precondition(weightStd.isFinite && weightStd >= 0 && biasStd.isFinite && biasStd >= 0,
+                     "InfiniteWidthMLP: standard deviations must be finite and >= 0")
+        self.depth = depth
+        self.activation = activation
+        self.weightStd = weightStd
+        self.biasStd = biasStd
+    }
+
+    /// The NNGP Σ(x1_i, x2_j) and NTK Θ(x1_i, x2_j) of the network's (scalar) output, each
+    /// of shape [n1, n2], for inputs x1 [n1, d] and x2 [n2, d] (x2 = nil: x2 = x1, and the
+    /// symmetric half is computed once). For k outputs the kernels are Σ ⊗ I_k, Θ ⊗ I_k.
+    ///
+    /// Cost: one n1 x n2 x d matrix product, then O(n1 n2) scalar work per layer (an
+    /// asin/acos per entry for ReLU), split over the cores; memory: four n1 x n2 buffers.
+    public func kernels(_ x1: Tensor, _ x2: Tensor? = nil) -> (nngp: Tensor, ntk: Tensor) {
+        precondition(x1.rank == 2, "InfiniteWidthMLP: x1 must be [n1, d], got \(x1.shape)")
+        if let x2 {
+            precondition(x2.rank == 2 && x2.shape[1] == x1.shape[1],
+                         "InfiniteWidthMLP: x1 \(x1.shape) and x2 \(x2.shape) must be [n, d] with the same d")
+        }
+        return AnalyticRecursion(mlp: self, x1: x1, x2: x2).run()
+    }
+
+    /// Θ(x1, x2), shape [n1, n2] (see `kernels`).
+    public func ntk(_ x1: Tensor, _ x2: Tensor? = nil) -> Tensor { kernels(x1, x2).ntk }
+
+    /// Σ(x1, x2), shape [n1, n2] (see `kernels`).
+    public func nngp(_ x1: Tensor, _ x2: Tensor? = nil) -> Tensor { kernels(x1, x2).nngp }
+
+    /// The NTK as a `Kernel` value (for kernel regression, group averaging).
+    public var ntkKernel: Kernel { let m = self; return Kernel { m.ntk($0, $1) } }
+
+    /// The NNGP kernel as a `Kernel` value.
+    public var nngpKernel: Kernel { let m = self; return Kernel { m.nngp($0, $1) } }
+
+    /// A finite network of this architecture: `Sequential` of L + 1 `Dense` layers with
+    /// `.ntk(weightStd:biasStd:)`, hidden width `width`, `outputs` outputs, all parameters
+    /// N(0, 1), drawn from `rng`. Biases are present when biasStd > 0 (the stax default
+    /// `b_std=None` is biasStd 0). Its empirical NTK tends to `ntk(_:_:)` ⊗ I as width grows.
+    public func network(inputSize: Int, width: Int, outputs: Int = 1, using rng: inout RandomGenerator) -> Sequential {
+        let sizes = [inputSize] + Array(repeating: width, count: depth) + [outputs]
+        var layers: [any Layer] = []
+        for l in 0...depth {
+            layers.append(Dense(inputSize: sizes[l], outputSize: sizes[l + 1], activation: l < depth ? activation : .identity,
+                                parameterization: .ntk(weightStd: weightStd, biasStd: biasStd),
+                                useBias: biasStd > 0, using: &rng))
+        }
+        return Sequential(layers)
+    }
+}
+
+/// The per-pair state of the recursion and its layer maps (see `InfiniteWidthMLP`).
+struct AnalyticRecursion {
+    let mlp: InfiniteWidthMLP
+    let x1: Tensor
+    let x2: Tensor?
+
+    /// Correlations |c| above 1 - this get the exact first-layer determinant. Below it the
+    /// plain q11 q22 - q12^2 has relative error <= ~4 eps / (1 - c^2) < 1e-12.
+    static let nearParallel = 1e-3
+
+    func run() -> (nngp: Tensor, ntk: Tensor) {
+        let n1 = x1.shape[0], d = x1.shape[1]
+        let symmetric = x2 == nil
+        let other = x2 ?? x1
+        let n2 = other.shape[0]
+        let s2 = mlp.weightStd * mlp.weightStd, b2 = mlp.biasStd * mlp.biasStd
+        let a = d > 0 ? s2 / Double(d) : 0
+        let relu = mlp.activation == .relu
+
+        let gram = symmetric ? x1.gramRows() : matmul(x1, other, transposeB: true)
+        let sq1 = rowSquaredNorms(x1), sq2 = symmetric ? sq1 : rowSquaredNorms(other)
+        var q1 = sq1.map { a * $0 + b2 }, q2 = sq2.map { a * $0 + b2 }
+        var q12 = [Double](repeating: 0, count: n1 * n2)
+        var det = [Double](repeating: 0, count: relu ? n1 * n2 : 0)
+        var theta = [Double](repeating: 0, count: n1 * n2)
+        let pairs = n1 * n2
+        gram.withUnsafeBufferPointer { g in
+            for p in 0..<pairs { q12[p] = a * g[p] + b2 }
+        }
+        if relu {
+            x1.withUnsafeBufferPointer { px1 in
+                other.withUnsafeBufferPointer { px2 in
+                    let (p1, p2) = (px1.baseAddress!, px2.baseAddress!)
+                    for i in 0..<n1 {
+                        for j in 0..<(symmetric ? i + 1 : n2) {
+                            let p = i * n2 + j
+                            let plain = q1[i] * q2[j] - q12[p] * q12[p]
+                            if plain > AnalyticRecursion.nearParallel * q1[i] * q2[j] {
+                                det[p] = plain
+                            } else {
+                                det[p] = exactInputDeterminant(p1 + i * d, p2 + j * d, d: d,
+                                                               sq1: sq1[i], sq2: sq2[j], a: a, b2: b2)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        theta = q12
+        for _ in 0..<mlp.depth {
+            q12.withUnsafeMutableBufferPointer { pq in
+                theta.withUnsafeMutableBufferPointer { pt in
+                    det.withUnsafeMutableBufferPointer { pd in
+                        let buffers = PairBuffers(q12: pq.baseAddress!, theta: pt.baseAddress!, det: pd.baseAddress)
+                        let (c1, c2) = (q1, q2)
+                        parallelChunks(rows: n1, work: n2) { rows in
+                            self.layer(rows: rows, n2: n2, lowerOnly: symmetric, q1: c1, q2: c2, s2: s2, b2: b2, buffers: buffers)
+                        }
+                    }
+                }
+            }
+            q1 = q1.map { diagonalLayer($0, s2: s2, b2: b2) }
+            q2 = symmetric ? q1 : q2.map { diagonalLayer($0, s2: s2, b2: b2) }
+        }
+        if symmetric {
+            // Only the lower triangle was computed.
+            for i in 0..<n1 { for j in 0..<i {
+                q12[j * n1 + i] = q12[i * n1 + j]
+                theta[j * n1 + i] = theta[i * n1 + j]
+            } }
+        }
+        return (Tensor(shape: [n1, n2], scalars: q12), Tensor(shape: [n1, n2], scalars: theta))
+    }
+
+    /// Σ(x, x) after one more layer.
+    func diagonalLayer(_ q: Double, s2: Double, b2: Double) -> Double {
+        switch mlp.activation {
+        case .relu: return s2 * q / 2 + b2
+        case .erf: return s2 * (2 / Double.pi) * atan2(2 * q, (1 + 4 * q).squareRoot()) + b2
+        default: return s2 * q + b2
+        }
+    }
+
+    /// One layer for the pairs in `rows`: q12 <- s^2 E[phi phi] + b^2,
+    /// theta <- q12_new + s^2 E[phi' phi'] theta, det <- its new value (ReLU). With
+    /// `lowerOnly`, only the pairs j <= i (the lower triangle of a symmetric kernel).
+    func layer(rows: Range<Int>, n2: Int, lowerOnly: Bool, q1: [Double], q2: [Double], s2: Double, b2: Double, buffers: PairBuffers) {
+        let q12 = buffers.q12, theta = buffers.theta
+        switch mlp.activation {
+        case .relu:
+            let det = buffers.det!
+            let half = s2 / 2
+            for i in rows {
+                let r1 = q1[i].squareRoot()
+                for j in 0..<(lowerOnly ? i + 1 : n2) {
+                    let p = i * n2 + j
+                    let r2 = q2[j].squareRoot()
+                    let g = r1 * r2
+                    let (j0, oneMinusJ, thetaDot) = ArcCosine.degreeOneAndZero(q12: q12[p], g: g, det: det[p])
+                    let next = half * g * j0 + b2
+                    det[p] = half * half * g * g * oneMinusJ * (1 + j0) + half * b2 * ((r1 - r2) * (r1 - r2) + 2 * g * oneMinusJ)
+                    theta[p] = next + s2 * thetaDot * theta[p]
+                    q12[p] = next
+                }
+            }
+        case .erf:
+            for i in rows {
+                let a1 = q1[i]
+                for j in 0..<(lowerOnly ? i + 1 : n2) {
+                    let p = i * n2 + j
+                    let a2 = q2[j], c = q12[p]
+                    // (1 + 2 q11)(1 + 2 q22) - 4 q12^2 = 1 + 2 (q11 + q22) + 4 (q11 q22 - q12^2):
+                    // a sum of non-negative terms, so no cancellation even for x = x'.
+                    let r = (1 + 2 * (a1 + a2) + 4 * Swift.max(a1 * a2 - c * c, 0)).squareRoot()
+                    let next = s2 * (2 / Double.pi) * atan2(2 * c, r) + b2
+                    theta[p] = next + s2 * (4 / Double.pi) / r * theta[p]
+                    q12[p] = next
+                }
+            }
+        default:
+            for i in rows {
+                for j in 0..<(lowerOnly ? i + 1 : n2) {
+                    let p = i * n2 + j
+                    let next = s2 * q12[p] + b2
+                    theta[p] = next + s2 * theta[p]
+                    q12[p] = next
+                }
+            }
+        }
+    }
+}
+
+/// Raw pointers to the per-pair buffers, shared by the worker threads (disjoint rows).
+struct PairBuffers: @unchecked Sendable {
+    let q12: UnsafeMutablePointer<Double>
+    let theta: UnsafeMutablePointer<Double>
+    let det: UnsafeMutablePointer<Double>?
+}
+
+/// The arc-cosine kernels of degree 1 and 0 from a pair's (q12, g = sqrt(q11 q22), det).
+enum ArcCosine {
+    /// (J, 1 - J, (π - θ) / (2π)) with J = (sin θ + (π - θ) cos θ) / π, cos θ = q12 / g,
+    /// θ from det = g² - q12² (so that θ is accurate near 0 and π). g = 0 (a zero input
+    /// and no bias) gives (0, 1, 0): relu and its derivative vanish at 0.
+    @inline(__always)
+    static func degreeOneAndZero(q12: Double, g: Double, det: Double) -> (Double, Double, Double) {
+        if !(g > 0) { return (0, 1, 0) }
+        let dd = Swift.max(det, 0)
+        // 1 - cos θ and 1 + cos θ, the small one from det without cancellation.
+        var minus: Double, plus: Double
+        if q12 >= 0 {
+            minus = Swift.min(dd / (g * (g + q12)), 1)
+            plus = 2 - minus
+        } else {
+            plus = Swift.min(dd / (g * (g - q12)), 1)
+            minus = 2 - plus
+        }
+        let sinT = (minus * plus).squareRoot()
+        // θ near 0 and π - θ near π each from the half-angle formula of the small side,
+        // never as a difference with π (which would round to a multiple of ulp(π) ≈ 4e-16).
+        let cosT: Double, t: Double, piMinusT: Double
+        if q12 >= 0 {
+            cosT = 1 - minus
+            t = minus < 0.5 ? 2 * asin((minus / 2).squareRoot()) : acos(cosT)
+            piMinusT = Double.pi - t
+        } else {
+            cosT = plus - 1
+            piMinusT = plus < 0.5 ? 2 * asin((plus / 2).squareRoot()) : Double.pi - acos(cosT)
+            t = Double.pi - piMinusT
+        }
+        // J = (sin θ + (π - θ) cos θ)/π = S(π - θ)/π with S(φ) = sin φ - φ cos φ: near θ = π
+        // (anti-parallel inputs) J = O((π - θ)³) and the series avoids the cancellation.
+        let j = piMinusT < 1 ? sinMinusTCos(piMinusT) / Double.pi : (sinT + piMinusT * cosT) / Double.pi
+        // 1 - J = (π (1 - cos θ) - (sin θ - θ cos θ)) / π, with sin θ - θ cos θ by its series
+        // for θ < 1 (it is O(θ³) and the direct difference would cancel).
+        let s = t < 1 ? sinMinusTCos(t) : sinT - t * cosT
+        let oneMinusJ = (Double.pi * minus - s) / Double.pi
+        return (j, oneMinusJ, piMinusT / (2 * Double.pi))
+    }
+
+    /// sin t - t cos t = Σ_{k>=1} (-1)^{k+1} 2k t^{2k+1} / (2k+1)!, for 0 <= t < 1
+    /// (11 terms: the first omitted is below 1e-22 t³).
+    @inline(__always)
+    static func sinMinusTCos(_ t: Double) -> Double {
+        let u = t * t
+        var acc = coefficients[coefficients.count - 1]
+        for k in stride(from: coefficients.count - 2, through: 0, by: -1) { acc = acc * u + coefficients[k] }
+        return acc * u * t
+    }
+
+    static let coefficients: [Double] = {
+        var c: [Double] = []
+        var factorial = 6.0  // (2k+1)! for k = 1
+        for k in 1...11 {
+            c.append((k % 2 == 1 ? 1.0 : -1.0) * Double(2 * k) / factorial)
+            factorial *= Double(2 * k + 2) * Double(2 * k + 3)
+        }
+        return c
+    }()
+}
+
+/// Σ¹(x, x)Σ¹(x', x') - Σ¹(x, x')² for Σ¹ = a x·x' + b2, as a² |x ∧ x'|² + a b2 |x - x'|²
+/// (Lagrange's identity), both terms summed without cancellation:
+/// - d <= `exactWedgeLimit`: |x ∧ x'|² = Σ_{i<j} (x_i x'_j - x_j x'_i)², each 2 x 2
+///   determinant by Kahan's FMA algorithm (relative error ~1 ulp), so even the ~1e-17
+///   angle between x and fl(3x) comes out to full relative precision; O(d²);
+/// - larger d: |x|²|x'|² sin²φ with φ from Kahan's 2 atan2(|x̂ - x̂'|, |x̂ + x̂'|) (absolute
+///   error ~ε in φ, against ~1e-8 for arccos of the rounded correlation); O(d).
+func exactInputDeterminant(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, d: Int,
+                           sq1: Double, sq2: Double, a: Double, b2: Double) -> Double {
+    var distance = 0.0
+    for k in 0..<d {
+        let diff = x[k] - y[k]
+        distance += diff * diff
+    }
+    var wedge = 0.0
+    if d <= exactWedgeLimit {
+        for i in 0..<d {
+            for j in (i + 1)..<Swift.max(i + 1, d) {
+                let w = x[j] * y[i]
+                let e = Double.fma(-x[j], y[i], w)  // the rounding error of w, exactly
+                let f = Double.fma(x[i], y[j], -w)
+                let m = f + e
+                wedge += m * m
+            }
+        }
+    } else {
+        let n1 = sq1.squareRoot(), n2 = sq2.squareRoot()
+        var minus = 0.0, plus = 0.0
+        if n1 > 0 && n2 > 0 {
+            for k in 0..<d {
+                let u = x[k] / n1, v = y[k] / n2
+                minus += (u - v) * (u - v)
+                plus += (u + v) * (u + v)
+            }
+        }
+        // |x̂ - x̂'| |x̂ + x̂'| = 2 sin φ exactly in exact arithmetic, with no cancellation.
+        let sinPhi = (minus * plus).squareRoot() / 2
+        wedge = sq1 * sq2 * sinPhi * sinPhi
+    }
+    return a * a * wedge + a * b2 * distance
+}
+
+/// Input dimensions up to which the first-layer wedge product is computed exactly (O(d²)).
+let exactWedgeLimit = 256
+
+extension Double {
+    /// a * b + c with one rounding.
+    @inline(__always) static func fma(_ a: Double, _ b: Double, _ c: Double) -> Double { c.addingProduct(a, b) }
+}
+
+/// Squared Euclidean norm of each row of a matrix.
+func rowSquaredNorms(_ x: Tensor) -> [Double] {
+    let n = x.shape[0], d = x.shape[1]
+    return x.withUnsafeBufferPointer { p in
+        (0..<n).map { i in
+            var s = 0.0
+            for k in 0..<d { s += p[i * d + k] * p[i * d + k] }
+            return s
+        }
+    }
+}
+
+/// Runs `body` on disjoint ranges of 0..<rows on all cores (serially when the total work,
+/// rows x `work` scalar operations, is too small to pay for threads).
+func parallelChunks(rows: Int, work: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    if cores <= 1 || rows < 2 || rows * work < 40_000 {
+        body(0..<rows)
+        return
+    }
+    let chunks = Swift.min(rows, cores * 4)
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        let start = rows * c / chunks, end = rows * (c + 1) / chunks
+        if start < end { body(start..<end) }
+    }
+}
