@@ -8,7 +8,7 @@ struct InductiveCommand: ParsableCommand {
         commandName: "inductive",
         abstract: "The theory of deep learning, runnable: kernels, solvers, experiments and a report.",
         version: InductiveVersion.string,
-        subcommands: [Info.self, Bench.self, Train.self]
+        subcommands: [Info.self, Bench.self, Train.self, NTK.self]
     )
 }
 
