@@ -45,7 +45,9 @@ let package = Package(
             dependencies: ["InductiveTensor", "InductiveAutodiff"],
             resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-README.md")]
         ),
-        .target(name: "InductiveKernels", dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN"]),
+        // The vectorized ReLU layer of the infinite-width kernels (C, multiversioned like CKernels).
+        .target(name: "CKernelsNTK"),
+        .target(name: "InductiveKernels", dependencies: ["CKernelsNTK", "InductiveTensor", "InductiveAutodiff", "InductiveNN"]),
         .target(name: "Inductive", dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveKernels"]),
         .target(name: "InductiveTestSupport", dependencies: ["InductiveTensor", "InductiveAutodiff"]),
         .executableTarget(

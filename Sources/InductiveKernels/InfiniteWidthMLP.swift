@@ -1,3 +1,4 @@
+import CKernelsNTK
 import Foundation
 import InductiveNN
 
@@ -70,8 +71,9 @@ public struct InfiniteWidthMLP: Sendable, Equatable {
     /// of shape [n1, n2], for inputs x1 [n1, d] and x2 [n2, d] (x2 = nil: x2 = x1, and the
     /// symmetric half is computed once). For k outputs the kernels are Σ ⊗ I_k, Θ ⊗ I_k.
     ///
-    /// Cost: one n1 x n2 x d matrix product, then O(n1 n2) scalar work per layer (an
-    /// asin/acos per entry for ReLU), split over the cores; memory: four n1 x n2 buffers.
+    /// Cost: one n1 x n2 x d matrix product, then O(n1 n2) scalar work per layer (for ReLU
+    /// about 50 flops per entry, vectorized), split over the cores; memory: four n1 x n2
+    /// buffers.
     public func kernels(_ x1: Tensor, _ x2: Tensor? = nil) -> (nngp: Tensor, ntk: Tensor) {
         precondition(x1.rank == 2, "InfiniteWidthMLP: x1 must be [n1, d], got \(x1.shape)")
         if let x2 {
@@ -131,26 +133,44 @@ struct AnalyticRecursion {
         let gram = symmetric ? x1.gramRows() : matmul(x1, other, transposeB: true)
         let sq1 = rowSquaredNorms(x1), sq2 = symmetric ? sq1 : rowSquaredNorms(other)
         var q1 = sq1.map { a * $0 + b2 }, q2 = sq2.map { a * $0 + b2 }
-        var q12 = [Double](repeating: 0, count: n1 * n2)
-        var det = [Double](repeating: 0, count: relu ? n1 * n2 : 0)
-        var theta = [Double](repeating: 0, count: n1 * n2)
         let pairs = n1 * n2
-        gram.withUnsafeBufferPointer { g in
-            for p in 0..<pairs { q12[p] = a * g[p] + b2 }
+        // Every entry is written before it is read (det and, when symmetric, the upper
+        // triangle only where it is later overwritten by the mirror), so no zero fill.
+        var q12 = gram.withUnsafeBufferPointer { g in
+            [Double](unsafeUninitializedCapacity: pairs) { buffer, count in
+                for p in 0..<pairs { buffer[p] = a * g[p] + b2 }
+                count = pairs
+            }
         }
+        var det = [Double](unsafeUninitializedCapacity: relu ? pairs : 0) { buffer, count in
+            if symmetric { buffer.initialize(repeating: 0) }
+            count = relu ? pairs : 0
+        }
+        var theta: [Double]
         if relu {
-            x1.withUnsafeBufferPointer { px1 in
-                other.withUnsafeBufferPointer { px2 in
-                    let (p1, p2) = (px1.baseAddress!, px2.baseAddress!)
-                    for i in 0..<n1 {
-                        for j in 0..<(symmetric ? i + 1 : n2) {
-                            let p = i * n2 + j
-                            let plain = q1[i] * q2[j] - q12[p] * q12[p]
-                            if plain > AnalyticRecursion.nearParallel * q1[i] * q2[j] {
-                                det[p] = plain
-                            } else {
-                                det[p] = exactInputDeterminant(p1 + i * d, p2 + j * d, d: d,
-                                                               sq1: sq1[i], sq2: sq2[j], a: a, b2: b2)
+            // The first layer's determinant, exactly for near-parallel pairs (see above).
+            q12.withUnsafeMutableBufferPointer { pq in
+                det.withUnsafeMutableBufferPointer { pd in
+                    let buffers = PairBuffers(q12: pq.baseAddress!, theta: pq.baseAddress!, det: pd.baseAddress)
+                    let inputs = (x1, other), norms = (sq1, sq2), diagonal = (q1, q2)
+                    parallelChunks(rows: n1, work: n2) { rows in
+                        inputs.0.withUnsafeBufferPointer { px1 in
+                            inputs.1.withUnsafeBufferPointer { px2 in
+                                let (p1, p2) = (px1.baseAddress!, px2.baseAddress!)
+                                let (q12, det) = (buffers.q12, buffers.det!)
+                                for i in rows {
+                                    for j in 0..<(symmetric ? i + 1 : n2) {
+                                        let p = i * n2 + j
+                                        let product = diagonal.0[i] * diagonal.1[j]
+                                        let plain = product - q12[p] * q12[p]
+                                        if plain > AnalyticRecursion.nearParallel * product {
+                                            det[p] = plain
+                                        } else {
+                                            det[p] = exactInputDeterminant(p1 + i * d, p2 + j * d, d: d, sq1: norms.0[i],
+                                                                           sq2: norms.1[j], a: a, b2: b2)
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
@@ -200,20 +220,9 @@ struct AnalyticRecursion {
         switch mlp.activation {
         case .relu:
             let det = buffers.det!
-            let half = s2 / 2
-            for i in rows {
-                let r1 = q1[i].squareRoot()
-                for j in 0..<(lowerOnly ? i + 1 : n2) {
-                    let p = i * n2 + j
-                    let r2 = q2[j].squareRoot()
-                    let g = r1 * r2
-                    let (j0, oneMinusJ, thetaDot) = ArcCosine.degreeOneAndZero(q12: q12[p], g: g, det: det[p])
-                    let next = half * g * j0 + b2
-                    det[p] = half * half * g * g * oneMinusJ * (1 + j0) + half * b2 * ((r1 - r2) * (r1 - r2) + 2 * g * oneMinusJ)
-                    theta[p] = next + s2 * thetaDot * theta[p]
-                    q12[p] = next
-                }
-            }
+            let roots1 = q1.map { $0.squareRoot() }, roots2 = q2.map { $0.squareRoot() }
+            inductive_relu_layer(rows.lowerBound, rows.upperBound, n2, lowerOnly ? 1 : 0, roots1, roots2, s2, b2,
+                                 q12, theta, det)
         case .erf:
             for i in rows {
                 let a1 = q1[i]
@@ -248,67 +257,15 @@ struct PairBuffers: @unchecked Sendable {
     let det: UnsafeMutablePointer<Double>?
 }
 
-/// The arc-cosine kernels of degree 1 and 0 from a pair's (q12, g = sqrt(q11 q22), det).
-enum ArcCosine {
-    /// (J, 1 - J, (π - θ) / (2π)) with J = (sin θ + (π - θ) cos θ) / π, cos θ = q12 / g,
-    /// θ from det = g² - q12² (so that θ is accurate near 0 and π). g = 0 (a zero input
-    /// and no bias) gives (0, 1, 0): relu and its derivative vanish at 0.
-    @inline(__always)
-    static func degreeOneAndZero(q12: Double, g: Double, det: Double) -> (Double, Double, Double) {
-        if !(g > 0) { return (0, 1, 0) }
-        let dd = Swift.max(det, 0)
-        // 1 - cos θ and 1 + cos θ, the small one from det without cancellation.
-        var minus: Double, plus: Double
-        if q12 >= 0 {
-            minus = Swift.min(dd / (g * (g + q12)), 1)
-            plus = 2 - minus
-        } else {
-            plus = Swift.min(dd / (g * (g - q12)), 1)
-            minus = 2 - plus
-        }
-        let sinT = (minus * plus).squareRoot()
-        // θ near 0 and π - θ near π each from the half-angle formula of the small side,
-        // never as a difference with π (which would round to a multiple of ulp(π) ≈ 4e-16).
-        let cosT: Double, t: Double, piMinusT: Double
-        if q12 >= 0 {
-            cosT = 1 - minus
-            t = minus < 0.5 ? 2 * asin((minus / 2).squareRoot()) : acos(cosT)
-            piMinusT = Double.pi - t
-        } else {
-            cosT = plus - 1
-            piMinusT = plus < 0.5 ? 2 * asin((plus / 2).squareRoot()) : Double.pi - acos(cosT)
-            t = Double.pi - piMinusT
-        }
-        // J = (sin θ + (π - θ) cos θ)/π = S(π - θ)/π with S(φ) = sin φ - φ cos φ: near θ = π
-        // (anti-parallel inputs) J = O((π - θ)³) and the series avoids the cancellation.
-        let j = piMinusT < 1 ? sinMinusTCos(piMinusT) / Double.pi : (sinT + piMinusT * cosT) / Double.pi
-        // 1 - J = (π (1 - cos θ) - (sin θ - θ cos θ)) / π, with sin θ - θ cos θ by its series
-        // for θ < 1 (it is O(θ³) and the direct difference would cancel).
-        let s = t < 1 ? sinMinusTCos(t) : sinT - t * cosT
-        let oneMinusJ = (Double.pi * minus - s) / Double.pi
-        return (j, oneMinusJ, piMinusT / (2 * Double.pi))
-    }
-
-    /// sin t - t cos t = Σ_{k>=1} (-1)^{k+1} 2k t^{2k+1} / (2k+1)!, for 0 <= t < 1
-    /// (11 terms: the first omitted is below 1e-22 t³).
-    @inline(__always)
-    static func sinMinusTCos(_ t: Double) -> Double {
-        let u = t * t
-        var acc = coefficients[coefficients.count - 1]
-        for k in stride(from: coefficients.count - 2, through: 0, by: -1) { acc = acc * u + coefficients[k] }
-        return acc * u * t
-    }
-
-    static let coefficients: [Double] = {
-        var c: [Double] = []
-        var factorial = 6.0  // (2k+1)! for k = 1
-        for k in 1...11 {
-            c.append((k % 2 == 1 ? 1.0 : -1.0) * Double(2 * k) / factorial)
-            factorial *= Double(2 * k + 2) * Double(2 * k + 3)
-        }
-        return c
-    }()
-}
+// The ReLU layer itself (`inductive_relu_layer`, in the C target CKernelsNTK so that it is
+// vectorized for the host at load time) computes, per pair, with m = 1 - |cos θ| =
+// det / (g (g + |q12|)) (exact, no cancellation) and φ = θ when cos θ >= 0, π - θ otherwise:
+//   φ = 2 asin(sqrt(m/2)) if m < 1/2, else π/2 - asin(1 - m)   (asin arguments <= 1/2,
+//       by its Taylor series),
+//   J = (sin θ + (π - θ) cos θ)/π, except J = S(π - θ)/π near θ = π,
+//   1 - J = m - S(θ)/π near θ = 0, with S(φ) = sin φ - φ cos φ by its series,
+//   E[φ'φ'] = (π - θ)/(2π), and the new det from the closed form in the doc comment above.
+// A zero input without bias (g = 0) gives J = 0, E[φ'φ'] = 0: relu and relu' vanish at 0.
 
 /// Σ¹(x, x)Σ¹(x', x') - Σ¹(x, x')² for Σ¹ = a x·x' + b2, as a² |x ∧ x'|² + a b2 |x - x'|²
 /// (Lagrange's identity), both terms summed without cancellation:
