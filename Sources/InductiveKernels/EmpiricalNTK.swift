@@ -67,7 +67,7 @@ public struct EmpiricalKernelPlan: Sendable, CustomStringConvertible {
 ///
 ///     Θ_ab(x, x') = Σ_p ∂f_a(x; θ)/∂θ_p ∂f_b(x'; θ)/∂θ_p = J(x) J(x')^T,
 ///
-/// for x1 [n1, ...] and x2 [n2, ...] (x2 = nil: x2 = x1, computed as a symmetric matrix):
+/// for x1 [n1, ...] and x2 [n2, ...] (x2 = nil or equal to x1: computed as a symmetric matrix):
 /// `.trace` [n1, n2] (sum over outputs), `.mean` [n1, n2] (neural-tangents' convention),
 /// `.full` [n1, n2, k, k]. The model's output per example is flattened to k values.
 ///
@@ -172,7 +172,8 @@ struct EmpiricalSetup {
         self.parameters = parameters
         self.x1 = x1
         self.x2 = x2 ?? x1
-        self.symmetric = x2 == nil
+        // x2 equal to x1 (the same inputs passed twice) takes the symmetric path too.
+        self.symmetric = x2 == nil || x2! == x1
         self.outputs = outputs
         let recognized = implementation == .jacobian ? nil : DenseStack(model: model, parameters: parameters)
         if implementation == .structured {

@@ -68,8 +68,8 @@ public struct InfiniteWidthMLP: Sendable, Equatable {
     }
 
     /// The NNGP Σ(x1_i, x2_j) and NTK Θ(x1_i, x2_j) of the network's (scalar) output, each
-    /// of shape [n1, n2], for inputs x1 [n1, d] and x2 [n2, d] (x2 = nil: x2 = x1, and the
-    /// symmetric half is computed once). For k outputs the kernels are Σ ⊗ I_k, Θ ⊗ I_k.
+    /// of shape [n1, n2], for inputs x1 [n1, d] and x2 [n2, d] (x2 = nil or equal to x1:
+    /// the symmetric half is computed once). For k outputs the kernels are Σ ⊗ I_k, Θ ⊗ I_k.
     ///
     /// Cost: one n1 x n2 x d matrix product, then O(n1 n2) scalar work per layer (for ReLU
     /// about 50 flops per entry, vectorized), split over the cores; memory: four n1 x n2
@@ -123,7 +123,7 @@ struct AnalyticRecursion {
 
     func run() -> (nngp: Tensor, ntk: Tensor) {
         let n1 = x1.shape[0], d = x1.shape[1]
-        let symmetric = x2 == nil
+        let symmetric = x2 == nil || x2! == x1
         let other = x2 ?? x1
         let n2 = other.shape[0]
         let s2 = mlp.weightStd * mlp.weightStd, b2 = mlp.biasStd * mlp.biasStd
