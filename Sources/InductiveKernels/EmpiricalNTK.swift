@@ -11,8 +11,11 @@ import InductiveNN
 /// - `.full`: K_ab(x, x'), shape [n1, n2, k, k] (neural-tangents' `trace_axes=()` gives
 ///   the same layout). Use `flattenedFullKernel` for the [n1 k, n2 k] matrix.
 public enum OutputContraction: Sendable, Equatable {
+    /// Σ_a K_aa, [n1, n2].
     case trace
+    /// (1/k) Σ_a K_aa, [n1, n2] (neural-tangents' default).
     case mean
+    /// K_ab, [n1, n2, k, k].
     case full
 }
 
@@ -55,6 +58,7 @@ public struct EmpiricalKernelPlan: Sendable, CustomStringConvertible {
         return symmetric ? c1 * (c1 + 1) / 2 : c1 * c2
     }
 
+    /// One line: path, sizes, blocks, estimated peak and budget (the CLI's log line).
     public var description: String {
         let path = implementation == .structured ? "structured (dense layers)" : "Jacobian contraction"
         return "empirical NTK: \(path), \(rows1) x \(rows2) inputs, P = \(parameterCount), k = \(outputCount), "

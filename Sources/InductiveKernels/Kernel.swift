@@ -65,5 +65,6 @@ public struct Kernel: Sendable {
 public struct NonFiniteInput: Error, CustomStringConvertible, Sendable {
     /// Which input.
     public let what: String
+    /// "<what> contain NaN or infinity".
     public var description: String { "\(what) contain NaN or infinity" }
 }

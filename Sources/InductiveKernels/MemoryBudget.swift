@@ -30,8 +30,10 @@ public struct MemoryBudget: Sendable, Equatable, Comparable, CustomStringConvert
     /// Half of the physical memory.
     public static var `default`: MemoryBudget { fractionOfPhysicalMemory(0.5) }
 
+    /// Ordered by bytes.
     public static func < (a: MemoryBudget, b: MemoryBudget) -> Bool { a.bytes < b.bytes }
 
+    /// "1.50 GiB", "3.0 MiB", ...
     public var description: String { formatBytes(bytes) }
 }
 
@@ -44,12 +46,14 @@ public struct MemoryBudgetExceeded: Error, CustomStringConvertible, Sendable {
     /// What was being planned.
     public let what: String
 
+    /// The error for a computation `what` whose smallest peak exceeds `budget`.
     public init(minimumBytes: Int, budget: MemoryBudget, what: String) {
         self.minimumBytes = minimumBytes
         self.budget = budget
         self.what = what
     }
 
+    /// One line for the user: what, how much at least, and the budget.
     public var description: String {
         "\(what) needs at least \(formatBytes(minimumBytes)) even one input at a time, over the memory budget of \(budget)"
     }

@@ -5,8 +5,11 @@ import InductiveNN
 public struct MonteCarloKernelEstimate: Sendable {
     /// The running means after a given number of samples.
     public struct Checkpoint: Sendable {
+        /// Networks drawn so far.
         public let samples: Int
+        /// The running mean of the empirical NTK after `samples` networks.
         public let ntkMean: Tensor
+        /// The running mean of the empirical NNGP after `samples` networks.
         public let nngpMean: Tensor
     }
 
