@@ -5,6 +5,9 @@
 
 #include "CKernelsNTK.h"
 
+#include <math.h>
+#include <stdlib.h>
+
 #if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
 #define INDUCTIVE_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
@@ -65,18 +68,79 @@ static inline double sin_minus_t_cos(double t) {
     return acc * u * t;
 }
 
+// q11 q22 - q12^2 of the first layer (q = a x.x' + b2) as a^2 |x ^ x'|^2 + a b2 |x - x'|^2
+// (Lagrange's identity), without cancellation: for d <= 256 every 2 x 2 minor of the wedge
+// product by Kahan's FMA algorithm (~1 ulp each, so even the 1e-17 angle between x and
+// fl(3x) is resolved); above, |x|^2 |x'|^2 sin^2 phi with phi from Kahan's
+// 2 atan2(|u - v|, |u + v|) of the unit vectors (absolute error ~eps in phi).
+static double exact_input_determinant(const double *x, const double *y, size_t d, double sq1, double sq2,
+                                      double a, double b2) {
+    double distance = 0, wedge = 0;
+    for (size_t k = 0; k < d; k++) {
+        const double diff = x[k] - y[k];
+        distance += diff * diff;
+    }
+    if (d <= 256) {
+        for (size_t i = 0; i < d; i++) {
+            for (size_t j = i + 1; j < d; j++) {
+                const double w = x[j] * y[i];
+                const double e = fma(-x[j], y[i], w);  // the rounding error of w, exactly
+                const double f = fma(x[i], y[j], -w);
+                const double m = f + e;
+                wedge += m * m;
+            }
+        }
+    } else {
+        const double n1 = sqrt(sq1), n2 = sqrt(sq2);
+        double minus = 0, plus = 0;
+        if (n1 > 0 && n2 > 0) {
+            for (size_t k = 0; k < d; k++) {
+                const double u = x[k] / n1, v = y[k] / n2;
+                minus += (u - v) * (u - v);
+                plus += (u + v) * (u + v);
+            }
+        }
+        const double sin_phi = sqrt(minus * plus) / 2;  // |u - v| |u + v| = 2 sin(phi)
+        wedge = sq1 * sq2 * sin_phi * sin_phi;
+    }
+    return a * a * wedge + a * b2 * distance;
+}
+
 INDUCTIVE_MULTIVERSION
-void inductive_relu_layer(size_t row_begin, size_t row_end, size_t n2, int lower_only,
-                          const double *r1, const double *r2, double s2, double b2,
-                          double *q12, double *theta, double *det) {
+void inductive_relu_kernels(size_t row_begin, size_t row_end, size_t n1, size_t n2, int lower_only, size_t depth,
+                            size_t d, const double *x1, const double *x2, const double *sq1, const double *sq2,
+                            const double *gram, double a, double s2, double b2,
+                            const double *q1, const double *q2, const double *r1, const double *r2,
+                            double *nngp, double *ntk) {
     const double half = 0.5 * s2;
+    double *det = malloc((n2 > 0 ? n2 : 1) * sizeof(double));
+    if (!det) abort();
     for (size_t i = row_begin; i < row_end; i++) {
-        const double ri = r1[i];
         const size_t count = lower_only ? i + 1 : n2;
-        double *restrict pq = q12 + i * n2;
-        double *restrict pt = theta + i * n2;
-        double *restrict pd = det + i * n2;
-        const double *restrict pr = r2;
+        double *restrict pq = nngp + i * n2;
+        double *restrict pt = ntk + i * n2;
+        double *restrict pd = det;
+        const double *restrict pg = gram + i * n2;
+        const double qi = q1[i];
+        // First layer: q12 = a x.x' + b2 = theta, and the plain determinant...
+        for (size_t j = 0; j < count; j++) {
+            const double q = a * pg[j] + b2;
+            pq[j] = q;
+            pt[j] = q;
+            pd[j] = qi * q2[j] - q * q;
+        }
+        // ...replaced by the exact one where |correlation| > 1 - 1e-3: there the plain one
+        // could have lost more than ~1e-12 of its relative accuracy.
+        for (size_t j = 0; j < count; j++) {
+            const double product = qi * q2[j];
+            if (!(pd[j] > 1e-3 * product)) {
+                pd[j] = exact_input_determinant(x1 + i * d, x2 + j * d, d, sq1[i], sq2[j], a, b2);
+            }
+        }
+        // Row by row, all layers: the row's buffers stay in cache from one layer to the next.
+        for (size_t layer = 0; layer < depth; layer++) {
+        const double ri = r1[layer * n1 + i];
+        const double *restrict pr = r2 + layer * n2;
         for (size_t j = 0; j < count; j++) {
             const double c = pq[j], rj = pr[j];
             const double g = ri * rj;
@@ -113,5 +177,7 @@ void inductive_relu_layer(size_t row_begin, size_t row_end, size_t n2, int lower
             pt[j] = next + s2 * theta_dot * pt[j];
             pq[j] = next;
         }
+        }
     }
+    free(det);
 }

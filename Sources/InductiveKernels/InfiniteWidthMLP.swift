@@ -30,15 +30,16 @@ import InductiveNN
 /// Accuracy: the angle θ is never taken from arccos of a rounded correlation (which loses
 /// half the digits near θ = 0: about 1e-8 on the (x, x) entries of a ReLU kernel). Each
 /// pair carries the determinant Δ = Σ(x,x) Σ(x',x') - Σ(x,x')², computed without
-/// cancellation: in the first layer from the angle between the inputs by Kahan's formula
-/// 2 atan2(|x̂ - x̂'|, |x̂ + x̂'|) and |x - x'|² summed directly (only for pairs whose
-/// correlation exceeds 1 - 1e-3 in magnitude; the plain formula is exact enough
-/// elsewhere), and in later ReLU layers from the closed form
+/// cancellation: in the first layer as a² |x ∧ x'|² + a b² |x - x'|² (a = s²/d; the wedge
+/// product's 2 x 2 minors by Kahan's FMA algorithm for d <= 256, else from the angle by
+/// Kahan's 2 atan2(|x̂ - x̂'|, |x̂ + x̂'|)), only for pairs whose correlation exceeds
+/// 1 - 1e-3 in magnitude (the plain formula is exact enough elsewhere), and in later ReLU
+/// layers from the closed form
 /// Δ' = A² g² (1 - J)(1 + J) + A b² ((√Σ(x,x) - √Σ(x',x'))² + 2g(1 - J)),  A = s²/2,
 /// g = sqrt(Σ(x,x) Σ(x',x')), J = (sin θ + (π - θ) cos θ)/π, a sum of non-negative terms.
 /// Then 1 ∓ cos θ = Δ / (g (g ± Σ(x, x'))) and θ follow to a few ulps, for repeated,
 /// parallel (x' = c x) and anti-parallel rows alike. The result agrees with a 60-digit
-/// evaluation of the recursion to about 1e-15 relative on every entry.
+/// evaluation of the recursion to 5e-14 relative on every entry of the test fixtures.
 public struct InfiniteWidthMLP: Sendable, Equatable {
     /// L, the number of hidden layers (activations); 0 gives the linear kernel s² x·x'/d + b².
     public var depth: Int
@@ -117,10 +118,6 @@ struct AnalyticRecursion {
     let x1: Tensor
     let x2: Tensor?
 
-    /// Correlations |c| above 1 - this get the exact first-layer determinant. Below it the
-    /// plain q11 q22 - q12^2 has relative error <= ~4 eps / (1 - c^2) < 1e-12.
-    static let nearParallel = 1e-3
-
     func run() -> (nngp: Tensor, ntk: Tensor) {
         let n1 = x1.shape[0], d = x1.shape[1]
         let symmetric = x2 == nil || x2! == x1
@@ -134,73 +131,72 @@ struct AnalyticRecursion {
         let sq1 = rowSquaredNorms(x1), sq2 = symmetric ? sq1 : rowSquaredNorms(other)
         var q1 = sq1.map { a * $0 + b2 }, q2 = sq2.map { a * $0 + b2 }
         let pairs = n1 * n2
-        // Every entry is written before it is read (det and, when symmetric, the upper
-        // triangle only where it is later overwritten by the mirror), so no zero fill.
-        var q12 = gram.withUnsafeBufferPointer { g in
-            [Double](unsafeUninitializedCapacity: pairs) { buffer, count in
-                for p in 0..<pairs { buffer[p] = a * g[p] + b2 }
-                count = pairs
-            }
-        }
-        var det = [Double](unsafeUninitializedCapacity: relu ? pairs : 0) { buffer, count in
-            if symmetric { buffer.initialize(repeating: 0) }
-            count = relu ? pairs : 0
-        }
-        var theta: [Double]
         if relu {
-            // The first layer's determinant, exactly for near-parallel pairs (see above).
-            q12.withUnsafeMutableBufferPointer { pq in
-                det.withUnsafeMutableBufferPointer { pd in
-                    let buffers = PairBuffers(q12: pq.baseAddress!, theta: pq.baseAddress!, det: pd.baseAddress)
-                    let inputs = (x1, other), norms = (sq1, sq2), diagonal = (q1, q2)
-                    parallelChunks(rows: n1, work: n2) { rows in
-                        inputs.0.withUnsafeBufferPointer { px1 in
-                            inputs.1.withUnsafeBufferPointer { px2 in
-                                let (p1, p2) = (px1.baseAddress!, px2.baseAddress!)
-                                let (q12, det) = (buffers.q12, buffers.det!)
-                                for i in rows {
-                                    for j in 0..<(symmetric ? i + 1 : n2) {
-                                        let p = i * n2 + j
-                                        let product = diagonal.0[i] * diagonal.1[j]
-                                        let plain = product - q12[p] * q12[p]
-                                        if plain > AnalyticRecursion.nearParallel * product {
-                                            det[p] = plain
-                                        } else {
-                                            det[p] = exactInputDeterminant(p1 + i * d, p2 + j * d, d: d, sq1: norms.0[i],
-                                                                           sq2: norms.1[j], a: a, b2: b2)
-                                        }
-                                    }
+            // One pass in C (`inductive_relu_kernels`): first layer, exact determinants of
+            // near-parallel pairs, all layers row by row; the square roots of every layer's
+            // diagonal first.
+            var roots1: [Double] = [], roots2: [Double] = []
+            var d1 = q1, d2 = q2
+            for _ in 0..<mlp.depth {
+                roots1 += d1.map { $0.squareRoot() }
+                roots2 += d2.map { $0.squareRoot() }
+                d1 = d1.map { diagonalLayer($0, s2: s2, b2: b2) }
+                d2 = d2.map { diagonalLayer($0, s2: s2, b2: b2) }
+            }
+            var nngp = Tensor(shape: [n1, n2]) { out in if symmetric { out.initialize(repeating: 0) } }
+            var ntk = Tensor(shape: [n1, n2]) { out in if symmetric { out.initialize(repeating: 0) } }
+            nngp.withUnsafeMutableBufferPointer { pq in
+                ntk.withUnsafeMutableBufferPointer { pt in
+                    let buffers = PairBuffers(q12: pq.baseAddress!, theta: pt.baseAddress!)
+                    let arrays = (x1, other, gram), diagonals = (sq1, sq2, q1, q2, roots1, roots2), depth = mlp.depth
+                    parallelChunks(rows: n1, work: n2 * (depth + 1)) { rows in
+                        arrays.0.withUnsafeBufferPointer { px1 in
+                            arrays.1.withUnsafeBufferPointer { px2 in
+                                arrays.2.withUnsafeBufferPointer { pg in
+                                    inductive_relu_kernels(
+                                        rows.lowerBound, rows.upperBound, n1, n2, symmetric ? 1 : 0, depth, d,
+                                        px1.baseAddress!, px2.baseAddress!, diagonals.0, diagonals.1, pg.baseAddress!,
+                                        a, s2, b2, diagonals.2, diagonals.3, diagonals.4, diagonals.5,
+                                        buffers.q12, buffers.theta)
                                 }
                             }
                         }
                     }
+                    if symmetric { mirrorLowerTriangle(buffers, n: n1) }
                 }
             }
+            return (nngp, ntk)
         }
-        theta = q12
-        for _ in 0..<mlp.depth {
-            q12.withUnsafeMutableBufferPointer { pq in
-                theta.withUnsafeMutableBufferPointer { pt in
-                    det.withUnsafeMutableBufferPointer { pd in
-                        let buffers = PairBuffers(q12: pq.baseAddress!, theta: pt.baseAddress!, det: pd.baseAddress)
-                        let (c1, c2) = (q1, q2)
-                        parallelChunks(rows: n1, work: n2) { rows in
-                            self.layer(rows: rows, n2: n2, lowerOnly: symmetric, q1: c1, q2: c2, s2: s2, b2: b2, buffers: buffers)
-                        }
+        // Identity and erf: no determinant needed (see `layer`); Σ¹ = Θ¹ in two buffers.
+        func firstLayer() -> Tensor {
+            Tensor(shape: [n1, n2]) { out in
+                gram.withUnsafeBufferPointer { g in for p in 0..<pairs { out[p] = a * g[p] + b2 } }
+            }
+        }
+        var q12 = firstLayer(), theta = firstLayer()
+        q12.withUnsafeMutableBufferPointer { pq in
+            theta.withUnsafeMutableBufferPointer { pt in
+                let buffers = PairBuffers(q12: pq.baseAddress!, theta: pt.baseAddress!)
+                for _ in 0..<mlp.depth {
+                    let (c1, c2) = (q1, q2)
+                    parallelChunks(rows: n1, work: n2) { rows in
+                        self.layer(rows: rows, n2: n2, lowerOnly: symmetric, q1: c1, q2: c2, s2: s2, b2: b2, buffers: buffers)
                     }
+                    q1 = q1.map { diagonalLayer($0, s2: s2, b2: b2) }
+                    q2 = symmetric ? q1 : q2.map { diagonalLayer($0, s2: s2, b2: b2) }
                 }
+                if symmetric { mirrorLowerTriangle(buffers, n: n1) }
             }
-            q1 = q1.map { diagonalLayer($0, s2: s2, b2: b2) }
-            q2 = symmetric ? q1 : q2.map { diagonalLayer($0, s2: s2, b2: b2) }
         }
-        if symmetric {
-            // Only the lower triangle was computed.
-            for i in 0..<n1 { for j in 0..<i {
-                q12[j * n1 + i] = q12[i * n1 + j]
-                theta[j * n1 + i] = theta[i * n1 + j]
-            } }
-        }
-        return (Tensor(shape: [n1, n2], scalars: q12), Tensor(shape: [n1, n2], scalars: theta))
+        return (q12, theta)
+    }
+
+    /// Copies the computed lower triangle of both kernels into the upper one.
+    func mirrorLowerTriangle(_ buffers: PairBuffers, n: Int) {
+        for i in 0..<n { for j in 0..<i {
+            buffers.q12[j * n + i] = buffers.q12[i * n + j]
+            buffers.theta[j * n + i] = buffers.theta[i * n + j]
+        } }
     }
 
     /// Σ(x, x) after one more layer.
@@ -212,17 +208,12 @@ struct AnalyticRecursion {
         }
     }
 
-    /// One layer for the pairs in `rows`: q12 <- s^2 E[phi phi] + b^2,
-    /// theta <- q12_new + s^2 E[phi' phi'] theta, det <- its new value (ReLU). With
-    /// `lowerOnly`, only the pairs j <= i (the lower triangle of a symmetric kernel).
+    /// One erf or identity layer for the pairs in `rows`: q12 <- s^2 E[phi phi] + b^2,
+    /// theta <- q12_new + s^2 E[phi' phi'] theta (ReLU layers run in `inductive_relu_layers`).
+    /// With `lowerOnly`, only the pairs j <= i (the lower triangle of a symmetric kernel).
     func layer(rows: Range<Int>, n2: Int, lowerOnly: Bool, q1: [Double], q2: [Double], s2: Double, b2: Double, buffers: PairBuffers) {
         let q12 = buffers.q12, theta = buffers.theta
         switch mlp.activation {
-        case .relu:
-            let det = buffers.det!
-            let roots1 = q1.map { $0.squareRoot() }, roots2 = q2.map { $0.squareRoot() }
-            inductive_relu_layer(rows.lowerBound, rows.upperBound, n2, lowerOnly ? 1 : 0, roots1, roots2, s2, b2,
-                                 q12, theta, det)
         case .erf:
             for i in rows {
                 let a1 = q1[i]
@@ -254,10 +245,9 @@ struct AnalyticRecursion {
 struct PairBuffers: @unchecked Sendable {
     let q12: UnsafeMutablePointer<Double>
     let theta: UnsafeMutablePointer<Double>
-    let det: UnsafeMutablePointer<Double>?
 }
 
-// The ReLU layer itself (`inductive_relu_layer`, in the C target CKernelsNTK so that it is
+// The ReLU layers themselves (`inductive_relu_layers`, in the C target CKernelsNTK so that it is
 // vectorized for the host at load time) computes, per pair, with m = 1 - |cos θ| =
 // det / (g (g + |q12|)) (exact, no cancellation) and φ = θ when cos θ >= 0, π - θ otherwise:
 //   φ = 2 asin(sqrt(m/2)) if m < 1/2, else π/2 - asin(1 - m)   (asin arguments <= 1/2,
@@ -266,56 +256,6 @@ struct PairBuffers: @unchecked Sendable {
 //   1 - J = m - S(θ)/π near θ = 0, with S(φ) = sin φ - φ cos φ by its series,
 //   E[φ'φ'] = (π - θ)/(2π), and the new det from the closed form in the doc comment above.
 // A zero input without bias (g = 0) gives J = 0, E[φ'φ'] = 0: relu and relu' vanish at 0.
-
-/// Σ¹(x, x)Σ¹(x', x') - Σ¹(x, x')² for Σ¹ = a x·x' + b2, as a² |x ∧ x'|² + a b2 |x - x'|²
-/// (Lagrange's identity), both terms summed without cancellation:
-/// - d <= `exactWedgeLimit`: |x ∧ x'|² = Σ_{i<j} (x_i x'_j - x_j x'_i)², each 2 x 2
-///   determinant by Kahan's FMA algorithm (relative error ~1 ulp), so even the ~1e-17
-///   angle between x and fl(3x) comes out to full relative precision; O(d²);
-/// - larger d: |x|²|x'|² sin²φ with φ from Kahan's 2 atan2(|x̂ - x̂'|, |x̂ + x̂'|) (absolute
-///   error ~ε in φ, against ~1e-8 for arccos of the rounded correlation); O(d).
-func exactInputDeterminant(_ x: UnsafePointer<Double>, _ y: UnsafePointer<Double>, d: Int,
-                           sq1: Double, sq2: Double, a: Double, b2: Double) -> Double {
-    var distance = 0.0
-    for k in 0..<d {
-        let diff = x[k] - y[k]
-        distance += diff * diff
-    }
-    var wedge = 0.0
-    if d <= exactWedgeLimit {
-        for i in 0..<d {
-            for j in (i + 1)..<Swift.max(i + 1, d) {
-                let w = x[j] * y[i]
-                let e = Double.fma(-x[j], y[i], w)  // the rounding error of w, exactly
-                let f = Double.fma(x[i], y[j], -w)
-                let m = f + e
-                wedge += m * m
-            }
-        }
-    } else {
-        let n1 = sq1.squareRoot(), n2 = sq2.squareRoot()
-        var minus = 0.0, plus = 0.0
-        if n1 > 0 && n2 > 0 {
-            for k in 0..<d {
-                let u = x[k] / n1, v = y[k] / n2
-                minus += (u - v) * (u - v)
-                plus += (u + v) * (u + v)
-            }
-        }
-        // |x̂ - x̂'| |x̂ + x̂'| = 2 sin φ exactly in exact arithmetic, with no cancellation.
-        let sinPhi = (minus * plus).squareRoot() / 2
-        wedge = sq1 * sq2 * sinPhi * sinPhi
-    }
-    return a * a * wedge + a * b2 * distance
-}
-
-/// Input dimensions up to which the first-layer wedge product is computed exactly (O(d²)).
-let exactWedgeLimit = 256
-
-extension Double {
-    /// a * b + c with one rounding.
-    @inline(__always) static func fma(_ a: Double, _ b: Double, _ c: Double) -> Double { c.addingProduct(a, b) }
-}
 
 /// Squared Euclidean norm of each row of a matrix.
 func rowSquaredNorms(_ x: Tensor) -> [Double] {
