@@ -47,8 +47,8 @@ public enum MSEConvention: Sendable, Equatable {
 /// Shapes: K [N, N] (lower triangle read; a traced kernel, each output evolving
 /// independently, or a flattened full kernel [N k, N k] with Y flattened), Y [N] or [N, k];
 /// outputs at T times: an array of T tensors shaped like Y (train) or [M] / [M, k] (test).
-/// Cost: one O(N³) eigendecomposition; then O(N² k) per time on the training set, and for
-/// test points one M x N x N product per call plus O(M N k) per time.
+/// Cost: one O(N³) eigendecomposition; then O((N + M) N k) per time, all times of a call
+/// in one matrix product.
 public struct GradientDescentMSE: Sendable {
     /// The eigensystem of K + ρ I.
     public let eigensystem: KernelEigensystem
@@ -179,8 +179,9 @@ public struct GradientDescentMSE: Sendable {
     }
 
     func trainOutputs(_ times: [Time], initial: Tensor?) -> [Tensor] {
-        let r0 = eigensystem.project(residual(initial))
-        return times.map { targets + eigensystem.reconstruct(scaleRows(r0, factors($0).decay)) }
+        let c = eigensystem.project(residual(initial))
+        let moved = eigensystem.reconstruct(spectralColumns(c, times.map { factors($0).decay }))  // [N, T k]
+        return splitColumns(moved, count: times.count, like: targets).map { targets + $0 }
     }
 
     func testOutputs(_ times: [Time], testTrainKernel: Tensor, initialTrain: Tensor?, initialTest: Tensor?) -> [Tensor] {
@@ -191,9 +192,31 @@ public struct GradientDescentMSE: Sendable {
         let outShape = targets.rank == 1 ? [m] : [m, targets.shape[1]]
         let f0 = initialTest ?? Tensor.zeros(outShape)
         precondition(f0.shape == outShape, "GradientDescentMSE: initial test outputs \(f0.shape), expected \(outShape)")
-        let r0 = eigensystem.project(residual(initialTrain))
-        let projected = matmul(testTrainKernel, eigensystem.eigenvectors)  // K(x*, X) V, [M, N]
-        return times.map { f0 - matmul(projected, scaleRows(r0, factors($0).gain)) }
+        let c = eigensystem.project(residual(initialTrain))
+        // K(x*, X) (V diag(g_t) c) for all times: the N x N product touches T k columns, not
+        // the M x N x N product K(x*, X) V.
+        let weights = eigensystem.reconstruct(spectralColumns(c, times.map { factors($0).gain }))  // [N, T k]
+        return splitColumns(matmul(testTrainKernel, weights), count: times.count, like: f0).map { f0 - $0 }
+    }
+
+    /// [N, T k]: block t is diag(w_t) c, for c [N] or [N, k].
+    func spectralColumns(_ c: Tensor, _ w: [[Double]]) -> Tensor {
+        let n = c.shape[0], k = c.rank == 1 ? 1 : c.shape[1], t = w.count
+        return Tensor(shape: [n, t * k]) { out in
+            c.withUnsafeBufferPointer { cp in
+                for i in 0..<n { for s in 0..<t { for a in 0..<k { out[i * t * k + s * k + a] = w[s][i] * cp[i * k + a] } } }
+            }
+        }
+    }
+
+    /// Splits [M, T k] into T tensors shaped like `like` ([M] or [M, k]).
+    func splitColumns(_ x: Tensor, count t: Int, like: Tensor) -> [Tensor] {
+        let m = x.shape[0], k = x.shape[1] / Swift.max(t, 1)
+        return (0..<t).map { s in
+            Tensor(shape: like.shape) { out in
+                x.withUnsafeBufferPointer { xp in for i in 0..<m { for a in 0..<k { out[i * k + a] = xp[i * t * k + s * k + a] } } }
+            }
+        }
     }
 
     /// Row i of a [N] or [N, k] tensor times w[i].

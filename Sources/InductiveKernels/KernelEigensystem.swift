@@ -21,9 +21,11 @@ public struct KernelEigensystem: Sendable {
         precondition(kernel.rank == 2 && kernel.shape[0] == kernel.shape[1], "KernelEigensystem: expected a square kernel matrix, got \(kernel.shape)")
         let (w, v) = try eigh(kernel)
         let n = w.count
-        let order = Array((0..<n).reversed())
-        eigenvalues = w.take(order)
-        eigenvectors = v.take(order, axis: 1)
+        eigenvalues = Tensor(w.scalars.reversed())
+        // Columns in reverse order (LAPACK returns ascending eigenvalues).
+        eigenvectors = Tensor(shape: [n, n]) { out in
+            v.withUnsafeBufferPointer { p in for i in 0..<n { for j in 0..<n { out[i * n + j] = p[i * n + n - 1 - j] } } }
+        }
     }
 
     /// The eigensystem of `kernel` on the rows of `inputs` ([n, ...]).
