@@ -109,7 +109,7 @@ static double exact_input_determinant(const double *x, const double *y, size_t d
 INDUCTIVE_MULTIVERSION
 void inductive_relu_kernels(size_t row_begin, size_t row_end, size_t n1, size_t n2, int lower_only, size_t depth,
                             size_t d, const double *x1, const double *x2, const double *sq1, const double *sq2,
-                            const double *gram, double a, double s2, double b2,
+                            double a, double s2, double b2,
                             const double *q1, const double *q2, const double *r1, const double *r2,
                             double *nngp, double *ntk) {
     const double half = 0.5 * s2;
@@ -120,11 +120,10 @@ void inductive_relu_kernels(size_t row_begin, size_t row_end, size_t n1, size_t 
         double *restrict pq = nngp + i * n2;
         double *restrict pt = ntk + i * n2;
         double *restrict pd = det;
-        const double *restrict pg = gram + i * n2;
         const double qi = q1[i];
         // First layer: q12 = a x.x' + b2 = theta, and the plain determinant...
         for (size_t j = 0; j < count; j++) {
-            const double q = a * pg[j] + b2;
+            const double q = a * pq[j] + b2;  // pq holds x1_i . x2_j on entry
             pq[j] = q;
             pt[j] = q;
             pd[j] = qi * q2[j] - q * q;

@@ -143,22 +143,21 @@ struct AnalyticRecursion {
                 d1 = d1.map { diagonalLayer($0, s2: s2, b2: b2) }
                 d2 = d2.map { diagonalLayer($0, s2: s2, b2: b2) }
             }
-            var nngp = Tensor(shape: [n1, n2]) { out in if symmetric { out.initialize(repeating: 0) } }
-            var ntk = Tensor(shape: [n1, n2]) { out in if symmetric { out.initialize(repeating: 0) } }
+            // The Gram matrix becomes the NNGP in place (no third n1 x n2 buffer).
+            var nngp = consume gram
+            var ntk = Tensor(shape: [n1, n2]) { _ in }  // every entry written below (lower triangle, then mirror)
             nngp.withUnsafeMutableBufferPointer { pq in
                 ntk.withUnsafeMutableBufferPointer { pt in
                     let buffers = PairBuffers(q12: pq.baseAddress!, theta: pt.baseAddress!)
-                    let arrays = (x1, other, gram), diagonals = (sq1, sq2, q1, q2, roots1, roots2), depth = mlp.depth
+                    let arrays = (x1, other), diagonals = (sq1, sq2, q1, q2, roots1, roots2), depth = mlp.depth
                     parallelChunks(rows: n1, work: n2 * (depth + 1)) { rows in
                         arrays.0.withUnsafeBufferPointer { px1 in
                             arrays.1.withUnsafeBufferPointer { px2 in
-                                arrays.2.withUnsafeBufferPointer { pg in
-                                    inductive_relu_kernels(
-                                        rows.lowerBound, rows.upperBound, n1, n2, symmetric ? 1 : 0, depth, d,
-                                        px1.baseAddress!, px2.baseAddress!, diagonals.0, diagonals.1, pg.baseAddress!,
-                                        a, s2, b2, diagonals.2, diagonals.3, diagonals.4, diagonals.5,
-                                        buffers.q12, buffers.theta)
-                                }
+                                inductive_relu_kernels(
+                                    rows.lowerBound, rows.upperBound, n1, n2, symmetric ? 1 : 0, depth, d,
+                                    px1.baseAddress!, px2.baseAddress!, diagonals.0, diagonals.1,
+                                    a, s2, b2, diagonals.2, diagonals.3, diagonals.4, diagonals.5,
+                                    buffers.q12, buffers.theta)
                             }
                         }
                     }
