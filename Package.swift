@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "Inductive", targets: ["Inductive"]),
         .library(name: "InductiveTensor", targets: ["InductiveTensor"]),
+        .library(name: "InductiveKernels", targets: ["InductiveKernels"]),
         .library(name: "InductiveSolvers", targets: ["InductiveSolvers"]),
         .library(name: "InductiveDiscovery", targets: ["InductiveDiscovery"]),
         .library(name: "InductiveReport", targets: ["InductiveReport"]),
@@ -48,18 +49,21 @@ let package = Package(
             dependencies: ["InductiveTensor", "InductiveAutodiff"],
             resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-README.md")]
         ),
+        // The vectorized ReLU layer of the infinite-width kernels (C, multiversioned like CKernels).
+        .target(name: "CKernelsNTK"),
+        .target(name: "InductiveKernels", dependencies: ["CKernelsNTK", "InductiveTensor", "InductiveAutodiff", "InductiveNN"]),
         .target(name: "InductiveSolvers", dependencies: ["InductiveTensor"]),
         .target(name: "InductiveDiscovery", dependencies: ["InductiveSolvers", "InductiveTensor"]),
         // SVG charts, the HTML report and the CSV/JSON writers: draws data, computes none.
         .target(name: "InductiveReport", dependencies: ["InductiveTensor"]),
         .target(
             name: "InductiveExperiments",
-            dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveSolvers",
+            dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveKernels", "InductiveSolvers",
                            "InductiveDiscovery", "InductiveReport"]
         ),
         .target(
             name: "Inductive",
-            dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveSolvers",
+            dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveKernels", "InductiveSolvers",
                            "InductiveDiscovery", "InductiveReport", "InductiveExperiments"]
         ),
         .target(name: "InductiveTestSupport", dependencies: ["InductiveTensor", "InductiveAutodiff"]),
@@ -77,6 +81,11 @@ let package = Package(
         ),
         .testTarget(name: "InductiveAutodiffTests", dependencies: ["InductiveAutodiff", "InductiveTestSupport"]),
         .testTarget(name: "InductiveNNTests", dependencies: ["InductiveNN", "InductiveTestSupport"]),
+        .testTarget(
+            name: "InductiveKernelsTests",
+            dependencies: ["InductiveKernels", "InductiveTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "InductiveSolversTests",
             dependencies: ["InductiveSolvers", "InductiveTensor", "InductiveTestSupport"]

@@ -25,7 +25,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Only the elementwise cases.")
     var elementwiseOnly = false
 
-    @Option(help: "Which benchmark group: tensor, autodiff, or sindy (SINDy on Lorenz; compare with bench/sindy_lorenz.py).")
+    @Option(help: "Which benchmark group: tensor, autodiff, ntk, or sindy (SINDy on Lorenz; compare with bench/sindy_lorenz.py).")
     var group: String = "tensor"
 
     @Option(help: "sindy: a .npy of shape (samples, 3) with Lorenz data at dt 0.002 (default: simulate 50,000 samples).")
@@ -36,7 +36,7 @@ struct Bench: ParsableCommand {
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1") }
-        guard ["tensor", "autodiff", "sindy"].contains(group) else { throw ValidationError("unknown --group '\(group)' (known: tensor, autodiff, sindy)") }
+        guard ["tensor", "autodiff", "ntk", "sindy"].contains(group) else { throw ValidationError("unknown --group '\(group)' (known: tensor, autodiff, ntk, sindy)") }
     }
 
     func run() throws {
@@ -47,6 +47,7 @@ struct Bench: ParsableCommand {
         print("BLAS: \(BLAS.configuration)")
         switch group {
         case "autodiff": benchAutodiff()
+        case "ntk": try benchNTK()
         default: benchTensor()
         }
     }
@@ -125,5 +126,42 @@ struct Bench: ParsableCommand {
         guard let result else { throw DiscoveryError.invalidOption("SINDy fit failed on the benchmark data") }
         print(result)
         print(String(format: "inductive: SINDy fit on %d samples: median %.2f ms (%d runs)", x.shape[0], t * 1e3, repeats))
+    }
+}
+
+extension Bench {
+    /// The kernels' cases of the issue, mirrored by `bench/ntk.py` for neural-tangents:
+    /// empirical NTK of an MLP 64-512-512-1 ReLU without bias (stax's default Dense) on
+    /// 256 x 256 and 1024 x 1024 inputs; analytic NTK + NNGP of a depth-3 ReLU MLP on
+    /// 2000 x 2000 inputs of dimension 64; closed-form GD-MSE train and test predictions
+    /// (1000 train, 500 test points) at 10 times, eigendecomposition included.
+    func benchNTK() throws {
+        var rng = RandomGenerator(seed: 0)
+        let mlp = InfiniteWidthMLP(depth: 2, activation: .relu, weightStd: 2.0.squareRoot(), biasStd: 0)
+        let net = mlp.network(inputSize: 64, width: 512, using: &rng)
+        for n in [256, 1024] {
+            let x1 = Tensor.randomNormal([n, 64], using: &rng), x2 = Tensor.randomNormal([n, 64], using: &rng)
+            var k = Tensor(0)
+            let t = medianSeconds(repeats: repeats) { k = try! empiricalNTK(net, x1, x2) }
+            precondition(k.shape == [n, n])
+            print(String(format: "empirical NTK 64-512-512-1 relu  %4d x %-4d  %8.2f ms", n, n, t * 1e3))
+        }
+        let deep = InfiniteWidthMLP(depth: 3, activation: .relu, weightStd: 2.0.squareRoot(), biasStd: 0.1)
+        let a1 = Tensor.randomNormal([2000, 64], using: &rng), a2 = Tensor.randomNormal([2000, 64], using: &rng)
+        var pair = (nngp: Tensor(0), ntk: Tensor(0))
+        let tAnalytic = medianSeconds(repeats: repeats) { pair = deep.kernels(a1, a2) }
+        precondition(pair.ntk.shape == [2000, 2000])
+        print(String(format: "analytic NTK+NNGP depth 3 relu   2000 x 2000  %8.2f ms", tAnalytic * 1e3))
+        let xTrain = Tensor.randomNormal([1000, 64], using: &rng), xTest = Tensor.randomNormal([500, 64], using: &rng)
+        let kTrain = deep.ntk(xTrain), kTest = deep.ntk(xTest, xTrain)
+        let y = Tensor.randomNormal([1000, 1], using: &rng)
+        let times = (0..<10).map { Foundation.pow(10, Double($0) - 3) }
+        var outputs: [Tensor] = []
+        let tGD = medianSeconds(repeats: repeats) {
+            let gd = try! GradientDescentMSE(trainKernel: kTrain, targets: y, learningRate: 1, convention: .halfMean)
+            outputs = gd.trainOutputs(at: times) + gd.testOutputs(at: times, testTrainKernel: kTest)
+        }
+        precondition(outputs.count == 20)
+        print(String(format: "GD-MSE predictions 1000 train, 500 test, 10 times  %8.2f ms", tGD * 1e3))
     }
 }

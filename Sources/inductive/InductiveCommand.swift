@@ -8,7 +8,7 @@ struct InductiveCommand: ParsableCommand {
         commandName: "inductive",
         abstract: "The theory of deep learning, runnable: kernels, solvers, experiments and a report.",
         version: InductiveVersion.string,
-        subcommands: [List.self, Run.self, Reproduce.self, Train.self, Discover.self, Info.self, Bench.self]
+        subcommands: [List.self, Run.self, Reproduce.self, Train.self, NTK.self, Discover.self, Info.self, Bench.self]
     )
 }
 
