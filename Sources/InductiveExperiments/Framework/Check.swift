@@ -7,6 +7,8 @@ public enum Comparator: Sendable, Equatable {
     case lessThan(Double)
     /// measured > bound.
     case greaterThan(Double)
+    /// measured >= bound.
+    case atLeast(Double)
     /// low <= measured <= high.
     case within(Double, Double)
     /// |measured - predicted| <= tolerance * |predicted|, with the prediction computed by
@@ -28,6 +30,7 @@ public enum Comparator: Sendable, Equatable {
         switch self {
         case .lessThan(let b): return m < b
         case .greaterThan(let b): return m > b
+        case .atLeast(let b): return m >= b
         case .within(let lo, let hi): return m >= lo && m <= hi
         case .relativelyClose(let t): return p.map { Swift.abs(m - $0) <= t * Swift.abs($0) } ?? false
         case .absolutelyClose(let t): return p.map { Swift.abs(m - $0) <= t } ?? false
@@ -40,6 +43,7 @@ public enum Comparator: Sendable, Equatable {
         switch self {
         case .lessThan(let b): return CheckRow(name: name, measured: measured, prediction: fmt(b), comparator: "<", verdict: verdict)
         case .greaterThan(let b): return CheckRow(name: name, measured: measured, prediction: fmt(b), comparator: ">", verdict: verdict)
+        case .atLeast(let b): return CheckRow(name: name, measured: measured, prediction: fmt(b), comparator: "≥", verdict: verdict)
         case .within(let lo, let hi):
             return CheckRow(name: name, measured: measured, prediction: "[\(fmt(lo)), \(fmt(hi))]", comparator: "in", verdict: verdict)
         case .relativelyClose(let t):
@@ -61,21 +65,30 @@ public struct CheckSpec: Sendable {
     public let id: String
     public let name: String
     public let comparator: Comparator
+    /// The rule in the quick size when the catalogue gives one of its own (e.g. "< 0.02
+    /// (quick: 0.1)"); nil uses `comparator` in both sizes.
+    public let quickComparator: Comparator?
     /// True when the quick size is too small for this check (it is then reported as not
     /// run, never weakened).
     public let fullOnly: Bool
 
-    public init(_ id: String, _ name: String, _ comparator: Comparator, fullOnly: Bool = false) {
+    public init(_ id: String, _ name: String, _ comparator: Comparator, quick: Comparator? = nil, fullOnly: Bool = false) {
         self.id = id
         self.name = name
         self.comparator = comparator
+        self.quickComparator = quick
         self.fullOnly = fullOnly
     }
+
+    /// The rule for a size.
+    public func rule(quick: Bool) -> Comparator { quick ? (quickComparator ?? comparator) : comparator }
 }
 
 /// The outcome of one declared check.
 public struct CheckOutcome: Sendable {
     public let spec: CheckSpec
+    /// The rule applied (the quick one in a quick run, when the catalogue gives one).
+    public let rule: Comparator
     /// nil when the check was not run (full-only in a quick run, or never measured).
     public let measured: Double?
     public let predicted: Double?
@@ -84,8 +97,8 @@ public struct CheckOutcome: Sendable {
 
     var row: CheckRow {
         guard let measured, let holds else {
-            return spec.comparator.row(name: spec.name, measured: .nan, predicted: predicted, verdict: .notRun(reason ?? "not measured"))
+            return rule.row(name: spec.name, measured: .nan, predicted: predicted, verdict: .notRun(reason ?? "not measured"))
         }
-        return spec.comparator.row(name: spec.name, measured: measured, predicted: predicted, verdict: holds ? .holds : .fails)
+        return rule.row(name: spec.name, measured: measured, predicted: predicted, verdict: holds ? .holds : .fails)
     }
 }

@@ -37,7 +37,7 @@ public struct ExperimentContext: Sendable {
         guard let spec = declared.first(where: { $0.id == checkID }) else {
             preconditionFailure("check '\(checkID)' was not declared")
         }
-        precondition(!spec.comparator.needsPrediction || predicted != nil, "check '\(checkID)' needs a prediction")
+        precondition(!spec.rule(quick: quick).needsPrediction || predicted != nil, "check '\(checkID)' needs a prediction")
         measurements[checkID] = (value, predicted)
     }
 
@@ -64,14 +64,15 @@ public struct ExperimentContext: Sendable {
     /// The verdict of every declared check, in declaration order.
     func outcomes() -> [CheckOutcome] {
         declared.map { spec in
+            let rule = spec.rule(quick: quick)
             if spec.fullOnly && quick {
-                return CheckOutcome(spec: spec, measured: nil, predicted: nil, holds: nil, reason: "full only")
+                return CheckOutcome(spec: spec, rule: rule, measured: nil, predicted: nil, holds: nil, reason: "full only")
             }
             guard let m = measurements[spec.id] else {
-                return CheckOutcome(spec: spec, measured: nil, predicted: nil, holds: nil, reason: "not measured")
+                return CheckOutcome(spec: spec, rule: rule, measured: nil, predicted: nil, holds: nil, reason: "not measured")
             }
-            let holds = m.measured.isFinite && spec.comparator.holds(m.measured, m.predicted)
-            return CheckOutcome(spec: spec, measured: m.measured, predicted: m.predicted, holds: holds, reason: nil)
+            let holds = m.measured.isFinite && rule.holds(m.measured, m.predicted)
+            return CheckOutcome(spec: spec, rule: rule, measured: m.measured, predicted: m.predicted, holds: holds, reason: nil)
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Every experiment of the catalogue implemented so far, in catalogue order.
 public enum ExperimentRegistry {
     public static let all: [any Experiment] = [
-        SigmoidSums(),
+        NTKWidthConvergence(), NTKLazyTraining(), NTKLinearizedDynamics(), NTKEigenDecay(), SigmoidSums(),
         L2Shrinkage(), NoiseIsL2(), Normalization(),
         MinimumNorm(), EarlyStopping(), DoubleDescent(),
         InitializationVariance(),

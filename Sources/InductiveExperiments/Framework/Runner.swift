@@ -79,7 +79,7 @@ public enum ExperimentRunner {
                     (key: "name", value: .string(o.spec.name)),
                     (key: "measured", value: number(o.measured)),
                     (key: "predicted", value: number(o.predicted)),
-                    (key: "comparator", value: .string(String(describing: o.spec.comparator))),
+                    (key: "comparator", value: .string(String(describing: o.rule))),
                     (key: "full_only", value: .bool(o.spec.fullOnly)),
                     (key: "verdict", value: .string(o.holds.map { $0 ? "holds" : "fails" } ?? "not run: \(o.reason ?? "")")),
                 ])
