@@ -81,12 +81,13 @@ import Testing
     @Test func closedFormsOnSimpleInputs() {
         let x: Tensor = [[1, 0], [0, 2]]
         let linear = InfiniteWidthMLP(depth: 0, activation: .relu, weightStd: 2, biasStd: 0.5).kernels(x)
-        expectClose(linear.nngp, [[4 * 0.5 + 0.25, 0.25], [0.25, 4 * 2 + 0.25]], rtol: 1e-15)
+        expectClose(linear.nngp, Tensor([[4 * 0.5 + 0.25, 0.25], [0.25, 4 * 2 + 0.25]]), rtol: 1e-15)
         expectClose(linear.ntk, linear.nngp, rtol: 0)
         let relu = InfiniteWidthMLP(depth: 1, activation: .relu, weightStd: 1, biasStd: 0).kernels(x)
         // Σ¹ = diag(1/2, 2); off-diagonal NNGP = sqrt(1/2 · 2) (1/π) / 2 = 1/(2π); NTK adds Σ̇ Θ¹ = 0.
-        expectClose(relu.nngp, [[0.25, 1 / (2 * Double.pi)], [1 / (2 * Double.pi), 1]], rtol: 1e-15)
-        expectClose(relu.ntk, [[0.25 + 0.5 * 0.5, 1 / (2 * Double.pi)], [1 / (2 * Double.pi), 1 + 0.5 * 2]], rtol: 1e-15)
+        let offDiagonal: Double = 1 / (2 * Double.pi)
+        expectClose(relu.nngp, Tensor([[0.25, offDiagonal], [offDiagonal, 1]]), rtol: 1e-15)
+        expectClose(relu.ntk, Tensor([[0.5, offDiagonal], [offDiagonal, 2]]), rtol: 1e-15)  // 0.25 + 0.5·0.5, 1 + 0.5·2
     }
 
     /// A zero input without bias makes every ReLU pre-activation 0: the kernel is 0, not NaN.

@@ -83,14 +83,9 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A layer applying an `Activation` elementwise (no parameters).
-public struct ActivationLayer: Layer {
+public struct ActivationLayer: ParameterFreeLayer {
     public var activation: Activation
     public init(_ activation: Activation) { self.activation = activation }
-    public var parameters: [Tensor] {
-        get { [] }
-        set { precondition(newValue.isEmpty, "ActivationLayer has no parameters") }
-    }
-    public var parameterNames: [String] { [] }
     public func forward(_ x: Variable, parameters: ArraySlice<Variable>, context: inout ForwardContext) -> Variable {
         activation(x)
     }

@@ -92,3 +92,15 @@ extension Layer {
     /// Parameters by name.
     public var namedParameters: [(name: String, value: Tensor)] { Array(zip(parameterNames, parameters)) }
 }
+
+/// A layer without trainable parameters (activations, pooling, dropout, reshaping): the
+/// parameter list is empty and cannot be set to anything else.
+public protocol ParameterFreeLayer: Layer {}
+
+extension ParameterFreeLayer {
+    public var parameters: [Tensor] {
+        get { [] }
+        set { precondition(newValue.isEmpty, "\(Self.self) has no parameters") }
+    }
+    public var parameterNames: [String] { [] }
+}

@@ -9,7 +9,7 @@ public enum PoolingKind: Sendable, Equatable {
 /// Local pooling over windows of 1 or 2 spatial axes, channels kept:
 /// y[b, c, p] = mean (or max) of x[b, c, p * stride + d] over the window d. Max pooling
 /// splits the gradient equally among tied maxima.
-public struct Pooling: Layer {
+public struct Pooling: ParameterFreeLayer {
     public var kind: PoolingKind
     public var window: [Int]
     public var strides: [Int]
@@ -24,11 +24,6 @@ public struct Pooling: Layer {
         self.padding = padding
     }
 
-    public var parameters: [Tensor] {
-        get { [] }
-        set { precondition(newValue.isEmpty, "Pooling has no parameters") }
-    }
-    public var parameterNames: [String] { [] }
 
     public func forward(_ x: Variable, parameters: ArraySlice<Variable>, context: inout ForwardContext) -> Variable {
         precondition(x.rank == window.count + 2, "Pooling: input \(x.shape) does not have \(window.count) spatial axes")
@@ -45,15 +40,10 @@ public struct Pooling: Layer {
 
 /// Pooling over all spatial axes: [batch, channels, ...] -> [batch, channels]. Exactly
 /// invariant to any permutation of positions (in particular cyclic translations).
-public struct GlobalPooling: Layer {
+public struct GlobalPooling: ParameterFreeLayer {
     public var kind: PoolingKind
     public init(_ kind: PoolingKind) { self.kind = kind }
 
-    public var parameters: [Tensor] {
-        get { [] }
-        set { precondition(newValue.isEmpty, "GlobalPooling has no parameters") }
-    }
-    public var parameterNames: [String] { [] }
 
     public func forward(_ x: Variable, parameters: ArraySlice<Variable>, context: inout ForwardContext) -> Variable {
         precondition(x.rank >= 3, "GlobalPooling: input \(x.shape) has no spatial axes")

@@ -5,7 +5,7 @@ import InductiveTensor
 /// Inverted dropout (Srivastava et al. 2014): in training each entry is kept with
 /// probability 1 - p and scaled by 1 / (1 - p), so the expectation is unchanged; in
 /// evaluation it is the identity. Draws from the context's generator.
-public struct Dropout: Layer {
+public struct Dropout: ParameterFreeLayer {
     public var rate: Double
 
     public init(rate: Double) {
@@ -13,11 +13,6 @@ public struct Dropout: Layer {
         self.rate = rate
     }
 
-    public var parameters: [Tensor] {
-        get { [] }
-        set { precondition(newValue.isEmpty, "Dropout has no parameters") }
-    }
-    public var parameterNames: [String] { [] }
 
     public func forward(_ x: Variable, parameters: ArraySlice<Variable>, context: inout ForwardContext) -> Variable {
         guard context.training && rate > 0 else { return x }
@@ -27,27 +22,17 @@ public struct Dropout: Layer {
 }
 
 /// [batch, ...] -> [batch, product of the rest].
-public struct Flatten: Layer {
+public struct Flatten: ParameterFreeLayer {
     public init() {}
-    public var parameters: [Tensor] {
-        get { [] }
-        set { precondition(newValue.isEmpty, "Flatten has no parameters") }
-    }
-    public var parameterNames: [String] { [] }
     public func forward(_ x: Variable, parameters: ArraySlice<Variable>, context: inout ForwardContext) -> Variable {
         x.reshaped([x.shape[0], -1])
     }
 }
 
 /// [batch, ...] -> [batch] + shape.
-public struct Reshape: Layer {
+public struct Reshape: ParameterFreeLayer {
     public var shape: [Int]
     public init(_ shape: [Int]) { self.shape = shape }
-    public var parameters: [Tensor] {
-        get { [] }
-        set { precondition(newValue.isEmpty, "Reshape has no parameters") }
-    }
-    public var parameterNames: [String] { [] }
     public func forward(_ x: Variable, parameters: ArraySlice<Variable>, context: inout ForwardContext) -> Variable {
         x.reshaped([x.shape[0]] + shape)
     }

@@ -30,11 +30,7 @@ public struct GradientDescent: Optimizer {
         if momentum > 0 && velocity.isEmpty { velocity = parameters.map { Tensor.zeros($0.shape) } }
         for i in parameters.indices {
             var g = gradients[i]
-            switch weightDecay {
-            case .coupled(let lambda): g.addScaled(parameters[i], lambda)
-            case .decoupled(let lambda): parameters[i] *= 1 - eta * lambda
-            case .none: break
-            }
+            weightDecay.apply(to: &parameters[i], gradient: &g, learningRate: eta)
             if momentum > 0 {
                 velocity[i] *= momentum
                 velocity[i] += g
@@ -97,11 +93,7 @@ public struct Adam: Optimizer {
         let c1 = 1 - Foundation.pow(beta1, t), c2 = 1 - Foundation.pow(beta2, t)
         for i in parameters.indices {
             var g = gradients[i]
-            switch weightDecay {
-            case .coupled(let lambda): g.addScaled(parameters[i], lambda)
-            case .decoupled(let lambda): parameters[i] *= 1 - eta * lambda
-            case .none: break
-            }
+            weightDecay.apply(to: &parameters[i], gradient: &g, learningRate: eta)
             firstMoment[i] = firstMoment[i] * beta1 + g * (1 - beta1)
             secondMoment[i] = secondMoment[i] * beta2 + g * g * (1 - beta2)
             let (b1, b2, e) = (c1, c2, epsilon)

@@ -59,4 +59,14 @@ public enum WeightDecay: Sendable, Equatable {
     case coupled(Double)
     /// Decoupled (Loshchilov and Hutter 2019): theta <- theta - eta lambda theta, outside the rule.
     case decoupled(Double)
+
+    /// Applies the decay for one update of rate `eta`: adds lambda theta to the gradient
+    /// (coupled) or shrinks theta by (1 - eta lambda) (decoupled).
+    func apply(to parameter: inout Tensor, gradient: inout Tensor, learningRate eta: Double) {
+        switch self {
+        case .coupled(let lambda): gradient.addScaled(parameter, lambda)
+        case .decoupled(let lambda): parameter *= 1 - eta * lambda
+        case .none: break
+        }
+    }
 }
