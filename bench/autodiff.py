@@ -5,20 +5,11 @@ forward, backward, update. NumPy: a hand-written forward/backward. JAX: jax.grad
 jit with x64 enabled (compile time excluded), plus a Hessian-vector product (jvp of grad).
 Run right after the Swift benchmark on the same machine.
 """
-import time
+from timing import median_seconds  # bench/timing.py
 
 import numpy as np
 
 
-def median_seconds(repeats, body):
-    body()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        body()
-        times.append(time.perf_counter() - start)
-    times.sort()
-    return times[len(times) // 2]
 
 
 def make_problem(seed=0):

@@ -3,20 +3,11 @@
 Run right after the Swift benchmark on the same machine (the machine is noisy: compare
 numbers from one sitting, pairwise).
 """
-import time
+from timing import median_seconds  # bench/timing.py
 
 import numpy as np
 
 
-def median_seconds(repeats, body):
-    body()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        body()
-        times.append(time.perf_counter() - start)
-    times.sort()
-    return times[len(times) // 2]
 
 
 def main(repeats=5):

@@ -18,7 +18,7 @@ Cases (the same sizes as the Swift side; values differ, timings do not depend on
   done on first use, as ours).
 Medians of 5 timed calls, as the Swift side.
 """
-import time
+from timing import median_seconds  # bench/timing.py
 
 import jax
 
@@ -29,15 +29,6 @@ import neural_tangents as nt  # noqa: E402
 from neural_tangents import stax  # noqa: E402
 
 
-def median_seconds(repeats, body):
-    body()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        body()
-        times.append(time.perf_counter() - start)
-    times.sort()
-    return times[len(times) // 2]
 
 
 def block(x):
