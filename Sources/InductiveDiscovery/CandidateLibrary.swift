@@ -51,16 +51,31 @@ public struct PolynomialLibrary: Sendable, Equatable {
         precondition(x.rank == 2 && x.shape[1] == variableNames.count,
                      "PolynomialLibrary.evaluate: data of shape \(x.shape) for \(variableNames.count) variables")
         let n = x.shape[0], d = x.shape[1], p = exponents.count
+        // Row by row, each term as an earlier term of the same row times one variable
+        // (x^a y^b = (x^(a-1) y^b) x): one pass over the output, in place.
+        let position = Dictionary(uniqueKeysWithValues: exponents.enumerated().map { ($1, $0) })
+        let plan: [(parent: Int, variable: Int)] = exponents.enumerated().map { j, e in
+            guard let v = e.firstIndex(where: { $0 > 0 }) else { return (-1, -1) }  // the constant
+            var lower = e
+            lower[v] -= 1
+            if let parent = position[lower], parent < j { return (parent, v) }
+            return (-2, -1)  // no lower term in the library: computed from the powers
+        }
         return Tensor(shape: [n, p]) { out in
             x.withUnsafeBufferPointer { src in
                 for i in 0..<n {
-                    for (j, e) in exponents.enumerated() {
-                        var value = 1.0
-                        for v in 0..<d where e[v] > 0 {
-                            let s = src[i * d + v]
-                            for _ in 0..<e[v] { value *= s }
+                    let row = out.baseAddress! + i * p, values = src.baseAddress! + i * d
+                    for j in 0..<p {
+                        let step = plan[j]
+                        if step.parent >= 0 {
+                            row[j] = row[step.parent] * values[step.variable]
+                        } else if step.parent == -1 {
+                            row[j] = 1
+                        } else {
+                            var value = 1.0
+                            for w in 0..<d { for _ in 0..<exponents[j][w] { value *= values[w] } }
+                            row[j] = value
                         }
-                        out[i * p + j] = value
                     }
                 }
             }

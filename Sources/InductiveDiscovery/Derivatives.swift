@@ -40,36 +40,70 @@ struct Stencil {
     var weights: [Double]
 }
 
-/// Applies a position-dependent stencil along `axis` (the axis is moved last, processed row by
-/// row, and moved back). `stencil(i, n)` gives the stencil of output position i of n.
-func applyStencils(_ u: Tensor, axis: Int, periodic: Bool, _ stencil: (Int, Int) -> Stencil) -> Tensor {
+/// Applies stencils along `axis`: `central` at the interior positions halfWidth ..< n - halfWidth
+/// (and, wrapping around, everywhere when `periodic`), `boundary(i, n)` at the others.
+func applyStencils(_ u: Tensor, axis: Int, periodic: Bool, central: Stencil, halfWidth: Int,
+                   boundary: (Int, Int) -> Stencil) -> Tensor {
     let a = Tensor.normalizeAxis(axis, rank: u.rank)
-    var order = Array(0..<u.rank)
-    order.remove(at: a)
-    order.append(a)
-    let moved = u.permuted(order)
     let n = u.shape[a]
-    let rows = n == 0 ? 0 : moved.count / n
-    let stencils = (0..<n).map { stencil($0, n) }
-    var out = [Double](repeating: 0, count: moved.count)
-    moved.withUnsafeBufferPointer { src in
-        for r in 0..<rows {
-            let base = r * n
-            for i in 0..<n {
-                let s = stencils[i]
-                var acc = 0.0
-                for (o, w) in zip(s.offsets, s.weights) {
-                    var j = i + o
-                    if periodic { j = ((j % n) + n) % n }
-                    acc += w * src[base + j]
+    // Element (o, i, c) of u seen as [outer, n, inner] is at (o n + i) inner + c: the stencils
+    // run along i with stride `inner`, in place of moving the axis last.
+    let outer = u.shape[..<a].reduce(1, *), inner = u.shape[(a + 1)...].reduce(1, *)
+    // Interior positions run a constant-stencil loop; the few others read a flat (index,
+    // weight) table with periodic wrapping resolved, so no inner loop touches Swift arrays.
+    let middle = central
+    let interiorRange = Swift.min(halfWidth, n)..<Swift.max(n - halfWidth, Swift.min(halfWidth, n))
+    var interior = [Bool](repeating: false, count: n)
+    var starts = [Int](repeating: 0, count: n + 1)
+    var indices: [Int] = [], weights: [Double] = []
+    for i in 0..<n {
+        if interiorRange.contains(i) {
+            interior[i] = true
+        } else {
+            let s = periodic ? central : boundary(i, n)
+            for (o, w) in zip(s.offsets, s.weights) {
+                var j = i + o
+                if periodic { j = ((j % n) + n) % n }
+                indices.append(j)
+                weights.append(w)
+            }
+        }
+        starts[i + 1] = indices.count
+    }
+    let width = middle.offsets.count
+    return Tensor(shape: u.shape) { dst in
+        if dst.isEmpty { return }
+        u.withUnsafeBufferPointer { src in
+            starts.withUnsafeBufferPointer { st in
+                indices.withUnsafeBufferPointer { idx in
+                    weights.withUnsafeBufferPointer { wt in
+                        middle.offsets.withUnsafeBufferPointer { mo in
+                            middle.weights.withUnsafeBufferPointer { mw in
+                                for o in 0..<outer {
+                                    let base = o * n * inner
+                                    for i in 0..<n {
+                                        let row = dst.baseAddress! + base + i * inner
+                                        for c in 0..<inner { row[c] = 0 }
+                                        if interior[i] {
+                                            for k in 0..<width {
+                                                let w = mw[k], from = src.baseAddress! + base + (i + mo[k]) * inner
+                                                for c in 0..<inner { row[c] += w * from[c] }
+                                            }
+                                        } else {
+                                            for k in st[i]..<st[i + 1] {
+                                                let w = wt[k], from = src.baseAddress! + base + idx[k] * inner
+                                                for c in 0..<inner { row[c] += w * from[c] }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-                out[base + i] = acc
             }
         }
     }
-    var inverse = [Int](repeating: 0, count: u.rank)
-    for (i, o) in order.enumerated() { inverse[o] = i }
-    return Tensor(shape: moved.shape, scalars: out).permuted(inverse)
 }
 
 /// Derivative of order `order` along `axis` by second-order finite differences on a uniform
@@ -91,8 +125,7 @@ public func finiteDifferenceDerivative(_ u: Tensor, spacing h: Double, order: In
     let central = Stencil(offsets: centralOffsets,
                           weights: finiteDifferenceWeights(order: order, offsets: centralOffsets.map(Double.init)).map { $0 * scale })
     var cache: [Int: Stencil] = [:]
-    return applyStencils(u, axis: axis, periodic: periodic) { i, n in
-        if periodic || (i >= half && i < n - half) { return central }
+    return applyStencils(u, axis: axis, periodic: periodic, central: central, halfWidth: half) { i, n in
         // A window of `oneSided` points flush with the nearer end, evaluated at i.
         let startIndex = i < half ? 0 : n - oneSided
         if let s = cache[i] { return s }
@@ -168,8 +201,7 @@ public func polynomialDerivative(
         return w
     }
     let centred = Stencil(offsets: Array(-halfWidth...halfWidth), weights: weights(at: 0))
-    return applyStencils(u, axis: axis, periodic: false) { i, n in
-        if i >= halfWidth && i < n - halfWidth { return centred }
+    return applyStencils(u, axis: axis, periodic: false, central: centred, halfWidth: halfWidth) { i, n in
         let startIndex = i < halfWidth ? 0 : n - width
         let e = Double(i - startIndex - halfWidth) / r
         return Stencil(offsets: (0..<width).map { startIndex + $0 - i }, weights: weights(at: e))

@@ -117,6 +117,20 @@ public func kron(_ a: Tensor, _ b: Tensor) -> Tensor {
 }
 
 extension Tensor {
+    /// Gram matrix X^T X of the columns of a matrix (p x p for X n x p, symmetric), by
+    /// `dsyrk`: n p^2 flops, no transpose materialized.
+    public func gramColumns() -> Tensor {
+        precondition(rank == 2, "gramColumns: expected a matrix, got shape \(shape)")
+        let n = shape[0], p = shape[1]
+        return Tensor(shape: [p, p]) { out in
+            out.initialize(repeating: 0)
+            if n == 0 || p == 0 { return }
+            scalars.withUnsafeBufferPointer { a in
+                BLAS.syrk(transpose: true, n: p, k: n, alpha: 1, a: a.baseAddress!, lda: p, beta: 0, c: out.baseAddress!, ldc: p)
+            }
+        }
+    }
+
     /// Gram matrix X X^T of the rows of a matrix (n x n, symmetric), by `dsyrk`: half the
     /// flops of a general product.
     public func gramRows() -> Tensor {
