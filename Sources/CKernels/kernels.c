@@ -4,6 +4,14 @@
 
 #include "CKernels.h"
 #include <math.h>
+
+// No fused multiply-adds: every clone (and every machine) rounds the same way, so results
+// do not depend on which instruction set was chosen at load time.
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
 #include <stdint.h>
 #include <string.h>
 

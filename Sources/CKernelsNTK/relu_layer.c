@@ -8,6 +8,13 @@
 #include <math.h>
 #include <stdlib.h>
 
+// No fused multiply-adds: every clone (and every machine) rounds the same way.
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#else
+#pragma STDC FP_CONTRACT OFF
+#endif
+
 #if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
 #define INDUCTIVE_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
 #else

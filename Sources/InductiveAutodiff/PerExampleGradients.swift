@@ -20,7 +20,9 @@ public struct PerExampleGradients: Sendable {
 /// - `matmul(H, W)` (and `matmul(H, W, transposeB: true)`) with a 2-d parameter W and H of
 ///   shape [batch, ..., fan_in]: grad_W l_b = H_b^T dZ_b (a batched product);
 /// - `+`, `-`, `*` with a parameter broadcast along the batch axis (biases, scales):
-///   grad l_b = dZ_b (times the other operand for `*`) summed over the broadcast axes.
+///   grad l_b = dZ_b (times the other operand for `*`) summed over the broadcast axes;
+/// - either of these applied to a `reshaped` parameter (a convolution's kernel enters as
+///   `matmul(windows, W.reshaped(...), transposeB: true)`).
 /// If any parameter reaches the losses through another operation (convolutions, a
 /// parameter used as the left operand, ...) every gradient falls back to one reverse sweep
 /// per example on the same graph (the forward pass still runs once).
@@ -29,14 +31,20 @@ public func perExampleGradients(at parameters: [Tensor], of losses: ([Variable])
     let l = losses(params)
     precondition(l.rank == 1, "perExampleGradients: losses must be a vector [batch], got shape \(l.shape)")
     let batch = l.count
-    let paramIDs = Dictionary(uniqueKeysWithValues: params.enumerated().map { (ObjectIdentifier($1), $0) })
+    // Parameters, and reshaped views of them (a convolution reshapes its kernel before the
+    // product): each maps to its parameter's index.
+    var aliases = Dictionary(uniqueKeysWithValues: params.enumerated().map { (ObjectIdentifier($1), $0) })
     // Every (consumer output, input position, parameter index) where a parameter enters.
     var uses: [(output: Variable, node: Node, input: Int, parameter: Int)] = []
     var fast = true
     for v in topologicalOrder(from: l) {
         guard let node = v.node else { continue }
+        if node.name == "reshape", node.inputs.count == 1, let p = aliases[ObjectIdentifier(node.inputs[0])] {
+            aliases[ObjectIdentifier(v)] = p
+            continue
+        }
         for (i, input) in node.inputs.enumerated() {
-            if let p = paramIDs[ObjectIdentifier(input)] {
+            if let p = aliases[ObjectIdentifier(input)] {
                 uses.append((v, node, i, p))
                 if node.perExample == nil { fast = false }
             }
@@ -47,10 +55,11 @@ public func perExampleGradients(at parameters: [Tensor], of losses: ([Variable])
         let dZ = gradientTensors(of: l, wrt: outputs)
         var result: [Tensor?] = parameters.map { _ in nil }
         for (k, use) in uses.enumerated() {
-            guard let g = use.node.perExample?(use.node.inputs.map(\.detached), dZ[k], use.input, batch) else {
+            guard let view = use.node.perExample?(use.node.inputs.map(\.detached), dZ[k], use.input, batch) else {
                 fast = false
                 break
             }
+            let g = view.reshaped([batch] + parameters[use.parameter].shape)  // undo a reshaped view
             result[use.parameter] = result[use.parameter].map { $0 + g } ?? g
         }
         if fast {

@@ -18,10 +18,11 @@ public func solve(_ a: Variable, _ b: Variable) -> Variable {
 
 /// Eigendecomposition S = V diag(w) V^T of the symmetric part S = (A + A^T)/2 of `a`, as
 /// differentiable values (for a symmetric input, of A itself; using the symmetric part,
-/// not one triangle, keeps the gradient the derivative of the function actually computed). The derivative exists where the eigenvalues are distinct:
-/// gA = V (diag(gw) + F o sym(V^T gV)) V^T with F_ij = 1/(w_j - w_i) off the diagonal,
-/// symmetrized (only symmetric perturbations of A are meaningful). Repeated eigenvalues
-/// give infinite terms: do not differentiate through them.
+/// not one triangle, keeps the gradient the derivative of the function actually computed).
+/// The derivative exists where the eigenvalues are distinct:
+/// gA = sym(V (diag(gw) + F o (V^T gV)) V^T), sym(M) = (M + M^T)/2, with F_ij = 1/(w_j - w_i)
+/// off the diagonal and 0 on it. Repeated eigenvalues give infinite terms: do not
+/// differentiate through them.
 public func eigh(_ a: Variable) -> (values: Variable, vectors: Variable) {
     precondition(a.rank == 2 && a.shape[0] == a.shape[1], "eigh: expected a square matrix, got shape \(a.shape)")
     let n = a.shape[0]

@@ -4,7 +4,7 @@ extension Variable {
     /// Sum over `axes` (all when nil); its gradient broadcasts the output gradient back.
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Variable {
         let source = shape
-        let kept = value.sum(axes: axes, keepDims: true).shape
+        let kept = value.reducedShape(value.normalizedAxes(axes), keepDims: true)
         return Variable.record("sum", value.sum(axes: axes, keepDims: keepDims), [self]) { r in
             [r.gradient.reshaped(kept).broadcast(to: source)]
         }
@@ -15,7 +15,7 @@ extension Variable {
 
     /// Mean over `axes` (all when nil).
     public func mean(axes: [Int]? = nil, keepDims: Bool = false) -> Variable {
-        let n = value.count / Swift.max(value.sum(axes: axes, keepDims: true).count, 1)
+        let n = value.normalizedAxes(axes).reduce(1) { $0 * shape[$1] }
         return sum(axes: axes, keepDims: keepDims) * (1 / Double(n))
     }
 
@@ -24,7 +24,7 @@ extension Variable {
 
     /// Variance over `axes`: mean of (x - mean)^2 (divided by n - correction).
     public func variance(axes: [Int]? = nil, keepDims: Bool = false, correction: Int = 0) -> Variable {
-        let n = value.count / Swift.max(value.sum(axes: axes, keepDims: true).count, 1)
+        let n = value.normalizedAxes(axes).reduce(1) { $0 * shape[$1] }
         let centered = self - mean(axes: axes, keepDims: true)
         return (centered * centered).sum(axes: axes, keepDims: keepDims) * (1 / Double(n - correction))
     }
@@ -43,7 +43,7 @@ extension Variable {
     private func extremum(axes: [Int]?, keepDims: Bool, kept: Tensor, name: String) -> Variable {
         let mask = value .== kept
         let weights = mask / mask.sum(axes: axes, keepDims: true)
-        let outShape = keepDims ? kept.shape : value.sum(axes: axes, keepDims: false).shape
+        let outShape = value.reducedShape(value.normalizedAxes(axes), keepDims: keepDims)
         let source = shape
         return Variable.record(name, kept.reshaped(outShape), [self]) { r in
             [r.gradient.reshaped(kept.shape).broadcast(to: source) * Variable(weights)]
@@ -53,7 +53,7 @@ extension Variable {
     /// log sum exp over `axes`, stable; its gradient is softmax(x) times the output gradient.
     public func logSumExp(axes: [Int]? = nil, keepDims: Bool = false) -> Variable {
         let kept = value.logSumExp(axes: axes, keepDims: true)
-        let outShape = keepDims ? kept.shape : value.sum(axes: axes, keepDims: false).shape
+        let outShape = value.reducedShape(value.normalizedAxes(axes), keepDims: keepDims)
         let source = shape
         return Variable.record("logSumExp", kept.reshaped(outShape), [self]) { r in
             let y = r.output.reshaped(kept.shape)

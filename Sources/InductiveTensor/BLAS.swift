@@ -20,7 +20,8 @@ public enum BLAS {
     ) {
         if m == 0 || n == 0 { return }
         if k == 0 {
-            for i in 0..<m { for j in 0..<n { c[i * ldc + j] *= beta } }
+            // As BLAS: C is not read when beta is 0.
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : c[i * ldc + j] * beta } }
             return
         }
         cblas_dgemm(
@@ -34,7 +35,12 @@ public enum BLAS {
         transpose: Bool, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
         x: UnsafePointer<Double>, beta: Double, y: UnsafeMutablePointer<Double>
     ) {
-        if m == 0 || n == 0 { return }
+        let rows = transpose ? n : m, inner = transpose ? m : n
+        if rows == 0 { return }
+        if inner == 0 {
+            for i in 0..<rows { y[i] = beta == 0 ? 0 : y[i] * beta }
+            return
+        }
         cblas_dgemv(CblasRowMajor, transpose ? CblasTrans : CblasNoTrans, Int32(m), Int32(n),
                     alpha, a, Int32(lda), x, 1, beta, y, 1)
     }

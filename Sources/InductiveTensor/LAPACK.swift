@@ -8,6 +8,7 @@ import Accelerate
 #else
 import CLinearAlgebra
 #endif
+import Foundation
 
 @usableFromInline
 enum LAPACK {
@@ -16,8 +17,10 @@ enum LAPACK {
     #if canImport(Accelerate)
     typealias Int_ = __CLPK_integer
 
-    /// Runs a routine twice: a workspace query (lwork = -1), then the call.
+    /// Runs a routine twice: a workspace query (lwork = -1), then the call. The integer
+    /// workspace is at least `minimumIntegerWorkspace` whatever the query reports.
     private static func withWorkspace(
+        minimumIntegerWorkspace: Int = 1,
         _ body: (_ work: UnsafeMutablePointer<Double>, _ lwork: UnsafeMutablePointer<Int_>,
                  _ iwork: UnsafeMutablePointer<Int_>, _ liwork: UnsafeMutablePointer<Int_>) -> Int_
     ) -> Int {
@@ -27,7 +30,7 @@ enum LAPACK {
         var info = body(&query, &lwork, &iquery, &liwork)
         if info != 0 { return Int(info) }
         lwork = Int_(query.rounded(.up)) + 1
-        liwork = Swift.max(iquery, 1)
+        liwork = Swift.max(iquery, Int_(minimumIntegerWorkspace), 1)
         var work = [Double](repeating: 0, count: Int(lwork))
         var iwork = [Int_](repeating: 0, count: Int(liwork))
         info = work.withUnsafeMutableBufferPointer { w in
@@ -139,10 +142,15 @@ enum LAPACK {
         #if canImport(Accelerate)
         var mm = Int_(m), nn = Int_(n), nr = Int_(nrhs), lda = Int_(Swift.max(m, 1)), lb = Int_(ldb)
         var rc = rcond, rk: Int_ = 0
+        // LIWORK >= 3 minmn nlvl + 11 minmn, nlvl = max(0, int(log2(minmn / (smlsiz + 1))) + 1),
+        // smlsiz = 25 (LAPACK's documentation), in case the query does not report it.
+        let minmn = Swift.max(Swift.min(m, n), 1)
+        let nlvl = Swift.max(0, Int(Foundation.log2(Double(minmn) / 26)) + 1)
+        let liwork = 3 * minmn * nlvl + 11 * minmn
         let info = a.withUnsafeMutableBufferPointer { pa in
             b.withUnsafeMutableBufferPointer { pb in
                 s.withUnsafeMutableBufferPointer { ps in
-                    withWorkspace { work, lwork, iwork, _ in
+                    withWorkspace(minimumIntegerWorkspace: liwork) { work, lwork, iwork, _ in
                         var info: Int_ = 0
                         dgelsd_(&mm, &nn, &nr, pa.baseAddress, &lda, pb.baseAddress, &lb, ps.baseAddress, &rc, &rk,
                                 work, lwork, iwork, &info)

@@ -17,6 +17,8 @@ public struct LinearAlgebraError: Error, CustomStringConvertible, Equatable, Sen
         case nonFinite
         /// LAPACK rejected an argument (a bug in the caller).
         case illegalArgument
+        /// LAPACKE could not allocate its workspace.
+        case outOfMemory
     }
 
     /// The LAPACK routine (e.g. `dgesv`).
@@ -33,6 +35,7 @@ public struct LinearAlgebraError: Error, CustomStringConvertible, Equatable, Sen
         case .noConvergence: return "\(routine): the algorithm did not converge (\(info) off-diagonal elements or superdiagonals)"
         case .nonFinite: return "\(routine): the input contains NaN or infinity"
         case .illegalArgument: return "\(routine): argument \(-info) had an illegal value"
+        case .outOfMemory: return "\(routine): out of memory for the LAPACK workspace"
         }
     }
 }
@@ -40,6 +43,9 @@ public struct LinearAlgebraError: Error, CustomStringConvertible, Equatable, Sen
 @inline(__always)
 private func check(_ routine: String, _ info: Int, positive: LinearAlgebraError.Kind) throws {
     if info == 0 { return }
+    // LAPACKE reports a failed workspace allocation as -1010 (LAPACK_WORK_MEMORY_ERROR) or
+    // -1011 (LAPACK_TRANSPOSE_MEMORY_ERROR).
+    if info == -1010 || info == -1011 { throw LinearAlgebraError(routine: routine, info: info, kind: .outOfMemory) }
     throw LinearAlgebraError(routine: routine, info: info, kind: info < 0 ? .illegalArgument : positive)
 }
 

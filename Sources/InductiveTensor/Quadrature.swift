@@ -21,10 +21,16 @@ public enum GaussianQuadrature {
     }
 
     /// E[f(sqrt(variance) Z)] for Z ~ N(0, 1) with `n` nodes (default 80: smooth integrands
-    /// to double precision, kinks such as relu to about 1e-6 relative).
+    /// to double precision, kinks such as relu to about 1e-6 relative). Computes the nodes
+    /// (an n x n eigenproblem); in a loop, compute them once with `nodes(_:)` and call
+    /// `expectation(variance:rule:_:)`.
     public static func expectation(variance: Double, nodes n: Int = 80, _ f: (Double) -> Double) -> Double {
-        let (z, w) = nodes(n)
+        expectation(variance: variance, rule: nodes(n), f)
+    }
+
+    /// E[f(sqrt(variance) Z)] with precomputed nodes and weights.
+    public static func expectation(variance: Double, rule: (points: [Double], weights: [Double]), _ f: (Double) -> Double) -> Double {
         let s = Swift.max(variance, 0).squareRoot()
-        return zip(z, w).reduce(0) { $0 + $1.1 * f(s * $1.0) }
+        return zip(rule.points, rule.weights).reduce(0) { $0 + $1.1 * f(s * $1.0) }
     }
 }

@@ -33,8 +33,8 @@ public func cos(_ x: Tensor) -> Tensor { x.map { Foundation.cos($0) } }
 public func tanh(_ x: Tensor) -> Tensor { x.map { Foundation.tanh($0) } }
 /// erf(x) = (2 / sqrt(pi)) * integral_0^x e^(-t^2) dt elementwise.
 public func erf(_ x: Tensor) -> Tensor { x.map { Foundation.erf($0) } }
-/// max(x, 0) elementwise.
-public func relu(_ x: Tensor) -> Tensor { x.map { $0 > 0 ? $0 : 0 } }
+/// max(x, 0) elementwise (NaN stays NaN, as in NumPy).
+public func relu(_ x: Tensor) -> Tensor { x.map { $0 > 0 || $0.isNaN ? $0 : 0 } }
 
 /// sigma(x) = 1 / (1 + e^-x), evaluated without overflow for either sign of x.
 public func sigmoid(_ x: Tensor) -> Tensor { x.map(scalarSigmoid) }

@@ -4,8 +4,7 @@ import Foundation
 
 extension Tensor {
     /// The shape after reducing `axes` (normalized, sorted) with or without keepDims.
-    @usableFromInline
-    func reducedShape(_ axes: [Int], keepDims: Bool) -> [Int] {
+    public func reducedShape(_ axes: [Int], keepDims: Bool) -> [Int] {
         var out: [Int] = []
         for (i, s) in shape.enumerated() {
             if axes.contains(i) { if keepDims { out.append(1) } } else { out.append(s) }
@@ -13,9 +12,8 @@ extension Tensor {
         return out
     }
 
-    /// Normalized, de-duplicated axes; nil means every axis.
-    @usableFromInline
-    func normalizedAxes(_ axes: [Int]?) -> [Int] {
+    /// Normalized (non-negative), de-duplicated, sorted axes; nil means every axis.
+    public func normalizedAxes(_ axes: [Int]?) -> [Int] {
         guard let axes else { return Array(0..<rank) }
         return Array(Set(axes.map { Tensor.normalizeAxis($0, rank: rank) })).sorted()
     }
@@ -212,7 +210,7 @@ extension Tensor {
         switch kind {
         case .l1: return scalars.reduce(0) { $0 + Swift.abs($1) }
         case .l2, .frobenius: return BLAS.nrm2(scalars)
-        case .infinity: return scalars.reduce(0) { Swift.max($0, Swift.abs($1)) }
+        case .infinity: return scalars.reduce(0) { ($0.isNaN || $1.isNaN) ? .nan : Swift.max($0, Swift.abs($1)) }
         case .nuclear, .operator:
             precondition(rank == 2, "norm(.\(kind)): expected a matrix, got shape \(shape)")
             guard let s = try? singularValues(self) else { return .nan }

@@ -22,6 +22,8 @@ public enum PaddingMode: Sendable {
 extension Tensor {
     /// The same elements with a new shape; one extent may be -1 (inferred).
     public func reshaped(_ newShape: [Int]) -> Tensor {
+        precondition(newShape.allSatisfy { $0 >= -1 } && newShape.filter { $0 == -1 }.count <= 1,
+                     "reshape: \(newShape) has a negative extent (only one -1 is allowed)")
         var target = newShape
         if let k = newShape.firstIndex(of: -1) {
             let known = newShape.enumerated().reduce(1) { $1.offset == k ? $0 : $0 * $1.element }

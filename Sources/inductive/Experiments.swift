@@ -132,6 +132,11 @@ struct Reproduce: ParsableCommand {
             if let unknown = overrides.keys.sorted().first(where: { !known.contains($0) }) {
                 throw ValidationError("no selected experiment has a parameter '\(unknown)'")
             }
+            // Every value is checked before anything runs.
+            for experiment in selected {
+                let own = overrides.filter { key, _ in experiment.parameters.contains { $0.key == key } }
+                _ = try experiment.resolve(quick: options.quick, overrides: own)
+            }
             var entries: [ReportEntry] = []
             let start = ProgressLine.now()
             for (i, experiment) in selected.enumerated() {
@@ -153,10 +158,18 @@ struct Reproduce: ParsableCommand {
             let held = entries.reduce(0) { $0 + $1.checksHeld }, failed = entries.reduce(0) { $0 + $1.checksFailed }
             let crashed = entries.filter { $0.status == .crashed }.count
             say("")
+            let width = entries.map(\.id.count).max() ?? 0
+            say("experiment".padding(toLength: width + 2, withPad: " ", startingAt: 0) + "held  failed  not run  errata  runtime  status")
+            for e in entries {
+                let notRun = e.checks.count - e.checksHeld - e.checksFailed
+                let status = e.status == .ok ? "ok" : (e.status == .crashed ? "CRASHED" : "FAILED CHECKS")
+                say(e.id.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                    + String(format: "%4d  %6d  %7d  %6d  %6.1fs  %@", e.checksHeld, e.checksFailed, notRun, e.errata.count, e.runtimeSeconds, status))
+            }
             say(String(format: "%d experiments in %.1f s: %d checks held, %d failed, %d crashed", entries.count, ProgressLine.now() - start, held, failed, crashed))
             for e in entries where e.status != .ok {
-                say("  " + summaryLine(e))
-                for c in e.checks where c.verdict == .fails { say("    \(checkLine(c))") }
+                if case .crashed(let message) = e.outcome { say("  \(e.id) crashed: \(message)") }
+                for c in e.checks where c.verdict == .fails { say("  \(e.id): \(checkLine(c))") }
             }
             say("report: \(options.out)/index.html")
             if crashed > 0 { exitWithError(RunFailure(message: "\(crashed) experiment(s) crashed")) }

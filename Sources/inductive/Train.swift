@@ -16,14 +16,15 @@ struct Train: ParsableCommand {
         DATA is `digits` (shipped) or a file: .npz with arrays x and y (integer labels), or .csv with the label last.
         """)
 
-    @Option(help: "digits, or a .npz/.csv file.") var data: String = "digits"
+    @Option(help: "digits, or a .npz/.csv file, or a .npy of inputs with --labels.") var data: String = "digits"
+    @Option(help: "With a .npy --data: the .npy of integer labels.") var labels: String?
     @Option(help: "The model (see above).") var model: String
     @Option(help: "Number of epochs.") var epochs: Int = 30
     @Option(help: "sgd, momentum, nesterov, adam, adamw, sgld.") var optimizer: String = "adam"
     @Option(help: "Learning rate.") var lr: Double = 1e-3
     @Option(help: "Batch size.") var batch: Int = 32
     @Option(help: "reshuffle, replacement or full (full-batch gradient descent).") var sampling: String = "reshuffle"
-    @Option(help: "Weight decay (coupled for sgd/momentum/nesterov/adam, decoupled for adamw).") var weightDecay: Double = 0
+    @Option(help: "Weight decay (coupled for sgd/momentum/nesterov/adam, decoupled for adamw; default 0, and 0.01 for adamw).") var weightDecay: Double?
     @Option(help: "Langevin temperature (sgld only).") var temperature: Double = 1e-4
     @Option(help: "Fraction held out for testing.") var testFraction: Double = 0.3
     @Option(help: "Random seed (split, initialization, shuffling, dropout).") var seed: UInt64 = 0
@@ -40,18 +41,20 @@ struct Train: ParsableCommand {
         guard ["sgd", "momentum", "nesterov", "adam", "adamw", "sgld"].contains(optimizer) else {
             throw ValidationError("unknown --optimizer '\(optimizer)' (sgd, momentum, nesterov, adam, adamw, sgld)")
         }
+        if let weightDecay { guard weightDecay >= 0 && weightDecay.isFinite else { throw ValidationError("--weight-decay must be non-negative") } }
+        guard temperature >= 0 && temperature.isFinite else { throw ValidationError("--temperature must be non-negative") }
         guard ["reshuffle", "replacement", "full"].contains(sampling) else {
             throw ValidationError("unknown --sampling '\(sampling)' (reshuffle, replacement, full)")
         }
     }
 
     func makeOptimizer() -> any Optimizer {
-        let decay: WeightDecay = weightDecay > 0 ? .coupled(weightDecay) : .none
+        let decay: WeightDecay = (weightDecay ?? 0) > 0 ? .coupled(weightDecay!) : .none
         switch optimizer {
         case "sgd": return GradientDescent(learningRate: lr, weightDecay: decay)
         case "momentum": return GradientDescent(learningRate: lr, momentum: 0.9, weightDecay: decay)
         case "nesterov": return GradientDescent(learningRate: lr, momentum: 0.9, nesterov: true, weightDecay: decay)
-        case "adamw": return Adam.adamW(learningRate: lr, weightDecay: weightDecay > 0 ? weightDecay : 1e-2)
+        case "adamw": return Adam.adamW(learningRate: lr, weightDecay: weightDecay ?? 1e-2)
         case "sgld": return Langevin(learningRate: lr, temperature: temperature)
         default: return Adam(learningRate: lr, weightDecay: decay)
         }
@@ -62,7 +65,7 @@ struct Train: ParsableCommand {
     }
 
     func train() throws {
-        let dataset = data == "digits" ? try Dataset.digits() : try Dataset.load(data)
+        let dataset = data == "digits" ? try Dataset.digits() : try Dataset.load(data, labels: labels)
         guard let classes = dataset.classCount else {
             throw DataError("\(data): train needs class labels (integer y); regression targets are not supported by this command")
         }
@@ -103,15 +106,16 @@ struct Train: ParsableCommand {
         let header = ["epoch", "step", "train_loss", "train_accuracy", "learning_rate", "seconds"]
         let rows = history.map { [Double($0.epoch), Double($0.step), $0.trainLoss, $0.trainAccuracy ?? .nan, $0.learningRate, $0.seconds] }
         try CSV.write(Tensor(shape: [rows.count, header.count], scalars: rows.flatMap { $0 }), header: header, to: out + "/history.csv")
-        let json: [String: Any] = [
-            "data": data, "model": model, "optimizer": optimizer, "learning_rate": lr, "batch": batch, "seed": seed,
-            "test_loss": test.loss, "test_accuracy": test.accuracy.map { $0 as Any } ?? NSNull(),
-            "history": history.map { r -> [String: Any] in
-                ["epoch": r.epoch, "train_loss": r.trainLoss, "train_accuracy": r.trainAccuracy.map { $0 as Any } ?? NSNull()]
-            },
+        let optional = { (v: Double?) -> JSONValue in v.map { .number($0) } ?? .null }
+        let json: JSONValue = [
+            "data": .string(data), "model": .string(model), "optimizer": .string(optimizer), "learning_rate": .number(lr),
+            "batch": .int(batch), "seed": .string(String(seed)),
+            "test_loss": .number(test.loss), "test_accuracy": optional(test.accuracy),
+            "history": .array(history.map { r in
+                ["epoch": .int(r.epoch), "train_loss": .number(r.trainLoss), "train_accuracy": optional(r.trainAccuracy)]
+            }),
         ]
-        let bytes = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write([UInt8](bytes), to: out + "/history.json")
+        try JSONFile.write(json, to: out + "/history.json")
         try NPZ.write(zip(trainer.model.parameterNames, trainer.model.parameters).map { ($0, $1) }, to: out + "/model.npz")
         say("wrote \(out)/history.csv, history.json, model.npz")
     }

@@ -11,10 +11,14 @@ struct ProbeExperiment: Experiment {
     let title = "Probe"
     let claim = "Two plus two is four."
     let parameters = [ParameterSpec("value", "the number measured", quick: .double(4), full: .double(5)),
-                      ParameterSpec("sizes", "a list", .ints([1, 2]))]
+                      ParameterSpec("sizes", "a list", .ints([1, 2]), minimum: 0)]
     let checks = [CheckSpec("four", "value", .relativelyClose(tolerance: 0.01)),
                   CheckSpec("big", "only at full size", .greaterThan(0), fullOnly: true),
                   CheckSpec("never", "never measured", .lessThan(1))]
+
+    func validate(_ parameters: ParameterValues) -> String? {
+        parameters.ints("sizes").contains(7) ? "7 is not allowed" : nil
+    }
 
     func run(_ context: inout ExperimentContext) throws {
         context.measure("four", context.parameters.double("value"), predicted: 4)
@@ -33,7 +37,7 @@ struct ProbeExperiment: Experiment {
         let quick = try run(quick: true)
         #expect(quick.checks[0].verdict == .holds)
         #expect(quick.checks[1].verdict == .notRun("full only"))
-        #expect(quick.checks[2].verdict == .notRun("not measured"))
+        #expect(quick.checks[2].verdict == .fails)  // declared but never measured: a failure
         let full = try run(quick: false)
         #expect(full.checks[0].verdict == .fails)  // 5 is not within 1% of 4
         #expect(full.checks[1].verdict == .holds)
@@ -45,6 +49,8 @@ struct ProbeExperiment: Experiment {
         #expect(throws: ParameterError.self) { try run(quick: true, overrides: ["nope": "1"]) }
         #expect(throws: ParameterError.self) { try run(quick: true, overrides: ["value": "abc"]) }
         #expect(throws: ParameterError.self) { try run(quick: true, overrides: ["sizes": "1,x"]) }
+        #expect(throws: ParameterError.self) { try run(quick: true, overrides: ["sizes": "-1"]) }  // below the minimum
+        #expect(throws: ParameterError.self) { try run(quick: true, overrides: ["sizes": "7"]) }   // fails validate()
         let crashed = try run(quick: true, overrides: ["sizes": "0"])
         #expect(crashed.status == .crashed)
     }

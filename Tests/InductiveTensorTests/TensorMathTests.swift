@@ -60,6 +60,8 @@ import Testing
     @Test func reluAndSign() {
         let x: Tensor = [-2, 0, 3, .nan]
         #expect(Array(relu(x).scalars.prefix(3)) == [0, 0, 3])
+        #expect(relu(x).scalars[3].isNaN)  // NaN propagates, as in NumPy
+        #expect(x.norm(.infinity).isNaN)
         let s = sign(x)
         #expect(Array(s.scalars.prefix(3)) == [-1, 0, 1])
         #expect(s.scalars[3].isNaN)

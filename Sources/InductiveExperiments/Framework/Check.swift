@@ -96,8 +96,11 @@ public struct CheckOutcome: Sendable {
     public let reason: String?
 
     var row: CheckRow {
-        guard let measured, let holds else {
-            return rule.row(name: spec.name, measured: .nan, predicted: predicted, verdict: .notRun(reason ?? "not measured"))
+        guard let holds else {
+            return rule.row(name: spec.name, measured: .nan, predicted: predicted, verdict: .notRun(reason ?? "not run"))
+        }
+        guard let measured else {
+            return rule.row(name: spec.name + " (not measured)", measured: .nan, predicted: predicted, verdict: .fails)
         }
         return rule.row(name: spec.name, measured: measured, predicted: predicted, verdict: holds ? .holds : .fails)
     }

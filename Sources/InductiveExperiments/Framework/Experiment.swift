@@ -35,6 +35,19 @@ public protocol Experiment: Sendable {
     var claim: String { get }
     var parameters: [ParameterSpec] { get }
     var checks: [CheckSpec] { get }
+    /// Why a combination of parameter values cannot run (checked before `run`), or nil.
+    func validate(_ parameters: ParameterValues) -> String?
     /// Runs the experiment; throws only for failures that stop it (reported as a crash).
     func run(_ context: inout ExperimentContext) throws
+}
+
+extension Experiment {
+    public func validate(_ parameters: ParameterValues) -> String? { nil }
+
+    /// The parameters for a size with overrides applied, validated (throws `ParameterError`).
+    public func resolve(quick: Bool, overrides: [String: String]) throws -> ParameterValues {
+        let values = try ParameterValues(parameters, quick: quick, overrides: overrides, experiment: id)
+        if let problem = validate(values) { throw ParameterError(reason: "\(id): \(problem)") }
+        return values
+    }
 }

@@ -69,7 +69,8 @@ public struct ExperimentContext: Sendable {
                 return CheckOutcome(spec: spec, rule: rule, measured: nil, predicted: nil, holds: nil, reason: "full only")
             }
             guard let m = measurements[spec.id] else {
-                return CheckOutcome(spec: spec, rule: rule, measured: nil, predicted: nil, holds: nil, reason: "not measured")
+                // A declared check the run never measured is a failure, not a pass.
+                return CheckOutcome(spec: spec, rule: rule, measured: nil, predicted: nil, holds: false, reason: "not measured")
             }
             let holds = m.measured.isFinite && rule.holds(m.measured, m.predicted)
             return CheckOutcome(spec: spec, rule: rule, measured: m.measured, predicted: m.predicted, holds: holds, reason: nil)

@@ -56,23 +56,50 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A parameter an experiment declares, with its value in the quick and the full size.
+/// A parameter an experiment declares, with its value in the quick and the full size, and
+/// the range an override must stay in.
 public struct ParameterSpec: Sendable {
     public let key: String
     public let help: String
     public let quick: ParameterValue
     public let full: ParameterValue
+    /// The smallest allowed number (every entry, for lists); nil: no bound.
+    public let minimum: Double?
+    /// The fewest entries a list may have.
+    public let minimumCount: Int
 
-    public init(_ key: String, _ help: String, quick: ParameterValue, full: ParameterValue) {
+    /// A parameter. Numbers default to a minimum of 1 for integers and 0 (exclusive of
+    /// nothing) for doubles only when `minimum` is given; lists need `minimumCount` entries.
+    public init(_ key: String, _ help: String, quick: ParameterValue, full: ParameterValue,
+                minimum: Double? = nil, minimumCount: Int = 1) {
         self.key = key
         self.help = help
         self.quick = quick
         self.full = full
+        self.minimum = minimum
+        self.minimumCount = minimumCount
     }
 
     /// The same value in both sizes.
-    public init(_ key: String, _ help: String, _ value: ParameterValue) {
-        self.init(key, help, quick: value, full: value)
+    public init(_ key: String, _ help: String, _ value: ParameterValue, minimum: Double? = nil, minimumCount: Int = 1) {
+        self.init(key, help, quick: value, full: value, minimum: minimum, minimumCount: minimumCount)
+    }
+
+    /// Why `value` is out of range, or nil.
+    func problem(with value: ParameterValue) -> String? {
+        let numbers: [Double]
+        switch value {
+        case .int(let v): numbers = [Double(v)]
+        case .double(let v): numbers = [v]
+        case .ints(let v): numbers = v.map(Double.init)
+        case .doubles(let v): numbers = v
+        case .bool, .string: return nil
+        }
+        if numbers.count < minimumCount { return "needs at least \(minimumCount) values" }
+        if let minimum, let bad = numbers.first(where: { $0 < minimum }) {
+            return "\(ParameterValue.format(bad)) is below the minimum \(ParameterValue.format(minimum))"
+        }
+        return nil
     }
 }
 
@@ -86,9 +113,11 @@ public struct ParameterError: Error, CustomStringConvertible, Equatable {
 /// The resolved parameters of one run.
 public struct ParameterValues: Sendable {
     public private(set) var values: [(key: String, value: ParameterValue)]
+    /// The keys set by overrides (not the catalogue's values).
+    public private(set) var overridden: [String] = []
 
     /// Resolves the declared parameters for a size, applying `overrides` (key=value), which
-    /// must name declared keys and parse as the declared kind.
+    /// must name declared keys, parse as the declared kind and stay in the declared range.
     public init(_ specs: [ParameterSpec], quick: Bool, overrides: [String: String], experiment: String) throws {
         values = specs.map { ($0.key, quick ? $0.quick : $0.full) }
         for (key, text) in overrides.sorted(by: { $0.key < $1.key }) {
@@ -99,7 +128,11 @@ public struct ParameterValues: Sendable {
             guard let parsed = values[i].value.parsing(text) else {
                 throw ParameterError(reason: "\(experiment): \(key)=\(text) is not \(values[i].value.kindName)")
             }
+            if let problem = specs[i].problem(with: parsed) {
+                throw ParameterError(reason: "\(experiment): \(key)=\(text): \(problem)")
+            }
             values[i].value = parsed
+            overridden.append(key)
         }
     }
 

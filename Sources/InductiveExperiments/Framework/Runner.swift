@@ -31,8 +31,7 @@ public enum ExperimentRunner {
     /// recorded as a crash in the returned entry (and in result.json).
     public static func run(_ experiment: any Experiment, options: RunOptions,
                            progress: (@Sendable (Double, String) -> Void)? = nil) throws -> ReportEntry {
-        let values = try ParameterValues(experiment.parameters, quick: options.quick, overrides: options.overrides,
-                                         experiment: experiment.id)
+        let values = try experiment.resolve(quick: options.quick, overrides: options.overrides)
         var context = ExperimentContext(parameters: values, quick: options.quick, seed: options.seed,
                                         checks: experiment.checks, progress: progress)
         let start = DispatchTime.now().uptimeNanoseconds
@@ -42,6 +41,10 @@ public enum ExperimentRunner {
         }
         let runtime = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         let outcomes = context.outcomes()
+        if !values.overridden.isEmpty {
+            context.note("Not the catalogue's configuration: overridden with --set: "
+                         + values.overridden.map { key in "\(key)=\(values.values.first { $0.key == key }!.value)" }.joined(separator: ", ") + ".")
+        }
         let entry = ReportEntry(
             id: experiment.id, section: experiment.section.description, title: experiment.title, claim: experiment.claim,
             runtimeSeconds: runtime, outcome: outcome, checks: outcomes.map(\.row), errata: context.errata,
@@ -64,7 +67,8 @@ public enum ExperimentRunner {
             (key: "title", value: .string(experiment.title)),
             (key: "claim", value: .string(experiment.claim)),
             (key: "size", value: .string(options.quick ? "quick" : "full")),
-            (key: "seed", value: .int(Int(options.seed))),
+            (key: "seed", value: .string(String(options.seed))),
+            (key: "overridden", value: .array(values.overridden.map { .string($0) })),
             (key: "config", value: .object(values.values.map { (key: $0.key, value: .string($0.value.description)) })),
             (key: "versions", value: .object([
                 (key: "inductive", value: .string(InductiveVersion.string)),

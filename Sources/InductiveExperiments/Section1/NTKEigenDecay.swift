@@ -13,16 +13,23 @@ struct NTKEigenDecay: Experiment {
     let title = "Residuals decay along NTK eigenvectors at rates set by the eigenvalues"
     let claim = "The residual along the i-th NTK eigenvector decays as exp(−η λ_i t) (per step of gradient descent: by a factor 1 − η λ_i)."
     let parameters = [
-        ParameterSpec("width", "hidden width n (at least 1024)", quick: .int(1024), full: .int(2048)),
-        ParameterSpec("points", "training inputs on the unit circle", .int(24)),
-        ParameterSpec("etaLambda", "η λ₁, the step times the largest eigenvalue (at most 0.1)", .double(0.1)),
-        ParameterSpec("steps", "gradient-descent steps", .int(600)),
-        ParameterSpec("directions", "top eigendirections checked", .int(5)),
-        ParameterSpec("fitDown", "each rate is fitted while the component is above this fraction of its start", .double(0.01)),
+        ParameterSpec("width", "hidden width n (at least 1024)", quick: .int(1024), full: .int(2048), minimum: 1),
+        ParameterSpec("points", "training inputs on the unit circle", .int(24), minimum: 2),
+        ParameterSpec("etaLambda", "η λ₁, the step times the largest eigenvalue (at most 0.1)", .double(0.1), minimum: 1e-9),
+        ParameterSpec("steps", "gradient-descent steps", .int(600), minimum: 3),
+        ParameterSpec("directions", "top eigendirections checked", .int(5), minimum: 1),
+        ParameterSpec("fitDown", "each rate is fitted while the component is above this fraction of its start", .double(0.01), minimum: 1e-12),
     ]
     let checks = [
         CheckSpec("rates", "worst relative error of the fitted decay rate vs −log(1 − ηλ_i), top directions", .lessThan(0.1)),
     ]
+
+    func validate(_ p: ParameterValues) -> String? {
+        if p.int("directions") > p.int("points") { return "directions (\(p.int("directions"))) cannot exceed points (\(p.int("points")))" }
+        if p.double("etaLambda") >= 1 { return "etaLambda must be below 1 (gradient descent along q₁ would not decay)" }
+        if p.double("fitDown") >= 1 { return "fitDown must be below 1" }
+        return nil
+    }
 
     func run(_ context: inout ExperimentContext) throws {
         let p = context.parameters
@@ -88,7 +95,7 @@ struct NTKEigenDecay: Experiment {
                                          NTKSetup.relative(correctFlow, try symmetricExp(k0 * (-eta * t)))))
         let r0 = projections[0][0], rT = projections[steps][0]
         context.erratum(location: "Spectral bias, residual in the eigenbasis",
-                        asWritten: "Qᵀ(f(X, θ(t)) − Y) = −e^{Λt} Qᵀ Y",
+                        asWritten: "Qᵀ(f(X, θ(t)) − Y) = −e^{Λt} Qᵀ Y, and in matrix form [q_iᵀ](f − Y) = diag(e^{−λ_i t}) [q_iᵀ] Y (without the minus sign)",
                         correction: "Qᵀ(f(X, θ(t)) − Y) = e^{−ηΛt} Qᵀ(f(X, θ(0)) − Y): the exponent is negative, η multiplies Λ, and f₀ is not 0.",
                         evidence: String(format: "Along q₁ after %d steps the measured |residual| went from %.3g to %.3g (a decay by %.2g; e^{+λ₁t} would grow by e^{%.0f}). The learning rate: without η the rate per step would be λ₁ = %.3g instead of the measured %.3g. f₀ = 0: ‖Qᵀf₀‖ / ‖QᵀY‖ = %.2f at initialization.",
                                          steps, Swift.abs(r0), Swift.abs(rT), Swift.abs(rT / r0), lambda[0] * Double(steps), lambda[0], fitted[0],

@@ -13,13 +13,13 @@ struct DoubleDescent: Experiment {
     let title = "Double descent with random ReLU features"
     let claim = "Test error peaks at the interpolation threshold (P = N features for N examples) and falls again past it; tuned ridge has no peak."
     let parameters = [
-        ParameterSpec("samples", "training examples N", quick: .int(50), full: .int(100)),
-        ParameterSpec("dimension", "input dimension d", .int(20)),
-        ParameterSpec("noise", "label noise standard deviation", .double(0.5)),
-        ParameterSpec("ratios", "feature counts P / N", .doubles([0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2, 3, 5, 10, 20])),
-        ParameterSpec("seeds", "independent draws of data and features", .int(10)),
-        ParameterSpec("testSamples", "test examples", .int(1000)),
-        ParameterSpec("alphas", "ridge strengths tried on the validation split", .doubles([1e-6, 1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100])),
+        ParameterSpec("samples", "training examples N", quick: .int(50), full: .int(100), minimum: 2),
+        ParameterSpec("dimension", "input dimension d", .int(20), minimum: 1),
+        ParameterSpec("noise", "label noise standard deviation", .double(0.5), minimum: 0),
+        ParameterSpec("ratios", "feature counts P / N", .doubles([0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2, 3, 5, 10, 20]), minimum: 1e-9, minimumCount: 3),
+        ParameterSpec("seeds", "independent draws of data and features", .int(10), minimum: 1),
+        ParameterSpec("testSamples", "test examples", .int(1000), minimum: 1),
+        ParameterSpec("alphas", "ridge strengths tried on the validation split", .doubles([1e-6, 1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100]), minimum: 1e-300),
     ]
     let checks = [
         CheckSpec("peak", "location of the peak of the median min-norm test error, P / N", .within(0.8, 1.25)),
@@ -27,6 +27,12 @@ struct DoubleDescent: Experiment {
         CheckSpec("tail-half", "error at P = 20N / error at P = 0.5N", .lessThan(1)),
         CheckSpec("ridge", "tuned ridge: max over P of error / mean of its two neighbours", .lessThan(1.2)),
     ]
+
+    func validate(_ p: ParameterValues) -> String? {
+        let ratios = p.doubles("ratios")
+        guard ratios.contains(0.5) && ratios.contains(20) else { return "ratios must include 0.5 and 20 (the checks compare them)" }
+        return ratios == ratios.sorted() ? nil : "ratios must be increasing"
+    }
 
     func run(_ context: inout ExperimentContext) throws {
         let p = context.parameters
@@ -68,9 +74,7 @@ struct DoubleDescent: Experiment {
         let medianMinNorm = minNorm.map(Statistics.median), medianTuned = tuned.map(Statistics.median)
         let peak = medianMinNorm.indices.max { medianMinNorm[$0] < medianMinNorm[$1] }!
         context.measure("peak", ratios[peak])
-        guard let last = ratios.firstIndex(of: 20), let half = ratios.firstIndex(of: 0.5) else {
-            throw ParameterError(reason: "ratios must include 0.5 and 20")
-        }
+        let last = ratios.firstIndex(of: 20)!, half = ratios.firstIndex(of: 0.5)!  // see validate
         context.measure("tail-peak", medianMinNorm[last] / medianMinNorm[peak])
         context.measure("tail-half", medianMinNorm[last] / medianMinNorm[half])
         let bumps = (1..<(ratios.count - 1)).map { (i: Int) -> Double in
@@ -81,7 +85,14 @@ struct DoubleDescent: Experiment {
         context.record("ratios", ratios)
         context.record("median_min_norm_test_error", medianMinNorm)
         context.record("median_tuned_ridge_test_error", medianTuned)
-        let q = { (values: [[Double]], f: Double) in values.map { v -> Double in let s = v.sorted(); return s[Int(f * Double(s.count - 1))] } }
+        // Quantiles by linear interpolation between order statistics (NumPy's default).
+        let q = { (values: [[Double]], f: Double) in
+            values.map { v -> Double in
+                let s = v.sorted(), position = f * Double(s.count - 1)
+                let i = Int(position), fraction = position - Double(i)
+                return i + 1 < s.count ? s[i] + fraction * (s[i + 1] - s[i]) : s[i]
+            }
+        }
         context.figure(Figure(
             id: "test-error", title: "Test error of random-feature regression vs number of features",
             caption: "Median over \(seeds) draws (band: 25th to 75th percentile); N = \(n), d = \(d), label noise \(noise). Ridge strength chosen on a validation split.",

@@ -13,15 +13,19 @@ struct MinimumNorm: Experiment {
     let title = "Gradient descent finds the minimum-norm solution"
     let claim = "Gradient descent on an underdetermined least-squares problem from x₀ converges to V₂V₂ᵀx₀ + x_LN; from 0, to the least-norm solution x_LN."
     let parameters = [
-        ParameterSpec("rows", "equations m", .int(20)),
-        ParameterSpec("columns", "unknowns n > m", .int(50)),
-        ParameterSpec("starts", "random starting points besides 0", .int(3)),
-        ParameterSpec("steps", "gradient-descent steps", .int(3000)),
+        ParameterSpec("rows", "equations m", .int(20), minimum: 1),
+        ParameterSpec("columns", "unknowns n > m", .int(50), minimum: 2),
+        ParameterSpec("starts", "random starting points besides 0", .int(3), minimum: 0),
+        ParameterSpec("steps", "gradient-descent steps", .int(3000), minimum: 1),
     ]
     let checks = [
         CheckSpec("zero", "from x₀ = 0: ‖x_GD − x_LN‖ / ‖x_LN‖", .lessThan(1e-8)),
         CheckSpec("start", "from random x₀ (worst): ‖x_GD − (V₂V₂ᵀx₀ + x_LN)‖ / ‖V₂V₂ᵀx₀ + x_LN‖", .lessThan(1e-8)),
     ]
+
+    func validate(_ p: ParameterValues) -> String? {
+        p.int("columns") > p.int("rows") ? nil : "the problem must be underdetermined: columns > rows"
+    }
 
     func run(_ context: inout ExperimentContext) throws {
         let m = context.parameters.int("rows"), n = context.parameters.int("columns")

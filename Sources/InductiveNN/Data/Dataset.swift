@@ -42,8 +42,16 @@ public struct Dataset: Sendable {
             throw DataError("inputs have \(inputs.rank >= 1 ? inputs.shape[0] : 0) rows but there are \(labels.count) labels")
         }
         guard inputs.isFinite else { throw DataError("inputs contain NaN or infinity") }
-        let k = classCount ?? ((labels.max() ?? -1) + 1)
-        if let bad = labels.first(where: { $0 < 0 || $0 >= k }) {
+        if let bad = labels.first(where: { $0 < 0 }) { throw DataError("label \(bad) is negative") }
+        let largest = labels.max() ?? -1
+        // Without an explicit class count, labels are class indices 0..<k with k at most
+        // 100,000 (a larger label is taken for a typo, not a class: the one-hot matrix would
+        // not fit in memory).
+        guard classCount != nil || largest < 100_000 else {
+            throw DataError("label \(largest) is too large for a class index (pass the class count explicitly)")
+        }
+        let k = classCount ?? (largest + 1)
+        if let bad = labels.first(where: { $0 >= k }) {
             throw DataError("label \(bad) is out of range 0..<\(k)")
         }
         var oneHot = Tensor.zeros([labels.count, k])
@@ -67,7 +75,8 @@ public struct Dataset: Sendable {
         return d
     }
 
-    /// A seeded random split: the last `testFraction` of a random permutation is the test set.
+    /// A seeded random split: the first `testFraction` of a random permutation is the test set,
+    /// the rest the training set.
     public func split(testFraction: Double, using rng: inout RandomGenerator) throws -> (train: Dataset, test: Dataset) {
         guard testFraction > 0 && testFraction < 1 else { throw DataError("test fraction \(testFraction) is not in (0, 1)") }
         let order = rng.permutation(count)

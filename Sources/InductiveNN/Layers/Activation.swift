@@ -65,9 +65,16 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Parses a name: identity|linear, relu, leaky_relu (slope 0.01), tanh, sigmoid, erf, gelu, sin, softplus.
+    /// Parses a name: identity|linear, relu, leaky_relu (slope 0.01) or leaky_relu(SLOPE), tanh,
+    /// sigmoid, erf, gelu, sin, softplus. Inverse of `description`.
     public init?(name: String) {
-        switch name.lowercased() {
+        let lower = name.lowercased()
+        if lower.hasPrefix("leaky_relu(") && lower.hasSuffix(")") {
+            guard let slope = Double(lower.dropFirst("leaky_relu(".count).dropLast()), slope.isFinite else { return nil }
+            self = .leakyRelu(slope: slope)
+            return
+        }
+        switch lower {
         case "identity", "linear", "none": self = .identity
         case "relu": self = .relu
         case "leaky_relu", "leakyrelu": self = .leakyRelu(slope: 0.01)

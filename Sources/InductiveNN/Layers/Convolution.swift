@@ -76,12 +76,20 @@ struct WindowGeometry: Sendable {
         return out
     }
 
-    /// Windows of x [batch, channels, extents...] as [batch, positions, channels * kernel area].
-    func windows(_ x: Variable) -> Variable {
+    /// Windows of x [batch, channels, extents...] as [batch, positions, channels * kernel area];
+    /// zero padding writes `fill` instead of 0 (max pooling pads with -infinity).
+    func windows(_ x: Variable, fill: Double = 0) -> Variable {
         let batch = x.shape[0]
         var padded = x
         if let mode, padBefore.contains(where: { $0 > 0 }) || padAfter.contains(where: { $0 > 0 }) {
-            padded = x.padded([(0, 0), (0, 0)] + zip(padBefore, padAfter).map { ($0, $1) }, mode: mode)
+            let widths = [(0, 0), (0, 0)] + zip(padBefore, padAfter).map { ($0, $1) }
+            padded = x.padded(widths, mode: mode)
+            if mode == .zero && fill != 0 {
+                // A constant: `fill` on the border, 0 inside (no gradient flows into it).
+                let inside = Tensor.zeros(x.shape).padded(widths, mode: .zero)
+                let border = Tensor.ones(x.shape).padded(widths, mode: .zero)
+                padded = padded + Variable(Tensor.where(border, inside, Tensor(fill)))
+            }
         }
         let flat = padded.reshaped([batch, -1])
         return flat.take(gatherIndices(), axis: 1).reshaped([batch, positions, windowSize])
@@ -136,9 +144,13 @@ public struct Convolution: Layer {
     public var parameters: [Tensor] {
         get { bias.map { [weight, $0] } ?? [weight] }
         set {
+            precondition(newValue.count == (bias == nil ? 1 : 2), "Convolution: \(newValue.count) parameters, expected \(bias == nil ? 1 : 2)")
             precondition(newValue[0].shape == weight.shape, "Convolution: weight shape \(newValue[0].shape), expected \(weight.shape)")
             weight = newValue[0]
-            if bias != nil { bias = newValue[1] }
+            if let b = bias {
+                precondition(newValue[1].shape == b.shape, "Convolution: bias shape \(newValue[1].shape), expected \(b.shape)")
+                bias = newValue[1]
+            }
         }
     }
     public var parameterNames: [String] { bias == nil ? ["weight"] : ["weight", "bias"] }

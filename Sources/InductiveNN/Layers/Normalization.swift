@@ -36,6 +36,8 @@ public struct BatchNorm: Layer {
     public var state: [Tensor] {
         get { [runningMean, runningVariance] }
         set {
+            precondition(newValue.count == 2 && newValue[0].shape == runningMean.shape && newValue[1].shape == runningVariance.shape,
+                         "BatchNorm: state \(newValue.map(\.shape)), expected two tensors of shape \(runningMean.shape)")
             runningMean = newValue[0]
             runningVariance = newValue[1]
         }
@@ -86,6 +88,8 @@ public struct LayerNorm: Layer {
     public var parameters: [Tensor] {
         get { [scale, offset] }
         set {
+            precondition(newValue.count == 2 && newValue[0].shape == scale.shape && newValue[1].shape == offset.shape,
+                         "LayerNorm: parameters \(newValue.map(\.shape)), expected two tensors of shape \(scale.shape)")
             scale = newValue[0]
             offset = newValue[1]
         }

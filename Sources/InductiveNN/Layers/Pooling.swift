@@ -8,7 +8,9 @@ public enum PoolingKind: Sendable, Equatable {
 
 /// Local pooling over windows of 1 or 2 spatial axes, channels kept:
 /// y[b, c, p] = mean (or max) of x[b, c, p * stride + d] over the window d. Max pooling
-/// splits the gradient equally among tied maxima.
+/// splits the gradient equally among tied maxima. With `.same` padding, max pooling ignores
+/// the padded border (it pads with -infinity) while average pooling counts it as zeros in
+/// the mean (PyTorch's default `count_include_pad`); `.circular` wraps around.
 public struct Pooling: ParameterFreeLayer {
     public var kind: PoolingKind
     public var window: [Int]
@@ -32,7 +34,7 @@ public struct Pooling: ParameterFreeLayer {
         let single = x.reshaped([batch * channels, 1] + Array(x.shape.dropFirst(2)))
         let geometry = WindowGeometry(channels: 1, inputExtents: Array(x.shape.dropFirst(2)), kernel: window,
                                       strides: strides, padding: padding)
-        let windows = geometry.windows(single)  // [batch * channels, positions, area]
+        let windows = geometry.windows(single, fill: kind == .maximum ? -.infinity : 0)  // [batch * channels, positions, area]
         let pooled = kind == .average ? windows.mean(axes: [2]) : windows.max(axes: [2])
         return pooled.reshaped([batch, channels] + geometry.outputExtents)
     }

@@ -33,6 +33,7 @@ public struct Sequential: Layer {
             var offset = 0
             for i in layers.indices {
                 let n = layers[i].state.count
+                precondition(offset + n <= newValue.count, "Sequential: too few state tensors (\(newValue.count))")
                 layers[i].state = Array(newValue[offset..<(offset + n)])
                 offset += n
             }

@@ -52,12 +52,26 @@ public struct FourierFeatures: Layer {
 
     public var parameters: [Tensor] {
         get { trainable ? [frequencies] : [] }
-        set { if trainable { frequencies = newValue[0] } else { precondition(newValue.isEmpty, "FourierFeatures: fixed frequencies") } }
+        set {
+            if trainable {
+                precondition(newValue.count == 1 && newValue[0].shape == frequencies.shape,
+                             "FourierFeatures: parameters \(newValue.map(\.shape)), expected one of shape \(frequencies.shape)")
+                frequencies = newValue[0]
+            } else {
+                precondition(newValue.isEmpty, "FourierFeatures: the frequencies are fixed (state, not parameters)")
+            }
+        }
     }
     public var parameterNames: [String] { trainable ? ["frequencies"] : [] }
     public var state: [Tensor] {
         get { trainable ? [] : [frequencies] }
-        set { if !trainable { frequencies = newValue[0] } }
+        set {
+            if !trainable {
+                precondition(newValue.count == 1 && newValue[0].shape == frequencies.shape,
+                             "FourierFeatures: state \(newValue.map(\.shape)), expected one tensor of shape \(frequencies.shape)")
+                frequencies = newValue[0]
+            }
+        }
     }
     public var stateNames: [String] { trainable ? [] : ["frequencies"] }
 

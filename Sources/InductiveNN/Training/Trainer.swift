@@ -133,6 +133,8 @@ public struct Trainer<Model: Layer>: Sendable {
             let lossFunction = configuration.loss
             let penaltyRNG = context.rng
             let subLoss = { (rows: Range<Int>) -> Variable in
+                // The whole batch: the loss already built (same dropout masks, no second pass).
+                if rows == 0..<n { return loss }
                 var ctx = ForwardContext(training: true, rng: penaltyRNG)
                 let x = inputs.slice([.range(rows)]), y = targets.slice([.range(rows)])
                 return lossFunction(frozen.apply(parameters: parameters, to: Variable(constant: x), context: &ctx), y)
@@ -151,10 +153,18 @@ public struct Trainer<Model: Layer>: Sendable {
     public mutating func fit(_ train: Dataset, validation: Dataset? = nil,
                              callback: ((EpochRecord) -> Bool)? = nil) throws -> [EpochRecord] {
         precondition(configuration.batchSize > 0 && configuration.epochs >= 0, "fit: bad batch size or epochs")
+        guard train.count > 0 else { throw DataError("no training examples") }
         var progress = ProgressLine(interval: 5)
         let n = train.count
         let batchSize = configuration.sampling == .fullBatch ? n : Swift.min(configuration.batchSize, n)
-        let stepsPerEpoch = Swift.max(1, configuration.sampling == .fullBatch ? 1 : n / batchSize)
+        // Reshuffling visits every example once per epoch (the last batch may be smaller);
+        // sampling with replacement draws N / B batches of B.
+        let stepsPerEpoch: Int
+        switch configuration.sampling {
+        case .fullBatch: stepsPerEpoch = 1
+        case .reshuffling: stepsPerEpoch = (n + batchSize - 1) / batchSize
+        case .withReplacement: stepsPerEpoch = Swift.max(1, n / batchSize)
+        }
         let startEpoch = epoch
         var lastFiniteLoss = history.last?.trainLoss ?? .nan
         while epoch < configuration.epochs {
@@ -280,6 +290,18 @@ public struct Trainer<Model: Layer>: Sendable {
             guard let a = archive[name] else { throw TrainingError.incompatibleCheckpoint("\(path) has no '\(name)'") }
             return a.tensor
         }
+        func scalar(_ name: String) throws -> Double {
+            let t = try tensor(name)
+            guard t.count == 1 else { throw TrainingError.incompatibleCheckpoint("'\(name)' in \(path) is not a single number") }
+            return t.scalars[0]
+        }
+        func shaped(_ name: String, like current: Tensor) throws -> Tensor {
+            let t = try tensor(name)
+            guard t.shape == current.shape else {
+                throw TrainingError.incompatibleCheckpoint("'\(name)' has shape \(t.shape), the model needs \(current.shape)")
+            }
+            return t
+        }
         var parameters: [Tensor] = []
         for (name, current) in zip(model.parameterNames, model.parameters) {
             let t = try tensor("parameter/" + name)
@@ -289,26 +311,44 @@ public struct Trainer<Model: Layer>: Sendable {
             parameters.append(t)
         }
         model.parameters = parameters
-        model.state = try model.stateNames.map { try tensor("state/" + $0) }
+        model.state = try zip(model.stateNames, model.state).map { try shaped("state/" + $0, like: $1) }
         var optimizerState: [String: Tensor] = [:]
         for (name, array) in archive.entries where name.hasPrefix("optimizer/") {
-            optimizerState[String(name.dropFirst("optimizer/".count))] = array.tensor
+            let t = array.tensor
+            guard t.isFinite else { throw TrainingError.incompatibleCheckpoint("'\(name)' in \(path) contains NaN or infinity") }
+            optimizerState[String(name.dropFirst("optimizer/".count))] = t
+        }
+        guard let optimizerStep = optimizerState["step"], optimizerStep.count == 1, optimizerStep.scalars[0] >= 0,
+              optimizerStep.scalars[0] < 1e15 else {
+            throw TrainingError.incompatibleCheckpoint("\(path) has no valid optimizer step")
+        }
+        // Moments and velocities must match the parameters they belong to, one per tensor.
+        for (name, t) in optimizerState where name != "step" {
+            guard let dot = name.lastIndex(of: "."), let i = Int(name[name.index(after: dot)...]), i < parameters.count,
+                  t.shape == parameters[i].shape else {
+                throw TrainingError.incompatibleCheckpoint("optimizer state '\(name)' does not fit the model's parameters")
+            }
         }
         try optimizer.restore(optimizerState)
-        guard let words = archive["rng"]?.integers, words.count == 4,
-              let counters = archive["counters"]?.integers, counters.count == 3 else {
-            throw TrainingError.incompatibleCheckpoint("\(path) lacks the generator state or counters")
+        guard let words = archive["rng"]?.integers, words.count == 4, words.contains(where: { $0 != 0 }),
+              let counters = archive["counters"]?.integers, counters.count == 3, counters.allSatisfy({ $0 >= 0 }) else {
+            throw TrainingError.incompatibleCheckpoint("\(path) lacks a valid generator state or counters")
         }
         rng = RandomGenerator(stateWords: words.map { UInt64(UInt(bitPattern: $0)) })
         epoch = counters[0]
         step = counters[1]
         epochsWithoutImprovement = counters[2]
-        bestValidationLoss = try tensor("bestValidationLoss").scalar
+        bestValidationLoss = try scalar("bestValidationLoss")
         let names = model.parameterNames
-        bestParameters = archive["best/" + (names.first ?? "")] == nil ? nil : try names.map { try tensor("best/" + $0) }
+        bestParameters = archive["best/" + (names.first ?? "")] == nil ? nil
+            : try zip(names, parameters).map { try shaped("best/" + $0, like: $1) }
         let stateNames = model.stateNames
-        bestState = stateNames.isEmpty || archive["bestState/" + stateNames[0]] == nil ? nil : try stateNames.map { try tensor("bestState/" + $0) }
+        bestState = stateNames.isEmpty || archive["bestState/" + stateNames[0]] == nil ? nil
+            : try zip(stateNames, model.state).map { try shaped("bestState/" + $0, like: $1) }
         let h = try tensor("history")
+        guard h.count == 0 || (h.rank == 2 && h.shape[1] == EpochRecord.columns.count) else {
+            throw TrainingError.incompatibleCheckpoint("the history in \(path) has shape \(h.shape), expected [epochs, \(EpochRecord.columns.count)]")
+        }
         history = h.count == 0 ? [] : (0..<h.shape[0]).map { EpochRecord(row: h.row($0).scalars) }
     }
 }

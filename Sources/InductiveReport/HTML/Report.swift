@@ -132,6 +132,10 @@ public struct Report: Sendable, Equatable {
             let notRun = entry.checks.count - entry.checksHeld - entry.checksFailed
             var checks = "<span class=\"\(entry.checksHeld > 0 ? "held" : "zero")\">\(entry.checksHeld) held</span> · <span class=\"\(entry.checksFailed > 0 ? "failedn" : "zero")\">\(entry.checksFailed) failed</span>"
             if notRun > 0 { checks += "<br/><span class=\"zero\">\(notRun) not run</span>" }
+            if !entry.errata.isEmpty {
+                // The claim shown is the notes' own: say when the experiment found it wrong as written.
+                checks += "<br/><a class=\"erratum-count\" href=\"#\(XML.escape(Report.anchor(entry)))\">\(entry.errata.count) \(entry.errata.count == 1 ? "erratum" : "errata")</a>"
+            }
             out += "<tr\(rowClass)><td class=\"exp\"><a href=\"#\(XML.escape(Report.anchor(entry)))\"><code>\(XML.escape(entry.id))</code></a><span class=\"t\">\(Report.text(entry.title))</span></td>"
             out += "<td>\(Report.text(entry.section))</td><td class=\"claim-cell\">\(Report.text(entry.claim))</td>"
             out += "<td class=\"num\">\(checks)</td><td class=\"num\">\(XML.escape(NumberFormat.duration(entry.runtimeSeconds)))</td><td>\(Report.badge(status))</td></tr>\n"

@@ -96,5 +96,6 @@ enum ReportStyle {
       .table-wrap { overflow: visible; }
       th { background: none; }
     }
-    """
+    .erratum-count { color: #a0306b; font-weight: 600; text-decoration: none; }
+"""
 }

@@ -26,7 +26,7 @@ public enum CSV {
                 throw FileError(path: path, reason: "gzip: \(f.reason)")
             }
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard let text = decodeUTF8(bytes) else {
             throw FileError(path: path, reason: "not UTF-8 text")
         }
         return try parse(text, source: path, header: header, delimiter: delimiter)
@@ -39,9 +39,10 @@ public enum CSV {
         var columns = -1
         var rows = 0
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is a single Character in Swift: split on every kind of line break.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
-            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line[...]
+            let trimmed = line[...]
             if trimmed.allSatisfy({ $0 == " " || $0 == "\t" }) || trimmed.first == "#" { continue }
             let fields = trimmed.split(separator: delimiter, omittingEmptySubsequences: false)
                 .map { $0.trimmingSpaces() }

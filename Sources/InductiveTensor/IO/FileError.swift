@@ -76,3 +76,10 @@ public enum AtomicFile {
         try write(Array(text.utf8), to: path)
     }
 }
+
+/// The bytes as a UTF-8 string, or nil when they are not valid UTF-8 (available on every
+/// supported platform, unlike `String(validating:as:)`).
+func decodeUTF8(_ bytes: [UInt8]) -> String? {
+    let text = String(decoding: bytes, as: UTF8.self)
+    return text.utf8.elementsEqual(bytes) ? text : nil
+}

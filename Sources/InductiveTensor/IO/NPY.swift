@@ -97,7 +97,7 @@ public enum NPY {
             throw fail("truncated header: it claims \(headerLength) bytes, \(bytes.count - headerStart) present")
         }
         let headerBytes = Array(bytes[headerStart..<(headerStart + headerLength)])
-        guard let headerText = major == 3 ? String(validating: headerBytes, as: UTF8.self)
+        guard let headerText = major == 3 ? decodeUTF8(headerBytes)
                 : String(bytes: headerBytes, encoding: .isoLatin1) else {
             throw fail("header is not valid text")
         }

@@ -62,12 +62,18 @@ public enum NPZ {
         let b: UnsafeRawBufferPointer
         let source: String
         func fail(_ reason: String) -> FileError { FileError(path: source, reason: reason) }
+        /// a + b, or a thrown error when it overflows (sizes come from the file).
+        func sum(_ a: Int, _ b: Int) throws -> Int {
+            let (r, overflow) = a.addingReportingOverflow(b)
+            guard !overflow else { throw fail("offset out of range") }
+            return r
+        }
         func u16(_ o: Int) throws -> Int {
-            guard o >= 0 && o + 2 <= b.count else { throw fail("truncated archive") }
+            guard o >= 0 && o <= b.count - 2 else { throw fail("truncated archive") }
             return Int(b[o]) | Int(b[o + 1]) << 8
         }
         func u32(_ o: Int) throws -> Int {
-            guard o >= 0 && o + 4 <= b.count else { throw fail("truncated archive") }
+            guard o >= 0 && o <= b.count - 4 else { throw fail("truncated archive") }
             return Int(b[o]) | Int(b[o + 1]) << 8 | Int(b[o + 2]) << 16 | Int(b[o + 3]) << 24
         }
         func u64(_ o: Int) throws -> Int {
@@ -105,7 +111,7 @@ public enum NPZ {
             directorySize = try r.u64(record + 40)
             directoryOffset = try r.u64(record + 48)
         }
-        guard directoryOffset + directorySize <= bytes.count else {
+        guard try r.sum(directoryOffset, directorySize) <= bytes.count else {
             throw r.fail("truncated archive: central directory at \(directoryOffset) + \(directorySize) bytes, file has \(bytes.count)")
         }
         var entries: [(name: String, array: NPYArray)] = []
@@ -119,7 +125,7 @@ public enum NPZ {
             var size = try r.u32(p + 24)
             let nameLength = try r.u16(p + 28), extraLength = try r.u16(p + 30), commentLength = try r.u16(p + 32)
             var localOffset = try r.u32(p + 42)
-            guard p + 46 + nameLength + extraLength <= bytes.count else { throw r.fail("truncated archive") }
+            guard try r.sum(p, 46 + nameLength + extraLength) <= bytes.count else { throw r.fail("truncated archive") }
             let name = String(decoding: bytes[(p + 46)..<(p + 46 + nameLength)], as: UTF8.self)
             // ZIP64 extended information: the 64-bit fields present are those saturated above.
             var e = p + 46 + nameLength
@@ -137,8 +143,8 @@ public enum NPZ {
             p = extraEnd + commentLength
             guard flags & 1 == 0 else { throw r.fail("member '\(name)' is encrypted") }
             guard try r.u32(localOffset) == 0x0403_4b50 else { throw r.fail("member '\(name)': bad local header") }
-            let dataStart = localOffset + 30 + (try r.u16(localOffset + 26)) + (try r.u16(localOffset + 28))
-            guard dataStart + compressedSize <= bytes.count else {
+            let dataStart = try r.sum(localOffset, 30 + (try r.u16(localOffset + 26)) + (try r.u16(localOffset + 28)))
+            guard try r.sum(dataStart, compressedSize) <= bytes.count else {
                 throw r.fail("truncated archive: member '\(name)' needs \(compressedSize) bytes at \(dataStart)")
             }
             let raw = UnsafeRawBufferPointer(rebasing: bytes[dataStart..<(dataStart + compressedSize)])
@@ -149,7 +155,7 @@ public enum NPZ {
                 guard compressedSize == size else { throw r.fail("member '\(name)': stored sizes disagree") }
             case 8:
                 guard compressedSize > 0 else { throw r.fail("member '\(name)': empty compressed data") }
-                do { inflated = try Zlib.inflate(raw, gzip: false, sizeHint: size) } catch let f as Zlib.Failure {
+                do { inflated = try Zlib.inflate(raw, gzip: false, sizeHint: size, limit: size) } catch let f as Zlib.Failure {
                     throw r.fail("member '\(name)': \(f.reason)")
                 }
                 guard inflated.count == size else {

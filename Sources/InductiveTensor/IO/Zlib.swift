@@ -18,11 +18,15 @@ enum Zlib {
 
     static func crc32(_ bytes: [UInt8]) -> UInt32 { bytes.withUnsafeBytes { crc32($0) } }
 
-    /// Inflates a raw deflate stream (windowBits -15) or a gzip stream (31, all members).
-    static func inflate(_ input: UnsafeRawBufferPointer, gzip: Bool, sizeHint: Int) throws -> [UInt8] {
+    /// Inflates a raw deflate stream (windowBits -15) or a gzip stream (31, all members),
+    /// stopping with an error once the output exceeds `limit` bytes (a size the caller expects,
+    /// so that a corrupt or malicious stream cannot exhaust memory).
+    static func inflate(_ input: UnsafeRawBufferPointer, gzip: Bool, sizeHint: Int, limit: Int = Int.max) throws -> [UInt8] {
         guard input.count > 0 else { throw Failure(reason: "compressed data is empty") }
         var output = [UInt8]()
-        output.reserveCapacity(Swift.max(sizeHint, 64))
+        // Deflate expands at most 1032-fold: never reserve more than the input can give.
+        let plausible = input.count > Int.max / 1032 ? Int.max : input.count * 1032
+        output.reserveCapacity(Swift.min(Swift.max(sizeHint, 64), plausible, 1 << 26))
         var consumed = 0
         repeat {
             var stream = z_stream()
@@ -41,6 +45,7 @@ enum Zlib {
                 }
                 let produced = chunk - Int(stream.avail_out)
                 output.append(contentsOf: buffer[0..<produced])
+                if output.count > limit { throw Failure(reason: "inflates to more than the \(limit) bytes it declares") }
                 if status == Z_STREAM_END { break }
                 if status == Z_BUF_ERROR && stream.avail_in == 0 {
                     throw Failure(reason: "compressed data is truncated")

@@ -67,6 +67,16 @@ func referenceConvolution2D(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride: [Int]
         expectClose(shifted, expected, rtol: 0, atol: 1e-14)
     }
 
+    /// Max pooling with `.same` padding ignores the border (it pads with -infinity).
+    @Test func maxPoolingIgnoresThePaddedBorder() {
+        let x = -Tensor.arange(1, 6).reshaped([1, 1, 5])  // -1 ... -5
+        let y = Pooling(.maximum, window: [2], strides: [2], padding: .same)(x)
+        let expected: Tensor = [[[-1, -3, -5]]], expectedGradient: Tensor = [[[1, 0, 1, 0, 1]]]
+        #expect(y == expected)
+        let g = gradient(at: x) { Pooling(.maximum, window: [2], strides: [2], padding: .same).apply(parameters: [], to: $0).sum() }
+        #expect(g == expectedGradient)
+    }
+
     @Test func poolingMatchesTheDefinition() {
         let x = Tensor.arange(16).reshaped([1, 1, 4, 4])
         let maxima: Tensor = [[[[5, 7], [13, 15]]]], means: Tensor = [[[[2.5, 4.5], [10.5, 12.5]]]]
@@ -75,5 +85,24 @@ func referenceConvolution2D(_ x: Tensor, _ w: Tensor, _ b: Tensor, stride: [Int]
         #expect(GlobalPooling(.average)(x) == Tensor([[7.5]]))
         let sequence: Tensor = [[[1, 3, 2, 5]]], sliding: Tensor = [[[3, 3, 5]]]
         #expect(Pooling(.maximum, window: [2], strides: [1])(sequence) == sliding)
+    }
+}
+
+@Suite struct ConvolutionPerExampleTests {
+    /// A convolution's kernel reaches the loss through a reshape and a product: the structured
+    /// per-example path applies, and equals one gradient per example.
+    @Test func perExampleGradientsOfAConvolutionTakeTheStructuredPath() {
+        var rng = RandomGenerator(seed: 12)
+        let conv = Convolution(inputChannels: 2, outputChannels: 3, kernel: [3], activation: .tanh, using: &rng)
+        let x = normal([4, 2, 6], seed: 13)
+        func losses(_ p: [Variable], _ input: Tensor) -> Variable {
+            square(conv.apply(parameters: p, to: Variable(input))).sum(axes: [1, 2])
+        }
+        let result = perExampleGradients(at: conv.parameters) { losses($0, x) }
+        #expect(result.structured)
+        for b in 0..<4 {
+            let single = gradients(at: conv.parameters) { p in losses(p, x.slice([.range(b..<(b + 1))])).sum() }
+            for k in 0..<2 { expectClose(result.gradients[k].slice([.index(b)]), single[k], rtol: 1e-12, atol: 1e-14) }
+        }
     }
 }

@@ -43,5 +43,6 @@ import Testing
         expectClose(Activation.gelu(x), x.map { $0 * 0.5 * (1 + Foundation.erf($0 / 2.0.squareRoot())) }, rtol: 1e-15)
         #expect(ActivationLayer(.leakyRelu(slope: 0.1))(x) == Tensor([-0.1, 0.5, 2]))
         #expect(Activation(name: "tanh") == .tanh && Activation(name: "nope") == nil)
+        for a in [Activation.leakyRelu(slope: 0.2), .gelu, .erf, .identity] { #expect(Activation(name: a.description) == a) }
     }
 }

@@ -11,6 +11,12 @@ import Testing
         #expect(table.values == expected)
     }
 
+    @Test func readsWindowsLineEndings() throws {
+        let table = try CSV.parse("x,y\r\n1,2\r\n3,4\r\n", source: "crlf.csv")
+        #expect(table.header == ["x", "y"])
+        #expect(table.values == Tensor([[1, 2], [3, 4]]))
+    }
+
     @Test func readsGzipTransparently() throws {
         let table = try CSV.read(fixture("table.csv.gz"))
         #expect(table.header == nil)

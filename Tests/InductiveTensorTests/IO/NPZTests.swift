@@ -63,6 +63,11 @@ import Testing
         do { try decode(badDeflate); Issue.record("corrupt deflate accepted") } catch let e as FileError {
             #expect(e.reason.contains("member 'a.npy'"))
         }
+        // Sizes and offsets near Int.max in a ZIP64 directory: a thrown error, not an overflow trap.
+        var huge = stored
+        let eocd = huge.count - 22
+        for i in 0..<4 { huge[eocd + 16 + i] = 0xFF }  // directory offset 0xFFFFFFFF: ZIP64 record required
+        expectFileError("ZIP64") { try decode(huge) }
         var rng = RandomGenerator(seed: 5)
         for _ in 0..<1000 {
             var bytes = rng.bernoulli(0.5) ? stored : deflated
