@@ -100,6 +100,13 @@ public struct JacobianTooLarge: Error, CustomStringConvertible {
     public var description: String { "Jacobian needs \(bytes >> 20) MiB, over the budget of \(budget >> 20) MiB: use jacobianRows" }
 }
 
+/// `jacobianRows` with chunks sized so that each holds at most `memoryBudget` bytes
+/// (at least one row): rowsPerChunk = max(1, memoryBudget / (8 x.count)).
+public func jacobianRows(of y: Variable, wrt x: Variable, memoryBudget: Int,
+                         _ body: (_ rows: Range<Int>, _ chunk: Tensor) throws -> Void) rethrows {
+    try jacobianRows(of: y, wrt: x, rowsPerChunk: Swift.max(1, memoryBudget / Swift.max(8 * x.count, 1)), body)
+}
+
 /// Streams the rows of the Jacobian d y / d x (y flattened, each row shaped [x.count]) in
 /// chunks of `rowsPerChunk` rows ([rows, x.count] tensors), so that at most one chunk is in
 /// memory. `y` must have been computed from `x` with `x` requiring gradients.

@@ -21,18 +21,21 @@ extension Variable {
     /// Wraps a tensor as a constant operand.
     @inlinable static func constant(_ t: Tensor) -> Variable { Variable(t) }
 
+    /// a + b with broadcasting; gradient (g, g), each summed back to its operand's shape.
     public static func + (a: Variable, b: Variable) -> Variable {
         record("add", a.value + b.value, [a, b], perExample: { inputs, g, i, batch in
             perExampleBroadcastSum(g, operandShape: inputs[i].shape, batch: batch)
         }) { r in [r.needs(0) ? r.gradient : nil, r.needs(1) ? r.gradient : nil] }
     }
 
+    /// a - b with broadcasting; gradient (g, -g).
     public static func - (a: Variable, b: Variable) -> Variable {
         record("subtract", a.value - b.value, [a, b], perExample: { inputs, g, i, batch in
             perExampleBroadcastSum(i == 0 ? g : -g, operandShape: inputs[i].shape, batch: batch)
         }) { r in [r.needs(0) ? r.gradient : nil, r.needs(1) ? -r.gradient : nil] }
     }
 
+    /// a * b elementwise with broadcasting; gradient (g b, g a).
     public static func * (a: Variable, b: Variable) -> Variable {
         record("multiply", a.value * b.value, [a, b], perExample: { inputs, g, i, batch in
             perExampleBroadcastSum(g * inputs[1 - i].value, operandShape: inputs[i].shape, batch: batch)
@@ -41,6 +44,7 @@ extension Variable {
         }
     }
 
+    /// a / b elementwise with broadcasting; gradient (g / b, -g a / b^2).
     public static func / (a: Variable, b: Variable) -> Variable {
         record("divide", a.value / b.value, [a, b]) { r in
             let a = r.input(0), b = r.input(1)
@@ -48,11 +52,13 @@ extension Variable {
         }
     }
 
+    /// Negation; gradient -g.
     public static prefix func - (a: Variable) -> Variable {
         record("negate", -a.value, [a]) { r in [-r.gradient] }
     }
 
     // Mixed operands: tensors and numbers are constants.
+    /// Operators with a constant tensor on either side (no gradient flows to it).
     public static func + (a: Variable, b: Tensor) -> Variable { a + constant(b) }
     public static func + (a: Tensor, b: Variable) -> Variable { constant(a) + b }
     public static func - (a: Variable, b: Tensor) -> Variable { a - constant(b) }
@@ -62,6 +68,7 @@ extension Variable {
     public static func / (a: Variable, b: Tensor) -> Variable { a / constant(b) }
     public static func / (a: Tensor, b: Variable) -> Variable { constant(a) / b }
 
+    /// Operators with a number on either side.
     public static func +(a: Variable, b: Double) -> Variable {
         let c = b
         return record("add", a.value + c, [a]) { r in [r.gradient] }

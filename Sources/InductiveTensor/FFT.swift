@@ -8,6 +8,7 @@ public struct ComplexTensor: Sendable, Equatable {
     /// Imaginary parts (same shape as `real`).
     public var imag: Tensor
 
+    /// A complex tensor from its real and imaginary parts (equal shapes).
     public init(real: Tensor, imag: Tensor) {
         precondition(real.shape == imag.shape, "ComplexTensor: real \(real.shape) and imag \(imag.shape) differ")
         self.real = real
@@ -17,6 +18,7 @@ public struct ComplexTensor: Sendable, Equatable {
     /// A complex tensor with zero imaginary part.
     public init(real: Tensor) { self.init(real: real, imag: Tensor.zeros(like: real)) }
 
+    /// The shape (of both parts).
     public var shape: [Int] { real.shape }
 
     /// |z| elementwise.
@@ -26,9 +28,11 @@ public struct ComplexTensor: Sendable, Equatable {
     /// Complex conjugate.
     public var conjugate: ComplexTensor { ComplexTensor(real: real, imag: -imag) }
 
+    /// Elementwise complex sum (broadcasting).
     public static func + (a: ComplexTensor, b: ComplexTensor) -> ComplexTensor {
         ComplexTensor(real: a.real + b.real, imag: a.imag + b.imag)
     }
+    /// Elementwise complex difference (broadcasting).
     public static func - (a: ComplexTensor, b: ComplexTensor) -> ComplexTensor {
         ComplexTensor(real: a.real - b.real, imag: a.imag - b.imag)
     }
@@ -40,6 +44,7 @@ public struct ComplexTensor: Sendable, Equatable {
     public static func * (a: ComplexTensor, b: Tensor) -> ComplexTensor {
         ComplexTensor(real: a.real * b, imag: a.imag * b)
     }
+    /// Scaling by a real number.
     public static func * (a: ComplexTensor, s: Double) -> ComplexTensor {
         ComplexTensor(real: a.real * s, imag: a.imag * s)
     }
@@ -88,6 +93,7 @@ public struct FFTPlan: Sendable {
     private let kernelRe: [Double]?
     private let kernelIm: [Double]?
 
+    /// A plan for length n >= 1 (twiddle factors; for n not a power of two, Bluestein's chirp).
     public init(count n: Int) {
         precondition(n >= 1, "FFTPlan: length must be positive")
         count = n

@@ -3,11 +3,13 @@ import Foundation
 // Elementwise arithmetic with NumPy broadcasting. Scalars (`Double`) broadcast everywhere.
 
 extension Tensor {
+    /// Elementwise a + b with NumPy broadcasting (likewise -, *, / below). Cost: one pass over the result.
     @inlinable public static func + (a: Tensor, b: Tensor) -> Tensor { apply(a, b, AddKernel.self) }
     @inlinable public static func - (a: Tensor, b: Tensor) -> Tensor { apply(a, b, SubtractKernel.self) }
     @inlinable public static func * (a: Tensor, b: Tensor) -> Tensor { apply(a, b, MultiplyKernel.self) }
     @inlinable public static func / (a: Tensor, b: Tensor) -> Tensor { apply(a, b, DivideKernel.self) }
 
+    /// Elementwise with a number on either side (the number broadcasts).
     @inlinable public static func +(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 + y } }
     @inlinable public static func -(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 - y } }
     @inlinable public static func *(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 * y } }
@@ -17,6 +19,7 @@ extension Tensor {
     @inlinable public static func *(a: Double, b: Tensor) -> Tensor { let x = a; return b.map { x * $0 } }
     @inlinable public static func /(a: Double, b: Tensor) -> Tensor { let x = a; return b.map { x / $0 } }
 
+    /// Elementwise negation.
     @inlinable public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
 
     /// In place `a += b`; `b` must broadcast to `a`'s shape. Equal shapes and scalars
@@ -37,6 +40,7 @@ extension Tensor {
     }
 
     @inlinable
+    /// In place `a -= b`; `b` must broadcast to `a`'s shape.
     public static func -= (a: inout Tensor, b: Tensor) {
         if a.shape == b.shape {
             a._scalars.withUnsafeMutableBufferPointer { pa in
@@ -52,6 +56,7 @@ extension Tensor {
     }
 
     @inlinable
+    /// In place `a *= b` (broadcasting into `a`'s shape).
     public static func *= (a: inout Tensor, b: Tensor) {
         let r = a * b
         precondition(r.shape == a.shape, "*=: shape \(b.shape) does not broadcast into \(a.shape)")
@@ -59,6 +64,7 @@ extension Tensor {
     }
 
     @inlinable
+    /// In place `a /= b` (broadcasting into `a`'s shape).
     public static func /= (a: inout Tensor, b: Tensor) {
         let r = a / b
         precondition(r.shape == a.shape, "/=: shape \(b.shape) does not broadcast into \(a.shape)")
@@ -66,12 +72,14 @@ extension Tensor {
     }
 
     @inlinable
+    /// Scales every element in place.
     public static func *=(a: inout Tensor, b: Double) {
         let y = b
         a._scalars.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] *= y } }
     }
 
     @inlinable
+    /// Adds a number to every element in place.
     public static func +=(a: inout Tensor, b: Double) {
         let y = b
         a._scalars.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] += y } }

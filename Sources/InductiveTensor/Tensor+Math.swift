@@ -57,6 +57,7 @@ public func pow(_ x: Tensor, _ p: Double) -> Tensor {
 public func pow(_ x: Tensor, _ y: Tensor) -> Tensor { Tensor.zipWith(x, y) { Foundation.pow($0, $1) } }
 
 @inlinable
+/// 1 / (1 + e^-x) for one number, without overflow for either sign of x.
 public func scalarSigmoid(_ x: Double) -> Double {
     if x >= 0 { return 1 / (1 + Foundation.exp(-x)) }
     let e = Foundation.exp(x)
@@ -64,6 +65,7 @@ public func scalarSigmoid(_ x: Double) -> Double {
 }
 
 @inlinable
+/// log(1 + e^x) = max(x, 0) + log1p(e^-|x|) for one number.
 public func scalarSoftplus(_ x: Double) -> Double {
     Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x)))
 }
@@ -71,6 +73,8 @@ public func scalarSoftplus(_ x: Double) -> Double {
 // MARK: Comparisons (1 where true, 0 where false; broadcasting)
 
 extension Tensor {
+    /// Elementwise comparisons with broadcasting, 1 where true and 0 where false
+    /// (`.==`, `.!=`, `.<`, `.<=`, `.>`, `.>=`; with a number on the right too).
     public static func .== (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b) { $0 == $1 ? 1 : 0 } }
     public static func .!= (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b) { $0 != $1 ? 1 : 0 } }
     public static func .< (a: Tensor, b: Tensor) -> Tensor { zipWith(a, b) { $0 < $1 ? 1 : 0 } }

@@ -105,9 +105,10 @@ extension Tensor {
 
     // MARK: Slicing
 
-    /// The sub-tensor selected by one `Slice` per leading axis (missing trailing axes are `.all`).
-    public func slice(_ specs: [Slice]) -> Tensor {
-        precondition(specs.count <= rank, "slice: \(specs.count) specs for shape \(shape)")
+    /// The strided view a slice specification selects: its shape, strides and offset in this
+    /// tensor's storage (indexed axes dropped).
+    func region(_ specs: [Slice], _ caller: String) -> (shape: [Int], strides: [Int], offset: Int) {
+        precondition(specs.count <= rank, "\(caller): \(specs.count) specs for shape \(shape)")
         let st = strides
         var offset = 0
         var outShape: [Int] = [], outStrides: [Int] = []
@@ -119,17 +120,23 @@ extension Tensor {
                 outShape.append(n); outStrides.append(st[axis])
             case .index(let i):
                 let j = i < 0 ? i + n : i
-                precondition(j >= 0 && j < n, "slice: index \(i) out of range for axis \(axis) of \(shape)")
+                precondition(j >= 0 && j < n, "\(caller): index \(i) out of range for axis \(axis) of \(shape)")
                 offset += j * st[axis]
             case .range(let r, let step):
-                precondition(step > 0, "slice: step must be positive")
-                precondition(r.lowerBound >= 0 && r.upperBound <= n, "slice: range \(r) out of bounds for axis \(axis) of \(shape)")
+                precondition(step > 0, "\(caller): step must be positive")
+                precondition(r.lowerBound >= 0 && r.upperBound <= n, "\(caller): range \(r) out of bounds for axis \(axis) of \(shape)")
                 let len = r.isEmpty ? 0 : (r.count + step - 1) / step
                 offset += r.lowerBound * st[axis]
                 outShape.append(len); outStrides.append(st[axis] * step)
             }
         }
-        return Tensor.gatherStrided(scalars, shape: outShape, strides: outStrides, offset: offset)
+        return (outShape, outStrides, offset)
+    }
+
+    /// The sub-tensor selected by one `Slice` per leading axis (missing trailing axes are `.all`).
+    public func slice(_ specs: [Slice]) -> Tensor {
+        let view = region(specs, "slice")
+        return Tensor.gatherStrided(scalars, shape: view.shape, strides: view.strides, offset: view.offset)
     }
 
     /// Variadic form of `slice(_:)`.
@@ -143,31 +150,12 @@ extension Tensor {
 
     /// Overwrites the region selected by `specs` with `value` (broadcast to the region's shape).
     public mutating func assign(_ specs: [Slice], _ value: Tensor) {
-        let st = strides
-        var offset = 0
-        var regionShape: [Int] = [], regionStrides: [Int] = [], keptShape: [Int] = []
-        for axis in 0..<rank {
-            let spec = axis < specs.count ? specs[axis] : .all
-            let n = shape[axis]
-            switch spec {
-            case .all:
-                regionShape.append(n); regionStrides.append(st[axis]); keptShape.append(n)
-            case .index(let i):
-                let j = i < 0 ? i + n : i
-                precondition(j >= 0 && j < n, "assign: index \(i) out of range for axis \(axis) of \(shape)")
-                offset += j * st[axis]
-            case .range(let r, let step):
-                precondition(step > 0 && r.lowerBound >= 0 && r.upperBound <= n, "assign: bad range \(r) for axis \(axis) of \(shape)")
-                let len = r.isEmpty ? 0 : (r.count + step - 1) / step
-                offset += r.lowerBound * st[axis]
-                regionShape.append(len); regionStrides.append(st[axis] * step); keptShape.append(len)
-            }
-        }
-        let source = value.broadcast(to: keptShape)
+        let view = region(specs, "assign")
+        let source = value.broadcast(to: view.shape)
         scalars.withUnsafeMutableBufferPointer { dst in
             source.scalars.withUnsafeBufferPointer { src in
                 var i = 0
-                forEachRow(shape: regionShape, strides: [regionStrides], offsets: [offset]) { offs, n, inner in
+                forEachRow(shape: view.shape, strides: [view.strides], offsets: [view.offset]) { offs, n, inner in
                     var p = offs[0]
                     for k in 0..<n {
                         dst[p] = src[i + k]

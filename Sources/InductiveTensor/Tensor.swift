@@ -198,12 +198,7 @@ public struct TensorLiteral: ExpressibleByFloatLiteral, ExpressibleByIntegerLite
 
     public init(floatLiteral value: Double) { shape = []; scalars = [value] }
     public init(integerLiteral value: Int) { shape = []; scalars = [Double(value)] }
-    public init(arrayLiteral elements: TensorLiteral...) {
-        let inner = elements.first?.shape ?? []
-        precondition(elements.allSatisfy { $0.shape == inner }, "Tensor literal: ragged nesting")
-        shape = [elements.count] + inner
-        scalars = elements.flatMap(\.scalars)
-    }
+    public init(arrayLiteral elements: TensorLiteral...) { self.init(elements) }
 
     /// NaN, for literals such as `[1, .nan]`.
     public static var nan: TensorLiteral { TensorLiteral(floatLiteral: .nan) }

@@ -100,9 +100,12 @@ struct NTKEigenDecay: Experiment {
                         evidence: String(format: "Along q₁ after %d steps the measured |residual| went from %.3g to %.3g (a decay by %.2g; e^{+λ₁t} would grow by e^{%.0f}). The learning rate: without η the rate per step would be λ₁ = %.3g instead of the measured %.3g. f₀ = 0: ‖Qᵀf₀‖ / ‖QᵀY‖ = %.2f at initialization.",
                                          steps, Swift.abs(r0), Swift.abs(rT), Swift.abs(rT / r0), lambda[0] * Double(steps), lambda[0], fitted[0],
                                          eigen.project(net(x)).norm() / eigen.project(y).norm()))
+        // Six decades below the largest start: the fitted decay and the level where it stops.
+        let start = (0..<top).map { Swift.abs(projections[0][$0]) }.max()!
+        let yRange = (start * 1e-6)...(start * 2)
         context.figure(Figure(
             id: "projected-residuals", title: "Training residual along the top NTK eigenvectors",
             caption: "|q_iᵀ(f_t − Y)| for the top \(top) eigenvectors of the empirical NTK at initialization (solid) and (1 − ηλ_i)^t |q_iᵀ(f₀ − Y)| (dashed). Equally spaced points on the circle give eigenvalues in pairs (cos and sin of one frequency).",
-            chart: .plot(Plot(x: Axis("step"), y: Axis("|q_iᵀ (f − Y)|", scale: .log), series: series))))
+            chart: .plot(Plot(x: Axis("step"), y: Axis("|q_iᵀ (f − Y)|", scale: .log, limits: yRange), series: series))))
     }
 }

@@ -91,6 +91,7 @@ public enum Activation: Sendable, Equatable, CustomStringConvertible {
 
 /// A layer applying an `Activation` elementwise (no parameters).
 public struct ActivationLayer: ParameterFreeLayer {
+    /// The nonlinearity.
     public var activation: Activation
     public init(_ activation: Activation) { self.activation = activation }
     public func forward(_ x: Variable, parameters: ArraySlice<Variable>, context: inout ForwardContext) -> Variable {

@@ -103,10 +103,15 @@ struct WindowGeometry: Sendable {
 /// width] for 2-d; W is [out_channels, in_channels, kernel...]. Computed as a gather of
 /// windows followed by one matrix product (BLAS). Cost: 2 batch positions out in k flops.
 public struct Convolution: Layer {
+    /// W, [out_channels, in_channels, kernel...].
     public var weight: Tensor
+    /// One bias per output channel (nil: none).
     public var bias: Tensor?
+    /// Step between windows, per spatial axis.
     public var strides: [Int]
+    /// Border handling.
     public var padding: ConvolutionPadding
+    /// The nonlinearity applied to the output.
     public var activation: Activation
 
     /// A convolution with `kernel` of 1 or 2 extents; weights from `initializer` with
@@ -137,8 +142,11 @@ public struct Convolution: Layer {
         self.activation = activation
     }
 
+    /// The kernel extents (one per spatial axis).
     public var kernel: [Int] { Array(weight.shape.dropFirst(2)) }
+    /// Channels of the input.
     public var inputChannels: Int { weight.shape[1] }
+    /// Channels of the output.
     public var outputChannels: Int { weight.shape[0] }
 
     public var parameters: [Tensor] {

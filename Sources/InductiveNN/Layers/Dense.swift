@@ -21,9 +21,13 @@ public enum Parameterization: Sendable, Equatable {
 /// Written so that W enters through `matmul(h, W)` and b through a broadcast `+`: the
 /// structured path of `perExampleGradients` applies to every parameterization.
 public struct Dense: Layer {
+    /// W, [fan_in, fan_out].
     public var weight: Tensor
+    /// b, [fan_out] (nil: no bias).
     public var bias: Tensor?
+    /// The nonlinearity applied to the output.
     public var activation: Activation
+    /// How W and b are scaled in the forward pass.
     public let parameterization: Parameterization
 
     /// Draws the parameters. For `.standard` the weights come from `weightInitializer`
@@ -57,7 +61,9 @@ public struct Dense: Layer {
         self.parameterization = parameterization
     }
 
+    /// fan_in.
     public var inputSize: Int { weight.shape[0] }
+    /// fan_out.
     public var outputSize: Int { weight.shape[1] }
 
     public var parameters: [Tensor] {

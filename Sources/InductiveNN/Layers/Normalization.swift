@@ -7,13 +7,20 @@ import InductiveTensor
 /// are updated as r <- (1 - momentum) r + momentum * stat (unbiased variance for the running
 /// estimate); in evaluation the running averages are used.
 public struct BatchNorm: Layer {
+    /// gamma, one per feature.
     public var scale: Tensor
+    /// beta, one per feature.
     public var offset: Tensor
+    /// Running average of the batch means (used in evaluation).
     public var runningMean: Tensor
+    /// Running average of the (unbiased) batch variances.
     public var runningVariance: Tensor
+    /// Weight of the new batch statistic in the running averages.
     public var momentum: Double
+    /// Added to the variance before the square root.
     public var epsilon: Double
 
+    /// gamma = 1, beta = 0, running mean 0 and variance 1.
     public init(features: Int, momentum: Double = 0.1, epsilon: Double = 1e-5) {
         scale = Tensor.ones([features])
         offset = Tensor.zeros([features])
@@ -79,6 +86,7 @@ public struct LayerNorm: Layer {
     public var offset: Tensor
     public var epsilon: Double
 
+    /// gamma = 1, beta = 0.
     public init(features: Int, epsilon: Double = 1e-5) {
         scale = Tensor.ones([features])
         offset = Tensor.zeros([features])

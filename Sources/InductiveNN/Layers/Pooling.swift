@@ -12,9 +12,13 @@ public enum PoolingKind: Sendable, Equatable {
 /// the padded border (it pads with -infinity) while average pooling counts it as zeros in
 /// the mean (PyTorch's default `count_include_pad`); `.circular` wraps around.
 public struct Pooling: ParameterFreeLayer {
+    /// Average or maximum.
     public var kind: PoolingKind
+    /// Window extents, per spatial axis.
     public var window: [Int]
+    /// Step between windows.
     public var strides: [Int]
+    /// Border handling.
     public var padding: ConvolutionPadding
 
     /// Pooling with the given window; strides default to the window (non-overlapping).
@@ -44,6 +48,7 @@ public struct Pooling: ParameterFreeLayer {
 /// invariant to any permutation of positions (in particular cyclic translations).
 public struct GlobalPooling: ParameterFreeLayer {
     public var kind: PoolingKind
+    /// Global average or maximum pooling.
     public init(_ kind: PoolingKind) { self.kind = kind }
 
 

@@ -4,8 +4,10 @@ import InductiveTensor
 /// Layers applied in order, y = f_k(... f_1(x)); parameters are the concatenation of the
 /// layers' parameters, named "i.name".
 public struct Sequential: Layer {
+    /// The layers, applied first to last.
     public var layers: [any Layer]
 
+    /// A sequence of layers.
     public init(_ layers: [any Layer]) { self.layers = layers }
     public init(_ layers: any Layer...) { self.layers = layers }
 
@@ -60,6 +62,7 @@ public struct Sequential: Layer {
 
 /// A residual block y = x + f(x), f a sequence of layers preserving the shape.
 public struct Residual: Layer {
+    /// f, which must preserve the shape.
     public var body: Sequential
 
     public init(_ layers: any Layer...) { body = Sequential(layers) }

@@ -6,6 +6,7 @@ import InductiveTensor
 /// probability 1 - p and scaled by 1 / (1 - p), so the expectation is unchanged; in
 /// evaluation it is the identity. Draws from the context's generator.
 public struct Dropout: ParameterFreeLayer {
+    /// p, the probability of dropping an entry.
     public var rate: Double
 
     public init(rate: Double) {
@@ -31,6 +32,7 @@ public struct Flatten: ParameterFreeLayer {
 
 /// [batch, ...] -> [batch] + shape.
 public struct Reshape: ParameterFreeLayer {
+    /// The shape of one example after reshaping.
     public var shape: [Int]
     public init(_ shape: [Int]) { self.shape = shape }
     public func forward(_ x: Variable, parameters: ArraySlice<Variable>, context: inout ForwardContext) -> Variable {
@@ -42,7 +44,9 @@ public struct Reshape: ParameterFreeLayer {
 /// gamma(x) = [cos(2 pi x B), sin(2 pi x B)] for x [batch, d], B [d, m] with entries
 /// N(0, sigma^2). Output [batch, 2m]. B is fixed state by default, a parameter when trainable.
 public struct FourierFeatures: Layer {
+    /// B, [d, m].
     public var frequencies: Tensor
+    /// Whether B is a parameter (trained) or fixed state.
     public let trainable: Bool
 
     public init(inputSize: Int, features: Int, sigma: Double, trainable: Bool = false, using rng: inout RandomGenerator) {

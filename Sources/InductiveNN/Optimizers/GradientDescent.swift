@@ -6,9 +6,12 @@ import InductiveTensor
 /// (plus lambda theta for coupled decay). mu = 0 is plain (stochastic) gradient descent:
 /// theta <- theta - eta g, exactly the update of the notes.
 public struct GradientDescent: Optimizer {
+    /// eta (before the schedule).
     public var learningRate: Double
     public var schedule: LearningRateSchedule
+    /// mu in [0, 1); 0 is plain gradient descent.
     public var momentum: Double
+    /// Nesterov's look-ahead instead of the heavy ball.
     public var nesterov: Bool
     public var weightDecay: WeightDecay
     public var step: Int = 0
@@ -59,7 +62,9 @@ public struct GradientDescent: Optimizer {
 public struct Adam: Optimizer {
     public var learningRate: Double
     public var schedule: LearningRateSchedule
+    /// Decay of the first moment.
     public var beta1: Double
+    /// Decay of the second moment.
     public var beta2: Double
     public var epsilon: Double
     public var weightDecay: WeightDecay
@@ -125,6 +130,7 @@ public struct Adam: Optimizer {
 public struct Langevin: Optimizer {
     public var learningRate: Double
     public var schedule: LearningRateSchedule
+    /// T, the temperature of the sampled Gibbs distribution exp(-U / T).
     public var temperature: Double
     public var step: Int = 0
 

@@ -14,15 +14,21 @@ public enum Sampling: Sendable, Equatable {
 
 /// What a training run reports after each epoch.
 public struct EpochRecord: Sendable, Equatable {
+    /// Epochs completed when this record was made (1-based).
     public var epoch: Int
+    /// Updates applied so far.
     public var step: Int
     /// Mean training loss over the epoch's batches (without penalties).
     public var trainLoss: Double
     /// Training accuracy over the epoch's batches (classification).
     public var trainAccuracy: Double?
+    /// Validation loss, when a validation set is given.
     public var validationLoss: Double?
+    /// Validation accuracy (classification).
     public var validationAccuracy: Double?
+    /// The learning rate used during the epoch.
     public var learningRate: Double
+    /// Wall time of the epoch.
     public var seconds: Double
 
     static let columns = ["epoch", "step", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy",
@@ -64,16 +70,22 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
 
 /// Training settings.
 public struct TrainingConfiguration: Sendable {
+    /// Train until this many epochs are complete.
     public var epochs: Int
+    /// Examples per update (ignored for full-batch sampling).
     public var batchSize: Int
+    /// How batches are drawn.
     public var sampling: Sampling
+    /// The training loss (mean over the batch).
     public var loss: Loss
+    /// Explicit regularizers added to the loss.
     public var penalties: [Penalty]
     /// Stop when the validation loss has not improved by `minimumDelta` for `patience`
     /// epochs, and restore the parameters of the best epoch.
     public var earlyStopping: (patience: Int, minimumDelta: Double)?
     /// Save a checkpoint here after every `checkpointEvery` epochs and at the end.
     public var checkpointPath: String?
+    /// Epochs between checkpoints.
     public var checkpointEvery: Int
     /// Progress on standard error.
     public var showProgress: Bool
@@ -98,14 +110,19 @@ public struct TrainingConfiguration: Sendable {
 /// (saved in checkpoints) drives shuffling, dropout and Langevin noise, so resuming from a
 /// checkpoint reproduces an uninterrupted run bit for bit.
 public struct Trainer<Model: Layer>: Sendable {
+    /// The model being trained (its parameters are updated in place).
     public var model: Model
+    /// The update rule and its state.
     public var optimizer: any Optimizer
+    /// The settings.
     public var configuration: TrainingConfiguration
+    /// The one generator of the run (shuffling, dropout, Langevin noise).
     public var rng: RandomGenerator
     /// Epochs completed so far.
     public private(set) var epoch = 0
     /// Updates applied so far.
     public private(set) var step = 0
+    /// One record per completed epoch.
     public private(set) var history: [EpochRecord] = []
     private var bestValidationLoss = Double.infinity
     private var bestParameters: [Tensor]?
