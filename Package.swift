@@ -32,7 +32,8 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        // Vectorized elementwise kernels (C, multiversioned per x86-64 level at load time).
+        // Vectorized C loops (exp; the ReLU layer of the infinite-width kernels), multiversioned
+        // per x86-64 level at load time.
         .target(name: "CKernels"),
         .target(
             name: "InductiveTensor",
@@ -49,9 +50,7 @@ let package = Package(
             dependencies: ["InductiveTensor", "InductiveAutodiff"],
             resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-README.md")]
         ),
-        // The vectorized ReLU layer of the infinite-width kernels (C, multiversioned like CKernels).
-        .target(name: "CKernelsNTK"),
-        .target(name: "InductiveKernels", dependencies: ["CKernelsNTK", "InductiveTensor", "InductiveAutodiff", "InductiveNN"]),
+        .target(name: "InductiveKernels", dependencies: ["CKernels", "InductiveTensor", "InductiveAutodiff", "InductiveNN"]),
         .target(name: "InductiveSolvers", dependencies: ["InductiveTensor"]),
         .target(name: "InductiveDiscovery", dependencies: ["InductiveSolvers", "InductiveTensor"]),
         // SVG charts, the HTML report and the CSV/JSON writers: draws data, computes none.

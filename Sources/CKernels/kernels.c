@@ -5,21 +5,9 @@
 #include "CKernels.h"
 #include <math.h>
 
-// No fused multiply-adds: every clone (and every machine) rounds the same way, so results
-// do not depend on which instruction set was chosen at load time.
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#else
-#pragma STDC FP_CONTRACT OFF
-#endif
+#include "multiversion.h"
 #include <stdint.h>
 #include <string.h>
-
-#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
-#define INDUCTIVE_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define INDUCTIVE_MULTIVERSION
-#endif
 
 static inline double bits_to_double(uint64_t u) { double d; memcpy(&d, &u, 8); return d; }
 static inline uint64_t double_to_bits(double d) { uint64_t u; memcpy(&u, &d, 8); return u; }

@@ -87,7 +87,7 @@ public func jacobian(at x: Tensor, of f: (Variable) -> Variable, memoryBudget: I
     let bytes = y.count * x.count * 8
     guard bytes <= memoryBudget else { throw JacobianTooLarge(bytes: bytes, budget: memoryBudget) }
     var out = [Double](repeating: 0, count: y.count * x.count)
-    try jacobianRows(of: y, wrt: v, rowsPerChunk: Swift.max(1, y.count)) { rows, chunk in
+    jacobianRows(of: y, wrt: v, rowsPerChunk: Swift.max(1, y.count)) { rows, chunk in
         out.replaceSubrange((rows.lowerBound * x.count)..<(rows.upperBound * x.count), with: chunk.scalars)
     }
     return Tensor(shape: y.shape + x.shape, scalars: out)

@@ -1,4 +1,4 @@
-import CKernelsNTK
+import CKernels
 import Foundation
 import InductiveNN
 
@@ -246,7 +246,7 @@ struct PairBuffers: @unchecked Sendable {
     let theta: UnsafeMutablePointer<Double>
 }
 
-// The ReLU layers themselves (`inductive_relu_layers`, in the C target CKernelsNTK so that it is
+// The ReLU layers themselves (`inductive_relu_layers`, in the C target CKernels so that it is
 // vectorized for the host at load time) computes, per pair, with m = 1 - |cos θ| =
 // det / (g (g + |q12|)) (exact, no cancellation) and φ = θ when cos θ >= 0, π - θ otherwise:
 //   φ = 2 asin(sqrt(m/2)) if m < 1/2, else π/2 - asin(1 - m)   (asin arguments <= 1/2,

@@ -8,4 +8,21 @@
 /// baseline ISA, chosen at run time on x86-64). x and y must not overlap.
 void inductive_exp(const double *x, double *y, size_t n);
 
+/// The ReLU NNGP and NTK of the infinite-width MLP (see InfiniteWidthMLP.swift) for the
+/// pairs (i, j), i in [row_begin, row_end), j < n2 (j <= i when lower_only), written to the
+/// row-major [n1, n2] buffers nngp and ntk; nngp holds the Gram matrix x1 x2^T on entry
+/// (it is overwritten in place). Inputs: x1 [n1, d], x2 [n2, d], their squared row norms
+/// sq1, sq2, the first layer's a = s2 / d and b2 (q = a x.x' + b2),
+/// the first-layer diagonals q1 [n1], q2 [n2], and the square roots of every layer's input
+/// diagonal r1 [depth][n1], r2 [depth][n2]. Per layer:
+///   q12 <- s2 E[relu(u) relu(v)] + b2,  theta <- q12_new + s2 E[relu'(u) relu'(v)] theta,
+///   det <- q11' q22' - q12'^2 (by its cancellation-free closed form),
+/// with the first layer's det exact for near-parallel pairs. Branch-free and vectorized
+/// (AVX-512, AVX2 or the baseline ISA, chosen at load time); O(n2) scratch per call.
+void inductive_relu_kernels(size_t row_begin, size_t row_end, size_t n1, size_t n2, int lower_only, size_t depth,
+                            size_t d, const double *x1, const double *x2, const double *sq1, const double *sq2,
+                            double a, double s2, double b2,
+                            const double *q1, const double *q2, const double *r1, const double *r2,
+                            double *nngp, double *ntk);
+
 #endif

@@ -1,25 +1,14 @@
 // The ReLU layer of the infinite-width NNGP/NTK recursion, written branch-free so that
 // clang vectorizes the loop over pairs, compiled for several x86-64 levels with the best
-// chosen when the program loads (as CKernels does for exp). The mathematics and its
+// chosen when the program loads (as kernels.c does for exp). The mathematics and its
 // accuracy argument are documented in Sources/InductiveKernels/InfiniteWidthMLP.swift.
 
-#include "CKernelsNTK.h"
+#include "CKernels.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-// No fused multiply-adds: every clone (and every machine) rounds the same way.
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#else
-#pragma STDC FP_CONTRACT OFF
-#endif
-
-#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
-#define INDUCTIVE_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define INDUCTIVE_MULTIVERSION
-#endif
+#include "multiversion.h"
 
 static const double pi = 3.141592653589793;
 static const double inverse_pi = 0.3183098861837907;
