@@ -13,16 +13,7 @@ public struct Sequential: Layer {
 
     public var parameters: [Tensor] {
         get { layers.flatMap(\.parameters) }
-        set {
-            var offset = 0
-            for i in layers.indices {
-                let n = layers[i].parameters.count
-                precondition(offset + n <= newValue.count, "Sequential: too few parameters")
-                layers[i].parameters = Array(newValue[offset..<(offset + n)])
-                offset += n
-            }
-            precondition(offset == newValue.count, "Sequential: \(newValue.count) parameters for \(offset)")
-        }
+        set { distribute(newValue, to: \.parameters, what: "parameters") }
     }
 
     public var parameterNames: [String] {
@@ -31,20 +22,24 @@ public struct Sequential: Layer {
 
     public var state: [Tensor] {
         get { layers.flatMap(\.state) }
-        set {
-            var offset = 0
-            for i in layers.indices {
-                let n = layers[i].state.count
-                precondition(offset + n <= newValue.count, "Sequential: too few state tensors (\(newValue.count))")
-                layers[i].state = Array(newValue[offset..<(offset + n)])
-                offset += n
-            }
-            precondition(offset == newValue.count, "Sequential: \(newValue.count) state tensors for \(offset)")
-        }
+        set { distribute(newValue, to: \.state, what: "state tensors") }
     }
 
     public var stateNames: [String] {
         layers.enumerated().flatMap { i, l in l.stateNames.map { "\(i).\($0)" } }
+    }
+
+    /// Splits the concatenation `tensors` back into the layers' `property`, in order.
+    private mutating func distribute(_ tensors: [Tensor], to property: WritableKeyPath<any Layer, [Tensor]>,
+                                     what: String) {
+        var offset = 0
+        for i in layers.indices {
+            let n = layers[i][keyPath: property].count
+            precondition(offset + n <= tensors.count, "Sequential: too few \(what) (\(tensors.count))")
+            layers[i][keyPath: property] = Array(tensors[offset..<(offset + n)])
+            offset += n
+        }
+        precondition(offset == tensors.count, "Sequential: \(tensors.count) \(what) for \(offset)")
     }
 
     public mutating func forward(_ x: Variable, parameters: ArraySlice<Variable>, context: inout ForwardContext) -> Variable {
