@@ -10,13 +10,24 @@ struct InductiveCommand: ParsableCommand {
         version: InductiveVersion.string,
         subcommands: [List.self, Run.self, Reproduce.self, Train.self, NTK.self, Discover.self, Info.self, Bench.self]
     )
+
+    /// ArgumentParser's entry point, after asking the allocator to recycle freed tensors
+    /// (see `AllocatorTuning.retainFreedMemory`).
+    static func main() {
+        AllocatorTuning.retainFreedMemory()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 
 /// Prints a user-facing error as one line on standard error and exits non-zero.
 func exitWithError(_ error: Error) -> Never {
-    let message: String
-    message = String(describing: error)
+    let message = String(describing: error)
     FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
     exit(1)
 }

@@ -25,4 +25,8 @@ void inductive_relu_kernels(size_t row_begin, size_t row_end, size_t n1, size_t 
                             const double *q1, const double *q2, const double *r1, const double *r2,
                             double *nngp, double *ntk);
 
+/// glibc only: mallopt(M_MMAP_THRESHOLD, mmap_threshold) and mallopt(M_TRIM_THRESHOLD,
+/// trim_threshold); 1 when both were accepted, 0 otherwise (and always 0 without glibc).
+int inductive_retain_freed_memory(int mmap_threshold, int trim_threshold);
+
 #endif

@@ -1,0 +1,18 @@
+// glibc's allocator settings (malloc.h is not part of Swift's Glibc module).
+
+#include "CKernels.h"
+#include <stdlib.h> // defines __GLIBC__ under glibc
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+int inductive_retain_freed_memory(int mmap_threshold, int trim_threshold) {
+#if defined(__GLIBC__)
+    return mallopt(M_MMAP_THRESHOLD, mmap_threshold) == 1 && mallopt(M_TRIM_THRESHOLD, trim_threshold) == 1;
+#else
+    (void)mmap_threshold;
+    (void)trim_threshold;
+    return 0;
+#endif
+}
