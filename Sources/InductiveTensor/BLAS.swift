@@ -24,9 +24,32 @@ public enum BLAS {
             for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : c[i * ldc + j] * beta } }
             return
         }
-        cblas_dgemm(
-            CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        // A small output over a long inner dimension (a Gram matrix or X^T y of tall data) gains
+        // nothing from threads, which split only the output: sum it in slices of the inner
+        // dimension small enough that each call runs on one thread.
+        let slice = innerSlice(outputCount: m * n, inner: k)
+        var k0 = 0
+        while k0 < k {
+            let kc = Swift.min(slice, k - k0)
+            cblas_dgemm(
+                CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(kc), alpha, a + (transposeA ? k0 * lda : k0), Int32(lda),
+                b + (transposeB ? k0 : k0 * ldb), Int32(ldb), k0 == 0 ? beta : 1, c, Int32(ldc))
+            k0 += kc
+        }
+    }
+
+    /// OpenBLAS runs a product on one thread when m n k is at most 65536 * 4 (its
+    /// SMP_THRESHOLD_MIN times GEMM_MULTITHREAD_THRESHOLD).
+    @usableFromInline static let singleThreadWork = 65536 * 4
+
+    /// The inner-dimension slice for an output of `outputCount` entries: all of `inner` unless
+    /// the output is small (at most 2048 entries, where splitting the output between threads
+    /// does not pay) and the whole product would be threaded.
+    @inlinable
+    static func innerSlice(outputCount: Int, inner: Int) -> Int {
+        guard outputCount <= 2048, outputCount * inner > singleThreadWork else { return inner }
+        return singleThreadWork / outputCount
     }
 
     /// y = alpha * op(A) x + beta * y, A row-major m x n (before op).
@@ -53,8 +76,15 @@ public enum BLAS {
         beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
     ) {
         if n == 0 { return }
-        cblas_dsyrk(CblasRowMajor, CblasUpper, transpose ? CblasTrans : CblasNoTrans,
-                    Int32(n), Int32(k), alpha, a, Int32(lda), beta, c, Int32(ldc))
+        let slice = innerSlice(outputCount: n * n, inner: k)
+        var k0 = 0
+        repeat {
+            let kc = Swift.min(slice, k - k0)
+            cblas_dsyrk(CblasRowMajor, CblasUpper, transpose ? CblasTrans : CblasNoTrans,
+                        Int32(n), Int32(kc), alpha, a + (transpose ? k0 * lda : k0), Int32(lda),
+                        k0 == 0 ? beta : 1, c, Int32(ldc))
+            k0 += kc
+        } while k0 < k
         for i in 0..<n { for j in 0..<i { c[i * ldc + j] = c[j * ldc + i] } }
     }
 
