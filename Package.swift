@@ -95,5 +95,7 @@ let package = Package(
         ),
         .testTarget(name: "InductiveReportTests", dependencies: ["InductiveReport", "InductiveTensor"]),
         .testTarget(name: "InductiveExperimentsTests", dependencies: ["InductiveExperiments", "InductiveTestSupport"]),
+        // Runs the built `inductive` executable as a user would: exit status, stderr, files left.
+        .testTarget(name: "InductiveCLITests", dependencies: ["inductive"]),
     ]
 )
