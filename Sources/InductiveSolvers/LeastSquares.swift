@@ -35,6 +35,37 @@ func stationarityResidual(_ x: Tensor, _ y: Tensor, _ w: Tensor, penalty: Tensor
     return g.norm() / Swift.max(scale, Double.leastNormalMagnitude)
 }
 
+/// The accuracy criterion that decides between the normal equations and a rank-revealing
+/// solve: Cholesky of G = X^T X + P gives w with relative error about eps kappa(G), so it is
+/// used only when LAPACK's estimate of 1/kappa(G) is at least sqrt(eps) (at least half the
+/// digits survive). Below that, and for every G that is singular in exact arithmetic (whose
+/// rounded Cholesky may or may not complete, depending on the BLAS kernels), the stacked
+/// problem [X; R] w = [y; 0] with R^T R = P is solved by SVD (`dgelsd`): its error grows like
+/// kappa(G)^(1/2) eps, and its rank cutoff (singular values below eps max(m, n) s_max) is an
+/// explicit tolerance that returns the minimum-norm solution when G is singular.
+public let normalEquationsReciprocalConditionLimit = Double.ulpOfOne.squareRoot()
+
+/// argmin ||X w - y||^2 + ||R w||^2 where G = X^T X + R^T R is already formed: Cholesky of G
+/// when it is well conditioned (see `normalEquationsReciprocalConditionLimit`), else the
+/// minimum-norm solution of the stacked least-squares problem.
+private func solveRegularizedNormalEquations(
+    _ x: Tensor, _ y: Tensor, gram: Tensor, root: () throws -> Tensor
+) throws -> Tensor {
+    if let factor = try choleskyFactorization(gram), factor.reciprocalCondition >= normalEquationsReciprocalConditionLimit {
+        return try factor.solve(matmul(x, y, transposeA: true))
+    }
+    return try stackedMinimumNorm(x, y, root: try root())
+}
+
+/// The minimum-norm solution of [X; R] w = [y; 0] (dgelsd).
+private func stackedMinimumNorm(_ x: Tensor, _ y: Tensor, root: Tensor) throws -> Tensor {
+    let p = x.shape[1]
+    let stacked = Tensor.concatenate([x, root], axis: 0)
+    let zeros = Tensor.zeros(y.rank == 1 ? [root.shape[0]] : [root.shape[0], y.shape[1]])
+    precondition(root.shape[1] == p)
+    return try lstsq(stacked, Tensor.concatenate([y, zeros], axis: 0)).solution
+}
+
 /// Ridge regression: w = argmin ||X w - y||^2 + alpha ||w||^2 = (X^T X + alpha I)^-1 X^T y.
 ///
 /// - Shapes: X is [n, p]; y is [n] (w is [p]) or [n, k] (w is [p, k], one column per target).
@@ -42,6 +73,9 @@ func stationarityResidual(_ x: Tensor, _ y: Tensor, _ w: Tensor, penalty: Tensor
 ///   (`minimumNormLeastSquares`), which is also the limit alpha -> 0+.
 /// - Method: Cholesky of the smaller Gram matrix, X^T X + alpha I (p x p, cost O(n p^2)) when
 ///   n >= p, else X X^T + alpha I (n x n, w = X^T (X X^T + alpha I)^-1 y, cost O(n^2 p)).
+///   When alpha is so small that the Gram matrix's estimated reciprocal condition number is
+///   below sqrt(eps) (`normalEquationsReciprocalConditionLimit`), the stacked problem
+///   [X; sqrt(alpha) I] w = [y; 0] is solved by SVD instead (cost O((n + p) p^2)).
 /// - Diagnostics: one iteration; `residual` is the relative stationarity residual
 ///   ||X^T (X w - y) + alpha w|| / ||X^T y||; converged when it is below sqrt(machine epsilon).
 /// - Throws: `LinearAlgebraError` for non-finite input.
@@ -53,10 +87,12 @@ public func ridge(_ x: Tensor, _ y: Tensor, alpha: Double) throws -> LinearFit {
     let w: Tensor
     if n >= p {
         let gram = matmul(x, x, transposeA: true) + Tensor.eye(p) * alpha
-        w = try solvePositiveDefinite(gram, matmul(x, y, transposeA: true))
+        w = try solveRegularizedNormalEquations(x, y, gram: gram) { Tensor.eye(p) * alpha.squareRoot() }
+    } else if let factor = try choleskyFactorization(x.gramRows() + Tensor.eye(n) * alpha),
+              factor.reciprocalCondition >= normalEquationsReciprocalConditionLimit {
+        w = matmul(x, try factor.solve(y), transposeA: true)
     } else {
-        let gram = x.gramRows() + Tensor.eye(n) * alpha
-        w = matmul(x, try solvePositiveDefinite(gram, y), transposeA: true)
+        w = try stackedMinimumNorm(x, y, root: Tensor.eye(p) * alpha.squareRoot())
     }
     let r = stationarityResidual(x, y, w, penalty: Tensor.full([p], alpha))
     return LinearFit(coefficients: w, diagnostics: SolverDiagnostics(iterations: 1, residual: r, converged: r <= directSolverTolerance))
@@ -68,9 +104,11 @@ public func ridge(_ x: Tensor, _ y: Tensor, alpha: Double) throws -> LinearFit {
 ///   symmetric positive semidefinite matrix P of shape [p, p].
 /// - Shapes of X, y and w as in `ridge(_:_:alpha:)`.
 /// - Method: for a positive vector and n < p, the dual form w = D^-1 X^T (X D^-1 X^T + I)^-1 y
-///   (cost O(n^2 p)); otherwise Cholesky of X^T X + P (O(n p^2)); if that matrix is singular
-///   (P only semidefinite and X rank-deficient), the minimum-norm solution of the stacked
-///   least-squares problem [X; P^(1/2)] w = [y; 0].
+///   (cost O(n^2 p)); otherwise Cholesky of X^T X + P (O(n p^2)). Whenever the matrix
+///   factored has an estimated reciprocal condition number below sqrt(eps)
+///   (`normalEquationsReciprocalConditionLimit`), in particular when X^T X + P is singular (P
+///   only semidefinite and X rank-deficient), the minimum-norm solution of the stacked
+///   least-squares problem [X; P^(1/2)] w = [y; 0] is returned instead (SVD, `dgelsd`).
 /// - Diagnostics: one iteration; `residual` is ||X^T (X w - y) + P w|| / ||X^T y||, converged
 ///   when below sqrt(machine epsilon).
 /// - Throws: `LinearAlgebraError` for non-finite input.
@@ -79,24 +117,22 @@ public func ridge(_ x: Tensor, _ y: Tensor, penalty: Tensor) throws -> LinearFit
     let n = x.shape[0], p = x.shape[1]
     precondition((penalty.rank == 1 && penalty.count == p) || penalty.shape == [p, p],
                  "ridge: penalty must have shape [\(p)] or [\(p), \(p)] for X of shape \(x.shape), got \(penalty.shape)")
+    let root = {
+        penalty.rank == 1 ? Tensor.diagonal(penalty.map { Swift.max($0, 0).squareRoot() }) : try symmetricSqrt(penalty)
+    }
     var w: Tensor
     if penalty.rank == 1 && n < p && penalty.scalars.allSatisfy({ $0 > 0 }) {
         let inverse = 1 / penalty
         let scaled = x * inverse  // X D^-1, broadcasting over rows
         let gram = matmul(scaled, x, transposeB: true) + Tensor.eye(n)
-        let z = try solvePositiveDefinite(gram, y)
-        w = matmul(scaled, z, transposeA: true)
+        if let factor = try choleskyFactorization(gram), factor.reciprocalCondition >= normalEquationsReciprocalConditionLimit {
+            w = matmul(scaled, try factor.solve(y), transposeA: true)
+        } else {
+            w = try stackedMinimumNorm(x, y, root: try root())
+        }
     } else {
         let matrix = penalty.rank == 1 ? Tensor.diagonal(penalty) : penalty
-        let gram = matmul(x, x, transposeA: true) + matrix
-        do {
-            w = try solvePositiveDefinite(gram, matmul(x, y, transposeA: true))
-        } catch let error as LinearAlgebraError where error.kind == .notPositiveDefinite {
-            let root = try symmetricSqrt(matrix)
-            let stacked = Tensor.concatenate([x, root], axis: 0)
-            let zeros = Tensor.zeros(y.rank == 1 ? [p] : [p, y.shape[1]])
-            w = try lstsq(stacked, Tensor.concatenate([y, zeros], axis: 0)).solution
-        }
+        w = try solveRegularizedNormalEquations(x, y, gram: matmul(x, x, transposeA: true) + matrix, root: root)
     }
     let r = stationarityResidual(x, y, w, penalty: penalty)
     return LinearFit(coefficients: w, diagnostics: SolverDiagnostics(iterations: 1, residual: r, converged: r <= directSolverTolerance))

@@ -9,8 +9,9 @@ import InductiveTensor
 /// R and c come without forming Q: with the columns scaled to unit norm, X = X_s D,
 /// X_s^T X_s = R_s^T R_s (Cholesky), R = R_s D and c = R_s^-T X_s^T y. Cost: n p^2 + n p k
 /// flops (one `dsyrk`, one product) instead of a Householder QR that forms Q. The
-/// equilibration keeps the rounding error at about cond(X_s)^2 eps; when X_s^T X_s is not
-/// numerically positive definite (rank-deficient X), a Householder QR is used instead.
+/// equilibration keeps the rounding error at about cond(X_s)^2 eps; when the estimated
+/// reciprocal condition number of X_s^T X_s is below sqrt(eps) (ill-conditioned or
+/// rank-deficient X), a Householder QR is used instead.
 struct CompressedLeastSquares {
     let matrix: Tensor  // R (p x p) or X itself when n <= p
     let target: Tensor  // c = Q^T y (p) or y
@@ -35,8 +36,14 @@ struct CompressedLeastSquares {
         let p = gram.shape[0]
         let scales = Tensor((0..<p).map { i in let g = gram[i, i]; return g > 0 ? g.squareRoot() : 1 })
         let scaledGram = gram / scales.reshaped([p, 1]) / scales
-        if let lower = try? cholesky(scaledGram) {
+        // Rank is decided by the condition estimate, not by whether Cholesky completes (a
+        // singular G_s may factor with a tiny pivot on some BLAS kernels): the factor's error is
+        // about kappa(G_s) eps, accepted while kappa(G_s) <= 1/sqrt(eps); otherwise Householder QR
+        // of X, whose R has error about kappa(X) eps and whose rank the refits' SVD then decides.
+        if let factor = try choleskyFactorization(scaledGram),
+           factor.reciprocalCondition >= normalEquationsReciprocalConditionLimit {
             // R_s^T C = X_s^T Y = D^-1 X^T Y: one small triangular system, solved as a general one.
+            let lower = factor.lower
             let c = try InductiveTensor.solve(lower, matmul(x, y, transposeA: true) / scales.reshaped([p, 1]))
             return (lower.transposed() * scales, c)
         }

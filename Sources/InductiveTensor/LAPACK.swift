@@ -124,6 +124,35 @@ enum LAPACK {
         #endif
     }
 
+    /// Reciprocal condition number estimate (1-norm) of a symmetric positive definite matrix
+    /// from its Cholesky factor (`potrf` output in `a`) and the 1-norm of the original matrix.
+    static func pocon(uplo: Character, n: Int, a: [Double], anorm: Double, rcond: inout Double) -> Int {
+        #if canImport(Accelerate)
+        var ul = char(uplo), nn = Int_(n), lda = Int_(Swift.max(n, 1)), info: Int_ = 0
+        var an = anorm, rc = 0.0
+        var aa = a
+        var work = [Double](repeating: 0, count: 3 * Swift.max(n, 1))
+        var iwork = [Int_](repeating: 0, count: Swift.max(n, 1))
+        dpocon_(&ul, &nn, &aa, &lda, &an, &rc, &work, &iwork, &info)
+        rcond = rc
+        return Int(info)
+        #else
+        return Int(LAPACKE_dpocon(LAPACK_COL_MAJOR, char(uplo), Int32(n), a, Int32(Swift.max(n, 1)), anorm, &rcond))
+        #endif
+    }
+
+    /// Solves A X = B from the Cholesky factor computed by `potrf` (column-major).
+    static func potrs(uplo: Character, n: Int, nrhs: Int, a: [Double], b: inout [Double]) -> Int {
+        #if canImport(Accelerate)
+        var ul = char(uplo), nn = Int_(n), nr = Int_(nrhs), lda = Int_(Swift.max(n, 1)), ldb = Int_(Swift.max(n, 1)), info: Int_ = 0
+        var aa = a
+        dpotrs_(&ul, &nn, &nr, &aa, &lda, &b, &ldb, &info)
+        return Int(info)
+        #else
+        return Int(LAPACKE_dpotrs(LAPACK_COL_MAJOR, char(uplo), Int32(n), Int32(nrhs), a, Int32(Swift.max(n, 1)), &b, Int32(Swift.max(n, 1))))
+        #endif
+    }
+
     /// Solves A X = B for symmetric positive definite A (Cholesky), column-major.
     static func posv(uplo: Character, n: Int, nrhs: Int, a: inout [Double], b: inout [Double]) -> Int {
         #if canImport(Accelerate)

@@ -167,6 +167,73 @@ public func cholesky(_ a: Tensor) throws -> Tensor {
     return l
 }
 
+/// A Cholesky factorization A = L L^T together with LAPACK's estimate of A's reciprocal
+/// condition number, so that callers decide "numerically positive definite" by a stated
+/// criterion instead of by whether the factorization happened to complete.
+///
+/// Why both: `dpotrf` stops only at a pivot that is not positive. A matrix that is singular
+/// in exact arithmetic is, after rounding, as likely to factor with a tiny positive pivot
+/// (how likely depends on the BLAS kernels, hence on the CPU) as to fail, and the solution
+/// from such a factor is noise. `reciprocalCondition` (1/kappa_1(A), estimated by `dpocon`
+/// to within a small factor) is what tells the two apart: a solve through the factor has
+/// relative error about eps / reciprocalCondition.
+public struct CholeskyFactorization: Sendable {
+    /// The lower-triangular factor L (n x n).
+    public let lower: Tensor
+    /// The estimate of 1 / (||A||_1 ||A^-1||_1) from `dpocon`; in [0, 1].
+    public let reciprocalCondition: Double
+    /// The factor as LAPACK left it (column-major U = L^T), for `dpotrs`.
+    private let packed: [Double]
+
+    init(packed: [Double], n: Int, reciprocalCondition: Double) {
+        self.packed = packed
+        var l = Tensor(shape: [n, n], scalars: packed)  // column-major U read row-major is L
+        for i in 0..<n { for j in (i + 1)..<Swift.max(i + 1, n) { l.scalars[i * n + j] = 0 } }
+        lower = l
+        self.reciprocalCondition = reciprocalCondition
+    }
+
+    /// Solves A x = b (b of shape [n]) or A X = B (B of shape [n, k]) with the factor
+    /// (`dpotrs`); cost O(n^2 k). Relative error about eps / `reciprocalCondition`.
+    public func solve(_ b: Tensor) throws -> Tensor {
+        let n = lower.shape[0]
+        precondition((b.rank == 1 || b.rank == 2) && b.shape[0] == n, "CholeskyFactorization.solve: A is [\(n), \(n)] but b is \(b.shape)")
+        try requireFinite("dpotrs", b)
+        let k = b.rank == 1 ? 1 : b.shape[1]
+        var cb = b.rank == 1 ? b.scalars : columnMajor(b)
+        try check("dpotrs", LAPACK.potrs(uplo: "U", n: n, nrhs: k, a: packed, b: &cb), positive: .singular)
+        return b.rank == 1 ? Tensor(cb) : fromColumnMajor(cb, rows: n, cols: k)
+    }
+}
+
+/// Cholesky factorization of a symmetric matrix (lower triangle read) with its reciprocal
+/// condition estimate, or nil when a pivot is not positive (the matrix is indefinite, or
+/// singular to working precision). LAPACK `dpotrf` + `dpocon`; cost n^3/3 + O(n^2).
+///
+/// Callers that need a positive definite matrix should also require
+/// `reciprocalCondition >= ` their accuracy threshold (for example sqrt(eps): at least half
+/// the digits of a solve survive) and take a rank-revealing route otherwise.
+/// - Throws: `LinearAlgebraError` for non-finite input.
+public func choleskyFactorization(_ a: Tensor) throws -> CholeskyFactorization? {
+    requireSquare("choleskyFactorization", a)
+    try requireFinite("dpotrf", a)
+    let n = a.shape[0]
+    // ||A||_1 of the symmetric matrix from its lower triangle (what LAPACK reads).
+    var norm1 = 0.0
+    for j in 0..<n {
+        var column = 0.0
+        for i in 0..<n { column += Swift.abs(i >= j ? a.scalars[i * n + j] : a.scalars[j * n + i]) }
+        norm1 = Swift.max(norm1, column)
+    }
+    var ca = a.scalars
+    let info = LAPACK.potrf(uplo: "U", n: n, a: &ca)
+    if info > 0 { return nil }
+    try check("dpotrf", info, positive: .notPositiveDefinite)
+    var rcond = 0.0
+    try check("dpocon", LAPACK.pocon(uplo: "U", n: n, a: ca, anorm: norm1, rcond: &rcond), positive: .illegalArgument)
+    return CholeskyFactorization(packed: ca, n: n, reciprocalCondition: rcond)
+}
+
 /// Minimum-norm least-squares solution x = argmin ||A x - b|| with the smallest ||x||
 /// (b a vector of length m or an m x k matrix). Singular values below `rcond * s_max`
 /// are treated as zero (default: machine epsilon * max(m, n)). LAPACK `dgelsd`.

@@ -21,9 +21,19 @@ func ridgeByEigendecomposition(_ x: Tensor, _ y: Tensor, alpha: Double) throws -
         var rng = RandomGenerator(seed: 1)
         let x = Tensor.randomNormal([shape.0, shape.1], using: &rng)
         let y = Tensor.randomNormal([shape.0], using: &rng)
+        let sMax = try singularValues(x).scalars[0]
         for alpha in [1e-3, 0.5, 20] {
             let fit = try ridge(x, y, alpha: alpha)
-            expectClose(fit.coefficients, try ridgeByEigendecomposition(x, y, alpha: alpha), rtol: directTolerance, atol: 1e-12)
+            // Both routes are backward stable solves with X^T X + alpha I (or X X^T + alpha I),
+            // whose condition number is at most kappa = (s_max^2 + alpha) / alpha; each has
+            // normwise relative error <= c p eps kappa with c of order one (the eigenvalues of
+            // X^T X carry an absolute error ~ p eps s_max^2, divided by lambda + alpha >= alpha).
+            // 10 p eps kappa bounds the difference: 2.1e-10 for alpha = 1e-3, 2e-14 for alpha = 20.
+            let kappa = (sMax * sMax + alpha) / alpha
+            let bound = 10 * Double(max(shape.0, shape.1)) * Double.ulpOfOne * kappa
+            let reference = try ridgeByEigendecomposition(x, y, alpha: alpha)
+            let error = relativeError(fit.coefficients, reference)
+            #expect(error <= bound, "alpha \(alpha): normwise error \(error) > bound \(bound)")
             #expect(fit.diagnostics.converged && fit.diagnostics.iterations == 1)
         }
         // Several targets at once give the columns of the single-target fits.
@@ -51,6 +61,8 @@ func ridgeByEigendecomposition(_ x: Tensor, _ y: Tensor, alpha: Double) throws -
     }
 
     @Test func singularPenaltyFallsBackToTheMinimumNormStackedSolution() throws {
+        // The decision must not depend on whether the rounded X^T X + P happens to factor: its
+        // reciprocal condition estimate is ~eps (below the sqrt(eps) limit) either way.
         // X has rank 2 in R^4 and P penalizes only the first coordinate: X^T X + P is singular.
         var rng = RandomGenerator(seed: 3)
         let basis = Tensor.randomNormal([2, 4], using: &rng)
@@ -60,7 +72,25 @@ func ridgeByEigendecomposition(_ x: Tensor, _ y: Tensor, alpha: Double) throws -
         let fit = try ridge(x, y, penalty: p)
         #expect(fit.diagnostics.residual < 1e-9, "stationarity \(fit.diagnostics.residual)")
         let stacked = try lstsq(Tensor.concatenate([x, p], axis: 0), Tensor.concatenate([y, Tensor.zeros([4])], axis: 0)).solution
+        // The same SVD-based solve of a 16 x 4 problem with condition number ~10 on its range:
+        // agreement to 1e-9 leaves a margin of 10^5 over 16 eps kappa.
         expectClose(fit.coefficients, stacked, rtol: 1e-9, atol: 1e-12)
+        // The same answer with the penalty given as a vector.
+        expectClose(try ridge(x, y, penalty: Tensor([1, 0, 0, 0])).coefficients, stacked, rtol: 1e-9, atol: 1e-12)
+    }
+
+    @Test func tinyAlphaTakesTheStackedRouteAndStaysAccurate() throws {
+        // kappa(X) = 1e5, so X^T X + alpha I has kappa ~ 1e10 > 1/sqrt(eps): Cholesky would give
+        // errors ~ kappa(G) eps ~ 1e-7 (measured 1e-8..1e-6), the stacked SVD route ~ kappa(X) eps
+        // ~ 2e-11. With a consistent y = X w and alpha = 1e-22, ridge differs from w by at most
+        // alpha / s_min^2 = 1e-12. The bound 1e-9 sits between the two routes' errors.
+        var rng = RandomGenerator(seed: 6)
+        let (u, _, vt) = try svd(Tensor.randomNormal([40, 6], using: &rng))
+        let x = matmul(u * Tensor([1, 0.3, 0.1, 0.01, 1e-3, 1e-5]), vt)
+        let truth = Tensor.randomNormal([6], using: &rng)
+        let fit = try ridge(x, matmul(x, truth), alpha: 1e-22)
+        #expect(relativeError(fit.coefficients, truth) < 1e-9)
+        #expect(fit.diagnostics.converged)
     }
 
     @Test func ridgeTendsToTheMinimumNormSolutionAsAlphaVanishes() throws {

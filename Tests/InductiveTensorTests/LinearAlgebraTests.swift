@@ -104,6 +104,38 @@ func expectOrthonormalColumns(_ q: Tensor, sourceLocation: SourceLocation = #_so
         } catch let e as LinearAlgebraError { #expect(e.kind == .notPositiveDefinite && e.info == 2) }
     }
 
+    @Test func choleskyFactorizationEstimatesTheConditionNumber() throws {
+        // A = Q diag(d) Q^T with known kappa_2 = 1e6; dpocon estimates 1/kappa_1, which is
+        // within a factor n of 1/kappa_2 for an n x n matrix, and the estimator itself is
+        // within a factor ~3 in practice: accept [1/(10 n kappa), 10 n / kappa].
+        var rng = RandomGenerator(seed: 11)
+        let (q, _) = try qr(Tensor.randomNormal([8, 8], using: &rng))
+        let d = Tensor([1, 0.3, 0.1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6])
+        let a = matmul(q * d, q, transposeB: true)
+        let factor = try #require(try choleskyFactorization(a))
+        #expect(factor.reciprocalCondition >= 1e-6 / 80 && factor.reciprocalCondition <= 80e-6, "\(factor.reciprocalCondition)")
+        expectClose(matmul(factor.lower, factor.lower, transposeB: true), a, rtol: 0, atol: 1e-14)
+        // Solve: error <= c n eps kappa ||x|| = 8 * 2.2e-16 * 1e6 ~ 2e-9; 1e-8 leaves c <= 5.
+        let x = Tensor.randomNormal([8, 2], using: &rng)
+        #expect(relativeError(try factor.solve(matmul(a, x)), x) < 1e-8)
+        // Indefinite: nil, not a throw.
+        #expect(try choleskyFactorization(Tensor([[1, 2], [2, 1]])) == nil)
+    }
+
+    @Test func singularMatricesAreRecognizedWhetherOrNotTheirCholeskyCompletes() throws {
+        // G = B^T B with B of rank 3 in R^5: singular in exact arithmetic. After rounding its
+        // Cholesky may complete with a tiny pivot or stop; either way the decision "positive
+        // definite to working accuracy" (reciprocal condition >= sqrt(eps)) must be no.
+        for seed in 0..<20 {
+            var rng = RandomGenerator(seed: UInt64(100 + seed))
+            let b = matmul(Tensor.randomNormal([7, 3], using: &rng), Tensor.randomNormal([3, 5], using: &rng))
+            let g = matmul(b, b, transposeA: true)
+            if let factor = try choleskyFactorization(g) {
+                #expect(factor.reciprocalCondition < Double.ulpOfOne.squareRoot(), "seed \(seed): \(factor.reciprocalCondition)")
+            }
+        }
+    }
+
     @Test func lstsqGivesTheMinimumNormSolutionEqualToPinv() throws {
         var rng = RandomGenerator(seed: 6)
         let a = Tensor.randomNormal([4, 9], using: &rng)  // underdetermined, full row rank
