@@ -140,7 +140,9 @@ public func solve(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 }
 
 /// Solves A x = b for symmetric positive definite A by Cholesky (lower triangle read).
-/// LAPACK `dposv`; cost n^3/3. Throws `.notPositiveDefinite`.
+/// LAPACK `dposv`; cost n^3/3. Throws `.notPositiveDefinite` at a pivot that is not
+/// positive; for a matrix that may be singular or nearly so, success says nothing about
+/// accuracy: use `choleskyFactorization` and its `reciprocalCondition`.
 public func solvePositiveDefinite(_ a: Tensor, _ b: Tensor) throws -> Tensor {
     requireSquare("solvePositiveDefinite", a)
     let n = a.shape[0]
@@ -154,7 +156,9 @@ public func solvePositiveDefinite(_ a: Tensor, _ b: Tensor) throws -> Tensor {
 }
 
 /// The lower-triangular L with A = L L^T for symmetric positive definite A (lower
-/// triangle read). LAPACK `dpotrf`; cost n^3/3.
+/// triangle read). LAPACK `dpotrf`; cost n^3/3. Whether it throws for a matrix that is
+/// singular in exact arithmetic depends on rounding (so on the CPU's BLAS kernels): decide
+/// definiteness with `choleskyFactorization(_:)` and its `reciprocalCondition` instead.
 public func cholesky(_ a: Tensor) throws -> Tensor {
     requireSquare("cholesky", a)
     try requireFinite("dpotrf", a)
