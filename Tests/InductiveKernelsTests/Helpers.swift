@@ -1,5 +1,7 @@
 import Foundation
 import InductiveKernels
+import InductiveNN
+import InductiveTensor
 import InductiveTestSupport
 
 /// A committed fixture archive (made once by scripts/make_kernel_fixtures.py with mpmath, or

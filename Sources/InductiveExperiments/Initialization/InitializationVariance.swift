@@ -1,6 +1,7 @@
 import Foundation
 import InductiveNN
 import InductiveReport
+import InductiveTensor
 
 /// Notes, "Weight initialization": Xavier initialization is said to keep "the variance of all
 /// activations the same across every layer"; too small or too large a scale makes signals

@@ -2,6 +2,7 @@ import Foundation
 import InductiveKernels
 import InductiveNN
 import InductiveReport
+import InductiveTensor
 
 /// Notes, "Neural Tangent Kernel": in the lazy regime the loss falls while the parameters,
 /// and with them the kernel, barely move; the NTK stays constant during training at infinite

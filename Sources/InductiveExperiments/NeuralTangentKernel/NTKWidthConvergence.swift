@@ -2,6 +2,7 @@ import Foundation
 import InductiveKernels
 import InductiveNN
 import InductiveReport
+import InductiveTensor
 
 /// Notes, "Neural Tangent Kernel": as the width grows the NTK becomes deterministic at
 /// initialization, determined by the architecture alone (Jacot et al. 2018). Measured: the

@@ -2,6 +2,7 @@ import Foundation
 import InductiveNN
 import InductiveReport
 import InductiveSolvers
+import InductiveTensor
 
 /// Notes, "Universal approximation theorem": a continuous function on the unit cube is
 /// approximated by finite sums sum_j v_j phi(w_j . x + b_j) of a sigmoidal phi (Cybenko 1989).
