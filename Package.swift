@@ -93,7 +93,7 @@ let package = Package(
             name: "InductiveDiscoveryTests",
             dependencies: ["InductiveDiscovery", "InductiveSolvers", "InductiveTensor", "InductiveTestSupport"]
         ),
-        .testTarget(name: "InductiveReportTests", dependencies: ["InductiveReport", "InductiveTensor"]),
+        .testTarget(name: "InductiveReportTests", dependencies: ["InductiveReport", "InductiveTensor", "InductiveTestSupport"]),
         .testTarget(
             name: "InductiveExperimentsTests",
             dependencies: ["InductiveExperiments", "InductiveReport", "InductiveTensor", "InductiveTestSupport"]

@@ -10,11 +10,6 @@ func fixture(_ name: String) throws -> NPZArchive {
     try NPZ.read(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")!.path)
 }
 
-func normal(_ shape: [Int], seed: UInt64, std: Double = 1) -> Tensor {
-    var rng = RandomGenerator(seed: seed)
-    return Tensor.randomNormal(shape, std: std, using: &rng)
-}
-
 /// max_ij |a - b| / |b| over entries with |b| > floor, and max |a - b| elsewhere.
 func maxRelativeError(_ a: Tensor, _ b: Tensor, floor: Double = 1e-30) -> Double {
     precondition(a.shape == b.shape, "maxRelativeError: \(a.shape) vs \(b.shape)")
