@@ -78,11 +78,11 @@ let package = Package(
             dependencies: ["InductiveTensor", "InductiveTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "InductiveAutodiffTests", dependencies: ["InductiveAutodiff", "InductiveTestSupport"]),
-        .testTarget(name: "InductiveNNTests", dependencies: ["InductiveNN", "InductiveTestSupport"]),
+        .testTarget(name: "InductiveAutodiffTests", dependencies: ["InductiveAutodiff", "InductiveTensor", "InductiveTestSupport"]),
+        .testTarget(name: "InductiveNNTests", dependencies: ["InductiveNN", "InductiveAutodiff", "InductiveTensor", "InductiveTestSupport"]),
         .testTarget(
             name: "InductiveKernelsTests",
-            dependencies: ["InductiveKernels", "InductiveTestSupport"],
+            dependencies: ["InductiveKernels", "InductiveNN", "InductiveAutodiff", "InductiveTensor", "InductiveTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -93,8 +93,11 @@ let package = Package(
             name: "InductiveDiscoveryTests",
             dependencies: ["InductiveDiscovery", "InductiveSolvers", "InductiveTensor", "InductiveTestSupport"]
         ),
-        .testTarget(name: "InductiveReportTests", dependencies: ["InductiveReport", "InductiveTensor"]),
-        .testTarget(name: "InductiveExperimentsTests", dependencies: ["InductiveExperiments", "InductiveTestSupport"]),
+        .testTarget(name: "InductiveReportTests", dependencies: ["InductiveReport", "InductiveTensor", "InductiveTestSupport"]),
+        .testTarget(
+            name: "InductiveExperimentsTests",
+            dependencies: ["InductiveExperiments", "InductiveReport", "InductiveTensor", "InductiveTestSupport"]
+        ),
         // Runs the built `inductive` executable as a user would: exit status, stderr, files left.
         .testTarget(name: "InductiveCLITests", dependencies: ["inductive"]),
     ]

@@ -1,9 +1,9 @@
 """neural-tangents side of `inductive bench --group ntk` (float64, CPU).
 
 Run right after the Swift side, on the same machine, in the neural-tangents virtualenv
-(see scripts/make_nt_fixtures.py for its setup):
+whose directory NT_VENV names (see scripts/make_nt_fixtures.py for its setup):
     .build/release/inductive bench --group ntk
-    /work/nt-venv/bin/python bench/ntk.py
+    "$NT_VENV/bin/python" bench/ntk.py
 Cases (the same sizes as the Swift side; values differ, timings do not depend on them):
 - empirical NTK of stax.serial(Dense(512, W_std=sqrt 2), Relu, Dense(512), Relu, Dense(1)),
   no bias (stax's default), inputs 256 x 256 and 1024 x 1024 of dimension 64: every

@@ -4,9 +4,9 @@ Fits Lorenz data with PySINDy's SINDy (second-order finite differences, degree-2
 library, STLSQ with threshold 0.1 and its default ridge alpha 0.05) and prints the median
 wall time of `model.fit` end to end: derivative estimate, library, regression.
 
-    inductive discover simulate lorenz --samples 50000 --out /tmp/lorenz50k.npy
-    python3 bench/sindy_lorenz.py --data /tmp/lorenz50k.npy
-    inductive bench --group sindy --data /tmp/lorenz50k.npy
+    inductive discover simulate lorenz --samples 50000 --out lorenz50k.npy
+    python3 bench/sindy_lorenz.py --data lorenz50k.npy
+    inductive bench --group sindy --data lorenz50k.npy
 
 Without --data the trajectory is integrated here with SciPy (rtol = atol = 1e-12).
 Needs `pip install pysindy` (not a dependency of the project).

@@ -1,12 +1,14 @@
 """neural-tangents outputs for the tests of InductiveKernels (run once; outputs committed).
 
 The tests compare with these numbers; neural-tangents is never a build or test dependency.
-Setup (outside the repository; TensorFlow makes the import take ~30 s):
-    python3 -m venv /work/nt-venv
-    /work/nt-venv/bin/pip install "jax[cpu]==0.4.25" "jaxlib==0.4.25" "numpy<2" tf2jax==0.3.6 \
+Setup: a virtualenv outside the repository, in a directory of your choice named by the
+environment variable NT_VENV (TensorFlow makes the import take ~30 s):
+    export NT_VENV="$HOME/.venvs/neural-tangents"
+    python3 -m venv "$NT_VENV"
+    "$NT_VENV/bin/pip" install "jax[cpu]==0.4.25" "jaxlib==0.4.25" "numpy<2" tf2jax==0.3.6 \
         neural-tangents==0.6.5 tensorflow-cpu
 Usage (after scripts/make_kernel_fixtures.py, whose inputs it reuses):
-    /work/nt-venv/bin/python scripts/make_nt_fixtures.py
+    "$NT_VENV/bin/python" scripts/make_nt_fixtures.py
 Writes to Tests/InductiveKernelsTests/Fixtures/:
 - nt_analytic.npz: stax kernel_fn (nngp, ntk) for the configurations and inputs of
   analytic_mpmath.npz, on (x1, x2) and on (x1, None);

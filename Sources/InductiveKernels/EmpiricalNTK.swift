@@ -1,5 +1,7 @@
 import Foundation
+import InductiveAutodiff
 import InductiveNN
+import InductiveTensor
 
 /// How an empirical kernel treats the k outputs of a model (f(x) ∈ R^k).
 ///

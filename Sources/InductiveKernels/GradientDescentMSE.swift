@@ -1,5 +1,6 @@
 import Foundation
 import InductiveNN
+import InductiveTensor
 
 /// Which squared-error loss the gradient descent of `GradientDescentMSE` minimizes.
 ///

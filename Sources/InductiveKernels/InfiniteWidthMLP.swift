@@ -1,6 +1,7 @@
 import CKernels
 import Foundation
 import InductiveNN
+import InductiveTensor
 
 /// The infinite-width limit of the multilayer perceptron
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import InductiveNN
+import InductiveTensor
 
 /// A finite group G acting on inputs: one transformation per group element, each mapping a
 /// batch [n, ...] to a batch of the same shape, example by example (x_i ↦ g x_i).

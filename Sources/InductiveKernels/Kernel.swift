@@ -1,5 +1,6 @@
 import Foundation
 import InductiveNN
+import InductiveTensor
 
 /// A kernel function k(x, x') evaluated on two batches of inputs: `kernel(x1, x2)` is the
 /// matrix [n1, n2] with entries k(x1_i, x2_j), for x1 [n1, ...] and x2 [n2, ...] (the first

@@ -1,5 +1,6 @@
 import Foundation
 import InductiveNN
+import InductiveTensor
 
 /// The eigendecomposition K = V diag(λ) V^T of a symmetric kernel matrix on n points, with
 /// eigenvalues in DESCENDING order (λ_1 >= λ_2 >= ...) and the orthonormal eigenvectors as

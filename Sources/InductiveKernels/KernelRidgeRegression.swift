@@ -1,5 +1,6 @@
 import Foundation
 import InductiveNN
+import InductiveTensor
 
 /// Kernel ridge regression: the dual coefficients α = (K + ρ I)⁺ Y on the training points
 /// and the predictor f(x) = K(x, X) α.

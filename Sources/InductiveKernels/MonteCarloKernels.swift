@@ -1,5 +1,6 @@
 import Foundation
 import InductiveNN
+import InductiveTensor
 
 /// Monte-Carlo estimates of the empirical NTK and NNGP over random initializations.
 public struct MonteCarloKernelEstimate: Sendable {

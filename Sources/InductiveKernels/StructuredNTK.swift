@@ -1,5 +1,7 @@
 import Foundation
+import InductiveAutodiff
 import InductiveNN
+import InductiveTensor
 
 /// A network recognized as a stack of dense layers with pointwise activations, for the
 /// structured NTK path: x ↦ acts_0(x), then per stage l

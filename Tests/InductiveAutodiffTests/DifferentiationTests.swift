@@ -77,7 +77,7 @@ import Testing
             let centered = v[0] - v[0].mean(axis: 0, keepDims: true)
             return (centered * centered * Variable(normal([4, 3], seed: 12))).sum()
         }
-        #expect(checkGradient(of: f, at: [x]).passes(1e-6))
-        #expect(checkHessianVectorProduct(of: f, at: [x], direction: [normal([4, 3], seed: 13)]).passes(1e-5))
+        #expect(checkGradient(of: f, at: [x]).passes(.finiteDifferences))
+        #expect(checkHessianVectorProduct(of: f, at: [x], direction: [normal([4, 3], seed: 13)]).passes(.secondOrderFiniteDifferences))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import InductiveExperiments
 import InductiveReport
+import InductiveTestSupport
 import Testing
 
 /// Every experiment of the catalogue runs in its quick size and every check that runs in
@@ -10,21 +11,22 @@ import Testing
 
     @Test(arguments: ids)
     func quickRunHoldsItsChecks(id: String) throws {
-        let out = NSTemporaryDirectory() + "inductive-experiment-" + UUID().uuidString
-        let experiment = try #require(ExperimentRegistry.experiment(id))
-        let entry = try ExperimentRunner.run(experiment, options: RunOptions(quick: true, seed: 0, outputDirectory: out))
-        #expect(entry.outcome == .completed, "\(id): \(entry.outcome)")
-        #expect(!entry.checks.isEmpty)
-        for check in entry.checks {
-            if case .notRun(let why) = check.verdict {
-                #expect(why == "full only", "\(id): '\(check.name)' was not measured")
-            } else {
-                #expect(check.verdict == .holds, "\(id): '\(check.name)' measured \(check.measured) \(check.comparator) \(check.prediction)")
+        try withTemporaryDirectory(prefix: "inductive-experiment") { out in
+            let experiment = try #require(ExperimentRegistry.experiment(id))
+            let entry = try ExperimentRunner.run(experiment, options: RunOptions(quick: true, seed: 0, outputDirectory: out))
+            #expect(entry.outcome == .completed, "\(id): \(entry.outcome)")
+            #expect(!entry.checks.isEmpty)
+            for check in entry.checks {
+                if case .notRun(let why) = check.verdict {
+                    #expect(why == "full only", "\(id): '\(check.name)' was not measured")
+                } else {
+                    #expect(check.verdict == .holds, "\(id): '\(check.name)' measured \(check.measured) \(check.comparator) \(check.prediction)")
+                }
             }
-        }
-        // result.json and every figure's SVG and CSV exist.
-        for file in entry.files {
-            #expect(FileManager.default.fileExists(atPath: out + "/" + file.path), "\(id): missing \(file.path)")
+            // result.json and every figure's SVG and CSV exist.
+            for file in entry.files {
+                #expect(FileManager.default.fileExists(atPath: out + "/" + file.path), "\(id): missing \(file.path)")
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import InductiveExperiments
 import InductiveReport
 import InductiveTensor
+import InductiveTestSupport
 import Testing
 
 /// A minimal experiment to exercise the framework.
@@ -29,8 +30,9 @@ struct ProbeExperiment: Experiment {
 
 @Suite struct FrameworkTests {
     func run(quick: Bool, overrides: [String: String] = [:]) throws -> ReportEntry {
-        let out = NSTemporaryDirectory() + "inductive-probe-" + UUID().uuidString
-        return try ExperimentRunner.run(ProbeExperiment(), options: RunOptions(quick: quick, overrides: overrides, outputDirectory: out))
+        try withTemporaryDirectory(prefix: "inductive-probe") { out in
+            try ExperimentRunner.run(ProbeExperiment(), options: RunOptions(quick: quick, overrides: overrides, outputDirectory: out))
+        }
     }
 
     @Test func checksAreJudgedByTheirDeclaredRule() throws {

@@ -1,5 +1,8 @@
 import Foundation
+import InductiveAutodiff
 import InductiveKernels
+import InductiveNN
+import InductiveTensor
 import InductiveTestSupport
 import Testing
 

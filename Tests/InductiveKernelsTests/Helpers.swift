@@ -1,16 +1,13 @@
 import Foundation
 import InductiveKernels
+import InductiveNN
+import InductiveTensor
 import InductiveTestSupport
 
 /// A committed fixture archive (made once by scripts/make_kernel_fixtures.py with mpmath, or
 /// scripts/make_nt_fixtures.py with neural-tangents 0.6.5).
 func fixture(_ name: String) throws -> NPZArchive {
     try NPZ.read(Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")!.path)
-}
-
-func normal(_ shape: [Int], seed: UInt64, std: Double = 1) -> Tensor {
-    var rng = RandomGenerator(seed: seed)
-    return Tensor.randomNormal(shape, std: std, using: &rng)
 }
 
 /// max_ij |a - b| / |b| over entries with |b| > floor, and max |a - b| elsewhere.

@@ -1,5 +1,7 @@
 import Foundation
 import InductiveKernels
+import InductiveNN
+import InductiveTensor
 import InductiveTestSupport
 import Testing
 

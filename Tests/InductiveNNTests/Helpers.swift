@@ -1,10 +1,7 @@
+import InductiveAutodiff
 import InductiveNN
 import InductiveTensor
-
-func normal(_ shape: [Int], seed: UInt64, scale: Double = 1) -> Tensor {
-    var rng = RandomGenerator(seed: seed)
-    return Tensor.randomNormal(shape, using: &rng) * scale
-}
+import InductiveTestSupport
 
 /// A scalar test function of a layer's parameters and input: a fixed random projection of
 /// the output, so every output entry matters.
@@ -17,7 +14,7 @@ func projectedOutput(_ layer: some Layer, inputShape: [Int]) -> ([Variable]) -> 
 }
 
 /// First- and second-order checks of a layer with respect to its input and parameters
-/// (tolerances as in the autodiff tests: 1e-6 first order, 1e-5 second order).
+/// (judge them with the tiers `.finiteDifferences` and `.secondOrderFiniteDifferences`).
 func checkLayer(_ layer: some Layer, input: Tensor) -> (first: GradientCheckResult, second: GradientCheckResult) {
     let f = projectedOutput(layer, inputShape: input.shape)
     let args = [input] + layer.parameters

@@ -2,11 +2,6 @@ import Foundation
 import InductiveReport
 import InductiveTensor
 
-/// The release of the toolkit, recorded in every result.
-public enum InductiveVersion {
-    public static let string = "0.1.0"
-}
-
 /// How to run experiments.
 public struct RunOptions: Sendable {
     public var quick: Bool

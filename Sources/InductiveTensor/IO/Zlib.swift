@@ -1,10 +1,20 @@
 import CZlib
 
 /// Deflate, inflate, gzip and CRC-32 through the system zlib.
-enum Zlib {
-    struct Failure: Error { let reason: String }
+///
+/// Visible to the whole package (`package`), not to library users: the NPZ and CSV readers
+/// and writers use it here, and the report's PNG encoder uses it for its IDAT stream and
+/// chunk checksums, so that the project talks to zlib in one place.
+package enum Zlib {
+    /// Why zlib refused: a corrupt or truncated stream, or a failed initialisation.
+    package struct Failure: Error {
+        /// One line for the user, e.g. "compressed data is truncated".
+        package let reason: String
+    }
 
-    static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    /// CRC-32 (the ISO 3309 polynomial 0xEDB88320, initial and final XOR 0xFFFFFFFF) of
+    /// `bytes`: the checksum of ZIP members, gzip members and PNG chunks.
+    package static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var crc: uLong = CZlib.crc32(0, nil, 0)
         var offset = 0
         // zlib takes uInt lengths: feed in chunks below 2^31.
@@ -16,12 +26,13 @@ enum Zlib {
         return UInt32(truncatingIfNeeded: crc)
     }
 
-    static func crc32(_ bytes: [UInt8]) -> UInt32 { bytes.withUnsafeBytes { crc32($0) } }
+    /// CRC-32 of `bytes` (see `crc32(_:)` on a buffer).
+    package static func crc32(_ bytes: [UInt8]) -> UInt32 { bytes.withUnsafeBytes { crc32($0) } }
 
     /// Inflates a raw deflate stream (windowBits -15) or a gzip stream (31, all members),
     /// stopping with an error once the output exceeds `limit` bytes (a size the caller expects,
     /// so that a corrupt or malicious stream cannot exhaust memory).
-    static func inflate(_ input: UnsafeRawBufferPointer, gzip: Bool, sizeHint: Int, limit: Int = Int.max) throws -> [UInt8] {
+    package static func inflate(_ input: UnsafeRawBufferPointer, gzip: Bool, sizeHint: Int, limit: Int = Int.max) throws -> [UInt8] {
         guard input.count > 0 else { throw Failure(reason: "compressed data is empty") }
         var output = [UInt8]()
         // Deflate expands at most 1032-fold: never reserve more than the input can give.
@@ -62,9 +73,17 @@ enum Zlib {
     }
 
     /// Raw deflate (windowBits -15, level 6), as ZIP members use.
-    static func deflateRaw(_ input: [UInt8]) throws -> [UInt8] {
+    package static func deflateRaw(_ input: [UInt8]) throws -> [UInt8] { try deflate(input, windowBits: -15) }
+
+    /// A zlib stream (RFC 1950: two-byte header, deflate at level 6, Adler-32 of `input`
+    /// big-endian at the end), as a PNG's IDAT data is. Deterministic for a given zlib.
+    package static func deflateZlib(_ input: [UInt8]) throws -> [UInt8] { try deflate(input, windowBits: 15) }
+
+    /// Deflate at level 6 in one call into a buffer of `deflateBound` bytes; `windowBits`
+    /// -15 gives raw deflate, 15 the zlib format.
+    private static func deflate(_ input: [UInt8], windowBits: Int32) throws -> [UInt8] {
         var stream = z_stream()
-        var status = deflateInit2_(&stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+        var status = deflateInit2_(&stream, 6, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { throw Failure(reason: "zlib initialisation failed (\(status))") }
         defer { deflateEnd(&stream) }
         let bound = Int(deflateBound(&stream, uLong(input.count)))

@@ -43,51 +43,51 @@ import Testing
     /// Labels that are not class indices, or absurdly large ones, give one-line errors instead
     /// of a crash or a giant one-hot matrix.
     @Test func labelsThatAreNotClassIndicesAreRejected() throws {
-        let dir = NSTemporaryDirectory() + "inductive-labels-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try AtomicFile.write("1,2,inf\n3,4,1\n", to: dir + "/inf.csv")
-        #expect(throws: FileError.self) { try Dataset.load(dir + "/inf.csv") }
-        try AtomicFile.write("1,2,999999999\n3,4,1\n", to: dir + "/huge.csv")
-        #expect(throws: FileError.self) { try Dataset.load(dir + "/huge.csv") }
-        #expect(throws: DataError.self) { try Dataset(inputs: Tensor.zeros([2, 2]), labels: [0, Int.max]) }
-        var archive = NPZArchive()
-        archive.set("x", Tensor.zeros([0, 8, 8]))
-        archive.set("y", .integer([], shape: [0]))
-        try NPZ.write(archive, to: dir + "/empty.npz")
-        #expect(throws: FileError.self) { try Dataset.load(dir + "/empty.npz") }
-        // A floating-point y is a regression target, even with integer values.
-        var counts = NPZArchive()
-        counts.set("x", Tensor.zeros([3, 2]))
-        counts.set("y", Tensor([0, 2, 5]))
-        try NPZ.write(counts, to: dir + "/counts.npz")
-        let regression = try Dataset.load(dir + "/counts.npz")
-        #expect(regression.labels == nil && regression.targets.shape == [3, 1])
-        // Inputs in one .npy and labels in another.
-        try NPY.write(Tensor.arange(6).reshaped([3, 2]), to: dir + "/x.npy")
-        try NPY.write(integers: [1, 0, 1], shape: [3], to: dir + "/y.npy")
-        #expect(try Dataset.load(dir + "/x.npy", labels: dir + "/y.npy").labels == [1, 0, 1])
-        #expect(throws: FileError.self) { try Dataset.load(dir + "/x.npy") }
+        try withTemporaryDirectory { dir in
+            try AtomicFile.write("1,2,inf\n3,4,1\n", to: dir + "/inf.csv")
+            #expect(throws: FileError.self) { try Dataset.load(dir + "/inf.csv") }
+            try AtomicFile.write("1,2,999999999\n3,4,1\n", to: dir + "/huge.csv")
+            #expect(throws: FileError.self) { try Dataset.load(dir + "/huge.csv") }
+            #expect(throws: DataError.self) { try Dataset(inputs: Tensor.zeros([2, 2]), labels: [0, Int.max]) }
+            var archive = NPZArchive()
+            archive.set("x", Tensor.zeros([0, 8, 8]))
+            archive.set("y", .integer([], shape: [0]))
+            try NPZ.write(archive, to: dir + "/empty.npz")
+            #expect(throws: FileError.self) { try Dataset.load(dir + "/empty.npz") }
+            // A floating-point y is a regression target, even with integer values.
+            var counts = NPZArchive()
+            counts.set("x", Tensor.zeros([3, 2]))
+            counts.set("y", Tensor([0, 2, 5]))
+            try NPZ.write(counts, to: dir + "/counts.npz")
+            let regression = try Dataset.load(dir + "/counts.npz")
+            #expect(regression.labels == nil && regression.targets.shape == [3, 1])
+            // Inputs in one .npy and labels in another.
+            try NPY.write(Tensor.arange(6).reshaped([3, 2]), to: dir + "/x.npy")
+            try NPY.write(integers: [1, 0, 1], shape: [3], to: dir + "/y.npy")
+            #expect(try Dataset.load(dir + "/x.npy", labels: dir + "/y.npy").labels == [1, 0, 1])
+            #expect(throws: FileError.self) { try Dataset.load(dir + "/x.npy") }
+        }
     }
 
     @Test func loadsNPZAndCSV() throws {
-        let dir = NSTemporaryDirectory() + "inductive-data-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        var archive = NPZArchive()
-        archive.set("x", Tensor.arange(12).reshaped([3, 2, 2]))
-        archive.set("y", .integer([0, 1, 1], shape: [3]))
-        try NPZ.write(archive, to: dir + "/d.npz")
-        let d = try Dataset.load(dir + "/d.npz")
-        #expect(d.inputs.shape == [3, 4] && d.labels == [0, 1, 1] && d.imageShape == [1, 2, 2])
-        try AtomicFile.write("1,2,0\n3,4,2\n", to: dir + "/d.csv")
-        let c = try Dataset.load(dir + "/d.csv")
-        #expect(c.labels == [0, 2] && c.classCount == 3)
-        try AtomicFile.write("1,2,0.5\n", to: dir + "/bad.csv")
-        #expect(throws: FileError.self) { try Dataset.load(dir + "/bad.csv") }
-        var noY = NPZArchive()
-        noY.set("x", Tensor.zeros([2, 2]))
-        try NPZ.write(noY, to: dir + "/noy.npz")
-        do { _ = try Dataset.load(dir + "/noy.npz"); Issue.record("accepted") } catch let e as FileError {
-            #expect(e.reason.contains("needs an array 'y'"))
+        try withTemporaryDirectory { dir in
+            var archive = NPZArchive()
+            archive.set("x", Tensor.arange(12).reshaped([3, 2, 2]))
+            archive.set("y", .integer([0, 1, 1], shape: [3]))
+            try NPZ.write(archive, to: dir + "/d.npz")
+            let d = try Dataset.load(dir + "/d.npz")
+            #expect(d.inputs.shape == [3, 4] && d.labels == [0, 1, 1] && d.imageShape == [1, 2, 2])
+            try AtomicFile.write("1,2,0\n3,4,2\n", to: dir + "/d.csv")
+            let c = try Dataset.load(dir + "/d.csv")
+            #expect(c.labels == [0, 2] && c.classCount == 3)
+            try AtomicFile.write("1,2,0.5\n", to: dir + "/bad.csv")
+            #expect(throws: FileError.self) { try Dataset.load(dir + "/bad.csv") }
+            var noY = NPZArchive()
+            noY.set("x", Tensor.zeros([2, 2]))
+            try NPZ.write(noY, to: dir + "/noy.npz")
+            do { _ = try Dataset.load(dir + "/noy.npz"); Issue.record("accepted") } catch let e as FileError {
+                #expect(e.reason.contains("needs an array 'y'"))
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import InductiveAutodiff
 import InductiveNN
 import InductiveTensor
 import InductiveTestSupport

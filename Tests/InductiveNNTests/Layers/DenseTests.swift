@@ -1,4 +1,5 @@
 import Foundation
+import InductiveAutodiff
 import InductiveNN
 import InductiveTensor
 import InductiveTestSupport

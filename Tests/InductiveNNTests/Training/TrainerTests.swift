@@ -53,62 +53,64 @@ func smallModel(seed: UInt64 = 3) -> Sequential {
     /// the uninterrupted run (dropout and shuffling draw from the saved generator).
     @Test func resumingFromACheckpointIsBitForBit() throws {
         let (train, _) = try smallProblem()
-        let dir = NSTemporaryDirectory() + "inductive-ckpt-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        func trainer(epochs: Int, checkpoint: String?) -> Trainer<Sequential> {
-            Trainer(model: smallModel(), optimizer: Adam(learningRate: 0.01),
-                    configuration: TrainingConfiguration(epochs: epochs, batchSize: 16, checkpointPath: checkpoint), seed: 5)
+        try withTemporaryDirectory(prefix: "inductive-ckpt") { dir in
+            func trainer(epochs: Int, checkpoint: String?) -> Trainer<Sequential> {
+                Trainer(model: smallModel(), optimizer: Adam(learningRate: 0.01),
+                        configuration: TrainingConfiguration(epochs: epochs, batchSize: 16, checkpointPath: checkpoint), seed: 5)
+            }
+            var full = trainer(epochs: 8, checkpoint: nil)
+            try full.fit(train)
+            var interrupted = trainer(epochs: 3, checkpoint: dir + "/run.npz")
+            try interrupted.fit(train)
+            var resumed = trainer(epochs: 8, checkpoint: nil)
+            try resumed.restoreCheckpoint(from: dir + "/run.npz")
+            #expect(resumed.epoch == 3 && resumed.history.count == 3)
+            try resumed.fit(train)
+            #expect(resumed.model.parameters == full.model.parameters)
+            #expect(resumed.history == full.history.enumerated().map { i, r in
+                var r = r; r.seconds = resumed.history[i].seconds; return r
+            })
         }
-        var full = trainer(epochs: 8, checkpoint: nil)
-        try full.fit(train)
-        var interrupted = trainer(epochs: 3, checkpoint: dir + "/run.npz")
-        try interrupted.fit(train)
-        var resumed = trainer(epochs: 8, checkpoint: nil)
-        try resumed.restoreCheckpoint(from: dir + "/run.npz")
-        #expect(resumed.epoch == 3 && resumed.history.count == 3)
-        try resumed.fit(train)
-        #expect(resumed.model.parameters == full.model.parameters)
-        #expect(resumed.history == full.history.enumerated().map { i, r in
-            var r = r; r.seconds = resumed.history[i].seconds; return r
-        })
     }
 
     /// A damaged checkpoint is rejected with a typed error, never a crash.
     @Test func damagedCheckpointsAreRejected() throws {
         let (train, _) = try smallProblem()
-        let dir = NSTemporaryDirectory() + "inductive-damaged-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        var a = Trainer(model: smallModel(), optimizer: Adam(learningRate: 0.01),
-                        configuration: TrainingConfiguration(epochs: 1, batchSize: 16, checkpointPath: dir + "/ok.npz"), seed: 1)
-        try a.fit(train)
-        let good = try NPZ.read(dir + "/ok.npz")
-        let damages: [(String, (inout NPZArchive) -> Void)] = [
-            ("history", { $0.set("history", Tensor.zeros([2, 3])) }),
-            ("rng", { $0.set("rng", .integer([0, 0, 0, 0], shape: [4])) }),
-            ("step", { $0.set("optimizer/step", Tensor([.nan])) }),
-            ("moment", { $0.set("optimizer/m.0", Tensor.zeros([2])) }),
-            ("loss", { $0.set("bestValidationLoss", Tensor([1, 2])) }),
-        ]
-        for (name, damage) in damages {
-            var archive = good
-            damage(&archive)
-            try NPZ.write(archive, to: dir + "/\(name).npz")
-            var b = Trainer(model: smallModel(), optimizer: Adam(learningRate: 0.01),
-                            configuration: TrainingConfiguration(epochs: 1, batchSize: 16), seed: 1)
-            #expect(throws: TrainingError.self, "\(name)") { try b.restoreCheckpoint(from: dir + "/\(name).npz") }
+        try withTemporaryDirectory(prefix: "inductive-damaged") { dir in
+            var a = Trainer(model: smallModel(), optimizer: Adam(learningRate: 0.01),
+                            configuration: TrainingConfiguration(epochs: 1, batchSize: 16, checkpointPath: dir + "/ok.npz"), seed: 1)
+            try a.fit(train)
+            let good = try NPZ.read(dir + "/ok.npz")
+            let damages: [(String, (inout NPZArchive) -> Void)] = [
+                ("history", { $0.set("history", Tensor.zeros([2, 3])) }),
+                ("rng", { $0.set("rng", .integer([0, 0, 0, 0], shape: [4])) }),
+                ("step", { $0.set("optimizer/step", Tensor([.nan])) }),
+                ("moment", { $0.set("optimizer/m.0", Tensor.zeros([2])) }),
+                ("loss", { $0.set("bestValidationLoss", Tensor([1, 2])) }),
+            ]
+            for (name, damage) in damages {
+                var archive = good
+                damage(&archive)
+                try NPZ.write(archive, to: dir + "/\(name).npz")
+                var b = Trainer(model: smallModel(), optimizer: Adam(learningRate: 0.01),
+                                configuration: TrainingConfiguration(epochs: 1, batchSize: 16), seed: 1)
+                #expect(throws: TrainingError.self, "\(name)") { try b.restoreCheckpoint(from: dir + "/\(name).npz") }
+            }
         }
     }
 
     @Test func incompatibleCheckpointIsRejected() throws {
         let (train, _) = try smallProblem()
-        let path = NSTemporaryDirectory() + "inductive-ckpt-" + UUID().uuidString + ".npz"
-        var a = Trainer(model: smallModel(), optimizer: GradientDescent(learningRate: 0.1),
-                        configuration: TrainingConfiguration(epochs: 1, batchSize: 16, checkpointPath: path), seed: 1)
-        try a.fit(train)
-        var rng = RandomGenerator(seed: 0)
-        var b = Trainer(model: Sequential(Dense(inputSize: 4, outputSize: 3, using: &rng)), optimizer: GradientDescent(learningRate: 0.1),
-                        configuration: TrainingConfiguration(epochs: 1, batchSize: 16), seed: 1)
-        #expect(throws: TrainingError.self) { try b.restoreCheckpoint(from: path) }
+        try withTemporaryDirectory(prefix: "inductive-ckpt") { dir in
+            let path = dir + "/run.npz"
+            var a = Trainer(model: smallModel(), optimizer: GradientDescent(learningRate: 0.1),
+                            configuration: TrainingConfiguration(epochs: 1, batchSize: 16, checkpointPath: path), seed: 1)
+            try a.fit(train)
+            var rng = RandomGenerator(seed: 0)
+            var b = Trainer(model: Sequential(Dense(inputSize: 4, outputSize: 3, using: &rng)), optimizer: GradientDescent(learningRate: 0.1),
+                            configuration: TrainingConfiguration(epochs: 1, batchSize: 16), seed: 1)
+            #expect(throws: TrainingError.self) { try b.restoreCheckpoint(from: path) }
+        }
     }
 
     /// A learning rate far too large makes the loss overflow: training stops with a typed

@@ -1,6 +1,7 @@
 import Foundation
 import InductiveReport
 import InductiveTensor
+import InductiveTestSupport
 import Testing
 
 @Suite struct JSONValueTests {
@@ -45,14 +46,15 @@ import Testing
     }
 
     @Test func writesAtomicallyAndTheEncoderAgrees() throws {
-        let directory = temporaryDirectory()
-        try JSONFile.write(["x": .number(.nan)] as JSONValue, to: directory + "/a.json")
-        #expect(try String(contentsOfFile: directory + "/a.json", encoding: .utf8) == "{\n  \"x\": \"NaN\"\n}\n")
-        try JSONFile.write(["b": Double.infinity, "a": -.infinity], to: directory + "/b.json")
-        let text = try String(contentsOfFile: directory + "/b.json", encoding: .utf8)
-        #expect(text.contains("\"a\" : \"-Infinity\"") && text.contains("\"b\" : \"Infinity\""))
-        #expect(text.range(of: "\"a\"")!.lowerBound < text.range(of: "\"b\"")!.lowerBound, "sorted keys")
-        #expect(throws: FileError.self) { try JSONFile.write(JSONValue.null, to: directory + "/missing/c.json") }
+        try withTemporaryDirectory { directory in
+            try JSONFile.write(["x": .number(.nan)] as JSONValue, to: directory + "/a.json")
+            #expect(try String(contentsOfFile: directory + "/a.json", encoding: .utf8) == "{\n  \"x\": \"NaN\"\n}\n")
+            try JSONFile.write(["b": Double.infinity, "a": -.infinity], to: directory + "/b.json")
+            let text = try String(contentsOfFile: directory + "/b.json", encoding: .utf8)
+            #expect(text.contains("\"a\" : \"-Infinity\"") && text.contains("\"b\" : \"Infinity\""))
+            #expect(text.range(of: "\"a\"")!.lowerBound < text.range(of: "\"b\"")!.lowerBound, "sorted keys")
+            #expect(throws: FileError.self) { try JSONFile.write(JSONValue.null, to: directory + "/missing/c.json") }
+        }
     }
 
     @Test func reportEntriesAsJSON() throws {

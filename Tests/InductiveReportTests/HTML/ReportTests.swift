@@ -1,19 +1,24 @@
 import Foundation
 import InductiveReport
 import InductiveTensor
+import InductiveTestSupport
 import Testing
 
 @Suite struct ReportTests {
-    /// The sample report written once per test into a fresh folder.
-    func writeSample() throws -> (directory: String, html: String) {
-        let directory = temporaryDirectory()
-        try SampleReport.write(to: directory)
-        let html = try String(contentsOfFile: directory + "/index.html", encoding: .utf8)
-        return (directory, html)
+    /// Runs `body` on the sample report written into a fresh folder (removed afterwards) and
+    /// the text of its index.html.
+    func withSample<Value>(_ body: (_ directory: String, _ html: String) throws -> Value) throws -> Value {
+        try withTemporaryDirectory(prefix: "inductive-report-test") { directory in
+            try SampleReport.write(to: directory)
+            return try body(directory, try String(contentsOfFile: directory + "/index.html", encoding: .utf8))
+        }
     }
 
+    /// The index.html of the sample report.
+    func sampleHTML() throws -> String { try withSample { _, html in html } }
+
     @Test func theReportIsWellFormedAndEverySVGInItParses() throws {
-        let (_, html) = try writeSample()
+        let html = try sampleHTML()
         let page = XMLCheck(html)
         #expect(page.isWellFormed, "\(page.error ?? "")")
         let svgs = svgFragments(html)
@@ -32,80 +37,85 @@ import Testing
             try ReportFiles.createDirectory(sample)
             try SampleReport.write(to: sample)
         }
-        let (directory, html) = try writeSample()
-        let page = XMLCheck(html)
-        let anchors = Set(page.elements.compactMap { $0.attributes["id"] })
-        var files = 0
-        for element in page.elements {
-            for key in ["href", "src", "xlink:href"] {
-                guard let target = element.attributes[key] else { continue }
-                if target.hasPrefix("#") {
-                    #expect(anchors.contains(String(target.dropFirst())), "anchor \(target)")
-                } else if target.hasPrefix("data:") {
-                    #expect(element.name == "image" && target.hasPrefix("data:image/png;base64,"))
-                } else {
-                    #expect(!target.contains(":") && !target.hasPrefix("/") && !target.contains(".."), "relative path: \(target)")
-                    #expect(FileManager.default.fileExists(atPath: directory + "/" + target), "missing \(target)")
-                    files += 1
+        try withSample { directory, html in
+            let page = XMLCheck(html)
+            let anchors = Set(page.elements.compactMap { $0.attributes["id"] })
+            var files = 0
+            for element in page.elements {
+                for key in ["href", "src", "xlink:href"] {
+                    guard let target = element.attributes[key] else { continue }
+                    if target.hasPrefix("#") {
+                        #expect(anchors.contains(String(target.dropFirst())), "anchor \(target)")
+                    } else if target.hasPrefix("data:") {
+                        #expect(element.name == "image" && target.hasPrefix("data:image/png;base64,"))
+                    } else {
+                        #expect(!target.contains(":") && !target.hasPrefix("/") && !target.contains(".."), "relative path: \(target)")
+                        #expect(FileManager.default.fileExists(atPath: directory + "/" + target), "missing \(target)")
+                        files += 1
+                    }
                 }
             }
+            // result.json for 7 completed runs; SVG and CSV per figure, linked twice each.
+            #expect(files == 7 + 4 * SampleReport.entries.reduce(0) { $0 + $1.figures.count })
         }
-        // result.json for 7 completed runs; SVG and CSV per figure, linked twice each.
-        #expect(files == 7 + 4 * SampleReport.entries.reduce(0) { $0 + $1.figures.count })
     }
 
     @Test func nothingIsFetchedFromOutside() throws {
-        let (directory, html) = try writeSample()
-        for forbidden in ["http://", "https://", "<script", "src=", "@import", "url(http", "url(//", "\"//", "'//"] {
-            #expect(!html.lowercased().contains(forbidden), "index.html contains \(forbidden)")
-        }
-        let css = html.components(separatedBy: "<style>")[1].components(separatedBy: "</style>")[0]
-        #expect(!css.contains("url("), "no resources from the style sheet")
-        // Standalone SVG files declare the SVG namespace and reference nothing else.
-        for entry in SampleReport.entries {
-            for figure in entry.figures {
-                let svg = try String(contentsOfFile: "\(directory)/\(entry.directoryName)/\(figure.fileStem).svg", encoding: .utf8)
-                #expect(XMLCheck(svg).isWellFormed)
-                let outside = svg.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
-                #expect(!outside.contains("http") && !outside.contains("<script"))
+        try withSample { directory, html in
+            for forbidden in ["http://", "https://", "<script", "src=", "@import", "url(http", "url(//", "\"//", "'//"] {
+                #expect(!html.lowercased().contains(forbidden), "index.html contains \(forbidden)")
+            }
+            let css = html.components(separatedBy: "<style>")[1].components(separatedBy: "</style>")[0]
+            #expect(!css.contains("url("), "no resources from the style sheet")
+            // Standalone SVG files declare the SVG namespace and reference nothing else.
+            for entry in SampleReport.entries {
+                for figure in entry.figures {
+                    let svg = try String(contentsOfFile: "\(directory)/\(entry.directoryName)/\(figure.fileStem).svg", encoding: .utf8)
+                    #expect(XMLCheck(svg).isWellFormed)
+                    let outside = svg.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
+                    #expect(!outside.contains("http") && !outside.contains("<script"))
+                }
             }
         }
     }
 
     @Test func theWrittenFilesAreValid() throws {
-        let (directory, _) = try writeSample()
-        for entry in SampleReport.entries {
-            for figure in entry.figures {
-                let table = try CSV.read("\(directory)/\(entry.directoryName)/\(figure.fileStem).csv")
-                #expect(table.values.count > 0, "\(figure.id)")
+        try withSample { directory, _ in
+            for entry in SampleReport.entries {
+                for figure in entry.figures {
+                    let table = try CSV.read("\(directory)/\(entry.directoryName)/\(figure.fileStem).csv")
+                    #expect(table.values.count > 0, "\(figure.id)")
+                }
+                let json = "\(directory)/\(entry.directoryName)/result.json"
+                if entry.status == .crashed {
+                    #expect(!FileManager.default.fileExists(atPath: json))
+                } else {
+                    let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+                    #expect(object?["id"] as? String == entry.id)
+                }
             }
-            let json = "\(directory)/\(entry.directoryName)/result.json"
-            if entry.status == .crashed {
-                #expect(!FileManager.default.fileExists(atPath: json))
-            } else {
-                let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
-                #expect(object?["id"] as? String == entry.id)
-            }
+            let leftovers = try FileManager.default.subpathsOfDirectory(atPath: directory).filter { $0.contains(".tmp") }
+            #expect(leftovers.isEmpty, "atomic writes leave no temporary files")
         }
-        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: directory).filter { $0.contains(".tmp") }
-        #expect(leftovers.isEmpty, "atomic writes leave no temporary files")
     }
 
     @Test func outputIsDeterministic() throws {
-        let (first, _) = try writeSample()
-        let (second, _) = try writeSample()
-        let files = try FileManager.default.subpathsOfDirectory(atPath: first).sorted()
-        #expect(files == (try FileManager.default.subpathsOfDirectory(atPath: second).sorted()))
-        for file in files where !file.hasSuffix("/") {
-            var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: first + "/" + file, isDirectory: &isDirectory)
-            if isDirectory.boolValue { continue }
-            #expect(FileManager.default.contents(atPath: first + "/" + file) == FileManager.default.contents(atPath: second + "/" + file), "\(file)")
+        try withSample { first, _ in
+            try withSample { second, _ in
+                let files = try FileManager.default.subpathsOfDirectory(atPath: first).sorted()
+                #expect(files == (try FileManager.default.subpathsOfDirectory(atPath: second).sorted()))
+                for file in files where !file.hasSuffix("/") {
+                    var isDirectory: ObjCBool = false
+                    FileManager.default.fileExists(atPath: first + "/" + file, isDirectory: &isDirectory)
+                    if isDirectory.boolValue { continue }
+                    #expect(FileManager.default.contents(atPath: first + "/" + file) == FileManager.default.contents(atPath: second + "/" + file), "\(file)")
+                }
+            }
         }
     }
 
     @Test func textIsEscapedNotInterpreted() throws {
-        let (_, html) = try writeSample()
+        let html = try sampleHTML()
         #expect(html.contains("completion &lt;with&gt; &quot;escaping&quot; &amp; all"))
         #expect(!html.contains("<with>"))
         #expect(XMLCheck(html).all("with").isEmpty)
@@ -114,7 +124,7 @@ import Testing
     }
 
     @Test func summaryCountsAndStatuses() throws {
-        let (_, html) = try writeSample()
+        let html = try sampleHTML()
         let page = XMLCheck(html)
         let rows = page.all("tr").count
         #expect(rows > SampleReport.entries.count)
@@ -131,7 +141,7 @@ import Testing
     }
 
     @Test func filesNotWrittenAreShownButNotLinked() throws {
-        let (_, html) = try writeSample()
+        let html = try sampleHTML()
         #expect(html.contains("<span class=\"missing\" title=\"not written\">result.json</span>"), "the crashed run wrote no result.json")
         let unchecked = Report(title: "t", entries: [SampleReport.crashed]).html()
         #expect(unchecked.contains("<a href=\"ib.matrix-completion/result.json\">"), "without a file list every file is linked")

@@ -1,7 +1,8 @@
 import Foundation
+import InductiveTensor
 
-/// Decodes the PNGs the report embeds (8-bit RGB, filter 0, stored deflate blocks),
-/// checking every chunk CRC and the zlib Adler-32: an independent reading of the encoder.
+/// Decodes the PNGs the report embeds (8-bit RGB, filter 0), checking every chunk CRC and
+/// the zlib header and Adler-32 with code of its own; the system zlib inflates the data.
 struct DecodedPNG {
     var width: Int
     var height: Int
@@ -44,17 +45,15 @@ struct DecodedPNG {
             offset += 12 + length
         }
         guard sawEnd else { throw Failure(description: "no IEND") }
-        // zlib: header, stored blocks, Adler-32.
-        guard idat.count >= 6, (UInt16(idat[0]) << 8 | UInt16(idat[1])) % 31 == 0 else { throw Failure(description: "bad zlib header") }
-        var raw: [UInt8] = [], i = 2, final = false
-        while !final {
-            final = idat[i] & 1 == 1
-            guard idat[i] >> 1 == 0 else { throw Failure(description: "not a stored block") }
-            let n = Int(idat[i + 1]) | Int(idat[i + 2]) << 8
-            let complement = Int(idat[i + 3]) | Int(idat[i + 4]) << 8
-            guard n ^ complement == 0xFFFF else { throw Failure(description: "bad stored length") }
-            raw += idat[(i + 5)..<(i + 5 + n)]
-            i += 5 + n
+        // zlib: header (deflate, no preset dictionary), deflate data, Adler-32. The deflate data
+        // is inflated by the system zlib; header, checksum and layout are checked here.
+        guard idat.count >= 6, (UInt16(idat[0]) << 8 | UInt16(idat[1])) % 31 == 0, idat[0] & 0x0F == 8, idat[1] & 0x20 == 0 else {
+            throw Failure(description: "bad zlib header")
+        }
+        let i = idat.count - 4
+        let raw: [UInt8]
+        do { raw = try idat[2..<i].withUnsafeBytes { try Zlib.inflate($0, gzip: false, sizeHint: height * (width * 3 + 1)) } } catch let f as Zlib.Failure {
+            throw Failure(description: "bad deflate data: \(f.reason)")
         }
         var a: UInt32 = 1, b: UInt32 = 0
         for byte in raw {

@@ -1,14 +1,16 @@
 import Foundation
 import InductiveTensor
+import InductiveTestSupport
 import Testing
 
 @Suite struct AtomicFileTests {
     @Test func replacesTheDestinationAndLeavesNoTemporaryFile() throws {
-        let dir = temporaryDirectory()
-        try AtomicFile.write("first", to: dir + "/out.txt")
-        try AtomicFile.write("second", to: dir + "/out.txt")
-        #expect(String(decoding: try readFileBytes(dir + "/out.txt"), as: UTF8.self) == "second")
-        #expect(listing(dir) == ["out.txt"])
+        try withTemporaryDirectory { dir in
+            try AtomicFile.write("first", to: dir + "/out.txt")
+            try AtomicFile.write("second", to: dir + "/out.txt")
+            #expect(String(decoding: try readFileBytes(dir + "/out.txt"), as: UTF8.self) == "second")
+            #expect(listing(dir) == ["out.txt"])
+        }
     }
 
     @Test func missingDirectoryFailsCleanly() {

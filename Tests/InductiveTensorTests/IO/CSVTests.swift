@@ -1,5 +1,6 @@
 import Foundation
 import InductiveTensor
+import InductiveTestSupport
 import Testing
 
 @Suite struct CSVTests {
@@ -32,18 +33,20 @@ import Testing
         }
         expectFileError("no data") { _ = try CSV.parse("\n\n", source: "t.csv") }
         expectFileError("gzip") {
-            let dir = temporaryDirectory()
-            try AtomicFile.write([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3], to: dir + "/bad.csv.gz")
-            _ = try CSV.read(dir + "/bad.csv.gz")
+            try withTemporaryDirectory { dir in
+                try AtomicFile.write([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3], to: dir + "/bad.csv.gz")
+                _ = try CSV.read(dir + "/bad.csv.gz")
+            }
         }
     }
 
     @Test func writeRoundTripsExactly() throws {
-        let dir = temporaryDirectory()
-        var rng = RandomGenerator(seed: 2)
-        let t = Tensor.randomNormal([4, 3], using: &rng)
-        try CSV.write(t, header: ["a", "b", "c"], to: dir + "/t.csv")
-        let back = try CSV.read(dir + "/t.csv")
-        #expect(back.header == ["a", "b", "c"] && back.values == t)
+        try withTemporaryDirectory { dir in
+            var rng = RandomGenerator(seed: 2)
+            let t = Tensor.randomNormal([4, 3], using: &rng)
+            try CSV.write(t, header: ["a", "b", "c"], to: dir + "/t.csv")
+            let back = try CSV.read(dir + "/t.csv")
+            #expect(back.header == ["a", "b", "c"] && back.values == t)
+        }
     }
 }

@@ -5,13 +5,6 @@ func fixture(_ name: String) -> String {
     Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Fixtures")!.path
 }
 
-/// A fresh empty directory for one test.
-func temporaryDirectory() -> String {
-    let path = NSTemporaryDirectory() + "inductive-test-" + UUID().uuidString
-    try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-}
-
 /// The names in a directory (to check that failed writes leave nothing behind).
 func listing(_ directory: String) -> [String] {
     (try? FileManager.default.contentsOfDirectory(atPath: directory))?.sorted() ?? []

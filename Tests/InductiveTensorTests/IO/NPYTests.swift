@@ -1,5 +1,6 @@
 import Foundation
 import InductiveTensor
+import InductiveTestSupport
 import Testing
 
 /// base[i, j] = 0.5 (4 i + j) - 1, as written by scripts/make_fixtures.py.
@@ -40,16 +41,17 @@ func expectFileError(_ reasonFragment: String, sourceLocation: SourceLocation = 
     }
 
     @Test func roundTripsFloatsAndIntegers() throws {
-        let dir = temporaryDirectory()
-        var rng = RandomGenerator(seed: 1)
-        for shape in [[], [0], [5], [2, 3, 4]] {
-            let t = Tensor.randomNormal(shape, using: &rng)
-            try NPY.write(t, to: dir + "/t.npy")
-            #expect(try NPY.read(dir + "/t.npy") == t)
+        try withTemporaryDirectory { dir in
+            var rng = RandomGenerator(seed: 1)
+            for shape in [[], [0], [5], [2, 3, 4]] {
+                let t = Tensor.randomNormal(shape, using: &rng)
+                try NPY.write(t, to: dir + "/t.npy")
+                #expect(try NPY.read(dir + "/t.npy") == t)
+            }
+            try NPY.write(integers: [1, -2, Int.max], shape: [3], to: dir + "/i.npy")
+            #expect(try NPY.readArray(dir + "/i.npy") == .integer([1, -2, Int.max], shape: [3]))
+            #expect(listing(dir) == ["i.npy", "t.npy"])
         }
-        try NPY.write(integers: [1, -2, Int.max], shape: [3], to: dir + "/i.npy")
-        #expect(try NPY.readArray(dir + "/i.npy") == .integer([1, -2, Int.max], shape: [3]))
-        #expect(listing(dir) == ["i.npy", "t.npy"])
     }
 
     @Test func headersAreAlignedTo64Bytes() {

@@ -1,5 +1,6 @@
 import Foundation
 import InductiveTensor
+import InductiveTestSupport
 import Testing
 
 @Suite struct NPZTests {
@@ -15,33 +16,37 @@ import Testing
 
     @Test(arguments: [false, true])
     func roundTripsThroughOurWriter(compressed: Bool) throws {
-        let dir = temporaryDirectory()
-        var archive = NPZArchive()
-        archive.set("W0", Tensor.arange(6).reshaped([2, 3]))
-        archive.set("step", .integer([42], shape: []))
-        archive.set("empty", Tensor.zeros([0]))
-        try NPZ.write(archive, to: dir + "/c.npz", compressed: compressed)
-        #expect(try NPZ.read(dir + "/c.npz") == archive)
-        // Byte-identical output for identical input (fixed timestamps).
-        try NPZ.write(archive, to: dir + "/d.npz", compressed: compressed)
-        #expect(try readFileBytes(dir + "/c.npz") == readFileBytes(dir + "/d.npz"))
+        try withTemporaryDirectory { dir in
+            var archive = NPZArchive()
+            archive.set("W0", Tensor.arange(6).reshaped([2, 3]))
+            archive.set("step", .integer([42], shape: []))
+            archive.set("empty", Tensor.zeros([0]))
+            try NPZ.write(archive, to: dir + "/c.npz", compressed: compressed)
+            #expect(try NPZ.read(dir + "/c.npz") == archive)
+            // Byte-identical output for identical input (fixed timestamps).
+            try NPZ.write(archive, to: dir + "/d.npz", compressed: compressed)
+            #expect(try readFileBytes(dir + "/c.npz") == readFileBytes(dir + "/d.npz"))
+        }
     }
 
-    /// NumPy reads what we write (skipped when python3 with numpy is unavailable).
-    @Test func numpyReadsOurArchives() throws {
-        let dir = temporaryDirectory()
-        try NPZ.write([("x", Tensor([1.5, -2]))], to: dir + "/ours.npz", compressed: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import numpy as np; d = np.load('\(dir)/ours.npz'); print(d['x'].tolist())"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = Pipe()
-        guard (try? process.run()) != nil else { return }
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return }  // no numpy here
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == "[1.5, -2.0]")
+    /// NumPy reads what we write (reported as skipped where python3 with NumPy is missing).
+    @Test(.enabled(if: numpyAvailable, "needs python3 with NumPy on the PATH"))
+    func numpyReadsOurArchives() throws {
+        try withTemporaryDirectory { dir in
+            try NPZ.write([("x", Tensor([1.5, -2]))], to: dir + "/ours.npz", compressed: true)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", "import numpy as np; d = np.load('\(dir)/ours.npz'); print(d['x'].tolist())"]
+            let output = Pipe(), errors = Pipe()
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            process.waitUntilExit()
+            let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus == 0, "numpy.load failed: \(message)")
+            #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == "[1.5, -2.0]")
+        }
     }
 
     func decode(_ bytes: [UInt8]) throws { _ = try bytes.withUnsafeBytes { try NPZ.decode($0, source: "bad.npz") } }
@@ -76,3 +81,15 @@ import Testing
         }
     }
 }
+
+/// Whether `python3` on the PATH imports NumPy (asked once, when a test first needs it).
+let numpyAvailable: Bool = {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", "import numpy"]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+}()

@@ -2,6 +2,7 @@ import Foundation
 import InductiveKernels
 import InductiveNN
 import InductiveReport
+import InductiveTensor
 
 /// Notes, "Spectral bias": with K = Q Lambda Q^T, the training residual's component along
 /// the i-th eigenvector of the NTK decays at a rate set by lambda_i, so directions of large

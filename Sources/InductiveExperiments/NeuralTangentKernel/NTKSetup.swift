@@ -1,6 +1,8 @@
 import Foundation
+import InductiveAutodiff
 import InductiveKernels
 import InductiveNN
+import InductiveTensor
 
 /// The network family of the NTK experiments (catalogue, section 1): ReLU MLPs with L = 2
 /// hidden layers in the NTK parameterization, s = sqrt(2), b_std = 0.1, on inputs on the

@@ -1,7 +1,9 @@
 import Foundation
+import InductiveAutodiff
 import InductiveNN
 import InductiveReport
 import InductiveSolvers
+import InductiveTensor
 
 /// Notes, "Data normalization" (a heading without text): standardizing inputs improves the
 /// conditioning of least squares and speeds up gradient descent, measured on the shipped

@@ -2,6 +2,7 @@ import Foundation
 import InductiveNN
 import InductiveReport
 import InductiveSolvers
+import InductiveTensor
 
 /// Notes, "Double descent": test error first falls with model size, peaks at the
 /// interpolation threshold (as many parameters as examples), then falls again; regularization

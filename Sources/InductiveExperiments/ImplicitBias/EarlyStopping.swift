@@ -1,6 +1,8 @@
 import Foundation
+import InductiveAutodiff
 import InductiveNN
 import InductiveReport
+import InductiveTensor
 
 /// Notes, "Early stopping": on a quadratic with Hessian Q Lambda Q^T, tau steps of gradient
 /// descent with step eps from 0 give Q^T w_tau = [I - (I - eps Lambda)^tau] Q^T w*, while

@@ -1,7 +1,9 @@
 import Foundation
+import InductiveAutodiff
 import InductiveKernels
 import InductiveNN
 import InductiveReport
+import InductiveTensor
 
 /// Notes, "Neural Tangent Kernel": linearizing the network around its initialization,
 /// gradient descent on the MSE gives f(t) = Y + exp(-eta K t)(f_0 - Y) on the training set

@@ -2,6 +2,7 @@ import Foundation
 import InductiveNN
 import InductiveReport
 import InductiveSolvers
+import InductiveTensor
 
 /// Notes, "Universal approximation theorem": a continuous function on the unit cube is
 /// approximated by finite sums sum_j v_j phi(w_j . x + b_j) of a sigmoidal phi (Cybenko 1989).
@@ -34,7 +35,7 @@ struct SigmoidSums: Experiment {
         for (k, n) in counts.enumerated() {
             var perSeed: [Double] = []
             for seed in 0..<seeds {
-                var rng = context.rng.child(UInt64(1000 * n + seed))
+                var rng = context.rng.child(UInt64(n)).child(UInt64(seed))
                 let centres = Tensor.randomUniform([n], low: -0.1, high: 1.1, using: &rng)
                 let slope = s0 * Double(n).squareRoot()
                 func features(_ x: Tensor) -> Tensor {

@@ -1,7 +1,9 @@
 import Foundation
+import InductiveAutodiff
 import InductiveNN
 import InductiveReport
 import InductiveSolvers
+import InductiveTensor
 
 /// Notes, "L2 regularization": with J(w) quadratic around its minimum w* (Hessian
 /// H = Q Lambda Q^T), the minimum of J + (alpha/2)||w||^2 is w~ = Q (Lambda + alpha I)^-1

@@ -1,7 +1,9 @@
 import Foundation
+import InductiveAutodiff
 import InductiveNN
 import InductiveReport
 import InductiveSolvers
+import InductiveTensor
 
 /// Notes, "Connection with noisy input": for y = sum_i w_i x_i and inputs perturbed by
 /// independent eps_i ~ N(0, sigma_i^2), E[(y_noisy - t)^2] = (y - t)^2 + sum_i w_i^2 sigma_i^2,

@@ -1,6 +1,7 @@
 import Foundation
 import InductiveNN
 import InductiveReport
+import InductiveTensor
 
 /// Notes, "Weight initialization": Xavier initialization is said to keep "the variance of all
 /// activations the same across every layer"; too small or too large a scale makes signals
@@ -80,7 +81,7 @@ struct InitializationVariance: Experiment {
         let networks = width >= 1024 ? 1 : p.int("networks")
         var he = [Double](repeating: 0, count: depth)
         for k in 0..<networks {
-            var rng = context.rng.child(UInt64(100 + k))
+            var rng = context.rng.child(100).child(UInt64(k))
             let v = variances(depth: depth, width: width, batch: batch, initializer: .heNormal, activation: .relu, rng: &rng)
             for l in 0..<depth { he[l] += v[l] / Double(networks) }
         }

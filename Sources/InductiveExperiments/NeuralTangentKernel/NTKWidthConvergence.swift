@@ -2,6 +2,7 @@ import Foundation
 import InductiveKernels
 import InductiveNN
 import InductiveReport
+import InductiveTensor
 
 /// Notes, "Neural Tangent Kernel": as the width grows the NTK becomes deterministic at
 /// initialization, determined by the architecture alone (Jacot et al. 2018). Measured: the
@@ -30,7 +31,7 @@ struct NTKWidthConvergence: Experiment {
         for (k, width) in widths.enumerated() {
             var perSeed: [Double] = []
             for seed in 0..<seeds {
-                var rng = context.rng.child(UInt64(width * 1000 + seed))
+                var rng = context.rng.child(UInt64(width)).child(UInt64(seed))
                 let net = NTKSetup.architecture.network(inputSize: 2, width: width, using: &rng)
                 perSeed.append(NTKSetup.relative(try empiricalNTK(net, x), analytic))
                 context.progress((Double(k) + Double(seed + 1) / Double(seeds)) / Double(widths.count), "width \(width)")

@@ -2,6 +2,7 @@ import Foundation
 import InductiveKernels
 import InductiveNN
 import InductiveReport
+import InductiveTensor
 
 /// Notes, "Neural Tangent Kernel": in the lazy regime the loss falls while the parameters,
 /// and with them the kernel, barely move; the NTK stays constant during training at infinite
@@ -36,7 +37,7 @@ struct NTKLazyTraining: Experiment {
         for (k, width) in widths.enumerated() {
             var kernelChanges: [Double] = [], parameterChanges: [Double] = []
             for seed in 0..<seeds {
-                var rng = context.rng.child(UInt64(width * 1000 + seed))
+                var rng = context.rng.child(UInt64(width)).child(UInt64(seed))
                 let net = NTKSetup.architecture.network(inputSize: 2, width: width, using: &rng)
                 let k0 = try empiricalNTK(net, x)
                 let eta = p.double("stepFraction") * 2 / (try eigvalsh(k0)).maxAll()

@@ -1,7 +1,9 @@
 import Foundation
+import InductiveAutodiff
 import InductiveNN
 import InductiveReport
 import InductiveSolvers
+import InductiveTensor
 
 /// Notes, "Minimum norm solution in least-square problem": for a fat A = U [Sigma_1 0] V^T
 /// of full row rank, gradient descent on (1/2)||Ax - b||^2 with a stable step converges to

@@ -1,0 +1,45 @@
+import Foundation
+import InductiveTensor
+import InductiveTestSupport
+import Testing
+
+/// The shared helpers of InductiveTestSupport (here, in the lowest test target that uses them).
+@Suite struct TestSupportTests {
+    @Test func temporaryDirectoriesAreRemovedAfterReturnAndAfterThrow() throws {
+        struct Planned: Error {}
+        let kept = try withTemporaryDirectory { dir in
+            #expect(FileManager.default.fileExists(atPath: dir))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+            try AtomicFile.write("x", to: dir + "/file.txt")
+            return dir
+        }
+        #expect(!FileManager.default.fileExists(atPath: kept))
+        var thrownFrom = ""
+        #expect(throws: Planned.self) {
+            try withTemporaryDirectory { dir in
+                thrownFrom = dir
+                throw Planned()
+            }
+        }
+        #expect(!thrownFrom.isEmpty && !FileManager.default.fileExists(atPath: thrownFrom))
+    }
+
+    @Test func seededTensorsRepeatAndDifferBySeed() {
+        #expect(normal([3, 4], seed: 1) == normal([3, 4], seed: 1))
+        #expect(normal([3, 4], seed: 1) != normal([3, 4], seed: 2))
+        #expect(normal([5], seed: 3, std: 2) == normal([5], seed: 3) * 2)
+        let u = uniform([1000], seed: 4, low: 0.5, high: 2)
+        #expect(u.minAll() >= 0.5 && u.maxAll() < 2)
+    }
+
+    @Test func toleranceTiersStateTheirErrorModel() {
+        let tier = ToleranceTier.backwardStable(conditionNumber: 100, size: 50)
+        #expect(tier.relative == 10 * 100 * 50 * Double.ulpOfOne)
+        #expect(tier.description.contains("condition number"))
+        let message = closeness(Tensor([1, 2]), Tensor([1, 2 + 1e-6]), .exactAlgebra)
+        #expect(message?.contains("exact algebra") == true, "\(message ?? "close")")
+        #expect(closeness(Tensor([1, 2]), Tensor([1, 2 + 1e-14]), .exactAlgebra) == nil)
+        let mean = ToleranceTier.statistical(samples: 400, standardDeviation: 2)
+        #expect(mean.absolute == 5 * 2 / 20 && mean.relative == 0)
+    }
+}
