@@ -63,9 +63,6 @@ public struct CPUFeatures: Sendable, Hashable, CustomStringConvertible {
         self.flags = flags
     }
 
-    /// AMD or its licensee Hygon, whose processors OpenBLAS serves with its Zen kernels.
-    public var isAMD: Bool { vendor == "AuthenticAMD" || vendor == "HygonGenuine" }
-
     /// This machine's processor (cpuid and xgetbv: well under a microsecond), or nil when it
     /// is not x86-64.
     public static var current: CPUFeatures? {
@@ -133,21 +130,29 @@ public enum BLASCore {
         return f.contains(.sse3) ? .sse3 : .sse2
     }
 
-    /// The OpenBLAS core to force on `cpu`: the newest whose instructions it supports.
+    /// The OpenBLAS core to force on `cpu`: the newest whose instructions it supports, by
+    /// instruction set alone, whatever the vendor. OpenBLAS has no AVX-512 core of its own
+    /// for AMD (0.3.21 itself picks Cooperlake on a Zen 4 or Zen 5), and its Zen core, for
+    /// AVX2, is Haswell's kernels with block sizes for Zen 1-3.
     ///
-    /// AMD processors with AVX-512 get the Intel names: OpenBLAS has no AVX-512 core of its
-    /// own for them, and OpenBLAS itself (0.3.21 included) picks Cooperlake for a Zen 4 or
-    /// Zen 5. Measured on an EPYC of family 26 (Zen 5, AVX-512 with BF16) with 0.3.21, matmul
-    /// 1024 on 2 threads: Cooperlake and SkylakeX (same double kernels) ran 1.2-1.9x faster
-    /// than Haswell and Zen and agreed with a long-double reference to 1e-14 like them; the
-    /// package's release tests gave the same results under Cooperlake as under Haswell.
-    /// With AVX2 alone AMD gets Zen, the name OpenBLAS gives Zen 1-3 (Haswell's kernels with
-    /// Zen's block sizes).
+    /// Evidence for AMD (EPYC of family 26, Zen 5, AVX-512 with BF16; OpenBLAS 0.3.21; 2
+    /// threads on a shared machine, three interleaved rounds): matmul 1024 ran at 38-61
+    /// GFLOP/s under Cooperlake and SkylakeX (the same double kernels), 35-38 under Haswell
+    /// and 26-32 under Zen. dgemm in every transpose and odd shapes, dsyrk, dgemv, dposv and
+    /// dsyevd agreed with a long-double reference to 1e-15 relative under all four, and the
+    /// package's release tests gave the same verdicts under Cooperlake and SkylakeX as under
+    /// Haswell, but for a 1e-14 tolerance on one erf kernel entry that the last bits of the
+    /// products decide. Hence Cooperlake for AVX-512 with BF16 on AMD too, and Haswell rather
+    /// than Zen for AVX2.
+    ///
+    /// 0.3.21 cannot force Cooperlake by name (its list of forcible names ends at SkylakeX),
+    /// but an unknown name makes it choose by features, which gives Cooperlake on exactly the
+    /// processors this rule sends there.
     public static func recommendedCore(for cpu: CPUFeatures) -> String {
         switch level(of: cpu) {
         case .amx, .avx512BF16: return "Cooperlake"
         case .avx512: return "SkylakeX"
-        case .avx2: return cpu.isAMD ? "Zen" : "Haswell"
+        case .avx2: return "Haswell"
         case .avx: return "Sandybridge"
         case .sse4: return "Nehalem"
         case .sse3, .sse2: return "Prescott"
