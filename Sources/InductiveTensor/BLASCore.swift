@@ -2,11 +2,14 @@
 //
 // OpenBLAS built with DYNAMIC_ARCH picks a family of kernels (a "core") when it loads, from
 // the processor's family and model. A release older than the processor does not know the
-// model and may fall back to kernels far older than the hardware (Debian 12's 0.3.21 runs
-// its SSE3 "Prescott" kernels on a Xeon of family 6, model 207: 17 GFLOP/s instead of 80-135
-// for a 1024 matmul). OpenBLAS reads OPENBLAS_CORETYPE only when it loads, so the remedy is
-// to set it before the program starts: the `inductive` command restarts itself once; a
-// program built on the library can call `BLASCore.check()` and tell its user.
+// model and may fall back to kernels far older than the hardware: Debian 12's 0.3.21 runs
+// its SSE3 "Prescott" kernels on a Xeon of family 6, model 207 (an Intel model missing from
+// its list falls through to the Pentium 4 case), 17 GFLOP/s instead of 80-135 for a 1024
+// matmul. OpenBLAS reads OPENBLAS_CORETYPE only when it loads, so the remedy is to set it
+// before the program starts: the `inductive` command restarts itself once; a program built
+// on the library can call `BLASCore.check()` and tell its user.
+//
+// Besides BLAS.swift and LAPACK.swift, this file asks OpenBLAS one thing: its core's name.
 
 import CKernels
 import Foundation
@@ -54,8 +57,11 @@ public struct CPUFeatures: Sendable, Hashable, CustomStringConvertible {
     public var family: Int
     /// The displayed model (extended model in the high nibble for families 6 and 15).
     public var model: Int
+    /// The usable extensions; the only input of the core decision (vendor, family and model
+    /// are for people reading `inductive info`).
     public var flags: Flags
 
+    /// A recorded processor (tests, or a machine described elsewhere).
     public init(vendor: String, family: Int, model: Int, flags: Flags) {
         self.vendor = vendor
         self.family = family
