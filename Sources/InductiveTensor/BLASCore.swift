@@ -142,9 +142,9 @@ public enum BLASCore {
     /// AVX2, is Haswell's kernels with block sizes for Zen 1-3.
     ///
     /// Evidence for AMD (EPYC of family 26, Zen 5, AVX-512 with BF16; OpenBLAS 0.3.21; 2
-    /// threads on a shared machine, three interleaved rounds): matmul 1024 ran at 38-61
-    /// GFLOP/s under Cooperlake and SkylakeX (the same double kernels), 35-38 under Haswell
-    /// and 26-32 under Zen. dgemm in every transpose and odd shapes, dsyrk, dgemv, dposv and
+    /// threads on a shared machine, six interleaved rounds): matmul 1024 ran at 38-63
+    /// GFLOP/s under Cooperlake and SkylakeX (the same double kernels), 35-54 under Haswell
+    /// and 26-39 under Zen. dgemm in every transpose and odd shapes, dsyrk, dgemv, dposv and
     /// dsyevd agreed with a long-double reference to 1e-15 relative under all four, and the
     /// package's release tests gave the same verdicts under Cooperlake and SkylakeX as under
     /// Haswell, but for a 1e-14 tolerance on one erf kernel entry that the last bits of the
