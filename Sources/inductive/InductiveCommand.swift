@@ -14,6 +14,7 @@ struct InductiveCommand: ParsableCommand {
     /// ArgumentParser's entry point, after asking the allocator to recycle freed tensors
     /// (see `AllocatorTuning.retainFreedMemory`).
     static func main() {
+        BLASCoreCorrection.restartIfNeeded()
         AllocatorTuning.retainFreedMemory()
         do {
             var command = try parseAsRoot()

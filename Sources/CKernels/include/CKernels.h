@@ -29,4 +29,27 @@ void inductive_relu_kernels(size_t row_begin, size_t row_end, size_t n1, size_t 
 /// trim_threshold); 1 when both were accepted, 0 otherwise (and always 0 without glibc).
 int inductive_retain_freed_memory(int mmap_threshold, int trim_threshold);
 
+/// Instruction-set extensions reported by inductive_cpu_identify: each bit is set only when the
+/// processor has the extension and the operating system enables its registers.
+enum {
+    INDUCTIVE_CPU_SSE3 = 1 << 0,
+    INDUCTIVE_CPU_SSSE3 = 1 << 1,
+    INDUCTIVE_CPU_SSE41 = 1 << 2,
+    INDUCTIVE_CPU_SSE42 = 1 << 3,
+    INDUCTIVE_CPU_AVX = 1 << 4,
+    INDUCTIVE_CPU_FMA = 1 << 5,
+    INDUCTIVE_CPU_AVX2 = 1 << 6,
+    INDUCTIVE_CPU_AVX512F = 1 << 7,
+    INDUCTIVE_CPU_AVX512DQ = 1 << 8,
+    INDUCTIVE_CPU_AVX512BW = 1 << 9,
+    INDUCTIVE_CPU_AVX512VL = 1 << 10,
+    INDUCTIVE_CPU_AVX512BF16 = 1 << 11,
+};
+
+/// x86-64 only (cpuid and xgetbv, a few hundred cycles): writes the vendor string (12
+/// characters and a NUL, e.g. "GenuineIntel"), the displayed family and model (base plus
+/// extended fields, as /proc/cpuinfo shows them) and the INDUCTIVE_CPU_* bits, and returns 1.
+/// Elsewhere writes an empty vendor and zeros and returns 0.
+int inductive_cpu_identify(char vendor[13], unsigned *family, unsigned *model, unsigned *features);
+
 #endif
