@@ -13,9 +13,9 @@ struct NTKWidthConvergence: Experiment {
     let title = "The empirical NTK converges to the infinite-width kernel"
     let claim = "At initialization the empirical NTK of an MLP converges to the analytic infinite-width NTK as the width grows (deterministic at infinite width)."
     let parameters = [
-        ParameterSpec("widths", "hidden widths n", quick: .ints([64, 128, 256, 512, 1024]), full: .ints([64, 128, 256, 512, 1024, 2048, 4096, 8192]), minimum: 1, minimumCount: 2),
-        ParameterSpec("seeds", "random networks per width", .int(20), minimum: 1),
-        ParameterSpec("points", "inputs on the unit circle", .int(32), minimum: 2),
+        ParameterSpec("widths", "hidden widths n", quick: .ints([64, 128, 256, 512, 1024]), full: .ints([64, 128, 256, 512, 1024, 2048, 4096, 8192]), minimum: 1, maximum: 16384, minimumCount: 2),
+        ParameterSpec("seeds", "random networks per width", .int(20), minimum: 1, maximum: 1000),
+        ParameterSpec("points", "inputs on the unit circle", .int(32), minimum: 2, maximum: 1000),
     ]
     let checks = [
         CheckSpec("slope", "log-log slope of the mean relative error vs width", .within(-0.65, -0.35)),

@@ -13,7 +13,7 @@ struct Normalization: Experiment {
     let claim = "Standardizing inputs lowers the condition number of XᵀX and the number of gradient-descent steps to a fixed tolerance."
     let parameters = [
         ParameterSpec("tolerance", "relative suboptimality (J − J*)/(J₀ − J*) to reach", .double(1e-6), minimum: 1e-300),
-        ParameterSpec("maxSteps", "cap on gradient-descent steps", quick: .int(20_000), full: .int(100_000), minimum: 1),
+        ParameterSpec("maxSteps", "cap on gradient-descent steps", quick: .int(20_000), full: .int(100_000), minimum: 1, maximum: 10_000_000),
     ]
     let checks = [
         CheckSpec("condition", "κ(XᵀX) standardized / raw", .lessThan(1)),
