@@ -289,11 +289,12 @@ struct DiscoverSimulate: ParsableCommand {
     @Option(help: "Output .npy file.")
     var out: String
 
-    /// The most samples or times: the integrators take time in proportion (about 10 s per
-    /// million Lorenz samples), and the data is written to one file.
+    /// The most samples of an ODE system: the integrator takes about 3 s per million.
     static let maximumSamples = 10_000_000
+    /// The most times of a PDE: Burgers and KdV take 3 to 7 ms per output time.
+    static let maximumTimes = 20_000
 
-    @Option(parsing: .unconditional, help: "Number of samples (ODE systems) or of times (PDEs), 2 to 10,000,000; default: the benchmark's.")
+    @Option(parsing: .unconditional, help: "Number of samples (ODE systems, 2 to 10,000,000) or of times (PDEs, 2 to 20,000); default: the benchmark's.")
     var samples: Int?
 
     @Option(parsing: .unconditional, help: "Noise level as a fraction of the standard deviation of the data (0 to 1000).")
@@ -305,7 +306,10 @@ struct DiscoverSimulate: ParsableCommand {
     @OptionGroup var memory: MemoryLimitOptions
 
     func validate() throws {
-        if let samples { try requireInteger(samples, "samples", 2...Self.maximumSamples) }
+        if let samples {
+            let isPDE = [.burgers, .kdv, .heat].contains(system)
+            try requireInteger(samples, "samples", 2...(isPDE ? Self.maximumTimes : Self.maximumSamples))
+        }
         try requireNumber(noise, "noise", 0...1000, "between 0 and 1000")
     }
 

@@ -139,7 +139,7 @@ struct NTKAnalytic: ParsableCommand {
         let k = mlp.kernels(x1, x2)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         guard k.ntk.isFinite && k.nngp.isFinite else {
-            throw NTKInputError("the kernels overflow to infinity or NaN: the inputs (largest |x|^2 / d = \(largestScale(x1, x2))) or --w-std/--b-std are too large; rescale them")
+            throw NTKInputError("the kernels overflow or underflow to infinity or NaN over \(depth) layers (inputs' largest |x|^2 / d = \(largestScale(x1, x2)), --w-std \(inputs.weightStd), --b-std \(inputs.biasStd)): rescale the inputs, or use a --w-std nearer the critical one (sqrt(2) for relu) or a smaller --depth")
         }
         if let ntkOut { try NPY.write(k.ntk, to: ntkOut) }
         if let nngpOut { try NPY.write(k.nngp, to: nngpOut) }
@@ -162,7 +162,7 @@ struct NTKEmpirical: ParsableCommand {
 
     @OptionGroup var inputs: NTKInputOptions
     @Option(help: "Parameters: an .npz with W0, b0, W1, b1, ...") var params: String
-    @Option(help: "Activation of the hidden layers (relu, erf, identity, tanh, sigmoid, gelu, sin, softplus, leaky_relu, leaky_relu(SLOPE)).")
+    @Option(help: "Activation of the hidden layers.")
     var activation: ActivationArgument
     @Option(help: "Where to write the kernel (.npy).") var out: String
     @Flag(help: "Write the full kernel [n1, n2, k, k] instead of the trace [n1, n2].") var full = false
@@ -223,7 +223,7 @@ struct NTKEmpirical: ParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         guard kernel.isFinite else {
-            throw NTKInputError("the kernel overflows to infinity or NaN: the inputs (largest |x|^2 / d = \(largestScale(x1, x2))), the weights or --w-std/--b-std are too large; rescale them")
+            throw NTKInputError("the kernel overflows to infinity or NaN (inputs' largest |x|^2 / d = \(largestScale(x1, x2)), --w-std \(inputs.weightStd), --b-std \(inputs.biasStd)): rescale the inputs or the weights")
         }
         try NPY.write(kernel, to: out)
         say("empirical NTK \(kernel.shape) in " + String(format: "%.3f s", seconds) + " -> \(out)")
