@@ -18,6 +18,7 @@ import Testing
         RefusedCommand(["run", "ib.min-norm", "--set", "rows=100000", "--set", "columns=100001"], names: "maximum"),
         RefusedCommand(["run", "ib.min-norm", "--set", "steps=99999999999"], names: "steps"),
         RefusedCommand(["run", "init.variance", "--set", "width=1000000"], names: "width"),
+        RefusedCommand(["run", "init.variance", "--set", "width=8192", "--set", "batch=10000"], names: "width²"),
         RefusedCommand(["run", "ib.double-descent", "--set", "samples=2000", "--set", "ratios=0.5,20,50"], names: "features"),
         RefusedCommand(["run", "reg.noise-is-l2", "--set", "monteCarlo=10000000", "--set", "dimension=1000"], names: "monteCarlo"),
         RefusedCommand(["reproduce", "--only", "ntk.*", "--set", "widths=64,1000000"], names: "widths"),

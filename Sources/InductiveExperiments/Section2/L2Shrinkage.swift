@@ -15,7 +15,7 @@ struct L2Shrinkage: Experiment {
     let parameters = [
         ParameterSpec("dimension", "number of weights d", quick: .int(10), full: .int(20), minimum: 1, maximum: 1000),
         ParameterSpec("samples", "rows of the least-squares problem", quick: .int(200), full: .int(500), minimum: 1, maximum: 100_000),
-        ParameterSpec("alphas", "weight-decay strengths", .doubles([0.01, 0.1, 1]), minimum: 1e-12),
+        ParameterSpec("alphas", "weight-decay strengths", .doubles([0.01, 0.1, 1]), minimum: 1e-12, maximum: 1e12),
         ParameterSpec("maxSteps", "cap on gradient-descent steps per alpha", .int(50_000), minimum: 1, maximum: 10_000_000),
     ]
     let checks = [

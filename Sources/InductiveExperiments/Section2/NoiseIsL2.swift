@@ -18,7 +18,7 @@ struct NoiseIsL2: Experiment {
         ParameterSpec("monteCarlo", "noise draws for the expected loss", quick: .int(100_000), full: .int(1_000_000), minimum: 2, maximum: 10_000_000),
         ParameterSpec("epochs", "SGD epochs on noisy inputs (>= 100)", quick: .int(120), full: .int(400), minimum: 1, maximum: 100_000),
         ParameterSpec("batch", "SGD batch size", .int(10), minimum: 1, maximum: 100_000),
-        ParameterSpec("learningRate", "SGD step", .double(0.02), minimum: 1e-12),
+        ParameterSpec("learningRate", "SGD step", .double(0.02), minimum: 1e-12, maximum: 10),
     ]
     let checks = [
         CheckSpec("identity", "|Monte-Carlo E[(y_noisy − t)²] − ((y − t)² + Σw_i²σ²)| in standard errors", .lessThan(3)),

@@ -19,7 +19,7 @@ struct DoubleDescent: Experiment {
         ParameterSpec("ratios", "feature counts P / N", .doubles([0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2, 3, 5, 10, 20]), minimum: 1e-9, maximum: 50, minimumCount: 3),
         ParameterSpec("seeds", "independent draws of data and features", .int(10), minimum: 1, maximum: 1000),
         ParameterSpec("testSamples", "test examples", .int(1000), minimum: 1, maximum: 10_000),
-        ParameterSpec("alphas", "ridge strengths tried on the validation split", .doubles([1e-6, 1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100]), minimum: 1e-300),
+        ParameterSpec("alphas", "ridge strengths tried on the validation split", .doubles([1e-6, 1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100]), minimum: 1e-300, maximum: 1e12),
     ]
     let checks = [
         CheckSpec("peak", "location of the peak of the median min-norm test error, P / N", .within(0.8, 1.25)),

@@ -32,6 +32,13 @@ struct InitializationVariance: Experiment {
         CheckSpec("zero", "zero init, after training: max difference between hidden units' weights", .equal),
     ]
 
+    func validate(_ p: ParameterValues) -> String? {
+        // Each curve pushes batch x width through depth width x width layers; 2e11 is ten
+        // times the full size's work (a few minutes).
+        let work = Double(Swift.max(p.int("depth"), 12)) * Double(p.int("batch")) * Double(p.int("width")) * Double(p.int("width"))
+        return work > 2e11 ? "max(depth, 12) × batch × width² must be at most 2e11 (ten times the full size's work), got \(String(format: "%.3g", work))" : nil
+    }
+
     /// Activation variances at each layer of a deep MLP of `Dense` layers without biases,
     /// weights from `initializer`, on Gaussian inputs.
     func variances(depth: Int, width: Int, batch: Int, initializer: Initializer, activation: Activation,
