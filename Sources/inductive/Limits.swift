@@ -12,8 +12,8 @@ struct InputError: Error, CustomStringConvertible {
 /// each command estimates its peak memory from its inputs and options before allocating, and
 /// refuses with one line when the estimate is over the budget.
 struct MemoryLimitOptions: ParsableArguments {
-    /// The smallest and largest budgets accepted, in GiB (1 MiB; 1 PiB).
-    static let range = (1.0 / 1024)...(1024.0 * 1024)
+    /// The smallest and largest budgets accepted, in GiB (about 1 MiB; 1 PiB).
+    static let range = 0.001...(1024.0 * 1024)
 
     @Option(name: .customLong("memory-gib"), parsing: .unconditional,
             help: "Memory budget in GiB: the command refuses, before any work, inputs whose estimated peak memory is larger (default: half the physical memory).")

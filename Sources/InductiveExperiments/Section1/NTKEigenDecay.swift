@@ -28,6 +28,9 @@ struct NTKEigenDecay: Experiment {
         if p.int("directions") > p.int("points") { return "directions (\(p.int("directions"))) cannot exceed points (\(p.int("points")))" }
         if p.double("etaLambda") >= 1 { return "etaLambda must be below 1 (gradient descent along q₁ would not decay)" }
         if p.double("fitDown") >= 1 { return "fitDown must be below 1" }
+        // Every step costs about points × width² and keeps the points' residuals.
+        let width = Double(p.int("width")), work = Double(p.int("steps")) * width * width * Double(p.int("points"))
+        if work > 6e11 { return "steps × width² × points must be at most 6e11 (10 times the full size's work), got \(String(format: "%.3g", work))" }
         return nil
     }
 

@@ -26,6 +26,13 @@ struct NTKLazyTraining: Experiment {
         CheckSpec("parameters", "mean relative parameter change ‖θ_T − θ₀‖/‖θ₀‖ at the largest width", .lessThan(0.05)),
     ]
 
+    func validate(_ p: ParameterValues) -> String? {
+        // A training step costs about points × width²; 6e14 is 10 times the full size's work at the step cap.
+        let squares = p.ints("widths").reduce(0) { $0 + Double($1) * Double($1) }
+        let work = Double(p.int("seeds")) * Double(p.int("points")) * Double(p.int("maxSteps")) * squares
+        return work > 6e14 ? "seeds × points × maxSteps × (sum of widths²) must be at most 6e14 (10 times the full size's work), got \(String(format: "%.3g", work))" : nil
+    }
+
     func run(_ context: inout ExperimentContext) throws {
         let p = context.parameters
         let widths = p.ints("widths"), seeds = p.int("seeds"), drop = p.double("lossDrop")

@@ -24,6 +24,13 @@ struct NTKLinearizedDynamics: Experiment {
         CheckSpec("test", "max over steps of ‖f_net − f_lin‖ / ‖Y‖ on test points", .lessThan(0.05), quick: .lessThan(0.15)),
     ]
 
+    func validate(_ p: ParameterValues) -> String? {
+        // Every step evaluates the network on all points (about width² each) and keeps them.
+        let width = Double(p.int("width"))
+        let work = Double(p.int("steps")) * width * width * Double(p.int("trainPoints") + p.int("testPoints"))
+        return work > 5e12 ? "steps × width² × (trainPoints + testPoints) must be at most 5e12 (10 times the full size's work), got \(String(format: "%.3g", work))" : nil
+    }
+
     func run(_ context: inout ExperimentContext) throws {
         let p = context.parameters
         let steps = p.int("steps"), width = p.int("width")

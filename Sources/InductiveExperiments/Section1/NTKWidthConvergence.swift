@@ -22,6 +22,12 @@ struct NTKWidthConvergence: Experiment {
         CheckSpec("largest", "mean relative error at the largest width", .lessThan(0.05), fullOnly: true),
     ]
 
+    func validate(_ p: ParameterValues) -> String? {
+        // Each empirical NTK costs about points² × width; 1e10 is 30 times the full size's work.
+        let work = Double(p.int("seeds")) * Double(p.int("points")) * Double(p.int("points")) * p.ints("widths").reduce(0) { $0 + Double($1) }
+        return work > 1e10 ? "seeds × points² × (sum of widths) must be at most 1e10 (30 times the full size's work), got \(String(format: "%.3g", work))" : nil
+    }
+
     func run(_ context: inout ExperimentContext) throws {
         let widths = context.parameters.ints("widths"), seeds = context.parameters.int("seeds")
         let x = NTKSetup.circle(angles: NTKSetup.equallySpaced(context.parameters.int("points"), offset: 0.25))

@@ -24,6 +24,13 @@ struct SigmoidSums: Experiment {
         CheckSpec("accuracy", "sup error at the largest N", .lessThan(0.01)),
     ]
 
+    func validate(_ p: ParameterValues) -> String? {
+        // Each least-squares fit costs about fitPoints × N².
+        let squares = p.ints("counts").reduce(0) { $0 + Double($1) * Double($1) }
+        let work = Double(p.int("seeds")) * Double(p.int("fitPoints")) * squares
+        return work > 1e11 ? "seeds × fitPoints × (sum of counts²) must be at most 1e11, got \(String(format: "%.3g", work))" : nil
+    }
+
     func run(_ context: inout ExperimentContext) throws {
         let p = context.parameters
         let counts = p.ints("counts"), s0 = p.double("slope"), seeds = p.int("seeds")
