@@ -20,6 +20,8 @@ import Testing
         RefusedCommand(["run", "init.variance", "--set", "width=1000000"], names: "width"),
         RefusedCommand(["run", "init.variance", "--set", "width=8192", "--set", "batch=10000"], names: "width²"),
         RefusedCommand(["run", "ib.double-descent", "--set", "samples=2000", "--set", "ratios=0.5,20,50"], names: "features"),
+        RefusedCommand(["run", "ntk.width-convergence", "--set", "seeds=1000", "--set", "points=1000"], names: "seeds"),
+        RefusedCommand(["run", "ntk.lazy-training", "--set", "maxSteps=10000000"], names: "maxSteps"),
         RefusedCommand(["run", "reg.noise-is-l2", "--set", "monteCarlo=10000000", "--set", "dimension=1000"], names: "monteCarlo"),
         RefusedCommand(["reproduce", "--only", "ntk.*", "--set", "widths=64,1000000"], names: "widths"),
         RefusedCommand(["train", "--model", "dense(10)", "--epochs", "100000000"], names: "--epochs"),
