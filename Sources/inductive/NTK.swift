@@ -58,8 +58,9 @@ struct NTKInputOptions: ParsableArguments {
     @Option(name: .customLong("b-std"), parsing: .unconditional, help: "Bias standard deviation B (0: no bias).") var biasStd: Double = 0
 
     func validateScales() throws {
-        guard weightStd.isFinite && weightStd >= 0 else { throw ValidationError("--w-std must be finite and >= 0") }
-        guard biasStd.isFinite && biasStd >= 0 else { throw ValidationError("--b-std must be finite and >= 0") }
+        // The kernels use the variances S^2 and B^2: they must be finite too.
+        guard weightStd >= 0 && (weightStd * weightStd).isFinite else { throw ValidationError("--w-std must be between 0 and 1e154, got \(weightStd)") }
+        guard biasStd >= 0 && (biasStd * biasStd).isFinite else { throw ValidationError("--b-std must be between 0 and 1e154, got \(biasStd)") }
     }
 
     /// x1 and x2 (nil when x2 is x1), checked: matrices, same d, finite.

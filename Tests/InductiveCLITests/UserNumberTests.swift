@@ -77,7 +77,9 @@ import Testing
         RefusedCommand(ode + ["--names", "a,,b"], names: "names"),
         RefusedCommand(["discover", "ode", "--data", "big.npy", "--dt", "0.1"], names: "overflow"),
         RefusedCommand(["ntk", "analytic", "--x1", "big.npy", "--w-std", "1", "--activation", "relu", "--depth", "2", "--ntk-out", "k.npy"], names: "overflow"),
-        RefusedCommand(["ntk", "analytic", "--x1", "x.npy", "--w-std", "1e200", "--activation", "erf", "--depth", "3", "--nngp-out", "g.npy"], names: "overflow"),
+        RefusedCommand(["ntk", "analytic", "--x1", "x.npy", "--w-std", "1e100", "--activation", "erf", "--depth", "5", "--nngp-out", "g.npy"], names: "overflow"),
+        RefusedCommand(["ntk", "analytic", "--x1", "x.npy", "--w-std", "1e200", "--activation", "erf", "--depth", "3", "--nngp-out", "g.npy"], names: "--w-std"),
+        RefusedCommand(empirical + ["--b-std", "1e300"], names: "--b-std"),
         RefusedCommand(analytic + ["--depth", "1", "--b-std", "nan"], names: "--b-std"),
         // ReLU below the critical --w-std: the variances underflow over 1000 layers.
         RefusedCommand(analytic + ["--depth", "1000"], names: "--depth"),
