@@ -35,6 +35,24 @@ public struct PolynomialLibrary: Sendable, Equatable {
         exponents = terms
     }
 
+    /// The number of terms of the library for `variables` variables up to total degree
+    /// `degree`, C(variables + degree, degree) (minus 1 without the constant), without building
+    /// it; nil when the count does not fit in an `Int`. Cost O(min(variables, degree)).
+    public static func termCount(variables: Int, degree: Int, includeConstant: Bool = true) -> Int? {
+        precondition(variables >= 1 && degree >= 1, "PolynomialLibrary.termCount: need variables >= 1 and degree >= 1")
+        // C(d + k, k) = C(d + k, min(d, k)), built as prod_{i=1}^{m} (top - m + i) / i, exact at every step.
+        let (top, overflow) = variables.addingReportingOverflow(degree)
+        if overflow { return nil }
+        let m = Swift.min(variables, degree)
+        var count = 1
+        for i in 1...m {
+            let (product, over) = count.multipliedReportingOverflow(by: top - m + i)
+            if over { return nil }
+            count = product / i
+        }
+        return includeConstant ? count : count - 1
+    }
+
     /// Readable names of the terms, in column order.
     public var names: [String] {
         exponents.map { e in
@@ -101,6 +119,15 @@ public struct PDELibrary: Sendable, Equatable {
                      "PDELibrary: need non-negative degree and maxDerivative, not both 0")
         self.degree = degree
         self.maxDerivative = maxDerivative
+    }
+
+    /// The number of terms, (degree + 1)(maxDerivative + 1), without building the library; nil
+    /// when it does not fit in an `Int`.
+    public static func termCount(degree: Int, maxDerivative: Int) -> Int? {
+        precondition(degree >= 0 && maxDerivative >= 0, "PDELibrary.termCount: need non-negative degree and maxDerivative")
+        guard degree < Int.max, maxDerivative < Int.max else { return nil }
+        let (count, overflow) = (degree + 1).multipliedReportingOverflow(by: maxDerivative + 1)
+        return overflow ? nil : count
     }
 
     /// (power of u, derivative order) of each term, in column order.

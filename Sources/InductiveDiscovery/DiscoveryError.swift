@@ -15,6 +15,9 @@ public enum DiscoveryError: Error, Equatable, Sendable, CustomStringConvertible 
     case invalidOption(String)
     /// The ODE integrator could not reach the requested time.
     case integrationFailed(String)
+    /// An intermediate result (a derivative estimate, the candidate library) overflowed to
+    /// infinity or NaN although the data is finite: the message says which and what to change.
+    case overflow(String)
 
     public var description: String {
         switch self {
@@ -32,6 +35,8 @@ public enum DiscoveryError: Error, Equatable, Sendable, CustomStringConvertible 
             return message
         case let .integrationFailed(message):
             return "integration failed: \(message)"
+        case let .overflow(message):
+            return message
         }
     }
 }

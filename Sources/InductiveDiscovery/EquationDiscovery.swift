@@ -149,6 +149,56 @@ public func defaultVariableNames(_ count: Int) -> [String] {
 
 private func requirePositive(_ name: String, _ value: Double) throws {
     guard value > 0 && value.isFinite else { throw DiscoveryError.nonPositive(name: name, value: value) }
+    // Differences divided by a subnormal step overflow whatever the data.
+    guard value >= Double.leastNormalMagnitude else {
+        throw DiscoveryError.invalidOption("\(name) = \(value) is too small: derivatives divided by it overflow")
+    }
+}
+
+/// Whether a local polynomial window of 2 halfWidth + 1 points fits in `count` samples and
+/// carries a polynomial of `degree` (degree < 2 halfWidth + 1), without overflow for huge values.
+private func polynomialWindowFits(degree: Int, halfWidth: Int, count: Int) -> Bool {
+    halfWidth >= 0 && halfWidth <= (count - 1) / 2 && degree - halfWidth <= halfWidth
+}
+
+/// Variable names for `count` columns: the given ones checked (one per column, distinct,
+/// not empty), else the defaults.
+private func checkedVariableNames(_ names: [String]?, count: Int) throws -> [String] {
+    guard let names else { return defaultVariableNames(count) }
+    guard names.count == count else { throw DiscoveryError.nameCount(given: names.count, variables: count) }
+    if names.contains(where: \.isEmpty) { throw DiscoveryError.invalidOption("variable names must not be empty") }
+    var seen = Set<String>()
+    for name in names where !seen.insert(name).inserted {
+        throw DiscoveryError.invalidOption("variable name '\(name)' is given twice: names must be distinct")
+    }
+    return names
+}
+
+/// Throws `DiscoveryError.overflow` when `t` has a NaN or an infinity.
+private func requireFinite(_ t: Tensor, _ what: String) throws {
+    guard t.isFinite else { throw DiscoveryError.overflow(what) }
+}
+
+/// An estimate in bytes of the peak memory of `discoverODE` on `samples` rows of `variables`
+/// columns with a library of total degree `degree`: the data and its derivative, the library
+/// matrix and the least-squares copies of it. A Double, so that requests too large for an
+/// `Int` are still compared correctly; infinite when the library cannot be counted.
+public func estimatedODEDiscoveryBytes(samples: Int, variables: Int, degree: Int) -> Double {
+    guard let terms = PolynomialLibrary.termCount(variables: variables, degree: degree) else { return .infinity }
+    let n = Double(samples), d = Double(variables), p = Double(terms)
+    // Data and derivative (and the solver's right-hand sides), the library and two working
+    // copies in the least squares, the exponents and names of the terms.
+    return 8 * (3 * n * d + 3 * n * p + p * (d + 8))
+}
+
+/// An estimate in bytes of the peak memory of `discoverPDE` on u of shape [times, points]:
+/// u and its derivative estimates, the library matrix and the working copies of the sparse
+/// regression (the tolerance search's train and validation splits). Infinite when the library
+/// cannot be counted.
+public func estimatedPDEDiscoveryBytes(times: Int, points: Int, degree: Int, maxDerivative: Int) -> Double {
+    guard let terms = PDELibrary.termCount(degree: degree, maxDerivative: maxDerivative) else { return .infinity }
+    let n = Double(times) * Double(points), p = Double(terms)
+    return 8 * (2 * n * (Double(maxDerivative) + 3) + 4 * n * p)
 }
 
 /// SINDy (Brunton, Proctor and Kutz 2016): from samples X (shape [n, d], row i at time i dt),
@@ -167,28 +217,34 @@ public func discoverODE(_ data: Tensor, dt: Double, options: ODEDiscoveryOptions
     guard options.threshold >= 0 && options.threshold.isFinite else { throw DiscoveryError.invalidOption("threshold must be a non-negative number, got \(options.threshold)") }
     let (n, d) = (data.shape[0], data.shape[1])
     guard d >= 1 else { throw DiscoveryError.wrongRank(name: "data", expected: "a 2-d array with at least one column", shape: data.shape) }
-    let names = options.variableNames ?? defaultVariableNames(d)
-    guard names.count == d else { throw DiscoveryError.nameCount(given: names.count, variables: d) }
-    let library = PolynomialLibrary(variableNames: names, degree: options.degree)
-    let terms = library.exponents.count
-    let minimumRows: Int
+    let names = try checkedVariableNames(options.variableNames, count: d)
+    // The library is counted before it is built: a wide array (many columns, few rows) would
+    // otherwise build millions of terms before finding too few samples.
+    guard let terms = PolynomialLibrary.termCount(variables: d, degree: options.degree) else {
+        throw DiscoveryError.invalidOption("degree \(options.degree) with \(d) variables gives more candidate terms than can be counted")
+    }
+    guard n > terms else { throw DiscoveryError.tooFewSamples(samples: n, terms: terms) }
     switch options.derivative {
     case .polynomial(let degree, let halfWidth):
-        guard degree >= 1 && 2 * halfWidth + 1 > degree else {
-            throw DiscoveryError.invalidOption("polynomial derivative needs 1 <= degree < 2 halfWidth + 1")
+        guard degree >= 1 && halfWidth >= 0 && degree - halfWidth <= halfWidth else {
+            throw DiscoveryError.invalidOption("polynomial derivative needs 1 <= degree < 2 halfWidth + 1, got degree \(degree), halfWidth \(halfWidth)")
         }
-        minimumRows = 2 * halfWidth + 1
+        guard polynomialWindowFits(degree: degree, halfWidth: halfWidth, count: n) else {
+            throw DiscoveryError.invalidOption("polynomial derivative windows of half-width \(halfWidth) do not fit in \(n) samples")
+        }
     default:
-        minimumRows = 3
+        guard n >= 3 else { throw DiscoveryError.tooFewSamples(samples: n, terms: 3) }
     }
-    guard n > terms && n >= minimumRows else { throw DiscoveryError.tooFewSamples(samples: n, terms: terms) }
+    let library = PolynomialLibrary(variableNames: names, degree: options.degree)
     let derivative: Tensor
     switch options.derivative {
     case .finiteDifference, .spectral: derivative = finiteDifferenceDerivative(data, spacing: dt, order: 1, axis: 0)
     case .polynomial(let degree, let halfWidth):
         derivative = polynomialDerivative(data, spacing: dt, order: 1, axis: 0, degree: degree, halfWidth: halfWidth)
     }
+    try requireFinite(derivative, "the time derivative overflows: dt = \(dt) is too small for data of this size")
     let theta = library.evaluate(data)
+    try requireFinite(theta, "the candidate library overflows: powers up to degree \(options.degree) of the data exceed the largest number; use a smaller degree or rescale the data")
     let fit = try sequentialThresholdedLeastSquares(theta, derivative, threshold: options.threshold, alpha: options.alpha,
                                                     maxIterations: options.maxIterations)
     let termNames = library.names
@@ -259,31 +315,39 @@ public func buildPDERegression(_ u: Tensor, dt: Double, dx: Double, options: PDE
     try requirePositive("dt", dt)
     try requirePositive("dx", dx)
     guard u.isFinite else { throw DiscoveryError.nonFinite(name: "data") }
-    guard options.degree >= 0 && options.maxDerivative >= 0 && options.degree + options.maxDerivative >= 1 else {
+    guard options.degree >= 0 && options.maxDerivative >= 0 && (options.degree >= 1 || options.maxDerivative >= 1) else {
         throw DiscoveryError.invalidOption("degree and max-derivative must be non-negative and not both 0")
     }
     let (nt, nx) = (u.shape[0], u.shape[1])
+    guard let termCount = PDELibrary.termCount(degree: options.degree, maxDerivative: options.maxDerivative) else {
+        throw DiscoveryError.invalidOption("degree \(options.degree) and max-derivative \(options.maxDerivative) give more candidate terms than can be counted")
+    }
+    guard termCount < nt * nx else { throw DiscoveryError.tooFewSamples(samples: nt * nx, terms: termCount) }
     let library = PDELibrary(degree: options.degree, maxDerivative: options.maxDerivative)
     var spaceTrim = 0, timeTrim = 0
     switch options.derivative {
     case .polynomial(let degree, let halfWidth):
-        guard degree >= Swift.max(options.maxDerivative, 1) && 2 * halfWidth + 1 > degree else {
+        guard degree >= Swift.max(options.maxDerivative, 1) && halfWidth >= 0 && degree - halfWidth <= halfWidth else {
             throw DiscoveryError.invalidOption("polynomial derivative needs max-derivative <= degree < 2 halfWidth + 1, got degree \(degree), halfWidth \(halfWidth)")
         }
-        guard nx >= 2 * halfWidth + 1 else { throw DiscoveryError.tooFewSamples(samples: nx, terms: 2 * halfWidth + 1) }
+        guard polynomialWindowFits(degree: degree, halfWidth: halfWidth, count: nx) else {
+            throw DiscoveryError.invalidOption("polynomial derivative windows of half-width \(halfWidth) do not fit in \(nx) points")
+        }
         spaceTrim = halfWidth
     case .finiteDifference, .spectral:
-        guard nx >= options.maxDerivative + 2 else {
-            throw DiscoveryError.tooFewSamples(samples: nx, terms: options.maxDerivative + 2)
+        guard nx - 2 >= options.maxDerivative else {
+            throw DiscoveryError.invalidOption("derivatives up to order \(options.maxDerivative) need at least that many points plus 2, the data has \(nx)")
         }
     }
     let timeMethod: DerivativeMethod
     switch options.timeDerivative ?? options.derivative {
     case .polynomial(let degree, let halfWidth):
-        guard degree >= 1 && 2 * halfWidth + 1 > degree else {
+        guard degree >= 1 && halfWidth >= 0 && degree - halfWidth <= halfWidth else {
             throw DiscoveryError.invalidOption("polynomial time derivative needs 1 <= degree < 2 halfWidth + 1, got degree \(degree), halfWidth \(halfWidth)")
         }
-        guard nt >= 2 * halfWidth + 1 else { throw DiscoveryError.tooFewSamples(samples: nt, terms: 2 * halfWidth + 1) }
+        guard polynomialWindowFits(degree: degree, halfWidth: halfWidth, count: nt) else {
+            throw DiscoveryError.invalidOption("polynomial time-derivative windows of half-width \(halfWidth) do not fit in \(nt) times")
+        }
         timeMethod = .polynomial(degree: degree, halfWidth: halfWidth)
         timeTrim = halfWidth
     case .finiteDifference, .spectral:
@@ -292,10 +356,14 @@ public func buildPDERegression(_ u: Tensor, dt: Double, dx: Double, options: PDE
     }
     if let trim = options.trim { spaceTrim = trim; timeTrim = trim }
     guard spaceTrim >= 0 && timeTrim >= 0 else { throw DiscoveryError.invalidOption("trim must be non-negative") }
+    // Compared as halves so that a huge trim cannot overflow.
+    guard timeTrim <= (nt - 1) / 2 && spaceTrim <= (nx - 1) / 2 else {
+        throw DiscoveryError.invalidOption("trimming \(Swift.max(timeTrim, spaceTrim)) points at each end leaves no data of shape [\(nt), \(nx)]")
+    }
     let keptT = nt - 2 * timeTrim, keptX = nx - 2 * spaceTrim
-    let points = Swift.max(keptT, 0) * Swift.max(keptX, 0)
-    guard keptT > 0 && keptX > 0 && points > library.terms.count else {
-        throw DiscoveryError.tooFewSamples(samples: points, terms: library.terms.count)
+    let points = keptT * keptX
+    guard points > termCount else {
+        throw DiscoveryError.tooFewSamples(samples: points, terms: termCount)
     }
     let ut: Tensor
     switch timeMethod {
@@ -324,7 +392,12 @@ public func buildPDERegression(_ u: Tensor, dt: Double, dx: Double, options: PDE
         }
     }
     let region: [Slice] = [.range(timeTrim..<(nt - timeTrim)), .range(spaceTrim..<(nx - spaceTrim))]
+    try requireFinite(ut.slice(region), "the time derivative overflows: dt = \(dt) is too small for data of this size")
+    for (m, derivative) in derivatives.enumerated() {
+        try requireFinite(derivative.slice(region), "the x-derivative of order \(m + 1) overflows: dx = \(dx) is too small for this order, or lower the max-derivative")
+    }
     let theta = library.evaluate(u: value.slice(region).flattened(), derivatives: derivatives.map { $0.slice(region).flattened() })
+    try requireFinite(theta, "the candidate library overflows: powers up to degree \(options.degree) of u times its derivatives exceed the largest number; use a smaller degree or rescale the data")
     return PDERegressionProblem(library: theta, target: ut.slice(region).flattened(), termNames: library.names)
 }
 

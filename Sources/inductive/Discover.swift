@@ -24,17 +24,32 @@ enum DerivativeChoice: String, ExpressibleByArgument, CaseIterable {
 
 /// Options shared by `discover ode` and `discover pde`.
 struct PolynomialDerivativeOptions: ParsableArguments {
-    @Option(help: "Degree of the local polynomial fits (--derivative poly).")
+    /// The degrees a local polynomial fit may have: beyond about 40 the monomial basis on the
+    /// window is numerically singular.
+    static let degrees = 1...40
+    /// The half-widths a window may have: the fits near the ends cost O(window^2) each.
+    static let halfWidths = 1...500
+
+    @Option(parsing: .unconditional, help: "Degree of the local polynomial fits (--derivative poly; 1 to 40).")
     var polyDegree: Int?
 
-    @Option(help: "Half-width of the polynomial windows, in samples (--derivative poly).")
+    @Option(parsing: .unconditional, help: "Half-width of the polynomial windows, in samples (--derivative poly; 1 to 500).")
     var polyWidth: Int?
 
-    @Option(help: "PDEs: degree of the time-derivative fits (default: --poly-degree).")
+    @Option(parsing: .unconditional, help: "PDEs: degree of the time-derivative fits (default: --poly-degree).")
     var timePolyDegree: Int?
 
-    @Option(help: "PDEs: half-width of the time-derivative windows (default: --poly-width).")
+    @Option(parsing: .unconditional, help: "PDEs: half-width of the time-derivative windows (default: --poly-width).")
     var timePolyWidth: Int?
+
+    func validate() throws {
+        for (value, name) in [(polyDegree, "poly-degree"), (timePolyDegree, "time-poly-degree")] {
+            if let value { try requireInteger(value, name, Self.degrees) }
+        }
+        for (value, name) in [(polyWidth, "poly-width"), (timePolyWidth, "time-poly-width")] {
+            if let value { try requireInteger(value, name, Self.halfWidths) }
+        }
+    }
 
     /// The time-derivative method for PDEs (nil for fd/spectral: finite differences).
     func timeMethod(_ choice: DerivativeChoice) -> DerivativeMethod? {
@@ -59,7 +74,18 @@ struct PolynomialDerivativeOptions: ParsableArguments {
 
 /// Reads a `.npy` file and rejects what discovery cannot use, as one-line errors.
 func readData(_ path: String) throws -> Tensor {
-    try NPY.read(path)
+    let data = try NPY.read(path)
+    guard data.rank == 2 else { throw InputError("\(path): expected a 2-d array, got shape \(data.shape)") }
+    return data
+}
+
+/// Checks a step (--dt, --dx): positive, finite, and not so small that differences divided by
+/// it overflow.
+func requireStep(_ value: Double, _ option: String) throws {
+    guard value.isFinite && value > 0 else { throw ValidationError("--\(option) must be a positive number, got \(value)") }
+    guard value >= Double.leastNormalMagnitude else {
+        throw ValidationError("--\(option) \(value) is too small: derivatives divided by it overflow")
+    }
 }
 
 func writeJSON(_ result: DiscoveredEquations, to path: String?) throws {
@@ -75,19 +101,19 @@ struct DiscoverODE: ParsableCommand {
     @Option(help: "A .npy file of shape (samples, variables), row i at time i * dt.")
     var data: String
 
-    @Option(help: "The time step between rows.")
+    @Option(parsing: .unconditional, help: "The time step between rows.")
     var dt: Double
 
-    @Option(help: "Comma-separated variable names (default x,y,z,w or x1,x2,...).")
+    @Option(help: "Comma-separated variable names, distinct (default x,y,z,w or x1,x2,...).")
     var names: String?
 
-    @Option(help: "Highest total degree of the polynomial library.")
+    @Option(parsing: .unconditional, help: "Highest total degree of the polynomial library (the library must have fewer terms than the data has samples).")
     var degree: Int = 2
 
-    @Option(help: "STLSQ threshold on the coefficients.")
+    @Option(parsing: .unconditional, help: "STLSQ threshold on the coefficients.")
     var threshold: Double = 0.1
 
-    @Option(help: "Ridge penalty inside STLSQ (0: plain least squares).")
+    @Option(parsing: .unconditional, help: "Ridge penalty inside STLSQ (0: plain least squares).")
     var alpha: Double = 0
 
     @Option(help: "Time-derivative estimate: fd (second-order differences) or poly (local polynomial fits, for noisy data).")
@@ -95,13 +121,16 @@ struct DiscoverODE: ParsableCommand {
 
     @OptionGroup var polynomial: PolynomialDerivativeOptions
 
+    @OptionGroup var memory: MemoryLimitOptions
+
     @Option(help: "Also write the equations as JSON to this file.")
     var json: String?
 
     func validate() throws {
-        guard degree >= 1 else { throw ValidationError("--degree must be at least 1") }
-        guard threshold >= 0 else { throw ValidationError("--threshold must be non-negative") }
-        guard alpha >= 0 else { throw ValidationError("--alpha must be non-negative") }
+        try requireStep(dt, "dt")
+        try requireInteger(degree, "degree", 1...Int.max)
+        try requireNumber(threshold, "threshold", 0...Double.greatestFiniteMagnitude, "a non-negative number")
+        try requireNumber(alpha, "alpha", 0...Double.greatestFiniteMagnitude, "a non-negative number")
         guard derivative != .spectral else { throw ValidationError("--derivative spectral is for periodic space; use fd or poly for time series") }
     }
 
@@ -113,7 +142,13 @@ struct DiscoverODE: ParsableCommand {
             options.threshold = threshold
             options.alpha = alpha
             options.derivative = polynomial.method(derivative, defaultDegree: 4, defaultWidth: 5)
-            let result = try discoverODE(try readData(data), dt: dt, options: options)
+            let x = try readData(data)
+            // Too few samples for the library is reported by discoverODE before it allocates.
+            if x.shape[1] >= 1, let terms = PolynomialLibrary.termCount(variables: x.shape[1], degree: degree), x.shape[0] > terms {
+                try memory.check(estimatedODEDiscoveryBytes(samples: x.shape[0], variables: x.shape[1], degree: degree),
+                                 "SINDy on \(x.shape[0]) samples of \(x.shape[1]) variables with degree \(degree)")
+            }
+            let result = try discoverODE(x, dt: dt, options: options)
             try writeJSON(result, to: json)
             print(result)
         } catch {
@@ -130,16 +165,16 @@ struct DiscoverPDE: ParsableCommand {
     @Option(help: "A .npy file of shape (times, points), U[i, j] = u(i * dt, j * dx).")
     var data: String
 
-    @Option(help: "The time step between rows.")
+    @Option(parsing: .unconditional, help: "The time step between rows.")
     var dt: Double
 
-    @Option(help: "The grid spacing between columns.")
+    @Option(parsing: .unconditional, help: "The grid spacing between columns.")
     var dx: Double
 
-    @Option(help: "Highest power of u in the library.")
+    @Option(parsing: .unconditional, help: "Highest power of u in the library.")
     var degree: Int = 2
 
-    @Option(help: "Highest x-derivative in the library.")
+    @Option(parsing: .unconditional, help: "Highest x-derivative in the library (at most the number of points minus 2).")
     var maxDerivative: Int = 3
 
     @Option(help: "Sparse regression: stridge (with PDE-FIND's tolerance search) or stlsq.")
@@ -150,26 +185,28 @@ struct DiscoverPDE: ParsableCommand {
 
     @OptionGroup var polynomial: PolynomialDerivativeOptions
 
-    @Option(help: "Points dropped at each end of both axes (default: the poly half-width, else 0).")
+    @Option(parsing: .unconditional, help: "Points dropped at each end of both axes (default: the poly half-width, else 0).")
     var trim: Int?
 
-    @Option(help: "STLSQ threshold (--method stlsq).")
+    @Option(parsing: .unconditional, help: "STLSQ threshold (--method stlsq).")
     var threshold: Double = 0.1
 
     @Option(help: "Selection score of the tolerance search: l2 (||r|| + l0 nnz) or squaredL2 (||r||^2 + l0 nnz).")
     var norm: SelectionNorm = .default
 
-    @Option(help: "l0 weight of the tolerance search (default 1e-3 * cond of the library).")
+    @Option(parsing: .unconditional, help: "l0 weight of the tolerance search (default 1e-3 * cond of the library).")
     var l0: Double?
 
-    @Option(help: "Ridge penalty inside STRidge.")
+    @Option(parsing: .unconditional, help: "Ridge penalty inside STRidge.")
     var ridge: Double = ToleranceSearchOptions().alpha
 
-    @Option(help: "First tolerance step of the search.")
+    @Option(parsing: .unconditional, help: "First tolerance step of the search.")
     var toleranceStep: Double = ToleranceSearchOptions().initialStep
 
-    @Option(help: "Seed of the train/validation split.")
+    @Option(parsing: .unconditional, help: "Seed of the train/validation split (0 to 2^64 - 1).")
     var seed: UInt64 = 0
+
+    @OptionGroup var memory: MemoryLimitOptions
 
     @Option(help: "Also write the equation as JSON to this file.")
     var json: String?
@@ -178,14 +215,17 @@ struct DiscoverPDE: ParsableCommand {
     var verbose = false
 
     func validate() throws {
-        guard degree >= 0, maxDerivative >= 0, degree + maxDerivative >= 1 else {
-            throw ValidationError("--degree and --max-derivative must be non-negative and not both 0")
-        }
-        guard threshold >= 0, ridge >= 0, toleranceStep > 0 else {
-            throw ValidationError("--threshold and --ridge must be non-negative, --tolerance-step positive")
-        }
-        if let l0, !(l0 >= 0) { throw ValidationError("--l0 must be non-negative") }
-        if let trim, trim < 0 { throw ValidationError("--trim must be non-negative") }
+        try requireStep(dt, "dt")
+        try requireStep(dx, "dx")
+        try requireInteger(degree, "degree", 0...Int.max)
+        try requireInteger(maxDerivative, "max-derivative", 0...Int.max)
+        guard degree >= 1 || maxDerivative >= 1 else { throw ValidationError("--degree and --max-derivative must not both be 0") }
+        let nonNegative = 0...Double.greatestFiniteMagnitude
+        try requireNumber(threshold, "threshold", nonNegative, "a non-negative number")
+        try requireNumber(ridge, "ridge", nonNegative, "a non-negative number")
+        try requireNumber(toleranceStep, "tolerance-step", Double.leastNormalMagnitude...Double.greatestFiniteMagnitude, "a positive number")
+        if let l0 { try requireNumber(l0, "l0", nonNegative, "a non-negative number") }
+        if let trim { try requireInteger(trim, "trim", 0...Int.max) }
     }
 
     func run() throws {
@@ -203,7 +243,13 @@ struct DiscoverPDE: ParsableCommand {
             options.search.alpha = ridge
             options.search.initialStep = toleranceStep
             var rng = RandomGenerator(seed: seed)
-            let result = try discoverPDE(try readData(data), dt: dt, dx: dx, options: options, using: &rng)
+            let u = try readData(data)
+            // A library too large for the data is reported by discoverPDE before it allocates.
+            if let terms = PDELibrary.termCount(degree: degree, maxDerivative: maxDerivative), terms < u.count {
+                try memory.check(estimatedPDEDiscoveryBytes(times: u.shape[0], points: u.shape[1], degree: degree, maxDerivative: maxDerivative),
+                             "PDE-FIND on \(u.shape[0]) x \(u.shape[1]) points with degree \(degree) and max-derivative \(maxDerivative)")
+            }
+            let result = try discoverPDE(u, dt: dt, dx: dx, options: options, using: &rng)
             if verbose, let search = result.search {
                 print("l0 penalty \(search.l0Penalty); \(result.samplesUsed) points")
                 for step in search.path { print("  tolerance \(step.tolerance)  score \(step.score)  terms \(step.nonzeros)") }
@@ -243,22 +289,45 @@ struct DiscoverSimulate: ParsableCommand {
     @Option(help: "Output .npy file.")
     var out: String
 
-    @Option(help: "Number of samples (ODE systems) or of times (PDEs); default: the benchmark's.")
+    /// The most samples of an ODE system: the integrator takes about 3 s per million.
+    static let maximumSamples = 10_000_000
+    /// The most times of a PDE: Burgers and KdV take 3 to 7 ms per output time.
+    static let maximumTimes = 20_000
+
+    @Option(parsing: .unconditional, help: "Number of samples (ODE systems, 2 to 10,000,000) or of times (PDEs, 2 to 20,000); default: the benchmark's.")
     var samples: Int?
 
-    @Option(help: "Noise level as a fraction of the standard deviation of the data.")
+    @Option(parsing: .unconditional, help: "Noise level as a fraction of the standard deviation of the data (0 to 1000).")
     var noise: Double = 0
 
-    @Option(help: "Seed of the noise.")
+    @Option(parsing: .unconditional, help: "Seed of the noise (0 to 2^64 - 1).")
     var seed: UInt64 = 0
 
+    @OptionGroup var memory: MemoryLimitOptions
+
     func validate() throws {
-        if let samples, samples < 2 { throw ValidationError("--samples must be at least 2") }
-        guard noise >= 0 else { throw ValidationError("--noise must be non-negative") }
+        if let samples {
+            let isPDE = [.burgers, .kdv, .heat].contains(system)
+            try requireInteger(samples, "samples", 2...(isPDE ? Self.maximumTimes : Self.maximumSamples))
+        }
+        try requireNumber(noise, "noise", 0...1000, "between 0 and 1000")
+    }
+
+    /// Columns of one sample (ODEs) or points of one time (PDEs).
+    var width: Int {
+        switch system {
+        case .lorenz: return 3
+        case .vanderpol, .oscillator, .lotkavolterra: return 2
+        case .burgers, .heat: return 256
+        case .kdv: return 512
+        }
     }
 
     func run() throws {
         do {
+            // The solution, the output times, the integrator's and the noise's copies.
+            let rows = Double(samples ?? 5000)
+            try memory.check(8 * rows * (4 * Double(width) + 2), "simulating \(Int(rows)) samples of \(system.rawValue)")
             var data: Tensor
             var steps: String
             switch system {
@@ -289,6 +358,7 @@ struct DiscoverSimulate: ParsableCommand {
             if noise > 0 {
                 var rng = RandomGenerator(seed: seed)
                 data = DiscoveryBenchmark.addingNoise(data, level: noise, using: &rng)
+                guard data.isFinite else { throw InputError("--noise \(noise) makes the data overflow") }
             }
             try NPY.write(data, to: out)
             print("wrote \(out): shape \(data.shape); use \(steps)")

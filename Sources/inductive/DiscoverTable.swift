@@ -12,6 +12,32 @@ func scoreEquation(_ equation: Equation, truth: [String: Double]) -> (rightTerms
 
 func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }
 
+/// A case of the discovery benchmark.
+enum BenchmarkCase: String, CaseIterable, Sendable {
+    case burgers, kdv, lorenz
+}
+
+/// A comma-separated set of benchmark cases (`burgers,kdv`): an unknown name is refused by the
+/// parser, which lists the valid ones.
+struct BenchmarkCases: ExpressibleByArgument, Sendable {
+    var cases: Set<BenchmarkCase>
+
+    init(_ cases: Set<BenchmarkCase>) { self.cases = cases }
+
+    init?(argument: String) {
+        let names = argument.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let cases = names.compactMap(BenchmarkCase.init(rawValue:))
+        guard !cases.isEmpty, cases.count == names.count else { return nil }
+        self.cases = Set(cases)
+    }
+
+    static var allValueStrings: [String] { BenchmarkCase.allCases.map(\.rawValue) }
+
+    var defaultValueDescription: String { BenchmarkCase.allCases.filter(cases.contains).map(\.rawValue).joined(separator: ",") }
+
+    func contains(_ c: BenchmarkCase) -> Bool { cases.contains(c) }
+}
+
 /// `inductive discover table`: the accuracy benchmark of the issue, PDE-FIND's Table I
 /// (Burgers and KdV, clean and with 1% noise over several seeds) and SINDy on Lorenz.
 struct DiscoverTable: ParsableCommand {
@@ -19,10 +45,13 @@ struct DiscoverTable: ParsableCommand {
         commandName: "table",
         abstract: "Run the discovery accuracy benchmark (PDE-FIND Table I grids, Lorenz) and print the table.")
 
-    @Option(help: "Noise seeds per noisy case.")
+    /// The most noise seeds per case: each costs about a second of discovery per case.
+    static let maximumSeeds = 1000
+
+    @Option(parsing: .unconditional, help: "Noise seeds per noisy case (1 to 1000).")
     var seeds: Int = 10
 
-    @Option(help: "Noise level (fraction of the standard deviation of u).")
+    @Option(parsing: .unconditional, help: "Noise level (fraction of the standard deviation of u, 0 to 1000).")
     var noise: Double = 0.01
 
     @Option(help: "Selection norm of the tolerance search.")
@@ -36,15 +65,18 @@ struct DiscoverTable: ParsableCommand {
 
     @OptionGroup var polynomial: PolynomialDerivativeOptions
 
-    @Option(help: "The first noise seed (seeds first-seed ..< first-seed + seeds).")
-    var firstSeed: Int = 0
+    @Option(parsing: .unconditional, help: "The first noise seed (seeds first-seed ..< first-seed + seeds, within 0 ... 2^64 - 1).")
+    var firstSeed: UInt64 = 0
 
     @Option(help: "Only these cases (comma-separated: burgers, kdv, lorenz).")
-    var only: String = "burgers,kdv,lorenz"
+    var only = BenchmarkCases(Set(BenchmarkCase.allCases))
 
     func validate() throws {
-        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
-        guard noise >= 0 else { throw ValidationError("--noise must be non-negative") }
+        try requireInteger(seeds, "seeds", 1...Self.maximumSeeds)
+        try requireNumber(noise, "noise", 0...1000, "between 0 and 1000")
+        guard UInt64.max - firstSeed >= UInt64(seeds - 1) else {
+            throw ValidationError("--first-seed \(firstSeed) plus \(seeds) seeds passes the largest seed 2^64 - 1")
+        }
     }
 
     func run() throws {
@@ -52,15 +84,15 @@ struct DiscoverTable: ParsableCommand {
     }
 
     func table() throws {
-        let cases = Set(only.split(separator: ",").map(String.init))
+        let cases = only
         print("case      data        right terms   coefficient error (mean %, max %)   paper (mean %)   seconds")
         struct PDECase { let name: String; let data: PDESolution; let truth: [String: Double]; let paperClean: Double; let paperNoisy: Double }
         var pdeCases: [PDECase] = []
-        if cases.contains("burgers") {
+        if cases.contains(.burgers) {
             pdeCases.append(PDECase(name: "burgers", data: DiscoveryBenchmark.burgers(), truth: ["u*u_x": -1, "u_xx": 0.1],
                                     paperClean: 0.15, paperNoisy: 0.8))
         }
-        if cases.contains("kdv") {
+        if cases.contains(.kdv) {
             pdeCases.append(PDECase(name: "kdv", data: DiscoveryBenchmark.kdv(), truth: ["u*u_x": -6, "u_xxx": -1],
                                     paperClean: 1, paperNoisy: 7))
         }
@@ -85,8 +117,8 @@ struct DiscoverTable: ParsableCommand {
             start = Date()
             var right = 0
             var errors: [Double] = [], maxima: [Double] = []
-            for seed in firstSeed..<(firstSeed + seeds) {
-                var rng = RandomGenerator(seed: UInt64(seed))
+            for seed in (0..<UInt64(seeds)).map({ firstSeed + $0 }) {
+                var rng = RandomGenerator(seed: seed)
                 let noisy = DiscoveryBenchmark.addingNoise(c.data.u, level: noise, using: &rng)
                 let found = try run(noisy, noisyDerivative)
                 let s = scoreEquation(found, truth: c.truth)
@@ -98,7 +130,7 @@ struct DiscoverTable: ParsableCommand {
                   + String(format: "%8.4f  %8.4f                         %6.2f        %6.2f",
                            errors.reduce(0, +) / Double(seeds), maxima.max() ?? 0, c.paperNoisy, Date().timeIntervalSince(start)))
         }
-        if cases.contains("lorenz") {
+        if cases.contains(.lorenz) {
             let start = Date()
             let data = try DiscoveryBenchmark.lorenz()
             let result = try discoverODE(data.y, dt: 0.002)

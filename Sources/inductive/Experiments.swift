@@ -20,7 +20,7 @@ struct List: ParsableCommand {
 /// Options shared by `run` and `reproduce`.
 struct ExperimentOptions: ParsableArguments {
     @Flag(help: "Quick size (every experiment well under a minute; what CI runs).") var quick = false
-    @Option(help: "Seed of every random draw.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Seed of every random draw (0 to 2^64 - 1).") var seed: UInt64 = 0
     @Option(help: "Output directory.") var out: String = "results"
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a parameter: key=value (lists comma-separated).", valueName: "key=value"))
     var settings: [String] = []

@@ -21,16 +21,46 @@ struct NTKInputError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// Activations with a closed-form infinite-width kernel.
+enum AnalyticActivation: String, ExpressibleByArgument, CaseIterable {
+    case relu, erf, identity
+
+    var activation: Activation {
+        switch self {
+        case .relu: return .relu
+        case .erf: return .erf
+        case .identity: return .identity
+        }
+    }
+}
+
+/// An activation of a finite network: a name of `Activation(name:)`, or `leaky_relu(SLOPE)`.
+struct ActivationArgument: ExpressibleByArgument {
+    let name: String
+    let activation: Activation
+
+    init?(argument: String) {
+        guard let activation = Activation(name: argument) else { return nil }
+        self.name = argument
+        self.activation = activation
+    }
+
+    static var allValueStrings: [String] {
+        ["relu", "erf", "identity", "tanh", "sigmoid", "gelu", "sin", "softplus", "leaky_relu", "leaky_relu(SLOPE)"]
+    }
+}
+
 /// Options shared by both kernels: inputs and the architecture's scales.
 struct NTKInputOptions: ParsableArguments {
     @Option(help: "Inputs x1, a .npy matrix [n1, d].") var x1: String
     @Option(help: "Inputs x2, a .npy matrix [n2, d] (default: x1).") var x2: String?
-    @Option(name: .customLong("w-std"), help: "Weight standard deviation S.") var weightStd: Double
-    @Option(name: .customLong("b-std"), help: "Bias standard deviation B (0: no bias).") var biasStd: Double = 0
+    @Option(name: .customLong("w-std"), parsing: .unconditional, help: "Weight standard deviation S.") var weightStd: Double
+    @Option(name: .customLong("b-std"), parsing: .unconditional, help: "Bias standard deviation B (0: no bias).") var biasStd: Double = 0
 
     func validateScales() throws {
-        guard weightStd.isFinite && weightStd >= 0 else { throw ValidationError("--w-std must be finite and >= 0") }
-        guard biasStd.isFinite && biasStd >= 0 else { throw ValidationError("--b-std must be finite and >= 0") }
+        // The kernels use the variances S^2 and B^2: they must be finite too.
+        guard weightStd >= 0 && (weightStd * weightStd).isFinite else { throw ValidationError("--w-std must be between 0 and 1e154, got \(weightStd)") }
+        guard biasStd >= 0 && (biasStd * biasStd).isFinite else { throw ValidationError("--b-std must be between 0 and 1e154, got \(biasStd)") }
     }
 
     /// x1 and x2 (nil when x2 is x1), checked: matrices, same d, finite.
@@ -54,6 +84,12 @@ struct NTKInputOptions: ParsableArguments {
     }
 }
 
+/// The largest |x|^2 / d over the rows of the inputs: the scale the kernels start from.
+func largestScale(_ x1: Tensor, _ x2: Tensor?) -> Double {
+    let d = Double(x1.shape[1])
+    return [x1, x2].compactMap { $0 }.map { ($0 * $0).sum(axes: [1]).max().scalar / d }.max() ?? 0
+}
+
 /// Checks before any work that an output file can be written there.
 func checkWritable(_ path: String) throws {
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -70,15 +106,20 @@ struct NTKAnalytic: ParsableCommand {
         abstract: "Infinite-width NNGP and NTK of an MLP (identity, relu or erf), float64.",
         discussion: "Writes [n1, n2] matrices: the kernels of one output (k outputs: times the identity).")
 
+    /// The deepest network: the work is O(depth n1 n2), and deep kernels have converged to
+    /// their depth limit long before.
+    static let maximumDepth = 1000
+
     @OptionGroup var inputs: NTKInputOptions
-    @Option(help: "Number of hidden layers L (activations); L + 1 dense layers.") var depth: Int
-    @Option(help: "relu, erf or identity.") var activation: String
+    @Option(parsing: .unconditional, help: "Number of hidden layers L (activations), 0 to 1000; L + 1 dense layers.") var depth: Int
+    @Option(help: "The activation.") var activation: AnalyticActivation
     @Option(name: .customLong("ntk-out"), help: "Where to write the NTK (.npy).") var ntkOut: String?
     @Option(name: .customLong("nngp-out"), help: "Where to write the NNGP kernel (.npy).") var nngpOut: String?
+    @OptionGroup var memory: MemoryLimitOptions
 
     func validate() throws {
         try inputs.validateScales()
-        guard depth >= 0 else { throw ValidationError("--depth must be >= 0") }
+        try requireInteger(depth, "depth", 0...Self.maximumDepth)
         guard ntkOut != nil || nngpOut != nil else { throw ValidationError("give --ntk-out and/or --nngp-out") }
     }
 
@@ -87,16 +128,20 @@ struct NTKAnalytic: ParsableCommand {
     }
 
     func compute() throws {
-        guard let act = Activation(name: activation), InfiniteWidthMLP.supports(act) else {
-            throw NTKInputError("unknown --activation '\(activation)' for analytic kernels (relu, erf, identity)")
-        }
+        let act = activation.activation
         for path in [ntkOut, nngpOut].compactMap({ $0 }) { try checkWritable(path) }
         let (x1, x2) = try inputs.loadInputs()
+        let n1 = Double(x1.shape[0]), n2 = Double((x2 ?? x1).shape[0])
+        // Four n1 x n2 working buffers and the two kernels, and per layer the diagonals.
+        try memory.check(8 * (6 * n1 * n2 + Double(depth + 2) * 2 * (n1 + n2)), "the analytic kernels of \(Int(n1)) x \(Int(n2)) inputs")
         let mlp = InfiniteWidthMLP(depth: depth, activation: act,
                                    weightStd: inputs.weightStd, biasStd: inputs.biasStd)
         let start = DispatchTime.now().uptimeNanoseconds
         let k = mlp.kernels(x1, x2)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        guard k.ntk.isFinite && k.nngp.isFinite else {
+            throw NTKInputError("the kernels overflow or underflow to infinity or NaN over \(depth) layers (inputs' largest |x|^2 / d = \(largestScale(x1, x2)), --w-std \(inputs.weightStd), --b-std \(inputs.biasStd)): rescale the inputs, or use a --w-std nearer the critical one (sqrt(2) for relu) or a smaller --depth")
+        }
         if let ntkOut { try NPY.write(k.ntk, to: ntkOut) }
         if let nngpOut { try NPY.write(k.nngp, to: nngpOut) }
         let written = [ntkOut.map { "NTK -> \($0)" }, nngpOut.map { "NNGP -> \($0)" }].compactMap { $0 }
@@ -118,16 +163,14 @@ struct NTKEmpirical: ParsableCommand {
 
     @OptionGroup var inputs: NTKInputOptions
     @Option(help: "Parameters: an .npz with W0, b0, W1, b1, ...") var params: String
-    @Option(help: "Activation of the hidden layers (relu, erf, identity, tanh, sigmoid, gelu, sin, softplus, leaky_relu).")
-    var activation: String
+    @Option(help: "Activation of the hidden layers.")
+    var activation: ActivationArgument
     @Option(help: "Where to write the kernel (.npy).") var out: String
     @Flag(help: "Write the full kernel [n1, n2, k, k] instead of the trace [n1, n2].") var full = false
-    @Option(name: .customLong("memory-gib"), help: "Memory budget in GiB (default: half the physical memory).")
-    var memoryGiB: Double?
+    @OptionGroup var memory: MemoryLimitOptions
 
     func validate() throws {
         try inputs.validateScales()
-        if let memoryGiB { guard memoryGiB > 0 && memoryGiB.isFinite else { throw ValidationError("--memory-gib must be positive") } }
     }
 
     func run() {
@@ -169,19 +212,20 @@ struct NTKEmpirical: ParsableCommand {
     }
 
     func compute() throws {
-        guard let act = Activation(name: activation) else {
-            throw NTKInputError("unknown --activation '\(activation)' (relu, erf, identity, tanh, sigmoid, gelu, sin, softplus, leaky_relu)")
-        }
+        let act = activation.activation
         try checkWritable(out)
         let (x1, x2) = try inputs.loadInputs()
         let archive = try NPZ.read(params)
         let net = try network(from: archive, inputDimension: x1.shape[1], activation: act)
-        let budget = memoryGiB.map(MemoryBudget.gibibytes) ?? .default
+        let budget = memory.budget
         let start = DispatchTime.now().uptimeNanoseconds
         let kernel = try empiricalNTK(net, x1, x2, outputs: full ? .full : .trace, budget: budget) { plan in
             FileHandle.standardError.write(Data((plan.description + "\n").utf8))
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        guard kernel.isFinite else {
+            throw NTKInputError("the kernel overflows to infinity or NaN (inputs' largest |x|^2 / d = \(largestScale(x1, x2)), --w-std \(inputs.weightStd), --b-std \(inputs.biasStd)): rescale the inputs or the weights")
+        }
         try NPY.write(kernel, to: out)
         say("empirical NTK \(kernel.shape) in " + String(format: "%.3f s", seconds) + " -> \(out)")
     }

@@ -2,6 +2,24 @@ import ArgumentParser
 import Foundation
 import Inductive
 
+/// The optimizers `train` offers.
+enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
+    case sgd, momentum, nesterov, adam, adamw, sgld
+}
+
+/// How `train` draws minibatches.
+enum SamplingChoice: String, ExpressibleByArgument, CaseIterable {
+    case reshuffle, replacement, full
+
+    var sampling: Sampling {
+        switch self {
+        case .reshuffle: return .reshuffling
+        case .replacement: return .withReplacement
+        case .full: return .fullBatch
+        }
+    }
+}
+
 /// `inductive train`: trains a network described by a short text on the shipped digits or
 /// on the user's data, with progress, metrics, history files and checkpoints.
 struct Train: ParsableCommand {
@@ -19,44 +37,41 @@ struct Train: ParsableCommand {
     @Option(help: "digits, or a .npz/.csv file, or a .npy of inputs with --labels.") var data: String = "digits"
     @Option(help: "With a .npy --data: the .npy of integer labels.") var labels: String?
     @Option(help: "The model (see above).") var model: String
-    @Option(help: "Number of epochs.") var epochs: Int = 30
-    @Option(help: "sgd, momentum, nesterov, adam, adamw, sgld.") var optimizer: String = "adam"
-    @Option(help: "Learning rate.") var lr: Double = 1e-3
-    @Option(help: "Batch size.") var batch: Int = 32
-    @Option(help: "reshuffle, replacement or full (full-batch gradient descent).") var sampling: String = "reshuffle"
-    @Option(help: "Weight decay (coupled for sgd/momentum/nesterov/adam, decoupled for adamw; default 0, and 0.01 for adamw).") var weightDecay: Double?
-    @Option(help: "Langevin temperature (sgld only).") var temperature: Double = 1e-4
-    @Option(help: "Fraction held out for testing.") var testFraction: Double = 0.3
-    @Option(help: "Random seed (split, initialization, shuffling, dropout).") var seed: UInt64 = 0
+    /// The most epochs: every epoch keeps a row of history.
+    static let maximumEpochs = 1_000_000
+
+    @Option(parsing: .unconditional, help: "Number of epochs (1 to 1,000,000).") var epochs: Int = 30
+    @Option(help: "The optimizer.") var optimizer: OptimizerChoice = .adam
+    @Option(parsing: .unconditional, help: "Learning rate.") var lr: Double = 1e-3
+    @Option(parsing: .unconditional, help: "Batch size (larger than the training set: the whole set).") var batch: Int = 32
+    @Option(help: "Minibatches: reshuffle, replacement or full (full-batch gradient descent).") var sampling: SamplingChoice = .reshuffle
+    @Option(parsing: .unconditional, help: "Weight decay (coupled for sgd/momentum/nesterov/adam, decoupled for adamw; default 0, and 0.01 for adamw).") var weightDecay: Double?
+    @Option(parsing: .unconditional, help: "Langevin temperature (sgld only).") var temperature: Double = 1e-4
+    @Option(parsing: .unconditional, help: "Fraction held out for testing, in (0, 1).") var testFraction: Double = 0.3
+    @Option(parsing: .unconditional, help: "Random seed (split, initialization, shuffling, dropout; 0 to 2^64 - 1).") var seed: UInt64 = 0
     @Flag(inversion: .prefixedNo, help: "Standardize inputs with statistics of the training split.") var standardize = true
     @Option(help: "Save a checkpoint (.npz) after every epoch.") var checkpoint: String?
     @Option(help: "Resume from a checkpoint written by --checkpoint.") var resume: String?
     @Option(help: "Directory for history.csv, history.json and model.npz.") var out: String = "train-out"
 
     func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
-        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
-        guard lr > 0 && lr.isFinite else { throw ValidationError("--lr must be positive") }
-        guard testFraction > 0 && testFraction < 1 else { throw ValidationError("--test-fraction must be in (0, 1)") }
-        guard ["sgd", "momentum", "nesterov", "adam", "adamw", "sgld"].contains(optimizer) else {
-            throw ValidationError("unknown --optimizer '\(optimizer)' (sgd, momentum, nesterov, adam, adamw, sgld)")
-        }
-        if let weightDecay { guard weightDecay >= 0 && weightDecay.isFinite else { throw ValidationError("--weight-decay must be non-negative") } }
-        guard temperature >= 0 && temperature.isFinite else { throw ValidationError("--temperature must be non-negative") }
-        guard ["reshuffle", "replacement", "full"].contains(sampling) else {
-            throw ValidationError("unknown --sampling '\(sampling)' (reshuffle, replacement, full)")
-        }
+        try requireInteger(epochs, "epochs", 1...Self.maximumEpochs)
+        try requireInteger(batch, "batch", 1...Int.max)
+        guard lr > 0 && lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
+        guard testFraction > 0 && testFraction < 1 else { throw ValidationError("--test-fraction must be in (0, 1), got \(testFraction)") }
+        if let weightDecay { try requireNumber(weightDecay, "weight-decay", 0...Double.greatestFiniteMagnitude, "a non-negative number") }
+        try requireNumber(temperature, "temperature", 0...Double.greatestFiniteMagnitude, "a non-negative number")
     }
 
     func makeOptimizer() -> any Optimizer {
         let decay: WeightDecay = (weightDecay ?? 0) > 0 ? .coupled(weightDecay!) : .none
         switch optimizer {
-        case "sgd": return GradientDescent(learningRate: lr, weightDecay: decay)
-        case "momentum": return GradientDescent(learningRate: lr, momentum: 0.9, weightDecay: decay)
-        case "nesterov": return GradientDescent(learningRate: lr, momentum: 0.9, nesterov: true, weightDecay: decay)
-        case "adamw": return Adam.adamW(learningRate: lr, weightDecay: weightDecay ?? 1e-2)
-        case "sgld": return Langevin(learningRate: lr, temperature: temperature)
-        default: return Adam(learningRate: lr, weightDecay: decay)
+        case .sgd: return GradientDescent(learningRate: lr, weightDecay: decay)
+        case .momentum: return GradientDescent(learningRate: lr, momentum: 0.9, weightDecay: decay)
+        case .nesterov: return GradientDescent(learningRate: lr, momentum: 0.9, nesterov: true, weightDecay: decay)
+        case .adamw: return Adam.adamW(learningRate: lr, weightDecay: weightDecay ?? 1e-2)
+        case .sgld: return Langevin(learningRate: lr, temperature: temperature)
+        case .adam: return Adam(learningRate: lr, weightDecay: decay)
         }
     }
 
@@ -83,7 +98,7 @@ struct Train: ParsableCommand {
         }
         let configuration = TrainingConfiguration(
             epochs: epochs, batchSize: batch,
-            sampling: sampling == "full" ? .fullBatch : (sampling == "replacement" ? .withReplacement : .reshuffling),
+            sampling: sampling.sampling,
             loss: .softmaxCrossEntropy, checkpointPath: checkpoint, showProgress: true)
         var trainer = Trainer(model: network, optimizer: makeOptimizer(), configuration: configuration, seed: seed &+ 1)
         if let resume {
@@ -108,7 +123,7 @@ struct Train: ParsableCommand {
         try CSV.write(Tensor(shape: [rows.count, header.count], scalars: rows.flatMap { $0 }), header: header, to: out + "/history.csv")
         let optional = { (v: Double?) -> JSONValue in v.map { .number($0) } ?? .null }
         let json: JSONValue = [
-            "data": .string(data), "model": .string(model), "optimizer": .string(optimizer), "learning_rate": .number(lr),
+            "data": .string(data), "model": .string(model), "optimizer": .string(optimizer.rawValue), "learning_rate": .number(lr),
             "batch": .int(batch), "seed": .string(String(seed)),
             "test_loss": .number(test.loss), "test_accuracy": optional(test.accuracy),
             "history": .array(history.map { r in

@@ -57,32 +57,41 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A parameter an experiment declares, with its value in the quick and the full size, and
-/// the range an override must stay in.
+/// the range an override must stay in: every value in the range must run (or be refused by the
+/// experiment's `validate` with a message), so the maximum bounds the work and memory a single
+/// number can ask for.
 public struct ParameterSpec: Sendable {
+    /// The most entries any list parameter may have.
+    public static let maximumListCount = 100
+
     public let key: String
     public let help: String
     public let quick: ParameterValue
     public let full: ParameterValue
     /// The smallest allowed number (every entry, for lists); nil: no bound.
     public let minimum: Double?
+    /// The largest allowed number (every entry, for lists); nil: no bound.
+    public let maximum: Double?
     /// The fewest entries a list may have.
     public let minimumCount: Int
 
-    /// A parameter. Numbers default to a minimum of 1 for integers and 0 (exclusive of
-    /// nothing) for doubles only when `minimum` is given; lists need `minimumCount` entries.
+    /// A parameter whose numbers (every entry, for lists) lie in minimum...maximum when those
+    /// are given; lists need `minimumCount` to `maximumListCount` distinct entries.
     public init(_ key: String, _ help: String, quick: ParameterValue, full: ParameterValue,
-                minimum: Double? = nil, minimumCount: Int = 1) {
+                minimum: Double? = nil, maximum: Double? = nil, minimumCount: Int = 1) {
         self.key = key
         self.help = help
         self.quick = quick
         self.full = full
         self.minimum = minimum
+        self.maximum = maximum
         self.minimumCount = minimumCount
     }
 
     /// The same value in both sizes.
-    public init(_ key: String, _ help: String, _ value: ParameterValue, minimum: Double? = nil, minimumCount: Int = 1) {
-        self.init(key, help, quick: value, full: value, minimum: minimum, minimumCount: minimumCount)
+    public init(_ key: String, _ help: String, _ value: ParameterValue, minimum: Double? = nil, maximum: Double? = nil,
+                minimumCount: Int = 1) {
+        self.init(key, help, quick: value, full: value, minimum: minimum, maximum: maximum, minimumCount: minimumCount)
     }
 
     /// Why `value` is out of range, or nil.
@@ -96,8 +105,13 @@ public struct ParameterSpec: Sendable {
         case .bool, .string: return nil
         }
         if numbers.count < minimumCount { return "needs at least \(minimumCount) values" }
+        if numbers.count > Self.maximumListCount { return "has more than \(Self.maximumListCount) values" }
+        if Set(numbers).count < numbers.count { return "lists the same value twice" }
         if let minimum, let bad = numbers.first(where: { $0 < minimum }) {
             return "\(ParameterValue.format(bad)) is below the minimum \(ParameterValue.format(minimum))"
+        }
+        if let maximum, let bad = numbers.first(where: { $0 > maximum }) {
+            return "\(ParameterValue.format(bad)) is above the maximum \(ParameterValue.format(maximum))"
         }
         return nil
     }

@@ -14,13 +14,13 @@ struct DoubleDescent: Experiment {
     let title = "Double descent with random ReLU features"
     let claim = "Test error peaks at the interpolation threshold (P = N features for N examples) and falls again past it; tuned ridge has no peak."
     let parameters = [
-        ParameterSpec("samples", "training examples N", quick: .int(50), full: .int(100), minimum: 2),
-        ParameterSpec("dimension", "input dimension d", .int(20), minimum: 1),
-        ParameterSpec("noise", "label noise standard deviation", .double(0.5), minimum: 0),
-        ParameterSpec("ratios", "feature counts P / N", .doubles([0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2, 3, 5, 10, 20]), minimum: 1e-9, minimumCount: 3),
-        ParameterSpec("seeds", "independent draws of data and features", .int(10), minimum: 1),
-        ParameterSpec("testSamples", "test examples", .int(1000), minimum: 1),
-        ParameterSpec("alphas", "ridge strengths tried on the validation split", .doubles([1e-6, 1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100]), minimum: 1e-300),
+        ParameterSpec("samples", "training examples N", quick: .int(50), full: .int(100), minimum: 2, maximum: 2000),
+        ParameterSpec("dimension", "input dimension d", .int(20), minimum: 1, maximum: 2000),
+        ParameterSpec("noise", "label noise standard deviation", .double(0.5), minimum: 0, maximum: 100),
+        ParameterSpec("ratios", "feature counts P / N", .doubles([0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 1, 1.1, 1.25, 1.5, 2, 3, 5, 10, 20]), minimum: 1e-9, maximum: 50, minimumCount: 3),
+        ParameterSpec("seeds", "independent draws of data and features", .int(10), minimum: 1, maximum: 1000),
+        ParameterSpec("testSamples", "test examples", .int(1000), minimum: 1, maximum: 10_000),
+        ParameterSpec("alphas", "ridge strengths tried on the validation split", .doubles([1e-6, 1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100]), minimum: 1e-300, maximum: 1e12),
     ]
     let checks = [
         CheckSpec("peak", "location of the peak of the median min-norm test error, P / N", .within(0.8, 1.25)),
@@ -32,6 +32,9 @@ struct DoubleDescent: Experiment {
     func validate(_ p: ParameterValues) -> String? {
         let ratios = p.doubles("ratios")
         guard ratios.contains(0.5) && ratios.contains(20) else { return "ratios must include 0.5 and 20 (the checks compare them)" }
+        // The widest model's features (P = ratio N) enter P x P and test x P matrices.
+        let features = (ratios.max() ?? 0) * Double(p.int("samples"))
+        if features > 10_000 { return "the largest ratio times samples gives \(Int(features)) features, more than 10000" }
         return ratios == ratios.sorted() ? nil : "ratios must be increasing"
     }
 

@@ -14,8 +14,8 @@ struct EarlyStopping: Experiment {
     let title = "Early stopping acts like L2 with α ≈ 1/(τε)"
     let claim = "Stopping gradient descent at step τ acts like L2 regularization with α ≈ 1 / (τε): along each eigendirection 1 − (1 − ελ)^τ ≈ λ / (λ + α)."
     let parameters = [
-        ParameterSpec("directions", "Hessian eigenvalues (log-spaced)", .int(61), minimum: 2),
-        ParameterSpec("steps", "τ, the stopping step", .int(2000), minimum: 1),
+        ParameterSpec("directions", "Hessian eigenvalues (log-spaced)", .int(61), minimum: 2, maximum: 2000),
+        ParameterSpec("steps", "τ, the stopping step", .int(2000), minimum: 1, maximum: 1_000_000),
     ]
     let checks = [
         CheckSpec("small", "worst relative gap for λ/α < 0.2", .lessThan(0.1)),

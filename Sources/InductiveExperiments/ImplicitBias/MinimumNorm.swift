@@ -15,10 +15,10 @@ struct MinimumNorm: Experiment {
     let title = "Gradient descent finds the minimum-norm solution"
     let claim = "Gradient descent on an underdetermined least-squares problem from x₀ converges to V₂V₂ᵀx₀ + x_LN; from 0, to the least-norm solution x_LN."
     let parameters = [
-        ParameterSpec("rows", "equations m", .int(20), minimum: 1),
-        ParameterSpec("columns", "unknowns n > m", .int(50), minimum: 2),
-        ParameterSpec("starts", "random starting points besides 0", .int(3), minimum: 0),
-        ParameterSpec("steps", "gradient-descent steps", .int(3000), minimum: 1),
+        ParameterSpec("rows", "equations m", .int(20), minimum: 1, maximum: 2000),
+        ParameterSpec("columns", "unknowns n > m", .int(50), minimum: 2, maximum: 5000),
+        ParameterSpec("starts", "random starting points besides 0", .int(3), minimum: 0, maximum: 100),
+        ParameterSpec("steps", "gradient-descent steps", .int(3000), minimum: 1, maximum: 1_000_000),
     ]
     let checks = [
         CheckSpec("zero", "from x₀ = 0: ‖x_GD − x_LN‖ / ‖x_LN‖", .lessThan(1e-8)),

@@ -14,11 +14,11 @@ struct InitializationVariance: Experiment {
     let title = "Activation variance across 50 layers, by initialization"
     let claim = "The notes: Xavier initialization keeps the variance of activations the same across every layer (with tanh it decays, as mean-field theory predicts: see the erratum); too small or too large a scale makes them vanish or explode; zero initialization never breaks symmetry."
     let parameters = [
-        ParameterSpec("depth", "hidden layers", .int(50), minimum: 2),
-        ParameterSpec("width", "units per layer", quick: .int(256), full: .int(1024), minimum: 1),
-        ParameterSpec("batch", "random inputs pushed through", quick: .int(200), full: .int(400), minimum: 2),
-        ParameterSpec("networks", "ReLU/He networks averaged (when narrower than 1024)", .int(10), minimum: 1),
-        ParameterSpec("zeroInitEpochs", "training epochs of the zero-initialized MLP", .int(5), minimum: 1),
+        ParameterSpec("depth", "hidden layers", .int(50), minimum: 2, maximum: 1000),
+        ParameterSpec("width", "units per layer", quick: .int(256), full: .int(1024), minimum: 1, maximum: 8192),
+        ParameterSpec("batch", "random inputs pushed through", quick: .int(200), full: .int(400), minimum: 2, maximum: 10_000),
+        ParameterSpec("networks", "ReLU/He networks averaged (when narrower than 1024)", .int(10), minimum: 1, maximum: 100),
+        ParameterSpec("zeroInitEpochs", "training epochs of the zero-initialized MLP", .int(5), minimum: 1, maximum: 1000),
     ]
     let checks = [
         // Full only: at width n each layer multiplies the variance by a random chi-square_n / n
@@ -32,6 +32,13 @@ struct InitializationVariance: Experiment {
         CheckSpec("zero-moved", "zero init, after training: norm of the hidden layer's weights (they must have moved)", .greaterThan(0)),
         CheckSpec("zero", "zero init, after training: max difference between hidden units' weights", .equal),
     ]
+
+    func validate(_ p: ParameterValues) -> String? {
+        // Each curve pushes batch x width through depth width x width layers; 2e11 is ten
+        // times the full size's work (a few minutes).
+        let work = Double(Swift.max(p.int("depth"), 12)) * Double(p.int("batch")) * Double(p.int("width")) * Double(p.int("width"))
+        return work > 2e11 ? "max(depth, 12) × batch × width² must be at most 2e11 (ten times the full size's work), got \(String(format: "%.3g", work))" : nil
+    }
 
     /// Activation variances at each layer of a deep MLP of `Dense` layers without biases,
     /// weights from `initializer`, on Gaussian inputs.
@@ -142,6 +149,6 @@ struct InitializationVariance: Experiment {
             caption: "tanh with weights N(0, 0.01²) (vanishes) and ReLU with weights N(0, 1/16), i.e. n/32 times He's variance (explodes).",
             chart: .plot(Plot(x: Axis("layer"), y: Axis("activation variance", scale: .log),
                               series: [Series("tanh, N(0, 0.01²)", x: layers, y: small),
-                                       Series("ReLU, N(0, 1/16)", x: Array(layers.prefix(12)), y: large)]))))
+                                       Series("ReLU, N(0, 1/16)", x: (1...large.count).map(Double.init), y: large)]))))
     }
 }

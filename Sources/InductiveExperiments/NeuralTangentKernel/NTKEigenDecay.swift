@@ -14,12 +14,12 @@ struct NTKEigenDecay: Experiment {
     let title = "Residuals decay along NTK eigenvectors at rates set by the eigenvalues"
     let claim = "The residual along the i-th NTK eigenvector decays as exp(−η λ_i t) (per step of gradient descent: by a factor 1 − η λ_i)."
     let parameters = [
-        ParameterSpec("width", "hidden width n (at least 1024)", quick: .int(1024), full: .int(2048), minimum: 1),
-        ParameterSpec("points", "training inputs on the unit circle", .int(24), minimum: 2),
-        ParameterSpec("etaLambda", "η λ₁, the step times the largest eigenvalue (at most 0.1)", .double(0.1), minimum: 1e-9),
-        ParameterSpec("steps", "gradient-descent steps", .int(600), minimum: 3),
-        ParameterSpec("directions", "top eigendirections checked", .int(5), minimum: 1),
-        ParameterSpec("fitDown", "each rate is fitted while the component is above this fraction of its start", .double(0.01), minimum: 1e-12),
+        ParameterSpec("width", "hidden width n (at least 1024)", quick: .int(1024), full: .int(2048), minimum: 1, maximum: 16384),
+        ParameterSpec("points", "training inputs on the unit circle", .int(24), minimum: 2, maximum: 1000),
+        ParameterSpec("etaLambda", "η λ₁, the step times the largest eigenvalue (at most 0.1)", .double(0.1), minimum: 1e-9, maximum: 0.999),
+        ParameterSpec("steps", "gradient-descent steps", .int(600), minimum: 3, maximum: 100_000),
+        ParameterSpec("directions", "top eigendirections checked", .int(5), minimum: 1, maximum: 1000),
+        ParameterSpec("fitDown", "each rate is fitted while the component is above this fraction of its start", .double(0.01), minimum: 1e-12, maximum: 0.999),
     ]
     let checks = [
         CheckSpec("rates", "worst relative error of the fitted decay rate vs −log(1 − ηλ_i), top directions", .lessThan(0.1)),
@@ -29,6 +29,9 @@ struct NTKEigenDecay: Experiment {
         if p.int("directions") > p.int("points") { return "directions (\(p.int("directions"))) cannot exceed points (\(p.int("points")))" }
         if p.double("etaLambda") >= 1 { return "etaLambda must be below 1 (gradient descent along q₁ would not decay)" }
         if p.double("fitDown") >= 1 { return "fitDown must be below 1" }
+        // Every step costs about points × width² and keeps the points' residuals.
+        let width = Double(p.int("width")), work = Double(p.int("steps")) * width * width * Double(p.int("points"))
+        if work > 6e11 { return "steps × width² × points must be at most 6e11 (10 times the full size's work), got \(String(format: "%.3g", work))" }
         return nil
     }
 

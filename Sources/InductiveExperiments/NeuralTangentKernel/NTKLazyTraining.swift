@@ -14,18 +14,25 @@ struct NTKLazyTraining: Experiment {
     let title = "Lazy training: the NTK barely moves in wide networks"
     let claim = "The NTK stays (almost) constant during training, more so the wider the network; the parameters barely move while the loss falls."
     let parameters = [
-        ParameterSpec("widths", "hidden widths n", quick: .ints([64, 128, 256, 512]), full: .ints([64, 128, 256, 512, 1024, 2048, 4096]), minimum: 1, minimumCount: 2),
-        ParameterSpec("seeds", "networks per width", .int(8), minimum: 1),
-        ParameterSpec("points", "training inputs on the unit circle", .int(16), minimum: 2),
-        ParameterSpec("stepFraction", "learning rate as a fraction of 2 / λ_max(K_0)", .double(0.5), minimum: 1e-6),
-        ParameterSpec("lossDrop", "train until the loss has fallen by this factor", .double(100), minimum: 1),
-        ParameterSpec("maxSteps", "cap on gradient-descent steps", .int(20_000), minimum: 1),
+        ParameterSpec("widths", "hidden widths n", quick: .ints([64, 128, 256, 512]), full: .ints([64, 128, 256, 512, 1024, 2048, 4096]), minimum: 1, maximum: 16384, minimumCount: 2),
+        ParameterSpec("seeds", "networks per width", .int(8), minimum: 1, maximum: 1000),
+        ParameterSpec("points", "training inputs on the unit circle", .int(16), minimum: 2, maximum: 1000),
+        ParameterSpec("stepFraction", "learning rate as a fraction of 2 / λ_max(K_0) (below 1: beyond, gradient descent diverges)", .double(0.5), minimum: 1e-6, maximum: 0.999),
+        ParameterSpec("lossDrop", "train until the loss has fallen by this factor", .double(100), minimum: 1, maximum: 1e12),
+        ParameterSpec("maxSteps", "cap on gradient-descent steps", .int(20_000), minimum: 1, maximum: 10_000_000),
     ]
     let checks = [
         CheckSpec("loss", "smallest loss reduction L₀ / L_T over all widths and seeds", .atLeast(100)),
         CheckSpec("slope", "log-log slope of the mean kernel change ‖K_T − K₀‖/‖K₀‖ vs width", .within(-1.2, -0.35)),
         CheckSpec("parameters", "mean relative parameter change ‖θ_T − θ₀‖/‖θ₀‖ at the largest width", .lessThan(0.05)),
     ]
+
+    func validate(_ p: ParameterValues) -> String? {
+        // A training step costs about points × width²; 6e14 is 10 times the full size's work at the step cap.
+        let squares = p.ints("widths").reduce(0) { $0 + Double($1) * Double($1) }
+        let work = Double(p.int("seeds")) * Double(p.int("points")) * Double(p.int("maxSteps")) * squares
+        return work > 6e14 ? "seeds × points × maxSteps × (sum of widths²) must be at most 6e14 (10 times the full size's work), got \(String(format: "%.3g", work))" : nil
+    }
 
     func run(_ context: inout ExperimentContext) throws {
         let p = context.parameters

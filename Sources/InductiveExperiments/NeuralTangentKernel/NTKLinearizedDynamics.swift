@@ -15,16 +15,23 @@ struct NTKLinearizedDynamics: Experiment {
     let title = "A wide network follows its linearization"
     let claim = "A wide network trained by gradient descent follows the linearized model f(t) = Y + exp(−ηKt)(f₀ − Y) on the training set, and the kernel formula on test points."
     let parameters = [
-        ParameterSpec("width", "hidden width n", quick: .int(512), full: .int(4096), minimum: 1),
-        ParameterSpec("trainPoints", "training inputs on the unit circle", .int(20), minimum: 2),
-        ParameterSpec("testPoints", "test inputs on the unit circle", .int(50), minimum: 1),
-        ParameterSpec("stepFraction", "learning rate as a fraction of 2 / λ_max(K₀)", .double(0.5), minimum: 1e-6),
-        ParameterSpec("steps", "gradient-descent steps", .int(400), minimum: 1),
+        ParameterSpec("width", "hidden width n", quick: .int(512), full: .int(4096), minimum: 1, maximum: 16384),
+        ParameterSpec("trainPoints", "training inputs on the unit circle", .int(20), minimum: 2, maximum: 1000),
+        ParameterSpec("testPoints", "test inputs on the unit circle", .int(50), minimum: 1, maximum: 1000),
+        ParameterSpec("stepFraction", "learning rate as a fraction of 2 / λ_max(K₀) (below 1: beyond, gradient descent diverges)", .double(0.5), minimum: 1e-6, maximum: 0.999),
+        ParameterSpec("steps", "gradient-descent steps", .int(400), minimum: 1, maximum: 20_000),
     ]
     let checks = [
         CheckSpec("train", "max over steps of ‖f_net − f_lin‖ / ‖Y‖ on the training set", .lessThan(0.02), quick: .lessThan(0.1)),
         CheckSpec("test", "max over steps of ‖f_net − f_lin‖ / ‖Y‖ on test points", .lessThan(0.05), quick: .lessThan(0.15)),
     ]
+
+    func validate(_ p: ParameterValues) -> String? {
+        // Every step evaluates the network on all points (about width² each) and keeps them.
+        let width = Double(p.int("width"))
+        let work = Double(p.int("steps")) * width * width * Double(p.int("trainPoints") + p.int("testPoints"))
+        return work > 5e12 ? "steps × width² × (trainPoints + testPoints) must be at most 5e12 (10 times the full size's work), got \(String(format: "%.3g", work))" : nil
+    }
 
     func run(_ context: inout ExperimentContext) throws {
         let p = context.parameters

@@ -14,14 +14,20 @@ struct NTKWidthConvergence: Experiment {
     let title = "The empirical NTK converges to the infinite-width kernel"
     let claim = "At initialization the empirical NTK of an MLP converges to the analytic infinite-width NTK as the width grows (deterministic at infinite width)."
     let parameters = [
-        ParameterSpec("widths", "hidden widths n", quick: .ints([64, 128, 256, 512, 1024]), full: .ints([64, 128, 256, 512, 1024, 2048, 4096, 8192]), minimum: 1, minimumCount: 2),
-        ParameterSpec("seeds", "random networks per width", .int(20), minimum: 1),
-        ParameterSpec("points", "inputs on the unit circle", .int(32), minimum: 2),
+        ParameterSpec("widths", "hidden widths n", quick: .ints([64, 128, 256, 512, 1024]), full: .ints([64, 128, 256, 512, 1024, 2048, 4096, 8192]), minimum: 1, maximum: 16384, minimumCount: 2),
+        ParameterSpec("seeds", "random networks per width", .int(20), minimum: 1, maximum: 1000),
+        ParameterSpec("points", "inputs on the unit circle", .int(32), minimum: 2, maximum: 1000),
     ]
     let checks = [
         CheckSpec("slope", "log-log slope of the mean relative error vs width", .within(-0.65, -0.35)),
         CheckSpec("largest", "mean relative error at the largest width", .lessThan(0.05), fullOnly: true),
     ]
+
+    func validate(_ p: ParameterValues) -> String? {
+        // Each empirical NTK costs about points² × width; 1e10 is 30 times the full size's work.
+        let work = Double(p.int("seeds")) * Double(p.int("points")) * Double(p.int("points")) * p.ints("widths").reduce(0) { $0 + Double($1) }
+        return work > 1e10 ? "seeds × points² × (sum of widths) must be at most 1e10 (30 times the full size's work), got \(String(format: "%.3g", work))" : nil
+    }
 
     func run(_ context: inout ExperimentContext) throws {
         let widths = context.parameters.ints("widths"), seeds = context.parameters.int("seeds")

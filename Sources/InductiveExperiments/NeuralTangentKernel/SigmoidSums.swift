@@ -14,16 +14,23 @@ struct SigmoidSums: Experiment {
     let title = "Sums of sigmoids approximate a continuous function"
     let claim = "Universal approximation: sums of N sigmoids approximate a continuous function on [0, 1] ever better as N grows."
     let parameters = [
-        ParameterSpec("counts", "numbers of sigmoids N", .ints([2, 4, 8, 16, 32, 64, 128, 256]), minimum: 1, minimumCount: 3),
-        ParameterSpec("slope", "slope scale s₀: sigmoids sigma(s₀ √N (x − c))", .double(10), minimum: 1e-9),
-        ParameterSpec("seeds", "random draws of centres (median taken)", .int(5), minimum: 1),
-        ParameterSpec("fitPoints", "grid for the least-squares fit", .int(1000), minimum: 2),
-        ParameterSpec("testPoints", "finer grid for the sup error", .int(10_000), minimum: 2),
+        ParameterSpec("counts", "numbers of sigmoids N", .ints([2, 4, 8, 16, 32, 64, 128, 256]), minimum: 1, maximum: 4096, minimumCount: 3),
+        ParameterSpec("slope", "slope scale s₀: sigmoids sigma(s₀ √N (x − c))", .double(10), minimum: 1e-9, maximum: 1e6),
+        ParameterSpec("seeds", "random draws of centres (median taken)", .int(5), minimum: 1, maximum: 1000),
+        ParameterSpec("fitPoints", "grid for the least-squares fit", .int(1000), minimum: 2, maximum: 20_000),
+        ParameterSpec("testPoints", "finer grid for the sup error", .int(10_000), minimum: 2, maximum: 20_000),
     ]
     let checks = [
         CheckSpec("monotone", "Spearman ρ of sup error vs N", .lessThan(-0.9)),
         CheckSpec("accuracy", "sup error at the largest N", .lessThan(0.01)),
     ]
+
+    func validate(_ p: ParameterValues) -> String? {
+        // Each least-squares fit costs about fitPoints × N².
+        let squares = p.ints("counts").reduce(0) { $0 + Double($1) * Double($1) }
+        let work = Double(p.int("seeds")) * Double(p.int("fitPoints")) * squares
+        return work > 1e11 ? "seeds × fitPoints × (sum of counts²) must be at most 1e11, got \(String(format: "%.3g", work))" : nil
+    }
 
     func run(_ context: inout ExperimentContext) throws {
         let p = context.parameters

@@ -15,10 +15,10 @@ struct L2Shrinkage: Experiment {
     let title = "Weight decay shrinks each Hessian eigendirection by λ/(λ+α)"
     let claim = "Weight decay rescales the optimum along Hessian eigenvector i by λ_i / (λ_i + α), and one step of gradient descent with weight decay is w ← (1 − εα) w − ε ∇J."
     let parameters = [
-        ParameterSpec("dimension", "number of weights d", quick: .int(10), full: .int(20), minimum: 1),
-        ParameterSpec("samples", "rows of the least-squares problem", quick: .int(200), full: .int(500), minimum: 1),
-        ParameterSpec("alphas", "weight-decay strengths", .doubles([0.01, 0.1, 1]), minimum: 1e-12),
-        ParameterSpec("maxSteps", "cap on gradient-descent steps per alpha", .int(50_000), minimum: 1),
+        ParameterSpec("dimension", "number of weights d", quick: .int(10), full: .int(20), minimum: 1, maximum: 1000),
+        ParameterSpec("samples", "rows of the least-squares problem", quick: .int(200), full: .int(500), minimum: 1, maximum: 100_000),
+        ParameterSpec("alphas", "weight-decay strengths", .doubles([0.01, 0.1, 1]), minimum: 1e-12, maximum: 1e12),
+        ParameterSpec("maxSteps", "cap on gradient-descent steps per alpha", .int(50_000), minimum: 1, maximum: 10_000_000),
     ]
     let checks = [
         CheckSpec("optimum", "max over α of ‖w_GD − Q(Λ+αI)⁻¹ΛQᵀw*‖ / ‖w*‖", .lessThan(1e-8)),

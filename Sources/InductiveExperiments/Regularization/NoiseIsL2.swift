@@ -14,13 +14,13 @@ struct NoiseIsL2: Experiment {
     let title = "Input noise is an L2 penalty"
     let claim = "Gaussian input noise of variance σ² adds Σ w_i² σ_i² to the expected squared loss: training with noisy inputs is ridge regression."
     let parameters = [
-        ParameterSpec("dimension", "number of inputs d", .int(5), minimum: 1),
-        ParameterSpec("samples", "training examples N", .int(200), minimum: 2),
-        ParameterSpec("sigma", "input noise standard deviation", .double(0.5), minimum: 0),
-        ParameterSpec("monteCarlo", "noise draws for the expected loss", quick: .int(100_000), full: .int(1_000_000), minimum: 2),
-        ParameterSpec("epochs", "SGD epochs on noisy inputs (>= 100)", quick: .int(120), full: .int(400), minimum: 1),
-        ParameterSpec("batch", "SGD batch size", .int(10), minimum: 1),
-        ParameterSpec("learningRate", "SGD step", .double(0.02), minimum: 1e-12),
+        ParameterSpec("dimension", "number of inputs d", .int(5), minimum: 1, maximum: 1000),
+        ParameterSpec("samples", "training examples N", .int(200), minimum: 2, maximum: 100_000),
+        ParameterSpec("sigma", "input noise standard deviation", .double(0.5), minimum: 0, maximum: 100),
+        ParameterSpec("monteCarlo", "noise draws for the expected loss", quick: .int(100_000), full: .int(1_000_000), minimum: 2, maximum: 10_000_000),
+        ParameterSpec("epochs", "SGD epochs on noisy inputs (>= 100)", quick: .int(120), full: .int(400), minimum: 1, maximum: 100_000),
+        ParameterSpec("batch", "SGD batch size", .int(10), minimum: 1, maximum: 100_000),
+        ParameterSpec("learningRate", "SGD step", .double(0.02), minimum: 1e-12, maximum: 10),
     ]
     let checks = [
         CheckSpec("identity", "|Monte-Carlo E[(y_noisy − t)²] − ((y − t)² + Σw_i²σ²)| in standard errors", .lessThan(3)),
@@ -28,7 +28,10 @@ struct NoiseIsL2: Experiment {
     ]
 
     func validate(_ p: ParameterValues) -> String? {
-        p.int("batch") > p.int("samples") ? "batch (\(p.int("batch"))) cannot exceed samples (\(p.int("samples")))" : nil
+        if p.int("batch") > p.int("samples") { return "batch (\(p.int("batch"))) cannot exceed samples (\(p.int("samples")))" }
+        // The noisy copies of the Monte-Carlo rows are held at once.
+        if Double(p.int("monteCarlo")) * Double(p.int("dimension")) > 1e8 { return "monteCarlo × dimension must be at most 1e8 (800 MB of noisy inputs)" }
+        return nil
     }
 
     func run(_ context: inout ExperimentContext) throws {

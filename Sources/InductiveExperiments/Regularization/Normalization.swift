@@ -14,8 +14,8 @@ struct Normalization: Experiment {
     let title = "Standardized inputs condition gradient descent"
     let claim = "Standardizing inputs lowers the condition number of XᵀX and the number of gradient-descent steps to a fixed tolerance."
     let parameters = [
-        ParameterSpec("tolerance", "relative suboptimality (J − J*)/(J₀ − J*) to reach", .double(1e-6), minimum: 1e-300),
-        ParameterSpec("maxSteps", "cap on gradient-descent steps", quick: .int(20_000), full: .int(100_000), minimum: 1),
+        ParameterSpec("tolerance", "relative suboptimality (J − J*)/(J₀ − J*) to reach", .double(1e-6), minimum: 1e-300, maximum: 0.999),
+        ParameterSpec("maxSteps", "cap on gradient-descent steps", quick: .int(20_000), full: .int(100_000), minimum: 1, maximum: 10_000_000),
     ]
     let checks = [
         CheckSpec("condition", "κ(XᵀX) standardized / raw", .lessThan(1)),
