@@ -7,7 +7,7 @@ import Testing
     /// Fan-out accumulates: d/dx (x * x + x) = 2x + 1.
     @Test func gradientsAccumulateOverFanOut() {
         let x = Tensor([1.5, -3])
-        expectClose(gradient(at: x) { ($0 * $0 + $0).sum() }, 2 * x + 1, rtol: 1e-15)
+        expectClose(gradient(at: x) { ($0 * $0 + $0).sum() }, 2 * x + 1, rtol: 1e-15)  // exact binary fractions
     }
 
     /// Broadcast operands get gradients reduced to their own shape, in one place.
@@ -56,7 +56,10 @@ import Testing
         let x = Variable.parameter(Tensor([1]))
         var y = x
         for _ in 0..<10_000 { y = y * 1.0001 }
-        expectClose(gradientTensors(of: y, wrt: [x])[0].scalars[0], Foundation.pow(1.0001, 10_000), rtol: 1e-12)
+        // 10,000 rounded multiplications: <= 1e4 eps/2 relative (random signs give ~1e-14, measured),
+        // plus pow's ulp: rtol 1e4 eps = 2.2e-12 covers the worst case (it was 1e-12, below it).
+        // Scalar arithmetic, no BLAS: the same on every machine.
+        expectClose(gradientTensors(of: y, wrt: [x])[0].scalars[0], Foundation.pow(1.0001, 10_000), rtol: 1e4 * Double.ulpOfOne)
     }
 
     /// Ties in max split the gradient equally (documented subgradient).

@@ -7,7 +7,10 @@ import Testing
 ///
 /// Tolerances (scaled error |a - n| / max(1, |a|, |n|)): first order 1e-6 (central
 /// differences are accurate to about 1e-10 here, a wrong rule is off by O(1)); second
-/// order 1e-5 (differences of gradients lose a few more digits).
+/// order 1e-5 (differences of gradients lose a few more digits). The step is h = cbrt(eps)
+/// max(1, |x|) ~ 6e-6: truncation |f'''| h^2 / 6 ~ 6e-12 |f'''| balances rounding eps |f| / h
+/// ~ 4e-11 |f|, so ~1e-10 for these O(1)..O(10) projections: 1e-6 leaves 1e4; the second-order
+/// check differences gradients (rounding ~eps |g| / h, plus the gradients' own ~1e-15).
 @Suite struct OperationGradientTests {
     /// A fixed random projection turns any output into a scalar that depends on every entry.
     static func projected(_ c: OperationCase) -> @Sendable ([Variable]) -> Variable {
@@ -47,6 +50,8 @@ import Testing
         let (y, jt) = jvp(at: x, of: { c.apply([$0]) }, tangent: t)
         let u = normal(y.shape, seed: 62)
         let jtu = vjp(at: x, of: { c.apply([$0]) }, cotangent: u).vjp
+        // Two dot products of n <= ~30 terms of O(1) products plus the JVP/VJP's own rounding:
+        // ~n eps ~ 1e-14 of the terms' scale (O(1)..O(10)); 1e-12 leaves >= 10x.
         expectClose(dot(jt, u), dot(t, jtu), rtol: 1e-12, atol: 1e-12, Comment(rawValue: c.name))
     }
 

@@ -42,6 +42,7 @@ import Testing
             }
         }
         let x = Tensor([0.5, -2])
+        // x = 0.5, -2: every product is an exact binary fraction, so rtol 1e-15 only allows a reordering.
         expectClose(gradient(at: x) { cube($0).sum() }, 3 * x * x, rtol: 1e-15)
         expectClose(hessianVectorProduct(at: x, of: { cube($0).sum() }, vector: Tensor([1, 1])), 6 * x, rtol: 1e-15)
     }
@@ -53,7 +54,7 @@ import Testing
                 [r.gradient * Variable(r.input(0).value * r.input(0).value * 3)]
             }.sum()
         }
-        expectClose(g, 3 * x * x, rtol: 1e-15)
+        expectClose(g, 3 * x * x, rtol: 1e-15)  // exact binary fractions, as above
     }
 
     @Test func secondDerivativeThroughAFirstOrderOnlyOperationStops() async {

@@ -5,6 +5,8 @@ import InductiveTestSupport
 import Testing
 
 @Suite struct DerivativesTests {
+    /// Fornberg's recursion on small integer offsets: a few roundings of O(1) rationals in
+    /// pure Swift (the same on every machine); zero weights come out exactly 0.
     @Test func fornbergReproducesTextbookStencils() {
         expectClose(Tensor(finiteDifferenceWeights(order: 1, offsets: [-1, 0, 1])), Tensor([-0.5, 0, 0.5]), rtol: 1e-15)
         expectClose(Tensor(finiteDifferenceWeights(order: 2, offsets: [-1, 0, 1])), Tensor([1, -2, 1]), rtol: 1e-15)
@@ -23,6 +25,8 @@ import Testing
         let d = finiteDifferenceDerivative(p.reshaped([12, 1]), spacing: h, order: order, axis: 0).reshaped([12])
         let factorial = (1...(order + 1)).reduce(1.0) { $0 * Double($1) }
         let exact = factorial * t + (order == 1 ? -2 : 0)  // d^order t^(order+1) = (order+1)! t
+        // No truncation error; rounding eps max|p| sum|w| / h^order with |p| <= 1.5, stencil weights
+        // summing to <= ~20 in absolute value, h^3 = 1e-3: <= ~1e-11; 1e-9 leaves 100x.
         expectClose(d, exact, rtol: 1e-9, atol: 1e-9)
     }
 
@@ -32,6 +36,8 @@ import Testing
             let x = Tensor.arange(n) * h
             return (finiteDifferenceDerivative(sin(x), spacing: h, order: 1, axis: 0, periodic: periodic) - cos(x)).norm(.infinity)
         }
+        // Truncation h^2 |u'''| / 6 ~ 7e-4 dominates rounding eps / h ~ 4e-15 by 11 orders; the
+        // next term is O(h^2) relative (~4e-3): 3.6..4.4 brackets 4 by 10%.
         for periodic in [false, true] {
             let ratio = error(100, periodic: periodic) / error(200, periodic: periodic)
             #expect(ratio > 3.6 && ratio < 4.4, "periodic \(periodic): ratio \(ratio)")
@@ -42,6 +48,10 @@ import Testing
         let n = 32, h = 2 * Double.pi / 32
         let x = Tensor.arange(n) * h
         let u = Tensor.stack([sin(3 * x), cos(2 * x)], axis: 0)  // along axis 1
+        // Exact for these modes; FFT rounding ~eps log2(32) ~ 1e-15 per mode is multiplied by
+        // |k|^order with |k| <= 16: <= 16 eps log2 n ~ 2e-14 (order 1), 256 eps log2 n ~ 3e-13
+        // (order 2), 4096 eps log2 n ~ 4.5e-12 (order 3; measured 1.6e-13 and 2e-12, FFT only):
+        // 1e-12 and 1e-11.
         expectClose(spectralDerivative(u, spacing: h, order: 1, axis: 1), Tensor.stack([3 * cos(3 * x), -2 * sin(2 * x)]), rtol: 0, atol: 1e-12)
         expectClose(spectralDerivative(u, spacing: h, order: 2, axis: 1), Tensor.stack([-9 * sin(3 * x), -4 * cos(2 * x)]), rtol: 0, atol: 1e-12)
         expectClose(spectralDerivative(u, spacing: h, order: 3, axis: 1), Tensor.stack([-27 * cos(3 * x), 8 * sin(2 * x)]), rtol: 0, atol: 1e-11)
@@ -61,6 +71,9 @@ import Testing
         default: t.map { 60 * $0 * $0 - 18 }
         }
         let d = polynomialDerivative(p, spacing: h, order: order, axis: 0, degree: 5, halfWidth: 6)
+        // No truncation error; the local least-squares fits (13 points, degree 5, in scaled
+        // offsets) amplify rounding by their condition (~1e2) and by 1 / h^order = 8000 for the
+        // third derivative: ~eps 1e2 8000 |p| ~ 2e-10 worst; 1e-8 leaves 50x.
         expectClose(d, exact, rtol: 1e-8, atol: 1e-8)
     }
 
@@ -75,6 +88,8 @@ import Testing
         let predicted = 1 / sumK2.squareRoot()
         let interior = d.slice([.range(m..<(200_000 - m))])
         // 2e5 samples (strongly correlated over 11 points): the std estimate is good to ~1%.
+        // Effective sample size ~2e5 / 11: relative s.e. 1 / sqrt(2 * 18000) = 0.5%, so 3% is 6
+        // sigma (a seeded stream, no BLAS: the same number on every machine).
         expectClose(interior.standardDeviation().scalar, predicted, rtol: 0.03)
     }
 }

@@ -17,7 +17,12 @@ import Testing
             for (v, equation) in terms.enumerated() {
                 for name in equation.keys { #expect(library.names.contains(name), "\(system.name): unknown term \(name)") }
                 let value = library.names.enumerated().reduce(0.0) { $0 + (equation[$1.element] ?? 0) * theta[i, $1.offset] }
-                expectClose(value, f[v], rtol: 1e-13, atol: 1e-13)
+                // Sums of <= 4 terms (coefficients <= 28, monomials of degree <= 3, each a few roundings)
+                // against f's own few operations: both within ~4 eps of sum|terms|, which reaches ~300
+                // and can exceed |f| by cancellation; the fixed atol 1e-13 was below 8 eps sum|terms|,
+                // the scale-aware bound used now.
+                let termScale = library.names.enumerated().reduce(0.0) { $0 + Swift.abs((equation[$1.element] ?? 0) * theta[i, $1.offset]) }
+                expectClose(value, f[v], rtol: 1e-13, atol: 8 * Double.ulpOfOne * termScale)
             }
         }
     }

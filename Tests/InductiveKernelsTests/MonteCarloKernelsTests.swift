@@ -26,7 +26,7 @@ import Testing
                 mlp.network(inputSize: 2, width: width, using: &rng)
             }
             #expect(estimate.checkpoints.map(\.samples) == [2, 8])
-            expectClose(estimate.checkpoints[1].ntkMean, estimate.ntkMean, rtol: 0)
+            expectClose(estimate.checkpoints[1].ntkMean, estimate.ntkMean, rtol: 0)  // the same 8 samples, same sums
             errors.append((estimate.ntkMean - exact).norm())
             standardErrors.append(estimate.ntkStandardError.norm())
             #expect(errors.last! / standardErrors.last! < 3, "width \(width): error \(errors.last!), s.e. \(standardErrors.last!)")

@@ -16,6 +16,8 @@ import Testing
         let (x, y) = problem(n: 60, noise: 0, seed: 1)
         let fit = try sequentialThresholdedLeastSquares(x, y, threshold: 0.1)
         // Exact data: the refit on the true support reproduces the truth to rounding.
+        // (60 x 3 least squares, kappa ~ 1.5: ~n eps kappa |w| ~ 4e-14; 1e-12 leaves 25x, and the
+        // residual ~ eps ||y|| sqrt(n) ~ 1e-14.)
         expectClose(fit.coefficients, truth, rtol: 1e-12, atol: 1e-12)
         #expect(fit.diagnostics.converged && fit.diagnostics.residual < 1e-12)
     }
@@ -26,11 +28,13 @@ import Testing
         let ridged = try sequentialThresholdedLeastSquares(x, y, threshold: 0.2, alpha: 0.05)
         let support = truth.scalars.map { $0 != 0 }
         #expect(plain.coefficients.scalars.map { $0 != 0 } == support)
-        // Same support, and the final unregularized refit makes the coefficients identical.
+        // Same support, and the final unregularized refit makes the coefficients identical
+        // (the same refit call on the same columns: bit-identical; the tolerance is slack).
         expectClose(ridged.coefficients, plain.coefficients, rtol: 1e-12, atol: 1e-14)
         // On the support, the least-squares refit: compare with lstsq on those columns.
         let columns = [1, 4, 6]
         let refit = try lstsq(x.take(columns, axis: 1), y).solution
+        // Cholesky/QR vs SVD on 200 x 3, kappa ~ 1.3: ~1e-14 relative on entries >= 0.7: 1e-10 is slack.
         expectClose(plain.coefficients.take(columns), refit, rtol: 1e-10)
     }
 
@@ -39,6 +43,8 @@ import Testing
         let y2 = matmul(x, Tensor([1, 0, 0, 0, 0, 0, 0, -3]))
         let both = try sequentialThresholdedLeastSquares(x, Tensor.stack([y, y2], axis: 1), threshold: 0.1)
         #expect(both.coefficients.shape == [8, 2])
+        // gemm vs gemv of the same refits: ~n eps kappa ~ 3e-14 relative on nonzeros >= 0.7 (zeros are
+        // exact): 1e-12 leaves 30x; the exact-data column likewise with atol 1e-12 for its zeros.
         expectClose(both.coefficients.slice([.all, .index(0)]), try sequentialThresholdedLeastSquares(x, y, threshold: 0.1).coefficients, rtol: 1e-12)
         expectClose(both.coefficients.slice([.all, .index(1)]), Tensor([1, 0, 0, 0, 0, 0, 0, -3]), rtol: 1e-12, atol: 1e-12)
     }
@@ -50,6 +56,8 @@ import Testing
         let b = try sequentialThresholdRidge(x * scales, y, alpha: 1e-5, tolerance: 2)
         #expect(a.coefficients.scalars.map { $0 != 0 } == truth.scalars.map { $0 != 0 })
         // Scaling column j by s_j divides its coefficient by s_j, and changes nothing else.
+        // With normalized columns the two problems differ by ~1 ulp per entry: ~n eps kappa ~ 5e-14
+        // relative, so 1e-9 is loose but a wrong normalization would be O(1) off.
         expectClose(b.coefficients * scales, a.coefficients, rtol: 1e-9, atol: 1e-12)
     }
 
@@ -65,7 +73,7 @@ import Testing
             #expect(result.score == result.path.map(\.score).min(), "the winner is the best-scoring candidate")
             // The l0 weight defaults to 1e-3 cond(X).
             let s = try singularValues(x).scalars
-            expectClose(result.l0Penalty, 1e-3 * s[0] / s[s.count - 1], rtol: 1e-12)
+            expectClose(result.l0Penalty, 1e-3 * s[0] / s[s.count - 1], rtol: 1e-12)  // same SVD call, 2 roundings
         }
     }
 

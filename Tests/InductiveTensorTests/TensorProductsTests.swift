@@ -19,10 +19,15 @@ func naiveMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         var rng = RandomGenerator(seed: 5)
         let a = Tensor.randomNormal([4, 3], using: &rng), b = Tensor.randomNormal([3, 5], using: &rng)
         let c = naiveMatmul(a, b)
-        expectClose(matmul(a, b), c, rtol: 1e-13)
-        expectClose(matmul(a.T, b, transposeA: true), c, rtol: 1e-13)
-        expectClose(matmul(a, b.T, transposeB: true), c, rtol: 1e-13)
-        expectClose(matmul(a.T, b.T, transposeA: true, transposeB: true), c, rtol: 1e-13)
+        // Each product (naive or BLAS, any kernel order) is within gamma_k (|A||B|)_ij ~ k eps/2
+        // (|A||B|)_ij of the exact one, k = 3: they differ by <= k eps max(|A||B|). An entry that
+        // is small by cancellation has no relative accuracy, hence the scale-aware atol of
+        // 2 k eps max(|A||B|) (rtol alone failed for entries ~1e-3 under another kernel's order).
+        let atol = 2 * 3 * Double.ulpOfOne * matmul(abs(a), abs(b)).maxAll()
+        expectClose(matmul(a, b), c, rtol: 1e-13, atol: atol)
+        expectClose(matmul(a.T, b, transposeA: true), c, rtol: 1e-13, atol: atol)
+        expectClose(matmul(a, b.T, transposeB: true), c, rtol: 1e-13, atol: atol)
+        expectClose(matmul(a.T, b.T, transposeA: true, transposeB: true), c, rtol: 1e-13, atol: atol)
     }
 
     @Test func vectorOperandsFollowNumPy() {
@@ -41,10 +46,14 @@ func naiveMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         #expect(c.shape == [2, 3, 4, 5])
         for i in 0..<2 { for j in 0..<3 {
             let ref = naiveMatmul(a[.index(i), .index(j)], b[.index(j)])
-            expectClose(c[.index(i), .index(j)], ref, rtol: 1e-13)
+            // k = 2 as above: scale-aware atol 2 k eps max(|A||B|).
+            let atol = 2 * 2 * Double.ulpOfOne * matmul(abs(a[.index(i), .index(j)]), abs(b[.index(j)])).maxAll()
+            expectClose(c[.index(i), .index(j)], ref, rtol: 1e-13, atol: atol)
         } }
         let t = matmul(a, a, transposeB: true)
-        expectClose(t[.index(1), .index(2)], naiveMatmul(a[.index(1), .index(2)], a[.index(1), .index(2)].T), rtol: 1e-13)
+        let a12 = a[.index(1), .index(2)]
+        expectClose(t[.index(1), .index(2)], naiveMatmul(a12, a12.T), rtol: 1e-13,
+                    atol: 2 * 2 * Double.ulpOfOne * matmul(abs(a12), abs(a12), transposeB: true).maxAll())
     }
 
     @Test func emptyInnerDimensionGivesZeros() {
@@ -59,6 +68,8 @@ func naiveMatmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         #expect(kron(Tensor([1, 2]), Tensor([1, 10])) == Tensor([1, 10, 2, 20]))
         var rng = RandomGenerator(seed: 8)
         let x = Tensor.randomNormal([5, 3], using: &rng)
-        expectClose(x.gramRows(), naiveMatmul(x, x.T), rtol: 1e-13)
+        // syrk vs the definition, k = 3: scale-aware atol 2 k eps max(|X||X^T|) as above.
+        expectClose(x.gramRows(), naiveMatmul(x, x.T), rtol: 1e-13,
+                    atol: 2 * 3 * Double.ulpOfOne * matmul(abs(x), abs(x), transposeB: true).maxAll())
     }
 }

@@ -5,7 +5,9 @@ import InductiveTestSupport
 import Testing
 
 /// Every layer's derivatives with respect to input and parameters, first and second order,
-/// against finite differences.
+/// against finite differences. Central differences with h = cbrt(eps) max(1, |x|) ~ 6e-6:
+/// truncation ~h^2 |f'''| ~ 1e-11 against rounding ~eps |f| / h ~ 4e-11 |f|, ~1e-10 scaled;
+/// a wrong rule is off by O(1): 1e-6 (first order) and 1e-5 (second) leave >= 1e4.
 @Suite struct LayerGradientTests {
     struct Case: CustomStringConvertible, Sendable {
         let name: String

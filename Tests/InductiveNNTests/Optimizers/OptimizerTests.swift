@@ -20,17 +20,23 @@ func minimize(_ optimizer: inout some Optimizer, steps: Int) -> Tensor {
 
 @Suite struct OptimizerTests {
     /// Every deterministic rule reaches the known minimum (to 1e-8: each converges
-    /// linearly, and the step counts leave a margin of several orders).
+    /// linearly, and the step counts leave a margin of several orders). Gradient descent
+    /// contracts by max |1 - 0.3 lambda| = 0.85 per step (0.85^400 = 5e-29), heavy ball by
+    /// ~sqrt(0.9) (0.95^1500 = 1e-34): both end at the rounding floor, a few eps |c|
+    /// (measured 4e-16 relative), so 1e-12 (it was 1e-8, 1e8 times the error). Adam's steps
+    /// are ~lr = 0.05 * 0.3^9 = 1e-6 at the end of its schedule: 1e-6 stays. Elementwise
+    /// arithmetic only, no BLAS.
     @Test func everyOptimizerFindsTheMinimumOfAQuadratic() {
         var gd = GradientDescent(learningRate: 0.3)
-        expectClose(minimize(&gd, steps: 400), quadraticCenter, rtol: 1e-8)
+        expectClose(minimize(&gd, steps: 400), quadraticCenter, rtol: 1e-12)
         var momentum = GradientDescent(learningRate: 0.1, momentum: 0.9)
-        expectClose(minimize(&momentum, steps: 1500), quadraticCenter, rtol: 1e-8)
+        expectClose(minimize(&momentum, steps: 1500), quadraticCenter, rtol: 1e-12)
         var nesterov = GradientDescent(learningRate: 0.1, momentum: 0.9, nesterov: true)
-        expectClose(minimize(&nesterov, steps: 1500), quadraticCenter, rtol: 1e-8)
+        expectClose(minimize(&nesterov, steps: 1500), quadraticCenter, rtol: 1e-12)
         var adam = Adam(learningRate: 0.05, schedule: .step(every: 400, factor: 0.3))
         expectClose(minimize(&adam, steps: 4000), quadraticCenter, rtol: 1e-6)
         var adamW = Adam.adamW(learningRate: 0.05, weightDecay: 0)
+        // AdamW with zero decay performs Adam's arithmetic: identical (rtol 1e-15 is slack).
         expectClose(minimize(&adamW, steps: 300), minimize(&adam, steps: 0) * 0 + minimizeAdamReference(steps: 300), rtol: 1e-15)
     }
 
@@ -43,11 +49,13 @@ func minimize(_ optimizer: inout some Optimizer, steps: Int) -> Tensor {
         var rng = RandomGenerator(seed: 0)
         let g1 = quadraticGradient(p[0])
         adam.update(&p, gradients: [g1], rng: &rng)
-        expectClose(p[0], -0.1 * g1 / (abs(g1) + 1e-8), rtol: 1e-15)
+        expectClose(p[0], -0.1 * g1 / (abs(g1) + 1e-8), rtol: 1e-15)  // the same 3 operations: identical
         let g2 = quadraticGradient(p[0])
         adam.update(&p, gradients: [g2], rng: &rng)
         let m = 0.9 * 0.1 * g1 + 0.1 * g2, v = 0.999 * 0.001 * g1 * g1 + 0.001 * g2 * g2
         let mHat = m / (1 - 0.81), vHat = v / (1 - 0.999 * 0.999)
+        // ~15 roundings in another order (the two steps are each ~0.1 in size and of one sign,
+        // no cancellation): <= 15 eps/2 ~ 1.7e-15; 1e-14 leaves 6x.
         expectClose(p[0], -0.1 * g1 / (abs(g1) + 1e-8) - 0.1 * mHat / (sqrt(vHat) + 1e-8), rtol: 1e-14)
     }
 
@@ -59,14 +67,17 @@ func minimize(_ optimizer: inout some Optimizer, steps: Int) -> Tensor {
             var opt = GradientDescent(learningRate: 0.1, weightDecay: decay)
             var p = [w]
             opt.update(&p, gradients: [g], rng: &rng)
-            expectClose(p[0], (1 - 0.1 * 0.3) * w - 0.1 * g, rtol: 1e-12)
+            // Two terms of opposite signs can cancel: each form is within ~3 eps/2 of |0.97 w| + |0.1 g|,
+            // the scale-aware atol (rtol alone would not bound an entry near 0).
+            expectClose(p[0], (1 - 0.1 * 0.3) * w - 0.1 * g, rtol: 1e-12, atol: 4 * Double.ulpOfOne * (abs(w) + 0.1 * abs(g)).maxAll())
         }
         // In Adam they differ: decoupled decay is not rescaled by the second moment.
         var coupled = Adam(learningRate: 0.1, weightDecay: .coupled(0.3)), decoupled = Adam(learningRate: 0.1, weightDecay: .decoupled(0.3))
         var p1 = [w], p2 = [w]
         coupled.update(&p1, gradients: [g], rng: &rng)
         decoupled.update(&p2, gradients: [g], rng: &rng)
-        expectClose(p2[0], w * (1 - 0.03) - 0.1 * g / (abs(g) + 1e-8), rtol: 1e-14)
+        // The same cancellation: atol 4 eps max(|w| + 0.1) (the Adam step is ~0.1 per coordinate).
+        expectClose(p2[0], w * (1 - 0.03) - 0.1 * g / (abs(g) + 1e-8), rtol: 1e-14, atol: 4 * Double.ulpOfOne * (abs(w) + 0.1).maxAll())
         #expect(!p1[0].isClose(to: p2[0], rtol: 1e-6))
     }
 
@@ -89,6 +100,7 @@ func minimize(_ optimizer: inout some Optimizer, steps: Int) -> Tensor {
 
     @Test func learningRateSchedules() {
         #expect(LearningRateSchedule.constant.rate(base: 0.1, step: 99) == 0.1)
+        // 0.1 * 0.5^2 is exact scaling; the cosine at step 50 adds 0.09 (1 + cos(π/2)) / 2: a few roundings.
         expectClose(LearningRateSchedule.step(every: 10, factor: 0.5).rate(base: 0.1, step: 25), 0.025, rtol: 1e-15)
         let cosine = LearningRateSchedule.cosine(totalSteps: 100, minimum: 0.01)
         expectClose(cosine.rate(base: 0.1, step: 0), 0.1, rtol: 1e-15)

@@ -12,6 +12,8 @@ import Testing
         for span in [0.0013, 0.7, 3.3, 47, 1234, 9.9e6] {
             for count in 2...9 {
                 let step = AxisTicks.niceStep(span: span, count: count)
+                // A power of ten and a division: a few ulp; 1e-9 only absorbs that (and the 1e-9
+                // slack the tick code itself uses for span / step).
                 let mantissa = step / pow(10, floor(log10(step)))
                 #expect([1.0, 2, 5].contains { abs(mantissa - $0) < 1e-9 }, "step \(step) for span \(span)")
                 #expect(span / step <= Double(count) + 1e-9, "too many intervals: \(span / step)")
@@ -24,7 +26,7 @@ import Testing
         #expect(fitted.domain == 0...1)
         #expect(fitted.ticks.map(\.label) == ["0", "0.2", "0.4", "0.6", "0.8", "1.0"])
         let expected = [0, 0.2, 0.4, 0.6, 0.8, 1]
-        #expect(zip(fitted.ticks.map(\.value), expected).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(zip(fitted.ticks.map(\.value), expected).allSatisfy { abs($0 - $1) < 1e-12 })  // k * 0.2: <= 1 ulp
         #expect(fitted.ticks.allSatisfy { $0.isMajor })
     }
 
@@ -72,6 +74,7 @@ import Testing
         let minors = ticks.filter { !$0.isMajor }
         #expect(minors.count == 4 * 8)
         #expect(minors.allSatisfy { $0.label.isEmpty })
+        // m * 10^k: one rounding, <= 0.5 ulp(0.09) ~ 7e-18.
         #expect(minors.contains { abs($0.value - 2e-3) < 1e-15 })
         #expect(minors.contains { abs($0.value - 9e-2) < 1e-15 })
         #expect(ticks.map(\.value) == ticks.map(\.value).sorted())
@@ -90,7 +93,7 @@ import Testing
         #expect(ticks.count == 31, "every decade gets a tick")
         #expect(ticks.allSatisfy { t in
             let k = log10(t.value)
-            return abs(k - k.rounded()) < 1e-9
+            return abs(k - k.rounded()) < 1e-9  // log10 of a correctly rounded 10^k: ~1e-16
         })
     }
 
