@@ -23,20 +23,35 @@ public struct CPUFeatures: Sendable, Hashable, CustomStringConvertible {
     /// Instruction-set extensions, each present only when the operating system also saves
     /// its registers (so a flag means "usable", not just "built in").
     public struct Flags: OptionSet, Sendable, Hashable {
+        /// The bits, as `inductive_cpu_identify` (CKernels) reports them.
         public let rawValue: UInt32
+        /// Flags from their bits.
         public init(rawValue: UInt32) { self.rawValue = rawValue }
 
+        // One flag per extension, named as Intel's manuals do.
+        /// SSE3.
         public static let sse3 = Flags(rawValue: UInt32(INDUCTIVE_CPU_SSE3))
+        /// SSSE3.
         public static let ssse3 = Flags(rawValue: UInt32(INDUCTIVE_CPU_SSSE3))
+        /// SSE4.1.
         public static let sse41 = Flags(rawValue: UInt32(INDUCTIVE_CPU_SSE41))
+        /// SSE4.2.
         public static let sse42 = Flags(rawValue: UInt32(INDUCTIVE_CPU_SSE42))
+        /// AVX.
         public static let avx = Flags(rawValue: UInt32(INDUCTIVE_CPU_AVX))
+        /// FMA3.
         public static let fma = Flags(rawValue: UInt32(INDUCTIVE_CPU_FMA))
+        /// AVX2.
         public static let avx2 = Flags(rawValue: UInt32(INDUCTIVE_CPU_AVX2))
+        /// AVX-512 Foundation.
         public static let avx512F = Flags(rawValue: UInt32(INDUCTIVE_CPU_AVX512F))
+        /// AVX-512 doubleword and quadword instructions.
         public static let avx512DQ = Flags(rawValue: UInt32(INDUCTIVE_CPU_AVX512DQ))
+        /// AVX-512 byte and word instructions.
         public static let avx512BW = Flags(rawValue: UInt32(INDUCTIVE_CPU_AVX512BW))
+        /// AVX-512 vector-length extensions.
         public static let avx512VL = Flags(rawValue: UInt32(INDUCTIVE_CPU_AVX512VL))
+        /// AVX-512 bfloat16 instructions.
         public static let avx512BF16 = Flags(rawValue: UInt32(INDUCTIVE_CPU_AVX512BF16))
 
         /// The AVX-512 subsets that OpenBLAS's SkylakeX kernels use.
@@ -97,10 +112,25 @@ public enum BLASCore {
     public static let markerVariable = "INDUCTIVE_OPENBLAS_CORE_CORRECTED"
 
     /// The instruction sets an x86-64 OpenBLAS core uses, in increasing order. Cores of one
-    /// level are interchangeable for this check (Haswell and Zen share their double kernels).
+    /// level are interchangeable for this check: Haswell and Zen share their double kernels,
+    /// and so do SkylakeX and Cooperlake (BF16 serves only bfloat16 products).
     public enum Level: Int, Comparable, Sendable, CaseIterable {
-        case sse2, sse3, sse4, avx, avx2, avx512, avx512BF16, amx
+        /// SSE2 only (the oldest cores).
+        case sse2
+        /// SSE3 (Prescott, Core2, Penryn, ...).
+        case sse3
+        /// SSE4.2 (Nehalem).
+        case sse4
+        /// AVX (Sandybridge, the Bulldozer family).
+        case avx
+        /// AVX2 and FMA (Haswell, Zen).
+        case avx2
+        /// AVX-512 F/DQ/BW/VL (SkylakeX, Cooperlake).
+        case avx512
+        /// AMX tiles (SapphireRapids).
+        case amx
 
+        /// Orders levels by the instruction sets they use.
         public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
     }
 
@@ -114,8 +144,7 @@ public enum BLASCore {
         "nehalem": .sse4,
         "sandybridge": .avx, "bulldozer": .avx, "piledriver": .avx, "steamroller": .avx, "excavator": .avx,
         "haswell": .avx2, "zen": .avx2,
-        "skylakex": .avx512,
-        "cooperlake": .avx512BF16,
+        "skylakex": .avx512, "cooperlake": .avx512,
         "sapphirerapids": .amx,
     ]
 
@@ -127,9 +156,7 @@ public enum BLASCore {
     /// kernels serve bfloat16 products only, and Linux enables its registers per process.
     public static func level(of cpu: CPUFeatures) -> Level {
         let f = cpu.flags
-        if f.isSuperset(of: CPUFeatures.Flags.avx512Core) {
-            return f.contains(.avx512BF16) ? .avx512BF16 : .avx512
-        }
+        if f.isSuperset(of: CPUFeatures.Flags.avx512Core) { return .avx512 }
         if f.isSuperset(of: [.avx2, .fma]) { return .avx2 }
         if f.contains(.avx) { return .avx }
         if f.isSuperset(of: [.ssse3, .sse41, .sse42]) { return .sse4 }
@@ -146,18 +173,15 @@ public enum BLASCore {
     /// GFLOP/s under Cooperlake and SkylakeX (the same double kernels), 35-54 under Haswell
     /// and 26-39 under Zen. dgemm in every transpose and odd shapes, dsyrk, dgemv, dposv and
     /// dsyevd agreed with a long-double reference to 1e-15 relative under all four, and the
-    /// package's release tests gave the same verdicts under Cooperlake and SkylakeX as under
-    /// Haswell, but for a 1e-14 tolerance on one erf kernel entry that the last bits of the
-    /// products decide. Hence Cooperlake for AVX-512 with BF16 on AMD too, and Haswell rather
-    /// than Zen for AVX2.
+    /// package's release tests pass under each. Hence SkylakeX for every AVX-512 processor,
+    /// AMD too, and Haswell rather than Zen for AVX2.
     ///
-    /// 0.3.21 cannot force Cooperlake by name (its list of forcible names ends at SkylakeX),
-    /// but an unknown name makes it choose by features, which gives Cooperlake on exactly the
-    /// processors this rule sends there.
+    /// SkylakeX, not Cooperlake, even with BF16: the double kernels are the same, and
+    /// SkylakeX is a name that 0.3.21 and older releases can force (their list of forcible
+    /// names ends there; an unknown name is not guaranteed to fall back to detection).
     public static func recommendedCore(for cpu: CPUFeatures) -> String {
         switch level(of: cpu) {
-        case .amx, .avx512BF16: return "Cooperlake"
-        case .avx512: return "SkylakeX"
+        case .amx, .avx512: return "SkylakeX"
         case .avx2: return "Haswell"
         case .avx: return "Sandybridge"
         case .sse4: return "Nehalem"
@@ -168,6 +192,7 @@ public enum BLASCore {
     /// The verdict on one process: what OpenBLAS runs, what the processor supports, and
     /// whether (and to which core) to correct it.
     public struct Decision: Sendable, Equatable, CustomStringConvertible {
+        /// What the check found.
         public enum Status: Sendable, Equatable {
             /// Accelerate, a processor other than x86-64, or a BLAS that names no core.
             case notApplicable
@@ -188,6 +213,7 @@ public enum BLASCore {
             case correctionIgnored(from: String)
         }
 
+        /// What the check found.
         public var status: Status
         /// The core OpenBLAS runs (nil without OpenBLAS).
         public var running: String?
@@ -199,9 +225,10 @@ public enum BLASCore {
         /// The core to set OPENBLAS_CORETYPE to before OpenBLAS loads, when it should be.
         public var correction: String? { status == .needsCorrection ? recommended : nil }
 
-        /// "OPENBLAS_CORETYPE=Cooperlake" when a correction is due, for a message to users.
+        /// "OPENBLAS_CORETYPE=SkylakeX" when a correction is due, for a message to users.
         public var environmentSetting: String? { correction.map { "\(BLASCore.coreTypeVariable)=\($0)" } }
 
+        /// The one-line reason.
         public var description: String { reason }
     }
 

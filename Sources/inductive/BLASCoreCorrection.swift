@@ -11,6 +11,11 @@ enum BLASCoreCorrection {
     static func restartIfNeeded() {
         #if os(Linux)
         let decision = BLASCore.check()
+        if case .correctionIgnored = decision.status {
+            // Restarted, but OpenBLAS did not take the core: say so once, never restart again.
+            FileHandle.standardError.write(Data("note: \(decision.reason)\n".utf8))
+            return
+        }
         guard let core = decision.correction else { return }
         setenv(BLASCore.coreTypeVariable, core, 1)
         setenv(BLASCore.markerVariable, decision.running ?? "unknown", 1)

@@ -5,7 +5,11 @@ import Testing
 /// for testing a command-line tool): arguments, an optional working directory and extra
 /// environment, standard output and error captured, the exit status returned.
 struct CommandResult: Sendable {
+    /// The exit status, or the signal number when the process was killed by a signal
+    /// (Foundation's `terminationStatus` gives both): check `exited` before reading it.
     var status: Int32
+    /// True when the process ended by calling exit (a trap or a crash ends by a signal).
+    var exited: Bool = true
     var standardOutput: String
     var standardError: String
 
@@ -34,17 +38,19 @@ enum CommandRunner {
         return folder.appendingPathComponent("inductive")
     }()
 
-    /// Runs `inductive arguments...` and waits for it (at most `timeout` seconds, then it is
+    /// Runs `inductive arguments...` (with `environment` added to this process's environment
+    /// and the variables `removing` taken out) and waits for it (at most `timeout` seconds, then it is
     /// killed and the test records an issue: a run-away command is a defect of its own).
     static func run(
-        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], timeout: TimeInterval = 120,
+        _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+        removing removedVariables: Set<String> = [], timeout: TimeInterval = 120,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> CommandResult {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
-        var env = ProcessInfo.processInfo.environment
+        var env = ProcessInfo.processInfo.environment.filter { !removedVariables.contains($0.key) }
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe(), err = Pipe()
@@ -70,7 +76,7 @@ enum CommandRunner {
         }
         process.waitUntilExit()
         group.wait()
-        return CommandResult(status: process.terminationStatus,
+        return CommandResult(status: process.terminationStatus, exited: process.terminationReason == .exit,
                              standardOutput: String(decoding: outData.get(), as: UTF8.self),
                              standardError: String(decoding: errData.get(), as: UTF8.self))
     }

@@ -20,6 +20,7 @@ struct RefusedCommand: Sendable, CustomTestStringConvertible {
 func expectOneLineError(_ result: CommandResult, names: String, _ command: [String],
                         sourceLocation: SourceLocation = #_sourceLocation) {
     let shown = "inductive \(command.joined(separator: " "))"
+    #expect(result.exited, "\(shown): killed by signal \(result.status)", sourceLocation: sourceLocation)
     #expect((1...127).contains(result.status), "\(shown): status \(result.status)", sourceLocation: sourceLocation)
     #expect(result.errorLines.count == 1, "\(shown): stderr \(result.standardError)", sourceLocation: sourceLocation)
     let line = result.errorLines.first ?? ""

@@ -48,26 +48,28 @@ struct BLASCoreCase: Sendable, CustomTestStringConvertible {
     static let forced = BLASCore.coreTypeVariable, marker = BLASCore.markerVariable
 
     /// The rule: correct (to the newest core the CPU supports, by instruction set alone:
-    /// AVX-512 with BF16 -> Cooperlake, AVX-512 F/DQ/BW/VL -> SkylakeX, AVX2 + FMA ->
+    /// AVX-512 F/DQ/BW/VL (with or without BF16) -> SkylakeX, AVX2 + FMA ->
     /// Haswell, AVX -> Sandybridge, SSE4.2 -> Nehalem) only when OpenBLAS runs a known core
     /// of a lower level, nobody forced a core, the process was not restarted already and
     /// OpenBLAS can switch cores at all. Haswell and Zen are one level: never corrected.
     static let cases: [BLASCoreCase] = [
         // Issue 10: 0.3.21 sends this Xeon to Prescott.
         .init(name: "Xeon EMR on Prescott: correct", cpu: RecordedCPU.xeonEmeraldRapids, coreName: "Prescott",
-              status: .needsCorrection, correction: "Cooperlake"),
+              status: .needsCorrection, correction: "SkylakeX"),
         .init(name: "core names compare ignoring case", cpu: RecordedCPU.xeonEmeraldRapids, coreName: "prescott",
-              status: .needsCorrection, correction: "Cooperlake"),
+              status: .needsCorrection, correction: "SkylakeX"),
         .init(name: "an empty OPENBLAS_CORETYPE chooses nothing", cpu: RecordedCPU.xeonEmeraldRapids,
-              coreName: "Prescott", environment: [forced: ""], status: .needsCorrection, correction: "Cooperlake"),
+              coreName: "Prescott", environment: [forced: ""], status: .needsCorrection, correction: "SkylakeX"),
         .init(name: "user's Prescott kept", cpu: RecordedCPU.xeonEmeraldRapids, coreName: "Prescott",
               environment: [forced: "Prescott"], status: .userSetting("Prescott")),
         .init(name: "user's Haswell kept", cpu: RecordedCPU.xeonEmeraldRapids, coreName: "Haswell",
               environment: [forced: "Haswell"], status: .userSetting("Haswell")),
-        .init(name: "restarted and taken", cpu: RecordedCPU.xeonEmeraldRapids, coreName: "Cooperlake",
-              environment: [forced: "Cooperlake", marker: "Prescott"], status: .corrected(from: "Prescott")),
+        .init(name: "restarted and taken", cpu: RecordedCPU.xeonEmeraldRapids, coreName: "SkylakeX",
+              environment: [forced: "SkylakeX", marker: "Prescott"], status: .corrected(from: "Prescott")),
+        .init(name: "Xeon EMR on Cooperlake (same double kernels as SkylakeX)", cpu: RecordedCPU.xeonEmeraldRapids,
+              coreName: "Cooperlake", status: .sufficient),
         .init(name: "restarted, not taken: no second restart", cpu: RecordedCPU.xeonEmeraldRapids, coreName: "Prescott",
-              environment: [forced: "Cooperlake", marker: "Prescott"], status: .correctionIgnored(from: "Prescott")),
+              environment: [forced: "SkylakeX", marker: "Prescott"], status: .correctionIgnored(from: "Prescott")),
         .init(name: "marker alone: no restart", cpu: RecordedCPU.xeonEmeraldRapids, coreName: "Prescott",
               environment: [marker: "Prescott"], status: .correctionIgnored(from: "Prescott")),
         .init(name: "built for one core", cpu: RecordedCPU.xeonEmeraldRapids, coreName: "Prescott",
@@ -97,7 +99,7 @@ struct BLASCoreCase: Sendable, CustomTestStringConvertible {
         .init(name: "Zen 3 on Barcelona: correct", cpu: RecordedCPU.epycZen3, coreName: "Barcelona",
               status: .needsCorrection, correction: "Haswell"),
         .init(name: "Zen 4 on Zen: correct", cpu: RecordedCPU.epycZen4, coreName: "Zen",
-              status: .needsCorrection, correction: "Cooperlake"),
+              status: .needsCorrection, correction: "SkylakeX"),
         .init(name: "Zen 4 on Cooperlake", cpu: RecordedCPU.epycZen4, coreName: "Cooperlake", status: .sufficient),
         .init(name: "Zen 4 without AVX-512 on Haswell", cpu: RecordedCPU.epycZen4Masked, coreName: "Haswell",
               status: .sufficient),
@@ -106,7 +108,7 @@ struct BLASCoreCase: Sendable, CustomTestStringConvertible {
         .init(name: "Zen 5 with the preset Haswell", cpu: RecordedCPU.epycZen5, coreName: "Haswell",
               environment: [forced: "Haswell", "OPENBLAS_L2_SIZE": "512"], status: .userSetting("Haswell")),
         .init(name: "Zen 5 on Prescott: correct", cpu: RecordedCPU.epycZen5, coreName: "Prescott",
-              status: .needsCorrection, correction: "Cooperlake"),
+              status: .needsCorrection, correction: "SkylakeX"),
         .init(name: "Hygon on Prescott: correct", cpu: RecordedCPU.hygonDhyana, coreName: "Prescott",
               status: .needsCorrection, correction: "Haswell"),
     ]
@@ -160,7 +162,8 @@ struct BLASCoreCase: Sendable, CustomTestStringConvertible {
     }
 
     @Test func namesAndLevels() {
-        #expect(BLASCore.level(of: RecordedCPU.epycZen5) == .avx512BF16)
+        #expect(BLASCore.level(of: RecordedCPU.epycZen5) == .avx512)
+        #expect(BLASCore.level(ofCore: "Cooperlake") == BLASCore.level(ofCore: "SkylakeX"))
         #expect(BLASCore.level(of: RecordedCPU.xeonPhiKnightsLanding) == .avx2)
         #expect(BLASCore.level(of: RecordedCPU.corePenryn) == .sse3)
         #expect(BLASCore.level(ofCore: "SKYLAKEX") == .avx512)
