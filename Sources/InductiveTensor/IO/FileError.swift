@@ -21,6 +21,63 @@ public struct FileError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String { "\(path): \(reason)" }
 }
 
+extension FileError {
+    /// A one-line error for a failed system call: `action` (e.g. "cannot create a file here")
+    /// followed by the system's wording for `code` ("disk full" for ENOSPC).
+    public init(path: String, action: String, errno code: Int32) {
+        self.init(path: path, reason: "\(action): \(FileError.wording(errno: code))")
+    }
+
+    /// One line for any error a file operation threw: a `FileError` stays as it is, and
+    /// Foundation's errors (whose descriptions are multi-line dumps such as
+    /// `Error Domain=NSCocoaErrorDomain Code=642 ... UserInfo={...}`) become the action and
+    /// the problem in words.
+    public init(path: String, action: String, error: Error) {
+        if let fileError = error as? FileError {
+            self = fileError
+            return
+        }
+        self.init(path: path, reason: "\(action): \(FileError.wording(error))")
+    }
+
+    static func wording(errno code: Int32) -> String {
+        switch code {
+        case ENOSPC: return "disk full"
+        case EROFS: return "read-only file system"
+        case EACCES, EPERM: return "permission denied"
+        case ENOENT: return "no such file or directory"
+        case ENOTDIR: return "a part of the path is not a directory"
+        case EISDIR: return "is a directory"
+        case EDQUOT: return "disk quota exceeded"
+        default: return String(cString: strerror(code))
+        }
+    }
+
+    /// The problem of a Foundation error in a few words.
+    static func wording(_ error: Error) -> String {
+        let nsError = error as NSError
+        if nsError.domain == NSPOSIXErrorDomain { return wording(errno: Int32(nsError.code)) }
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return wording(errno: Int32(underlying.code))
+        }
+        if nsError.domain == NSCocoaErrorDomain {
+            switch CocoaError.Code(rawValue: nsError.code) {
+            case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or directory"
+            case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
+            case .fileWriteOutOfSpace: return "disk full"
+            case .fileWriteVolumeReadOnly: return "read-only file system"
+            case .fileWriteFileExists: return "a file is in the way"
+            case .fileReadCorruptFile: return "corrupt file"
+            case .fileReadTooLarge: return "too large"
+            default: return "file system error \(nsError.code)"
+            }
+        }
+        // Anything else: its first line only.
+        let text = String(describing: error)
+        return String(text.split(separator: "\n", omittingEmptySubsequences: true).first ?? Substring(text))
+    }
+}
+
 /// Reads a whole file, with errors that say whether it is missing, a directory or unreadable.
 public func readFileBytes(_ path: String) throws -> [UInt8] {
     var isDirectory: ObjCBool = false
@@ -32,49 +89,6 @@ public func readFileBytes(_ path: String) throws -> [UInt8] {
         throw FileError(path: path, reason: "cannot be read (permission denied?)")
     }
     return [UInt8](data)
-}
-
-/// Writes files atomically: the bytes go to a temporary file in the same directory, are
-/// flushed to disk, and the temporary file is renamed over the destination. A failure
-/// (full disk, missing directory, no permission) throws and leaves no partial file.
-public enum AtomicFile {
-    /// Writes `bytes` to `path` atomically.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw FileError(path: path, reason: "directory \(directory) does not exist")
-        }
-        let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(DispatchTime.now().uptimeNanoseconds)"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        if fd < 0 { throw FileError(path: path, reason: "cannot create a file here: \(String(cString: strerror(errno)))") }
-        var failure: String?
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno == ENOSPC ? "disk full" : String(cString: strerror(errno))
-                    return
-                }
-                offset += n
-            }
-        }
-        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        if close(fd) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
-        if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw FileError(path: path, reason: "write failed: \(failure)")
-        }
-    }
-
-    /// Writes UTF-8 text to `path` atomically.
-    public static func write(_ text: String, to path: String) throws {
-        try write(Array(text.utf8), to: path)
-    }
 }
 
 /// The bytes as a UTF-8 string, or nil when they are not valid UTF-8 (available on every
