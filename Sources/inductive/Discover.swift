@@ -107,6 +107,7 @@ struct DiscoverODE: ParsableCommand {
 
     func run() throws {
         do {
+            try checkOutputs([json])
             var options = ODEDiscoveryOptions()
             options.variableNames = names.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             options.degree = degree
@@ -190,6 +191,7 @@ struct DiscoverPDE: ParsableCommand {
 
     func run() throws {
         do {
+            try checkOutputs([json])
             var options = PDEDiscoveryOptions()
             options.degree = degree
             options.maxDerivative = maxDerivative
@@ -259,6 +261,7 @@ struct DiscoverSimulate: ParsableCommand {
 
     func run() throws {
         do {
+            try checkOutputs([out])
             var data: Tensor
             var steps: String
             switch system {

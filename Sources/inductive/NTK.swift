@@ -56,11 +56,7 @@ struct NTKInputOptions: ParsableArguments {
 
 /// Checks before any work that an output file can be written there.
 func checkWritable(_ path: String) throws {
-    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw NTKInputError("\(path): directory \(directory) does not exist")
-    }
+    try checkOutputs([path])
 }
 
 /// `inductive ntk analytic`.
@@ -90,15 +86,14 @@ struct NTKAnalytic: ParsableCommand {
         guard let act = Activation(name: activation), InfiniteWidthMLP.supports(act) else {
             throw NTKInputError("unknown --activation '\(activation)' for analytic kernels (relu, erf, identity)")
         }
-        for path in [ntkOut, nngpOut].compactMap({ $0 }) { try checkWritable(path) }
+        try checkOutputs([ntkOut, nngpOut])
         let (x1, x2) = try inputs.loadInputs()
         let mlp = InfiniteWidthMLP(depth: depth, activation: act,
                                    weightStd: inputs.weightStd, biasStd: inputs.biasStd)
         let start = DispatchTime.now().uptimeNanoseconds
         let k = mlp.kernels(x1, x2)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        if let ntkOut { try NPY.write(k.ntk, to: ntkOut) }
-        if let nngpOut { try NPY.write(k.nngp, to: nngpOut) }
+        try writeOutputGroup([ntkOut.map { ($0, NPY.encode(k.ntk)) }, nngpOut.map { ($0, NPY.encode(k.nngp)) }].compactMap { $0 })
         let written = [ntkOut.map { "NTK -> \($0)" }, nngpOut.map { "NNGP -> \($0)" }].compactMap { $0 }
         say("analytic \(activation) depth \(depth): \(k.ntk.shape[0]) x \(k.ntk.shape[1]) kernels in "
             + String(format: "%.3f s; ", seconds) + written.joined(separator: ", "))
