@@ -2,7 +2,11 @@ import CZlib
 
 /// Deflate, inflate, gzip and CRC-32 through the system zlib.
 enum Zlib {
-    struct Failure: Error { let reason: String }
+    struct Failure: Error {
+        let reason: String
+        /// The output passed the caller's limit (as opposed to corrupt input).
+        var exceededLimit = false
+    }
 
     static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var crc: uLong = CZlib.crc32(0, nil, 0)
@@ -45,7 +49,7 @@ enum Zlib {
                 }
                 let produced = chunk - Int(stream.avail_out)
                 output.append(contentsOf: buffer[0..<produced])
-                if output.count > limit { throw Failure(reason: "inflates to more than the \(limit) bytes it declares") }
+                if output.count > limit { throw Failure(reason: "inflates to more than the \(limit) bytes it declares", exceededLimit: true) }
                 if status == Z_STREAM_END { break }
                 if status == Z_BUF_ERROR && stream.avail_in == 0 {
                     throw Failure(reason: "compressed data is truncated")
