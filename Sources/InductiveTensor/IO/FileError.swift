@@ -78,17 +78,40 @@ extension FileError {
     }
 }
 
-/// Reads a whole file, with errors that say whether it is missing, a directory or unreadable.
+/// The most bytes read from a pipe or device (`--data /dev/stdin`, a FIFO), whose size is
+/// not known in advance: 1 GiB, so that `/dev/zero` cannot exhaust memory.
+let maximumStreamBytes = 1 << 30
+
+/// Reads a whole file, with one-line errors that say whether it is missing, a directory or
+/// unreadable. Pipes and devices are read to their end, at most 1 GiB.
 public func readFileBytes(_ path: String) throws -> [UInt8] {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw FileError(path: path, reason: "no such file")
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else {
+        let code = errno
+        if code == ENOENT { throw FileError(path: path, reason: "no such file") }
+        throw FileError(path: path, action: "cannot be read", errno: code)
     }
-    if isDirectory.boolValue { throw FileError(path: path, reason: "is a directory, not a file") }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw FileError(path: path, reason: "cannot be read (permission denied?)")
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw FileError(path: path, action: "cannot be read", errno: errno) }
+    if info.st_mode & S_IFMT == S_IFDIR { throw FileError(path: path, reason: "is a directory, not a file") }
+    let regular = info.st_mode & S_IFMT == S_IFREG
+    var bytes: [UInt8] = []
+    if regular { bytes.reserveCapacity(Int(info.st_size)) }
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw FileError(path: path, action: "cannot be read", errno: errno)
+        }
+        if n == 0 { break }
+        bytes.append(contentsOf: chunk[0..<n])
+        if !regular && bytes.count > maximumStreamBytes {
+            throw FileError(path: path, reason: "more than \(maximumStreamBytes) bytes from a pipe or device")
+        }
     }
-    return [UInt8](data)
+    return bytes
 }
 
 /// The bytes as a UTF-8 string, or nil when they are not valid UTF-8 (available on every
