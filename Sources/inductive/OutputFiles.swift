@@ -24,7 +24,12 @@ func checkOutputDirectory(_ path: String) throws {
         throw FileError(path: path, reason: ancestor.path == URL(fileURLWithPath: path).standardized.path
                         ? "exists and is not a directory" : "\(ancestor.path) is not a directory")
     }
-    try AtomicFile.checkWritable(ancestor.appendingPathComponent("probe").path)
+    do {
+        try AtomicFile.checkWritable(ancestor.appendingPathComponent("probe").path)
+    } catch let e as FileError {
+        let problem = e.reason.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? e.reason
+        throw FileError(path: path, reason: "cannot write in \(ancestor.path): \(problem)")
+    }
 }
 
 /// Writes the files into `directory` (created when missing) as one group: all or none. A
