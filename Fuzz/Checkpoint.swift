@@ -16,6 +16,9 @@ func freshTrainer() -> Trainer<Sequential> {
                    configuration: TrainingConfiguration(epochs: 3, batchSize: 4), seed: 4)
 }
 
+/// The trainer every input restores into (a value: each run works on its own copy).
+let fresh = freshTrainer()
+
 /// A trainer after one epoch and its checkpoint.
 let base: (trainer: Trainer<Sequential>, archive: NPZArchive) = {
     var t = freshTrainer()
@@ -95,7 +98,6 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         guard let decoded = input.dropFirst().withUnsafeBytes({ try? NPZ.decode($0, source: "fuzz.npz") }) else { return 0 }
         archive = decoded
     }
-    let fresh = freshTrainer()
     var trainer = fresh
     do {
         try trainer.restoreCheckpoint(archive, source: "fuzz.npz")
