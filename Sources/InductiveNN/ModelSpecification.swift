@@ -17,7 +17,36 @@ public struct ModelSpecificationError: Error, CustomStringConvertible, Equatable
 /// - an activation name alone: `relu`, `tanh`, `sigmoid`, `erf`, `gelu`, `sin`, `softplus`, `leaky_relu`
 ///
 /// Example: `conv(16,3,relu),maxpool(2),flatten,dense(10)`.
+///
+/// Every number is range-checked (sizes up to 2^24, kernels, windows and strides up to 2^16),
+/// and the model's size is estimated layer by layer before anything is allocated: a
+/// specification above `Limits.default` (50 million parameters, 16 million values per
+/// example in any layer) is refused with an error that names the layer; pass other `Limits`
+/// to allow more.
 public enum ModelSpecification {
+    /// The largest model `build` agrees to allocate.
+    public struct Limits: Sendable, Equatable {
+        /// The most parameters (trainable or fixed) of the whole model. Each costs 8 bytes,
+        /// and an optimizer such as Adam keeps two more copies.
+        public var maximumParameters: Int
+        /// The most values one example may produce in any layer, the windows a convolution
+        /// gathers included (times the batch size, this bounds the activation memory).
+        public var maximumValuesPerExample: Int
+
+        public init(maximumParameters: Int = 50_000_000, maximumValuesPerExample: Int = 16_000_000) {
+            self.maximumParameters = maximumParameters
+            self.maximumValuesPerExample = maximumValuesPerExample
+        }
+
+        /// 50 million parameters (400 MB as doubles), 16 million values per example.
+        public static let `default` = Limits()
+    }
+
+    /// Largest unit, channel and feature counts.
+    static let maximumSize = 1 << 24
+    /// Largest kernel, window and stride.
+    static let maximumWindow = 1 << 16
+
     struct Item {
         let name: String
         let arguments: [String]
@@ -57,14 +86,43 @@ public enum ModelSpecification {
     /// axis; flat features [d], or [channels, length] / [channels, height, width]).
     /// `imageShape`, when given, lets flat inputs feed a convolution. Returns the model and
     /// its output shape per example.
-    public static func build(_ text: String, inputShape: [Int], imageShape: [Int]? = nil,
+    /// `limits` bounds the model's size (see `Limits`).
+    public static func build(_ text: String, inputShape: [Int], imageShape: [Int]? = nil, limits: Limits = .default,
                              using rng: inout RandomGenerator) throws -> (model: Sequential, outputShape: [Int]) {
         var layers: [any Layer] = []
         var shape = inputShape
+        var parameterCount = 0
         func fail(_ item: Item, _ why: String) -> ModelSpecificationError { ModelSpecificationError(reason: "'\(item.text)': \(why)") }
-        func int(_ item: Item, _ s: String, _ what: String) throws -> Int {
-            guard let v = Int(s), v > 0 else { throw fail(item, "\(what) must be a positive integer, got '\(s)'") }
+        func int(_ item: Item, _ s: String, _ what: String, maximum: Int = maximumSize) throws -> Int {
+            guard let v = Int(s), v > 0 else {
+                if s.allSatisfy(\.isNumber) && !s.isEmpty { throw fail(item, "\(what) must be at most \(maximum), got \(s)") }
+                throw fail(item, "\(what) must be a positive integer, got '\(s)'")
+            }
+            guard v <= maximum else { throw fail(item, "\(what) must be at most \(maximum), got \(s)") }
             return v
+        }
+        /// The product, or an error naming the item when it overflows.
+        func product(_ item: Item, _ factors: [Int]) throws -> Int {
+            var p = 1
+            for f in factors {
+                let (r, overflow) = p.multipliedReportingOverflow(by: f)
+                guard !overflow else { throw fail(item, "the layer is too large") }
+                p = r
+            }
+            return p
+        }
+        /// Refuses a layer whose parameters or per-example values pass the limits, before
+        /// it is allocated.
+        func admit(_ item: Item, parameters: Int, values: Int) throws {
+            let (total, overflow) = parameterCount.addingReportingOverflow(parameters)
+            guard !overflow, total <= limits.maximumParameters else {
+                throw fail(item, "the model would have more than \(limits.maximumParameters) parameters "
+                           + "(\(overflow ? "far more" : String(total)) so far); use a smaller model")
+            }
+            guard values <= limits.maximumValuesPerExample else {
+                throw fail(item, "the layer would hold \(values) values per example, more than the limit of \(limits.maximumValuesPerExample); use a smaller model")
+            }
+            parameterCount = total
         }
         func double(_ item: Item, _ s: String, _ what: String) throws -> Double {
             guard let v = Double(s), v.isFinite else { throw fail(item, "\(what) must be a number, got '\(s)'") }
@@ -91,6 +149,7 @@ public enum ModelSpecification {
                     default: throw fail(item, "unknown parameterization '\(args[2])' (standard, ntk, meanfield)")
                     }
                 }
+                try admit(item, parameters: try product(item, [shape[0] + 1, units]), values: units)
                 layers.append(Dense(inputSize: shape[0], outputSize: units, activation: activation,
                                     parameterization: parameterization, using: &rng))
                 shape = [units]
@@ -105,11 +164,11 @@ public enum ModelSpecification {
                 }
                 guard shape.count == 2 || shape.count == 3 else { throw fail(item, "input of shape \(shape) is not [channels, length] or [channels, height, width]") }
                 let channels = try int(item, args[0], "channels")
-                let k = try int(item, args[1], "kernel")
+                let k = try int(item, args[1], "kernel", maximum: maximumWindow)
                 var activation = Activation.identity, stride = 1, padding = ConvolutionPadding.same
                 for extra in args.dropFirst(2) {
                     if extra.hasPrefix("stride=") {
-                        stride = try int(item, String(extra.dropFirst(7)), "stride")
+                        stride = try int(item, String(extra.dropFirst(7)), "stride", maximum: maximumWindow)
                     } else if extra.hasPrefix("padding=") {
                         switch extra.dropFirst(8).lowercased() {
                         case "same": padding = .same
@@ -124,18 +183,25 @@ public enum ModelSpecification {
                     }
                 }
                 let spatial = shape.count - 1
+                let extents = Array(shape.dropFirst())
+                if padding == .valid && extents.contains(where: { $0 < k }) { throw fail(item, "kernel \(k) is larger than the input \(extents)") }
+                // Output extents as the convolution computes them, before allocating it.
+                let outputExtents = extents.map { padding == .valid ? ($0 - k) / stride + 1 : ($0 + stride - 1) / stride }
+                let window = try product(item, [shape[0]] + Array(repeating: k, count: spatial))
+                let weights = try product(item, [window, channels])
+                let positions = try product(item, outputExtents)
+                try admit(item, parameters: weights.addingReportingOverflow(channels).overflow ? Int.max : weights + channels,
+                          values: Swift.max(try product(item, [positions, window]), try product(item, [positions, channels])))
                 let conv = Convolution(inputChannels: shape[0], outputChannels: channels, kernel: Array(repeating: k, count: spatial),
                                        strides: Array(repeating: stride, count: spatial), padding: padding,
                                        activation: activation, using: &rng)
-                let extents = Array(shape.dropFirst())
-                if padding == .valid && extents.contains(where: { $0 < k }) { throw fail(item, "kernel \(k) is larger than the input \(extents)") }
                 shape = [channels] + conv.outputExtents(for: extents)
                 layers.append(conv)
             case "maxpool", "avgpool":
                 guard (1...2).contains(args.count) else { throw fail(item, "use \(item.name)(WINDOW[,STRIDE])") }
                 guard shape.count == 2 || shape.count == 3 else { throw fail(item, "pooling needs [channels, spatial...] inputs, got \(shape)") }
-                let k = try int(item, args[0], "window")
-                let s = args.count == 2 ? try int(item, args[1], "stride") : k
+                let k = try int(item, args[0], "window", maximum: maximumWindow)
+                let s = args.count == 2 ? try int(item, args[1], "stride", maximum: maximumWindow) : k
                 let spatial = shape.count - 1
                 guard shape.dropFirst().allSatisfy({ $0 >= k }) else { throw fail(item, "window \(k) is larger than the input \(Array(shape.dropFirst()))") }
                 let pool = Pooling(item.name == "maxpool" ? .maximum : .average, window: Array(repeating: k, count: spatial),
@@ -143,6 +209,7 @@ public enum ModelSpecification {
                 shape = [shape[0]] + shape.dropFirst().map { ($0 - k) / s + 1 }
                 layers.append(pool)
             case "globalmaxpool", "globalavgpool":
+                guard args.isEmpty else { throw fail(item, "\(item.name) takes no arguments") }
                 guard shape.count >= 2 else { throw fail(item, "global pooling needs [channels, spatial...] inputs, got \(shape)") }
                 layers.append(GlobalPooling(item.name == "globalmaxpool" ? .maximum : .average))
                 shape = [shape[0]]
@@ -152,15 +219,21 @@ public enum ModelSpecification {
                 guard p >= 0 && p < 1 else { throw fail(item, "rate must be in [0, 1)") }
                 layers.append(Dropout(rate: p))
             case "batchnorm":
+                guard args.isEmpty, !shape.isEmpty else { throw fail(item, "use batchnorm on inputs with features") }
+                try admit(item, parameters: try product(item, [shape[0], 4]), values: try product(item, shape))
                 layers.append(BatchNorm(features: shape[0]))
             case "layernorm":
+                guard args.isEmpty, !shape.isEmpty else { throw fail(item, "use layernorm on inputs with features") }
+                try admit(item, parameters: try product(item, [shape[shape.count - 1], 2]), values: try product(item, shape))
                 layers.append(LayerNorm(features: shape[shape.count - 1]))
             case "flatten":
+                guard args.isEmpty else { throw fail(item, "flatten takes no arguments") }
                 layers.append(Flatten())
-                shape = [shape.reduce(1, *)]
+                shape = [try product(item, shape)]
             case "fourier":
                 guard args.count == 2, shape.count == 1 else { throw fail(item, "use fourier(FEATURES,SIGMA) on flat inputs") }
                 let m = try int(item, args[0], "features")
+                try admit(item, parameters: try product(item, [shape[0], m]), values: try product(item, [m, 2]))
                 layers.append(FourierFeatures(inputSize: shape[0], features: m, sigma: try double(item, args[1], "sigma"), using: &rng))
                 shape = [2 * m]
             default:

@@ -136,6 +136,7 @@ struct DiscoverODE: ParsableCommand {
 
     func run() throws {
         do {
+            try checkOutputs([json])
             var options = ODEDiscoveryOptions()
             options.variableNames = names.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             options.degree = degree
@@ -230,6 +231,7 @@ struct DiscoverPDE: ParsableCommand {
 
     func run() throws {
         do {
+            try checkOutputs([json])
             var options = PDEDiscoveryOptions()
             options.degree = degree
             options.maxDerivative = maxDerivative
@@ -328,6 +330,7 @@ struct DiscoverSimulate: ParsableCommand {
             // The solution, the output times, the integrator's and the noise's copies.
             let rows = Double(samples ?? 5000)
             try memory.check(8 * rows * (4 * Double(width) + 2), "simulating \(Int(rows)) samples of \(system.rawValue)")
+            try checkOutputs([out])
             var data: Tensor
             var steps: String
             switch system {

@@ -15,12 +15,6 @@ struct NTK: ParsableCommand {
         subcommands: [NTKAnalytic.self, NTKEmpirical.self])
 }
 
-/// A user-facing problem with the command's inputs: printed as one line.
-struct NTKInputError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// Activations with a closed-form infinite-width kernel.
 enum AnalyticActivation: String, ExpressibleByArgument, CaseIterable {
     case relu, erf, identity
@@ -71,16 +65,16 @@ struct NTKInputOptions: ParsableArguments {
         let b = try NPY.read(x2)
         try checkInput(b, path: x2)
         guard b.shape[1] == a.shape[1] else {
-            throw NTKInputError("\(x2): inputs of dimension \(b.shape[1]), but \(x1) has dimension \(a.shape[1])")
+            throw InputError("\(x2): inputs of dimension \(b.shape[1]), but \(x1) has dimension \(a.shape[1])")
         }
         return (a, b)
     }
 
     func checkInput(_ t: Tensor, path: String) throws {
         guard t.rank == 2, t.shape[0] >= 1, t.shape[1] >= 1 else {
-            throw NTKInputError("\(path): expected a matrix [n, d] with n, d >= 1, got shape \(t.shape)")
+            throw InputError("\(path): expected a matrix [n, d] with n, d >= 1, got shape \(t.shape)")
         }
-        guard t.isFinite else { throw NTKInputError("\(path): contains NaN or infinity") }
+        guard t.isFinite else { throw InputError("\(path): contains NaN or infinity") }
     }
 }
 
@@ -88,15 +82,6 @@ struct NTKInputOptions: ParsableArguments {
 func largestScale(_ x1: Tensor, _ x2: Tensor?) -> Double {
     let d = Double(x1.shape[1])
     return [x1, x2].compactMap { $0 }.map { ($0 * $0).sum(axes: [1]).max().scalar / d }.max() ?? 0
-}
-
-/// Checks before any work that an output file can be written there.
-func checkWritable(_ path: String) throws {
-    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-        throw NTKInputError("\(path): directory \(directory) does not exist")
-    }
 }
 
 /// `inductive ntk analytic`.
@@ -129,7 +114,7 @@ struct NTKAnalytic: ParsableCommand {
 
     func compute() throws {
         let act = activation.activation
-        for path in [ntkOut, nngpOut].compactMap({ $0 }) { try checkWritable(path) }
+        try checkOutputs([ntkOut, nngpOut])
         let (x1, x2) = try inputs.loadInputs()
         let n1 = Double(x1.shape[0]), n2 = Double((x2 ?? x1).shape[0])
         // Four n1 x n2 working buffers and the two kernels, and per layer the diagonals.
@@ -140,10 +125,9 @@ struct NTKAnalytic: ParsableCommand {
         let k = mlp.kernels(x1, x2)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         guard k.ntk.isFinite && k.nngp.isFinite else {
-            throw NTKInputError("the kernels overflow or underflow to infinity or NaN over \(depth) layers (inputs' largest |x|^2 / d = \(largestScale(x1, x2)), --w-std \(inputs.weightStd), --b-std \(inputs.biasStd)): rescale the inputs, or use a --w-std nearer the critical one (sqrt(2) for relu) or a smaller --depth")
+            throw InputError("the kernels overflow or underflow to infinity or NaN over \(depth) layers (inputs' largest |x|^2 / d = \(largestScale(x1, x2)), --w-std \(inputs.weightStd), --b-std \(inputs.biasStd)): rescale the inputs, or use a --w-std nearer the critical one (sqrt(2) for relu) or a smaller --depth")
         }
-        if let ntkOut { try NPY.write(k.ntk, to: ntkOut) }
-        if let nngpOut { try NPY.write(k.nngp, to: nngpOut) }
+        try writeOutputGroup([ntkOut.map { ($0, NPY.encode(k.ntk)) }, nngpOut.map { ($0, NPY.encode(k.nngp)) }].compactMap { $0 })
         let written = [ntkOut.map { "NTK -> \($0)" }, nngpOut.map { "NNGP -> \($0)" }].compactMap { $0 }
         say("analytic \(activation) depth \(depth): \(k.ntk.shape[0]) x \(k.ntk.shape[1]) kernels in "
             + String(format: "%.3f s; ", seconds) + written.joined(separator: ", "))
@@ -184,24 +168,24 @@ struct NTKEmpirical: ParsableCommand {
         while archive["W\(l)"] != nil { l += 1 }
         let count = l
         guard count >= 1 else {
-            throw NTKInputError("\(params): no array 'W0' (it has: \(archive.keys.joined(separator: ", ")))")
+            throw InputError("\(params): no array 'W0' (it has: \(archive.keys.joined(separator: ", ")))")
         }
         var fanIn = inputDimension
         for l in 0..<count {
             let w = try archive.tensor("W\(l)")
-            guard w.rank == 2 else { throw NTKInputError("\(params): W\(l) must be a matrix (fan_in, fan_out), got shape \(w.shape)") }
+            guard w.rank == 2 else { throw InputError("\(params): W\(l) must be a matrix (fan_in, fan_out), got shape \(w.shape)") }
             guard w.shape[0] == fanIn else {
                 let source = l == 0 ? "the inputs have dimension \(fanIn)" : "W\(l - 1) has \(fanIn) outputs"
-                throw NTKInputError("\(params): W\(l) has shape \(w.shape) but \(source)")
+                throw InputError("\(params): W\(l) has shape \(w.shape) but \(source)")
             }
-            guard w.isFinite else { throw NTKInputError("\(params): W\(l) contains NaN or infinity") }
+            guard w.isFinite else { throw InputError("\(params): W\(l) contains NaN or infinity") }
             var bias: Tensor?
             if inputs.biasStd != 0 || archive["b\(l)"] != nil {
                 let b = try archive.tensor("b\(l)")
                 guard b.shape == [w.shape[1]] || b.shape == [1, w.shape[1]] else {
-                    throw NTKInputError("\(params): b\(l) has shape \(b.shape), expected (\(w.shape[1]),)")
+                    throw InputError("\(params): b\(l) has shape \(b.shape), expected (\(w.shape[1]),)")
                 }
-                guard b.isFinite else { throw NTKInputError("\(params): b\(l) contains NaN or infinity") }
+                guard b.isFinite else { throw InputError("\(params): b\(l) contains NaN or infinity") }
                 bias = b.reshaped([w.shape[1]])
             }
             layers.append(Dense(weight: w, bias: bias, activation: l < count - 1 ? act : .identity,
@@ -213,7 +197,7 @@ struct NTKEmpirical: ParsableCommand {
 
     func compute() throws {
         let act = activation.activation
-        try checkWritable(out)
+        try checkOutputs([out])
         let (x1, x2) = try inputs.loadInputs()
         let archive = try NPZ.read(params)
         let net = try network(from: archive, inputDimension: x1.shape[1], activation: act)
@@ -224,7 +208,7 @@ struct NTKEmpirical: ParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         guard kernel.isFinite else {
-            throw NTKInputError("the kernel overflows to infinity or NaN (inputs' largest |x|^2 / d = \(largestScale(x1, x2)), --w-std \(inputs.weightStd), --b-std \(inputs.biasStd)): rescale the inputs or the weights")
+            throw InputError("the kernel overflows to infinity or NaN (inputs' largest |x|^2 / d = \(largestScale(x1, x2)), --w-std \(inputs.weightStd), --b-std \(inputs.biasStd)): rescale the inputs or the weights")
         }
         try NPY.write(kernel, to: out)
         say("empirical NTK \(kernel.shape) in " + String(format: "%.3f s", seconds) + " -> \(out)")

@@ -80,6 +80,8 @@ struct Train: ParsableCommand {
     }
 
     func train() throws {
+        try checkOutputDirectory(out)
+        try checkOutputs([checkpoint])
         let dataset = data == "digits" ? try Dataset.digits() : try Dataset.load(data, labels: labels)
         guard let classes = dataset.classCount else {
             throw DataError("\(data): train needs class labels (integer y); regression targets are not supported by this command")
@@ -117,10 +119,9 @@ struct Train: ParsableCommand {
     }
 
     func writeOutputs(history: [EpochRecord], trainer: Trainer<Sequential>, test: (loss: Double, accuracy: Double?)) throws {
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let header = ["epoch", "step", "train_loss", "train_accuracy", "learning_rate", "seconds"]
         let rows = history.map { [Double($0.epoch), Double($0.step), $0.trainLoss, $0.trainAccuracy ?? .nan, $0.learningRate, $0.seconds] }
-        try CSV.write(Tensor(shape: [rows.count, header.count], scalars: rows.flatMap { $0 }), header: header, to: out + "/history.csv")
+        let csv = CSV.render(Tensor(shape: [rows.count, header.count], scalars: rows.flatMap { $0 }), header: header)
         let optional = { (v: Double?) -> JSONValue in v.map { .number($0) } ?? .null }
         let json: JSONValue = [
             "data": .string(data), "model": .string(model), "optimizer": .string(optimizer.rawValue), "learning_rate": .number(lr),
@@ -130,8 +131,10 @@ struct Train: ParsableCommand {
                 ["epoch": .int(r.epoch), "train_loss": .number(r.trainLoss), "train_accuracy": optional(r.trainAccuracy)]
             }),
         ]
-        try JSONFile.write(json, to: out + "/history.json")
-        try NPZ.write(zip(trainer.model.parameterNames, trainer.model.parameters).map { ($0, $1) }, to: out + "/model.npz")
+        let parameters = NPZArchive(zip(trainer.model.parameterNames, trainer.model.parameters).map { ($0, .float($1)) }, source: out + "/model.npz")
+        // All three or none: a full disk must not leave a history without its model.
+        try writeOutputGroup([("history.csv", Array(csv.utf8)), ("history.json", Array(json.rendered().utf8)),
+                          ("model.npz", try NPZ.encode(parameters, compressed: false))], into: out)
         say("wrote \(out)/history.csv, history.json, model.npz")
     }
 }

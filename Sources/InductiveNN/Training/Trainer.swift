@@ -282,6 +282,11 @@ public struct Trainer<Model: Layer>: Sendable {
     /// Saves parameters, model state, optimizer state, generator state, counters, the
     /// early-stopping memory and the history to an NPZ file, atomically.
     public func saveCheckpoint(to path: String) throws {
+        try NPZ.write(checkpoint(), to: path)
+    }
+
+    /// The checkpoint `saveCheckpoint` writes, as an archive.
+    public func checkpoint() -> NPZArchive {
         var archive = NPZArchive()
         for (name, value) in zip(model.parameterNames, model.parameters) { archive.set("parameter/" + name, value) }
         for (name, value) in zip(model.stateNames, model.state) { archive.set("state/" + name, value) }
@@ -296,76 +301,174 @@ public struct Trainer<Model: Layer>: Sendable {
             for (name, value) in zip(model.stateNames, best) { archive.set("bestState/" + name, value) }
         }
         archive.set("history", Tensor(shape: [history.count, EpochRecord.columns.count], scalars: history.flatMap(\.row)))
-        try NPZ.write(archive, to: path)
+        return archive
     }
 
     /// Restores a checkpoint written by `saveCheckpoint` into this trainer (same model
     /// architecture and optimizer kind); `fit` then continues where the run stopped.
+    ///
+    /// Everything is validated before anything changes: the exact set of arrays, every shape,
+    /// finiteness, the counters (epoch within `configuration.epochs`, one history row per
+    /// epoch), and an optimizer state that matches this optimizer and the parameters. A
+    /// checkpoint that fails any check throws `TrainingError.incompatibleCheckpoint` with a
+    /// one-line reason and leaves the trainer (model, optimizer, generator) untouched.
     public mutating func restoreCheckpoint(from path: String) throws {
-        let archive = try NPZ.read(path)
-        func tensor(_ name: String) throws -> Tensor {
-            guard let a = archive[name] else { throw TrainingError.incompatibleCheckpoint("\(path) has no '\(name)'") }
-            return a.tensor
+        try restoreCheckpoint(NPZ.read(path), source: path)
+    }
+
+    /// Restores a checkpoint archive (as `checkpoint()` makes) with the checks of
+    /// `restoreCheckpoint(from:)`; `source` names it in errors.
+    public mutating func restoreCheckpoint(_ archive: NPZArchive, source path: String) throws {
+        let restored = try CheckpointContents(archive, path: path, trainer: self)
+        model.parameters = restored.parameters
+        model.state = restored.state
+        optimizer = restored.optimizer
+        rng = restored.rng
+        epoch = restored.epoch
+        step = restored.step
+        epochsWithoutImprovement = restored.epochsWithoutImprovement
+        bestValidationLoss = restored.bestValidationLoss
+        bestParameters = restored.bestParameters
+        bestState = restored.bestState
+        history = restored.history
+    }
+}
+
+/// A checkpoint's contents, validated against a trainer before any of it is used.
+private struct CheckpointContents {
+    var parameters: [Tensor] = []
+    var state: [Tensor] = []
+    var optimizer: any Optimizer
+    var rng: RandomGenerator
+    var epoch = 0, step = 0, epochsWithoutImprovement = 0
+    var bestValidationLoss = Double.infinity
+    var bestParameters: [Tensor]?
+    var bestState: [Tensor]?
+    var history: [EpochRecord] = []
+
+    /// Counters and steps above this are not plausible (and would lose exactness as doubles).
+    static let largestCount = 1 << 53
+
+    init<Model: Layer>(_ archive: NPZArchive, path: String, trainer: Trainer<Model>) throws {
+        func fail(_ reason: String) -> TrainingError { .incompatibleCheckpoint("\(path): \(reason)") }
+        var arrays: [String: NPYArray] = [:]
+        for (name, array) in archive.entries {
+            guard arrays.updateValue(array, forKey: name) == nil else { throw fail("array '\(name)' appears twice") }
         }
-        func scalar(_ name: String) throws -> Double {
-            let t = try tensor(name)
-            guard t.count == 1 else { throw TrainingError.incompatibleCheckpoint("'\(name)' in \(path) is not a single number") }
-            return t.scalars[0]
+        var used: Set<String> = []
+        func array(_ name: String) throws -> NPYArray {
+            guard let a = arrays[name] else { throw fail("no array '\(name)'") }
+            used.insert(name)
+            return a
         }
-        func shaped(_ name: String, like current: Tensor) throws -> Tensor {
-            let t = try tensor(name)
-            guard t.shape == current.shape else {
-                throw TrainingError.incompatibleCheckpoint("'\(name)' has shape \(t.shape), the model needs \(current.shape)")
-            }
+        func finite(_ name: String, like current: Tensor) throws -> Tensor {
+            let t = try array(name).tensor
+            guard t.shape == current.shape else { throw fail("'\(name)' has shape \(t.shape), the model needs \(current.shape)") }
+            guard t.isFinite else { throw fail("'\(name)' contains NaN or infinity") }
             return t
         }
-        var parameters: [Tensor] = []
-        for (name, current) in zip(model.parameterNames, model.parameters) {
-            let t = try tensor("parameter/" + name)
-            guard t.shape == current.shape else {
-                throw TrainingError.incompatibleCheckpoint("parameter '\(name)' has shape \(t.shape), the model needs \(current.shape)")
-            }
-            parameters.append(t)
+        func integers(_ name: String, count: Int) throws -> [Int] {
+            guard let v = try array(name).integers, v.count == count else { throw fail("'\(name)' is not \(count) integers") }
+            return v
         }
-        model.parameters = parameters
-        model.state = try zip(model.stateNames, model.state).map { try shaped("state/" + $0, like: $1) }
-        var optimizerState: [String: Tensor] = [:]
-        for (name, array) in archive.entries where name.hasPrefix("optimizer/") {
-            let t = array.tensor
-            guard t.isFinite else { throw TrainingError.incompatibleCheckpoint("'\(name)' in \(path) contains NaN or infinity") }
-            optimizerState[String(name.dropFirst("optimizer/".count))] = t
-        }
-        guard let optimizerStep = optimizerState["step"], optimizerStep.count == 1, optimizerStep.scalars[0] >= 0,
-              optimizerStep.scalars[0] < 1e15 else {
-            throw TrainingError.incompatibleCheckpoint("\(path) has no valid optimizer step")
-        }
-        // Moments and velocities must match the parameters they belong to, one per tensor.
-        for (name, t) in optimizerState where name != "step" {
-            guard let dot = name.lastIndex(of: "."), let i = Int(name[name.index(after: dot)...]), i < parameters.count,
-                  t.shape == parameters[i].shape else {
-                throw TrainingError.incompatibleCheckpoint("optimizer state '\(name)' does not fit the model's parameters")
-            }
-        }
-        try optimizer.restore(optimizerState)
-        guard let words = archive["rng"]?.integers, words.count == 4, words.contains(where: { $0 != 0 }),
-              let counters = archive["counters"]?.integers, counters.count == 3, counters.allSatisfy({ $0 >= 0 }) else {
-            throw TrainingError.incompatibleCheckpoint("\(path) lacks a valid generator state or counters")
-        }
+        let model = trainer.model
+        parameters = try zip(model.parameterNames, model.parameters).map { try finite("parameter/" + $0, like: $1) }
+        state = try zip(model.stateNames, model.state).map { try finite("state/" + $0, like: $1) }
+
+        // Generator and counters.
+        let words = try integers("rng", count: 4)
+        guard words.contains(where: { $0 != 0 }) else { throw fail("the generator state is all zero") }
         rng = RandomGenerator(stateWords: words.map { UInt64(UInt(bitPattern: $0)) })
-        epoch = counters[0]
-        step = counters[1]
-        epochsWithoutImprovement = counters[2]
-        bestValidationLoss = try scalar("bestValidationLoss")
-        let names = model.parameterNames
-        bestParameters = archive["best/" + (names.first ?? "")] == nil ? nil
-            : try zip(names, parameters).map { try shaped("best/" + $0, like: $1) }
-        let stateNames = model.stateNames
-        bestState = stateNames.isEmpty || archive["bestState/" + stateNames[0]] == nil ? nil
-            : try zip(stateNames, model.state).map { try shaped("bestState/" + $0, like: $1) }
-        let h = try tensor("history")
-        guard h.count == 0 || (h.rank == 2 && h.shape[1] == EpochRecord.columns.count) else {
-            throw TrainingError.incompatibleCheckpoint("the history in \(path) has shape \(h.shape), expected [epochs, \(EpochRecord.columns.count)]")
+        let counters = try integers("counters", count: 3)
+        (epoch, step, epochsWithoutImprovement) = (counters[0], counters[1], counters[2])
+        guard epoch >= 0, epoch <= trainer.configuration.epochs else {
+            throw fail("it is at epoch \(epoch), outside this run's 0...\(trainer.configuration.epochs) epochs")
         }
-        history = h.count == 0 ? [] : (0..<h.shape[0]).map { EpochRecord(row: h.row($0).scalars) }
+        guard step >= epoch, step <= CheckpointContents.largestCount else {
+            throw fail("its step counter \(step) does not fit \(epoch) completed epochs")
+        }
+        guard epochsWithoutImprovement >= 0, epochsWithoutImprovement <= epoch else {
+            throw fail("its early-stopping counter \(epochsWithoutImprovement) does not fit \(epoch) completed epochs")
+        }
+
+        // Early-stopping memory: +infinity until a validation loss was seen.
+        let best = try array("bestValidationLoss").tensor
+        guard best.count == 1, best.scalars[0].isFinite || best.scalars[0] == .infinity else {
+            throw fail("'bestValidationLoss' is not a single finite number")
+        }
+        bestValidationLoss = best.scalars[0]
+        func optionalGroup(_ prefix: String, names: [String], like current: [Tensor]) throws -> [Tensor]? {
+            let present = names.filter { arrays[prefix + $0] != nil }
+            if present.isEmpty { return nil }
+            guard present.count == names.count else { throw fail("'\(prefix)' arrays are incomplete") }
+            return try zip(names, current).map { try finite(prefix + $0, like: $1) }
+        }
+        bestParameters = try optionalGroup("best/", names: model.parameterNames, like: model.parameters)
+        bestState = try optionalGroup("bestState/", names: model.stateNames, like: model.state)
+
+        // History: one row per completed epoch, each plausible.
+        let h = try array("history").tensor
+        let columns = EpochRecord.columns.count
+        guard (h.count == 0 && epoch == 0) || (h.rank == 2 && h.shape[1] == columns) else {
+            throw fail("the history has shape \(h.shape), expected [epochs, \(columns)]")
+        }
+        let rows = h.count == 0 ? 0 : h.shape[0]
+        guard rows == epoch else { throw fail("the history has \(rows) rows for \(epoch) completed epochs") }
+        var previousStep = 0
+        for r in 0..<rows {
+            let v = h.row(r).scalars
+            let ok = v[0] == Double(r + 1)
+                && v[1] == v[1].rounded() && v[1] >= Double(previousStep) && v[1] <= Double(step)
+                && v[2].isFinite
+                && [v[3], v[5]].allSatisfy { $0.isNaN || (0...1).contains($0) }
+                && (v[4].isNaN || v[4].isFinite)
+                && v[6].isFinite && v[6] >= 0
+                && v[7].isFinite && v[7] >= 0
+            guard ok else { throw fail("history row \(r + 1) is not a valid epoch record") }
+            previousStep = Int(v[1])
+            history.append(EpochRecord(row: v))
+        }
+
+        // Optimizer: exactly the arrays this optimizer keeps for these parameters (learned by
+        // a probe update of a copy), each finite and of its parameter's shape.
+        var optimizerState: [String: Tensor] = [:]
+        for (name, a) in arrays where name.hasPrefix("optimizer/") {
+            let t = a.tensor
+            guard t.isFinite else { throw fail("'\(name)' contains NaN or infinity") }
+            optimizerState[String(name.dropFirst("optimizer/".count))] = t
+            used.insert(name)
+        }
+        guard let stepTensor = optimizerState["step"], stepTensor.count == 1,
+              stepTensor.scalars[0] == stepTensor.scalars[0].rounded(),
+              stepTensor.scalars[0] >= 0, stepTensor.scalars[0] <= Double(CheckpointContents.largestCount) else {
+            throw fail("no valid optimizer step")
+        }
+        var probe = trainer.optimizer
+        var probeParameters = parameters
+        var probeRNG = RandomGenerator(seed: 0)
+        probe.update(&probeParameters, gradients: parameters.map { Tensor.zeros($0.shape) }, rng: &probeRNG)
+        let expected = Dictionary(probe.stateTensors.map { ($0.name, $0.value.shape) }, uniquingKeysWith: { a, _ in a })
+        let givenNames = Set(optimizerState.keys)
+        // Before the first update an optimizer may hold only its step.
+        guard givenNames == Set(expected.keys) || (givenNames == ["step"] && stepTensor.scalars[0] == 0) else {
+            let extra = givenNames.subtracting(expected.keys).sorted(), missing = Set(expected.keys).subtracting(givenNames).sorted()
+            throw fail("the optimizer state does not match this optimizer and model"
+                       + (extra.isEmpty ? "" : "; unexpected: " + extra.joined(separator: ", "))
+                       + (missing.isEmpty ? "" : "; missing: " + missing.joined(separator: ", ")))
+        }
+        for (name, t) in optimizerState where t.shape != expected[name] {
+            throw fail("optimizer state '\(name)' has shape \(t.shape), expected \(expected[name] ?? [])")
+        }
+        var restoredOptimizer = trainer.optimizer
+        do { try restoredOptimizer.restore(optimizerState) } catch {
+            throw fail(String(describing: error))
+        }
+        optimizer = restoredOptimizer
+
+        let known = Set(model.parameterNames.map { "parameter/" + $0 } + model.stateNames.map { "state/" + $0 }
+                        + model.parameterNames.map { "best/" + $0 } + model.stateNames.map { "bestState/" + $0 })
+        for name in arrays.keys where !used.contains(name) && !known.contains(name) {
+            throw fail("unexpected array '\(name)' (a checkpoint of another model?)")
+        }
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import InductiveTensor
 
-/// Writes an experiment's files into the output folder, each atomically:
-/// `OUT/ID/result.json`, `OUT/ID/<figure>.svg` and `OUT/ID/<figure>.csv`.
+/// Writes an experiment's files into the output folder as one group (all or none, see
+/// `OutputGroup`): `OUT/ID/result.json`, `OUT/ID/<figure>.svg` and `OUT/ID/<figure>.csv`.
 public enum ReportFiles {
     /// Creates `OUT/ID/` when missing and writes the entry's figures (SVG and CSV) and,
     /// when given, `result` as `result.json`. Returns the folder's path.
@@ -10,15 +10,23 @@ public enum ReportFiles {
     public static func writeExperiment(_ entry: ReportEntry, result: JSONValue?, to outputDirectory: String) throws -> String {
         let directory = outputDirectory + "/" + entry.directoryName
         try createDirectory(directory)
-        for figure in entry.figures { try writeFigure(figure, in: directory) }
-        if let result { try JSONFile.write(result, to: directory + "/result.json") }
+        var group = OutputGroup()
+        for figure in entry.figures { add(figure, in: directory, to: &group) }
+        if let result { group.add(result.rendered(), to: directory + "/result.json") }
+        try group.commit()
         return directory
     }
 
     /// Writes `<stem>.svg` and `<stem>.csv` for the figure into an existing folder.
     public static func writeFigure(_ figure: Figure, in directory: String) throws {
-        try AtomicFile.write(figure.svg(standalone: true), to: directory + "/" + figure.fileStem + ".svg")
-        try AtomicFile.write(figure.data.csv, to: directory + "/" + figure.fileStem + ".csv")
+        var group = OutputGroup()
+        add(figure, in: directory, to: &group)
+        try group.commit()
+    }
+
+    static func add(_ figure: Figure, in directory: String, to group: inout OutputGroup) {
+        group.add(figure.svg(standalone: true), to: directory + "/" + figure.fileStem + ".svg")
+        group.add(figure.data.csv, to: directory + "/" + figure.fileStem + ".csv")
     }
 
     /// Creates a folder and its parents; a file in the way is a `FileError`.
@@ -31,7 +39,7 @@ public enum ReportFiles {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw FileError(path: path, reason: "cannot create the directory (\(error.localizedDescription))")
+            throw FileError(path: path, action: "cannot create the directory", error: error)
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A numeric table read from CSV: an optional header and a rows x columns tensor.
 public struct CSVTable: Sendable, Equatable {
     /// Column names, when the file has a header line.
@@ -18,18 +20,53 @@ public enum CSV {
         case absent
     }
 
-    /// Reads a numeric CSV file (gzip-compressed or plain).
-    public static func read(_ path: String, header: HeaderMode = .automatic, delimiter: Character = ",") throws -> CSVTable {
-        var bytes = try readFileBytes(path)
+    /// The most bytes a `.csv.gz` may inflate to (512 MiB) unless the environment variable
+    /// `INDUCTIVE_MAX_INFLATED_BYTES` gives another positive number: a small gzip file can
+    /// inflate to gigabytes (a "gzip bomb"), so inflation stops with an error at the cap.
+    /// Larger data sets belong in `.npz` files.
+    public static var maximumInflatedBytes: Int {
+        if let text = ProcessInfo.processInfo.environment["INDUCTIVE_MAX_INFLATED_BYTES"],
+           let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 {
+            return value
+        }
+        return 512 << 20
+    }
+
+    /// Reads a numeric CSV file (gzip-compressed or plain); compressed input inflates to
+    /// at most `maximumInflatedBytes` (default `CSV.maximumInflatedBytes`).
+    public static func read(_ path: String, header: HeaderMode = .automatic, delimiter: Character = ",",
+                            maximumInflatedBytes: Int? = nil) throws -> CSVTable {
+        try decode(readFileBytes(path), source: path, header: header, delimiter: delimiter,
+                   maximumInflatedBytes: maximumInflatedBytes)
+    }
+
+    /// Decodes the bytes of a CSV file (gzip-compressed or plain) as `read` does; `source`
+    /// names the input in errors.
+    public static func decode(_ bytes: [UInt8], source: String, header: HeaderMode = .automatic, delimiter: Character = ",",
+                              maximumInflatedBytes: Int? = nil) throws -> CSVTable {
+        var bytes = bytes
         if bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B {
-            do { bytes = try bytes.withUnsafeBytes { try Zlib.inflate($0, gzip: true, sizeHint: $0.count * 4) } } catch let f as Zlib.Failure {
-                throw FileError(path: path, reason: "gzip: \(f.reason)")
-            }
+            bytes = try inflateGzip(bytes, source: source, limit: maximumInflatedBytes ?? CSV.maximumInflatedBytes)
         }
         guard let text = decodeUTF8(bytes) else {
-            throw FileError(path: path, reason: "not UTF-8 text")
+            throw FileError(path: source, reason: "not UTF-8 text")
         }
-        return try parse(text, source: path, header: header, delimiter: delimiter)
+        return try parse(text, source: source, header: header, delimiter: delimiter)
+    }
+
+    /// Inflates gzip bytes under a size cap; errors name `source`.
+    static func inflateGzip(_ bytes: [UInt8], source: String, limit: Int) throws -> [UInt8] {
+        do {
+            return try bytes.withUnsafeBytes {
+                try Zlib.inflate($0, gzip: true, sizeHint: Swift.min($0.count, limit / 4) * 4, limit: limit)
+            }
+        } catch let f as Zlib.Failure {
+            if f.exceededLimit {
+                throw FileError(path: source, reason: "gzip: inflates to more than \(limit) bytes (the cap for compressed CSV; "
+                                + "set INDUCTIVE_MAX_INFLATED_BYTES to raise it, or use .npz)")
+            }
+            throw FileError(path: source, reason: "gzip: \(f.reason)")
+        }
     }
 
     /// Parses CSV text; `source` names the input in errors.

@@ -21,60 +21,97 @@ public struct FileError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String { "\(path): \(reason)" }
 }
 
-/// Reads a whole file, with errors that say whether it is missing, a directory or unreadable.
-public func readFileBytes(_ path: String) throws -> [UInt8] {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw FileError(path: path, reason: "no such file")
+extension FileError {
+    /// A one-line error for a failed system call: `action` (e.g. "cannot create a file here")
+    /// followed by the system's wording for `code` ("disk full" for ENOSPC).
+    public init(path: String, action: String, errno code: Int32) {
+        self.init(path: path, reason: "\(action): \(FileError.wording(errno: code))")
     }
-    if isDirectory.boolValue { throw FileError(path: path, reason: "is a directory, not a file") }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw FileError(path: path, reason: "cannot be read (permission denied?)")
-    }
-    return [UInt8](data)
-}
 
-/// Writes files atomically: the bytes go to a temporary file in the same directory, are
-/// flushed to disk, and the temporary file is renamed over the destination. A failure
-/// (full disk, missing directory, no permission) throws and leaves no partial file.
-public enum AtomicFile {
-    /// Writes `bytes` to `path` atomically.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw FileError(path: path, reason: "directory \(directory) does not exist")
+    /// One line for any error a file operation threw: a `FileError` stays as it is, and
+    /// Foundation's errors (whose descriptions are multi-line dumps such as
+    /// `Error Domain=NSCocoaErrorDomain Code=642 ... UserInfo={...}`) become the action and
+    /// the problem in words.
+    public init(path: String, action: String, error: Error) {
+        if let fileError = error as? FileError {
+            self = fileError
+            return
         }
-        let temporary = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(DispatchTime.now().uptimeNanoseconds)"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        if fd < 0 { throw FileError(path: path, reason: "cannot create a file here: \(String(cString: strerror(errno)))") }
-        var failure: String?
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno == ENOSPC ? "disk full" : String(cString: strerror(errno))
-                    return
-                }
-                offset += n
+        self.init(path: path, reason: "\(action): \(FileError.wording(error))")
+    }
+
+    static func wording(errno code: Int32) -> String {
+        switch code {
+        case ENOSPC: return "disk full"
+        case EROFS: return "read-only file system"
+        case EACCES, EPERM: return "permission denied"
+        case ENOENT: return "no such file or directory"
+        case ENOTDIR: return "a part of the path is not a directory"
+        case EISDIR: return "is a directory"
+        case EDQUOT: return "disk quota exceeded"
+        default: return String(cString: strerror(code))
+        }
+    }
+
+    /// The problem of a Foundation error in a few words.
+    static func wording(_ error: Error) -> String {
+        let nsError = error as NSError
+        if nsError.domain == NSPOSIXErrorDomain { return wording(errno: Int32(nsError.code)) }
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return wording(errno: Int32(underlying.code))
+        }
+        if nsError.domain == NSCocoaErrorDomain {
+            switch CocoaError.Code(rawValue: nsError.code) {
+            case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or directory"
+            case .fileReadNoPermission, .fileWriteNoPermission: return "permission denied"
+            case .fileWriteOutOfSpace: return "disk full"
+            case .fileWriteVolumeReadOnly: return "read-only file system"
+            case .fileWriteFileExists: return "a file is in the way"
+            case .fileReadCorruptFile: return "corrupt file"
+            case .fileReadTooLarge: return "too large"
+            default: return "file system error \(nsError.code)"
             }
         }
-        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        if close(fd) != 0 && failure == nil { failure = String(cString: strerror(errno)) }
-        if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw FileError(path: path, reason: "write failed: \(failure)")
+        // Anything else: its first line only.
+        let text = String(describing: error)
+        return String(text.split(separator: "\n", omittingEmptySubsequences: true).first ?? Substring(text))
+    }
+}
+
+/// The most bytes read from a pipe or device (`--data /dev/stdin`, a FIFO), whose size is
+/// not known in advance: 1 GiB, so that `/dev/zero` cannot exhaust memory.
+let maximumStreamBytes = 1 << 30
+
+/// Reads a whole file, with one-line errors that say whether it is missing, a directory or
+/// unreadable. Pipes and devices are read to their end, at most 1 GiB.
+public func readFileBytes(_ path: String) throws -> [UInt8] {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else {
+        let code = errno
+        if code == ENOENT { throw FileError(path: path, reason: "no such file") }
+        throw FileError(path: path, action: "cannot be read", errno: code)
+    }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw FileError(path: path, action: "cannot be read", errno: errno) }
+    if info.st_mode & S_IFMT == S_IFDIR { throw FileError(path: path, reason: "is a directory, not a file") }
+    let regular = info.st_mode & S_IFMT == S_IFREG
+    var bytes: [UInt8] = []
+    if regular { bytes.reserveCapacity(Int(info.st_size)) }
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw FileError(path: path, action: "cannot be read", errno: errno)
+        }
+        if n == 0 { break }
+        bytes.append(contentsOf: chunk[0..<n])
+        if !regular && bytes.count > maximumStreamBytes {
+            throw FileError(path: path, reason: "more than \(maximumStreamBytes) bytes from a pipe or device")
         }
     }
-
-    /// Writes UTF-8 text to `path` atomically.
-    public static func write(_ text: String, to path: String) throws {
-        try write(Array(text.utf8), to: path)
-    }
+    return bytes
 }
 
 /// The bytes as a UTF-8 string, or nil when they are not valid UTF-8 (available on every

@@ -10,6 +10,8 @@ package enum Zlib {
     package struct Failure: Error {
         /// One line for the user, e.g. "compressed data is truncated".
         package let reason: String
+        /// The output passed the caller's limit (as opposed to corrupt input).
+        package var exceededLimit = false
     }
 
     /// CRC-32 (the ISO 3309 polynomial 0xEDB88320, initial and final XOR 0xFFFFFFFF) of
@@ -56,7 +58,7 @@ package enum Zlib {
                 }
                 let produced = chunk - Int(stream.avail_out)
                 output.append(contentsOf: buffer[0..<produced])
-                if output.count > limit { throw Failure(reason: "inflates to more than the \(limit) bytes it declares") }
+                if output.count > limit { throw Failure(reason: "inflates to more than the \(limit) bytes it declares", exceededLimit: true) }
                 if status == Z_STREAM_END { break }
                 if status == Z_BUF_ERROR && stream.avail_in == 0 {
                     throw Failure(reason: "compressed data is truncated")

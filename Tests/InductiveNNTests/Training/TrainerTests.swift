@@ -101,6 +101,64 @@ func smallModel(seed: UInt64 = 3) -> Sequential {
         }
     }
 
+    /// Crafted checkpoints (the kinds a fuzz of `--resume` found) are refused with one line,
+    /// and the trainer keeps its model, counters and history.
+    @Test func craftedCheckpointsLeaveTheTrainerUntouched() throws {
+        let (train, _) = try smallProblem()
+        let dir = NSTemporaryDirectory() + "inductive-crafted-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var a = Trainer(model: smallModel(), optimizer: Adam(learningRate: 0.01),
+                        configuration: TrainingConfiguration(epochs: 2, batchSize: 16), seed: 1)
+        try a.fit(train)
+        let good = a.checkpoint()
+        let history = try good.tensor("history")
+        func historyWith(_ column: Int, _ value: Double) -> Tensor {
+            var scalars = history.scalars
+            scalars[column] = value
+            return Tensor(shape: history.shape, scalars: scalars)
+        }
+        let firstParameter = good.keys.first { $0.hasPrefix("parameter/") }!
+        let damages: [(String, (inout NPZArchive) -> Void)] = [
+            ("NaN epoch", { $0.set("history", historyWith(0, .nan)) }),
+            ("huge epoch", { $0.set("history", historyWith(0, 1e300)) }),
+            ("huge loss", { $0.set("history", historyWith(2, .infinity)) }),
+            ("huge seconds", { $0.set("history", historyWith(7, .nan)) }),
+            ("rows", { $0.set("history", history.slice([.range(0..<1)])) }),
+            ("Int.max epoch", { $0.set("counters", .integer([Int.max, Int.max, 0], shape: [3])) }),
+            ("epoch beyond the run", { $0.set("counters", .integer([7, 100, 0], shape: [3])) }),
+            ("negative patience", { $0.set("counters", .integer([2, 16, -1], shape: [3])) }),
+            ("extra moment", { $0.set("optimizer/m.4", good["optimizer/m.0"]!) }),
+            ("missing moment", { $0.entries.removeAll { $0.name == "optimizer/v.1" } }),
+            ("huge step", { $0.set("optimizer/step", Tensor(9.3e18)) }),
+            ("NaN parameter", { $0.set(firstParameter, Tensor(shape: good[firstParameter]!.shape, scalars: Array(repeating: .nan, count: good[firstParameter]!.tensor.count))) }),
+            ("unknown array", { $0.set("parameter/extra", Tensor.zeros([2])) }),
+            ("NaN best loss", { $0.set("bestValidationLoss", Tensor(.nan)) }),
+            ("float counters", { $0.set("counters", Tensor([2, 16, 0])) }),
+        ]
+        for (name, damage) in damages {
+            var archive = good
+            damage(&archive)
+            var b = Trainer(model: smallModel(seed: 9), optimizer: Adam(learningRate: 0.01),
+                            configuration: TrainingConfiguration(epochs: 5, batchSize: 16), seed: 1)
+            let before = b.model.parameters
+            do {
+                try b.restoreCheckpoint(archive, source: "crafted.npz")
+                Issue.record("\(name): accepted")
+            } catch let e as TrainingError {
+                #expect(!e.description.contains("\n") && e.description.contains("crafted.npz"), "\(name): \(e)")
+            }
+            #expect(b.model.parameters == before && b.epoch == 0 && b.step == 0 && b.history.isEmpty, "\(name)")
+        }
+        var c = Trainer(model: smallModel(seed: 9), optimizer: Adam(learningRate: 0.01),
+                        configuration: TrainingConfiguration(epochs: 5, batchSize: 16), seed: 1)
+        try c.restoreCheckpoint(good, source: "good.npz")
+        #expect(c.epoch == 2 && c.model.parameters == a.model.parameters)
+        // Another optimizer's state does not fit.
+        var d = Trainer(model: smallModel(seed: 9), optimizer: GradientDescent(learningRate: 0.1, momentum: 0.9),
+                        configuration: TrainingConfiguration(epochs: 5, batchSize: 16), seed: 1)
+        #expect(throws: TrainingError.self) { try d.restoreCheckpoint(good, source: "good.npz") }
+    }
+
     @Test func incompatibleCheckpointIsRejected() throws {
         let (train, _) = try smallProblem()
         try withTemporaryDirectory(prefix: "inductive-ckpt") { dir in

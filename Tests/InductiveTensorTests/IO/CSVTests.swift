@@ -40,6 +40,30 @@ import Testing
         }
     }
 
+    /// A `.csv.gz` inflates under a cap: above it, an error naming the cap, not gigabytes
+    /// of memory. The cap here is lowered; the default is `CSV.maximumInflatedBytes`.
+    @Test func gzipInflatesUnderACap() throws {
+        let table = try CSV.read(fixture("table.csv.gz"))
+        expectFileError("inflates to more than 16 bytes") {
+            _ = try CSV.read(fixture("table.csv.gz"), maximumInflatedBytes: 16)
+        }
+        #expect(try CSV.read(fixture("table.csv.gz"), maximumInflatedBytes: 1 << 20) == table)
+        #expect(CSV.maximumInflatedBytes >= 1 << 20)
+        #if os(Linux) || os(macOS)
+        // A real bomb: 40 MB of one repeated row compresses to about 40 KB.
+        let dir = temporaryDirectory()
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "yes 0,0 | head -c 40000000 | gzip -c > '\(dir)/bomb.csv.gz'"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        guard gzip.terminationStatus == 0 else { return }
+        expectFileError("inflates to more than 1048576 bytes") {
+            _ = try CSV.read(dir + "/bomb.csv.gz", maximumInflatedBytes: 1 << 20)
+        }
+        #endif
+    }
+
     @Test func writeRoundTripsExactly() throws {
         try withTemporaryDirectory { dir in
             var rng = RandomGenerator(seed: 2)

@@ -97,6 +97,8 @@ func expectFileError(_ reasonFragment: String, sourceLocation: SourceLocation = 
         }
         expectFileError("no such file") { _ = try NPY.read("/nonexistent/x.npy") }
         expectFileError("is a directory") { _ = try NPY.read(NSTemporaryDirectory()) }
+        // Devices are read to their end, not stat'ed for a size.
+        expectFileError("only 0 bytes") { _ = try NPY.read("/dev/null") }
     }
 
     /// Random corruption never crashes or reads out of bounds: it decodes or throws.

@@ -1,0 +1,268 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Writes files atomically: the bytes go to a temporary file in the same directory
+/// (`.NAME.tmp-PID-NANOSECONDS`), are flushed to disk, and the temporary file is renamed over
+/// the destination. A failure (full disk, missing directory, no permission) throws a one-line
+/// `FileError` and leaves no partial file.
+///
+/// Destinations that are not regular files are never replaced: character devices
+/// (`/dev/null`, a terminal) and FIFOs are written directly, `/dev/stdout`, `/dev/stderr` and
+/// `/dev/fd/N` go to the process's own descriptor, a symbolic link to a regular file replaces
+/// the file it points to, and directories, block devices and sockets are refused.
+///
+/// Temporaries left behind by a killed process (its PID no longer alive) are removed by the
+/// next write into the same directory.
+public enum AtomicFile {
+    /// Writes `bytes` to `path` atomically.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        var group = OutputGroup()
+        group.add(bytes, to: path)
+        try group.commit()
+    }
+
+    /// Writes UTF-8 text to `path` atomically.
+    public static func write(_ text: String, to path: String) throws {
+        try write(Array(text.utf8), to: path)
+    }
+
+    /// Checks, before any work, that `path` can be written: its directory exists and takes a
+    /// new file (a probe file is created and removed), or it is a writable device or FIFO.
+    /// Throws a one-line `FileError` otherwise.
+    public static func checkWritable(_ path: String) throws {
+        switch try Destination(path) {
+        case .descriptor(let fd):
+            let flags = fcntl(fd, F_GETFL)
+            guard flags >= 0, flags & O_ACCMODE != O_RDONLY else {
+                throw FileError(path: path, reason: "descriptor \(fd) is not open for writing")
+            }
+        case .special(let target):
+            guard access(target, W_OK) == 0 else { throw FileError(path: path, action: "cannot be written", errno: errno) }
+        case .regular(let target):
+            let probe = temporaryPath(for: target)
+            let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            guard fd >= 0 else { throw FileError(path: path, action: "cannot create a file there", errno: errno) }
+            close(fd)
+            unlink(probe)
+        }
+    }
+
+    /// Removes the temporaries of this naming pattern in `directory` whose writing process
+    /// is no longer alive (a write killed by SIGKILL or a power cut leaves one behind).
+    /// Returns the names removed.
+    @discardableResult
+    public static func removeStaleTemporaries(in directory: String) -> [String] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        var removed: [String] = []
+        for name in names {
+            guard let pid = writerPID(ofTemporary: name), pid != getpid() else { continue }
+            // kill(pid, 0) probes without signalling; EPERM means alive but someone else's.
+            if kill(pid, 0) == 0 || errno != ESRCH { continue }
+            let path = directory + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            if unlink(path) == 0 { removed.append(name) }
+        }
+        return removed
+    }
+
+    /// The PID in a temporary's name `.NAME.tmp-PID-NANOSECONDS`, or nil for other names.
+    static func writerPID(ofTemporary name: String) -> pid_t? {
+        guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards),
+              marker.lowerBound > name.index(after: name.startIndex) else { return nil }
+        let parts = name[marker.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              let pid = pid_t(parts[0]), pid > 0, UInt64(parts[1]) != nil else { return nil }
+        return pid
+    }
+
+    /// A fresh temporary name beside `target`.
+    static func temporaryPath(for target: String) -> String {
+        let url = URL(fileURLWithPath: target)
+        return url.deletingLastPathComponent().path + "/." + url.lastPathComponent
+            + ".tmp-\(getpid())-\(DispatchTime.now().uptimeNanoseconds)"
+    }
+
+    /// Where bytes for a path go.
+    enum Destination: Equatable {
+        /// An open descriptor of this process (`/dev/stdout`, `/dev/fd/N`): written in place.
+        case descriptor(Int32)
+        /// A character device or FIFO: opened and written directly.
+        case special(String)
+        /// A regular file (existing or new; symbolic links resolved): temporary, then rename.
+        case regular(String)
+
+        init(_ path: String) throws {
+            guard !path.isEmpty else { throw FileError(path: path, reason: "empty file name") }
+            for (prefix, fd) in [("/dev/stdout", Int32(1)), ("/dev/stderr", Int32(2))] where path == prefix {
+                self = .descriptor(fd)
+                return
+            }
+            for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+                if let fd = Int32(path.dropFirst(prefix.count)), fd >= 0 {
+                    self = .descriptor(fd)
+                    return
+                }
+            }
+            var info = stat()
+            if stat(path, &info) == 0 {
+                switch info.st_mode & S_IFMT {
+                case S_IFREG:
+                    var link = stat()
+                    if lstat(path, &link) == 0, link.st_mode & S_IFMT == S_IFLNK,
+                       let resolved = realpath(path, nil) {
+                        defer { free(resolved) }
+                        self = .regular(String(cString: resolved))
+                    } else {
+                        self = .regular(URL(fileURLWithPath: path).standardized.path)
+                    }
+                case S_IFDIR: throw FileError(path: path, reason: "is a directory, not a file")
+                case S_IFCHR, S_IFIFO: self = .special(path)
+                case S_IFBLK: throw FileError(path: path, reason: "is a block device: refusing to write there")
+                default: throw FileError(path: path, reason: "is a socket or other special file: refusing to write there")
+                }
+                return
+            }
+            let failure = errno
+            var link = stat()
+            if lstat(path, &link) == 0 && link.st_mode & S_IFMT == S_IFLNK {
+                throw FileError(path: path, reason: "is a symbolic link to a missing file")
+            }
+            guard failure == ENOENT else { throw FileError(path: path, action: "cannot be written", errno: failure) }
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw FileError(path: path, reason: "directory \(directory) does not exist")
+            }
+            self = .regular(URL(fileURLWithPath: path).standardized.path)
+        }
+    }
+}
+
+/// Several output files written as one: all or none. `commit()` first writes every regular
+/// file to a temporary beside it (a full disk or a missing directory fails here, removing the
+/// temporaries and leaving every destination untouched), then writes devices and FIFOs
+/// directly, then renames the temporaries into place.
+///
+/// ```swift
+/// var outputs = OutputGroup()
+/// outputs.add(csvText, to: "out/history.csv")
+/// outputs.add(NPY.encode(weights), to: "out/model.npy")
+/// try outputs.commit()
+/// ```
+public struct OutputGroup: Sendable {
+    private var outputs: [(path: String, bytes: [UInt8])] = []
+
+    public init() {}
+
+    /// The destinations, in the order added.
+    public var paths: [String] { outputs.map(\.path) }
+
+    /// Adds a file to write.
+    public mutating func add(_ bytes: [UInt8], to path: String) { outputs.append((path, bytes)) }
+
+    /// Adds a UTF-8 text file to write.
+    public mutating func add(_ text: String, to path: String) { add(Array(text.utf8), to: path) }
+
+    /// Checks every destination, as `AtomicFile.checkWritable`, and that none is named twice.
+    public func check() throws {
+        try OutputGroup.check(paths)
+    }
+
+    /// Checks before any work that every path can be written and that no file is named twice.
+    public static func check(_ paths: [String]) throws {
+        var seen: [AtomicFile.Destination] = []
+        for path in paths {
+            let destination = try AtomicFile.Destination(path)
+            if case .regular = destination, seen.contains(destination) {
+                throw FileError(path: path, reason: "named twice among the outputs")
+            }
+            seen.append(destination)
+            try AtomicFile.checkWritable(path)
+        }
+    }
+
+    /// Writes every file, or none of the regular files (see the type's description).
+    public func commit() throws {
+        var destinations: [AtomicFile.Destination] = []
+        for (path, _) in outputs {
+            let destination = try AtomicFile.Destination(path)
+            if case .regular = destination, destinations.contains(destination) {
+                throw FileError(path: path, reason: "named twice among the outputs")
+            }
+            destinations.append(destination)
+        }
+        var staged: [(temporary: String, target: String, path: String)] = []
+        func discard() { for s in staged { unlink(s.temporary) } }
+        var cleaned: Set<String> = []
+        for ((path, bytes), destination) in zip(outputs, destinations) {
+            guard case .regular(let target) = destination else { continue }
+            let directory = URL(fileURLWithPath: target).deletingLastPathComponent().path
+            if cleaned.insert(directory).inserted { AtomicFile.removeStaleTemporaries(in: directory) }
+            let temporary = AtomicFile.temporaryPath(for: target)
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            if fd < 0 {
+                let code = errno
+                discard()
+                throw FileError(path: path, action: "cannot create a file there", errno: code)
+            }
+            staged.append((temporary, target, path))
+            var failure = OutputGroup.writeAll(bytes, to: fd)
+            if failure == nil && fsync(fd) != 0 { failure = errno }
+            if close(fd) != 0 && failure == nil { failure = errno }
+            if let failure {
+                discard()
+                throw FileError(path: path, action: "write failed", errno: failure)
+            }
+        }
+        for ((path, bytes), destination) in zip(outputs, destinations) {
+            let failure: Int32?
+            switch destination {
+            case .regular: continue
+            case .descriptor(let fd):
+                failure = OutputGroup.writeAll(bytes, to: fd)
+            case .special(let target):
+                // No O_CREAT and no rename: the device or FIFO itself receives the bytes.
+                let fd = open(target, O_WRONLY)
+                if fd < 0 {
+                    failure = errno
+                } else {
+                    let written = OutputGroup.writeAll(bytes, to: fd)
+                    let closed = close(fd) == 0 ? nil : errno
+                    failure = written ?? closed
+                }
+            }
+            if let failure {
+                discard()
+                throw FileError(path: path, action: "write failed", errno: failure)
+            }
+        }
+        for (i, s) in staged.enumerated() where rename(s.temporary, s.target) != 0 {
+            let code = errno
+            for rest in staged[i...] { unlink(rest.temporary) }
+            let placed = staged[..<i].map(\.path)
+            throw FileError(path: s.path, action: placed.isEmpty ? "cannot be replaced"
+                            : "cannot be replaced (\(placed.joined(separator: ", ")) already written)", errno: code)
+        }
+    }
+
+    /// Writes all bytes to `fd`; the errno of a failure, or nil.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
+        bytes.withUnsafeBytes { raw -> Int32? in
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += n
+            }
+            return nil
+        }
+    }
+}
