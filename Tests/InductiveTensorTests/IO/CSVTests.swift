@@ -51,15 +51,16 @@ import Testing
         #expect(CSV.maximumInflatedBytes >= 1 << 20)
         #if os(Linux) || os(macOS)
         // A real bomb: 40 MB of one repeated row compresses to about 40 KB.
-        let dir = temporaryDirectory()
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "yes 0,0 | head -c 40000000 | gzip -c > '\(dir)/bomb.csv.gz'"]
-        try gzip.run()
-        gzip.waitUntilExit()
-        guard gzip.terminationStatus == 0 else { return }
-        expectFileError("inflates to more than 1048576 bytes") {
-            _ = try CSV.read(dir + "/bomb.csv.gz", maximumInflatedBytes: 1 << 20)
+        try withTemporaryDirectory { dir in
+            let gzip = Process()
+            gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+            gzip.arguments = ["-c", "yes 0,0 | head -c 40000000 | gzip -c > '\(dir)/bomb.csv.gz'"]
+            try gzip.run()
+            gzip.waitUntilExit()
+            guard gzip.terminationStatus == 0 else { return }
+            expectFileError("inflates to more than 1048576 bytes") {
+                _ = try CSV.read(dir + "/bomb.csv.gz", maximumInflatedBytes: 1 << 20)
+            }
         }
         #endif
     }
