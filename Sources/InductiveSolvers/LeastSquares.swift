@@ -57,6 +57,18 @@ private func solveRegularizedNormalEquations(
     return try stackedMinimumNorm(x, y, root: try root())
 }
 
+/// Ridge through the thin SVD X = U diag(s) V^T (n < p): w = V diag(s / (s^2 + alpha)) U^T y,
+/// accurate whatever the conditioning (the filter factors vanish smoothly as s -> 0, so no
+/// cutoff is needed for alpha > 0). Cost O(n^2 p) time and O(n p) memory, unlike the
+/// stacked (n + p) x p problem.
+private func ridgeThroughSVD(_ x: Tensor, _ y: Tensor, alpha: Double) throws -> Tensor {
+    let (u, s, vt) = try svd(x)
+    let filter = s / (s * s + alpha)
+    let projected = matmul(u, y, transposeA: true)  // [r] or [r, k]
+    let scaled = y.rank == 1 ? projected * filter : projected * filter.reshaped([filter.count, 1])
+    return matmul(vt, scaled, transposeA: true)
+}
+
 /// The minimum-norm solution of [X; R] w = [y; 0] (dgelsd).
 private func stackedMinimumNorm(_ x: Tensor, _ y: Tensor, root: Tensor) throws -> Tensor {
     let p = x.shape[1]
@@ -74,8 +86,10 @@ private func stackedMinimumNorm(_ x: Tensor, _ y: Tensor, root: Tensor) throws -
 /// - Method: Cholesky of the smaller Gram matrix, X^T X + alpha I (p x p, cost O(n p^2)) when
 ///   n >= p, else X X^T + alpha I (n x n, w = X^T (X X^T + alpha I)^-1 y, cost O(n^2 p)).
 ///   When alpha is so small that the Gram matrix's estimated reciprocal condition number is
-///   below sqrt(eps) (`normalEquationsReciprocalConditionLimit`), the stacked problem
-///   [X; sqrt(alpha) I] w = [y; 0] is solved by SVD instead (cost O((n + p) p^2)).
+///   below sqrt(eps) (`normalEquationsReciprocalConditionLimit`), an SVD route is taken
+///   instead: for n >= p the stacked problem [X; sqrt(alpha) I] w = [y; 0] (cost
+///   O((n + p) p^2)), for n < p the filter w = V diag(s / (s^2 + alpha)) U^T y of the thin
+///   SVD of X (cost O(n^2 p)).
 /// - Diagnostics: one iteration; `residual` is the relative stationarity residual
 ///   ||X^T (X w - y) + alpha w|| / ||X^T y||; converged when it is below sqrt(machine epsilon).
 /// - Throws: `LinearAlgebraError` for non-finite input.
@@ -92,7 +106,7 @@ public func ridge(_ x: Tensor, _ y: Tensor, alpha: Double) throws -> LinearFit {
               factor.reciprocalCondition >= normalEquationsReciprocalConditionLimit {
         w = matmul(x, try factor.solve(y), transposeA: true)
     } else {
-        w = try stackedMinimumNorm(x, y, root: Tensor.eye(p) * alpha.squareRoot())
+        w = try ridgeThroughSVD(x, y, alpha: alpha)
     }
     let r = stationarityResidual(x, y, w, penalty: Tensor.full([p], alpha))
     return LinearFit(coefficients: w, diagnostics: SolverDiagnostics(iterations: 1, residual: r, converged: r <= directSolverTolerance))
@@ -108,7 +122,8 @@ public func ridge(_ x: Tensor, _ y: Tensor, alpha: Double) throws -> LinearFit {
 ///   factored has an estimated reciprocal condition number below sqrt(eps)
 ///   (`normalEquationsReciprocalConditionLimit`), in particular when X^T X + P is singular (P
 ///   only semidefinite and X rank-deficient), the minimum-norm solution of the stacked
-///   least-squares problem [X; P^(1/2)] w = [y; 0] is returned instead (SVD, `dgelsd`).
+///   least-squares problem [X; P^(1/2)] w = [y; 0] is returned instead (SVD, `dgelsd`); in
+///   the dual case the SVD of X D^-1/2 instead (O(n^2 p), D > 0 so the problem is regular).
 /// - Diagnostics: one iteration; `residual` is ||X^T (X w - y) + P w|| / ||X^T y||, converged
 ///   when below sqrt(machine epsilon).
 /// - Throws: `LinearAlgebraError` for non-finite input.
@@ -128,7 +143,9 @@ public func ridge(_ x: Tensor, _ y: Tensor, penalty: Tensor) throws -> LinearFit
         if let factor = try choleskyFactorization(gram), factor.reciprocalCondition >= normalEquationsReciprocalConditionLimit {
             w = matmul(scaled, try factor.solve(y), transposeA: true)
         } else {
-            w = try stackedMinimumNorm(x, y, root: try root())
+            // w = D^-1/2 v with v the ridge solution (alpha = 1) for X D^-1/2: O(n^2 p).
+            let rootInverse = inverse.map { $0.squareRoot() }
+            w = try ridgeThroughSVD(x * rootInverse, y, alpha: 1) * (y.rank == 1 ? rootInverse : rootInverse.reshaped([p, 1]))
         }
     } else {
         let matrix = penalty.rank == 1 ? Tensor.diagonal(penalty) : penalty

@@ -28,6 +28,7 @@ public struct ToleranceTier: Sendable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// "name (rtol r, atol a: reason)", as printed with a failure.
     public var description: String { "\(name) (rtol \(relative), atol \(absolute): \(reason))" }
 
     /// Double-precision machine epsilon, ε = 2⁻⁵² ≈ 2.2e-16.
@@ -42,14 +43,17 @@ public struct ToleranceTier: Sendable, CustomStringConvertible {
 
     /// One backward-stable factorization or solve (LU, QR, Cholesky, symmetric eigensolver,
     /// SVD) of an `size` × `size` matrix with condition number κ = `conditionNumber`: the
-    /// forward error is at most about κ · n · ε relative. `safety` (10 by default) covers the
-    /// constants of the error bounds.
-    public static func backwardStable(conditionNumber: Double, size: Int, safety: Double = 10) -> ToleranceTier {
-        precondition(conditionNumber >= 1 && size >= 1, "backwardStable: κ = \(conditionNumber) and n = \(size) must be at least 1")
+    /// forward error is at most about κ · n · ε relative to the solution's norm, so entries
+    /// near zero get the same tolerance in absolute terms times `scale` (the solution's
+    /// largest magnitude). `safety` (10 by default) covers the constants of the error bounds.
+    public static func backwardStable(conditionNumber: Double, size: Int, scale: Double = 1,
+                                      safety: Double = 10) -> ToleranceTier {
+        precondition(conditionNumber >= 1 && size >= 1 && scale >= 0,
+                     "backwardStable: κ = \(conditionNumber), n = \(size) must be at least 1 and the scale \(scale) nonnegative")
         let relative = safety * conditionNumber * Double(size) * epsilon
         return ToleranceTier(
-            "backward stable", relative: relative, absolute: relative,
-            reason: "one backward-stable factorization of an n = \(size) matrix with condition number κ = \(conditionNumber): \(safety) κ n ε")
+            "backward stable", relative: relative, absolute: relative * scale,
+            reason: "one backward-stable factorization of an n = \(size) matrix with condition number κ = \(conditionNumber): \(safety) κ n ε of the scale \(scale)")
     }
 
     /// First derivatives from the graph against central differences with the step

@@ -100,6 +100,27 @@ func ridgeByEigendecomposition(_ x: Tensor, _ y: Tensor, alpha: Double) throws -
         #expect(fit.diagnostics.converged)
     }
 
+    @Test func tinyAlphaOnWideDataTakesTheSVDRoute() throws {
+        // n < p: the dual Gram X X^T + alpha I has kappa ~ (1 / 1e-5)^2 = 1e10 > 1/sqrt(eps), so
+        // the SVD filter V diag(s / (s^2 + alpha)) U^T y is used (error ~ kappa(X) eps ~ 2e-11;
+        // Cholesky of the dual Gram would give ~ kappa eps ~ 1e-6). With y = X w for w in the
+        // row space, ridge tends to w with bias alpha / s_min^2 = 1e-12 at alpha = 1e-22.
+        var rng = RandomGenerator(seed: 7)
+        let (u, _, vt) = try svd(Tensor.randomNormal([6, 40], using: &rng))
+        let x = matmul(u * Tensor([1, 0.3, 0.1, 0.01, 1e-3, 1e-5]), vt)
+        let truth = matmul(x, Tensor.randomNormal([6], using: &rng), transposeA: true)  // in the row space
+        let y = matmul(x, truth)
+        let fit = try ridge(x, y, alpha: 1e-22)
+        #expect(relativeError(fit.coefficients, truth) < 1e-9)
+        // A per-feature penalty d = alpha 1 takes the dual route's own fallback (the SVD of
+        // X D^-1/2) and must give the same solution, also for several targets at once.
+        let perFeature = try ridge(x, y, penalty: Tensor.full([40], 1e-22))
+        #expect(relativeError(perFeature.coefficients, truth) < 1e-9)
+        let targets = Tensor.stack([y, 2 * y], axis: 1)
+        let multi = try ridge(x, targets, penalty: Tensor.full([40], 1e-22)).coefficients
+        #expect(relativeError(multi, Tensor.stack([truth, 2 * truth], axis: 1)) < 1e-9)
+    }
+
     @Test func ridgeTendsToTheMinimumNormSolutionAsAlphaVanishes() throws {
         var rng = RandomGenerator(seed: 4)
         let x = Tensor.randomNormal([5, 12], using: &rng)

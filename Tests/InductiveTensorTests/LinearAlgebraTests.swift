@@ -141,6 +141,12 @@ func expectOrthonormalColumns(_ q: Tensor, sourceLocation: SourceLocation = #_so
             if let factor = try choleskyFactorization(g) {
                 #expect(factor.reciprocalCondition < Double.ulpOfOne.squareRoot(), "seed \(seed): \(factor.reciprocalCondition)")
             }
+            // Shifted by 100 eps ||G||: positive definite beyond Cholesky's backward error
+            // (~n eps ||G||), so it always factors, and 1/kappa ~ 100 eps is still far below
+            // sqrt(eps): the criterion, not a failure, is what says "singular to working accuracy".
+            let shifted = g + Tensor.eye(5) * (100 * Double.ulpOfOne * abs(g).maxAll() * 5)
+            let factor = try #require(try choleskyFactorization(shifted), "seed \(seed)")
+            #expect(factor.reciprocalCondition < Double.ulpOfOne.squareRoot(), "seed \(seed): \(factor.reciprocalCondition)")
         }
     }
 

@@ -33,8 +33,13 @@ import Testing
     }
 
     @Test func toleranceTiersStateTheirErrorModel() {
-        let tier = ToleranceTier.backwardStable(conditionNumber: 100, size: 50)
-        #expect(tier.relative == 10 * 100 * 50 * Double.ulpOfOne)
+        // kappa = 100, n = 50: about 1.1e-11 relative. An error of 1e-12 is inside, 1e-10 outside,
+        // and near-zero entries are judged against the scale given.
+        let tier = ToleranceTier.backwardStable(conditionNumber: 100, size: 50, scale: 4)
+        #expect(closeness(Tensor([4, 1]), Tensor([4 * (1 + 1e-12), 1]), tier) == nil)
+        #expect(closeness(Tensor([4, 1]), Tensor([4 * (1 + 1e-10), 1]), tier) != nil)
+        #expect(closeness(Tensor([4, 1e-12]), Tensor([4, 0]), tier) == nil)
+        #expect(closeness(Tensor([4, 1e-9]), Tensor([4, 0]), tier) != nil)
         #expect(tier.description.contains("condition number"))
         let message = closeness(Tensor([1, 2]), Tensor([1, 2 + 1e-6]), .exactAlgebra)
         #expect(message?.contains("exact algebra") == true, "\(message ?? "close")")
