@@ -36,7 +36,7 @@ struct InitializationVariance: Experiment {
     // Each curve draws depth width × width layers (10 width² each) and pushes batch × width
     // through them: 3 + networks curves of depth layers (networks counts only below width
     // 1024, see run) and one of 12; training the zero-initialized MLP on the digits costs
-    // about 2e7 per epoch. The full size is 9.4e10 (a few minutes).
+    // about 2e7 per epoch. The full size is 9.1e10 (5 s).
     let workBound = WorkBound("(depth × (3 + networks) + 12) × (batch + 10) × width² + 2e7 × zeroInitEpochs (networks: 1 from width 1024)", limit: 2e12) { p in
         let width = p.int("width"), networks = width >= 1024 ? 1 : p.int("networks")
         let curves = Double(p.int("depth")) * Double(3 + networks) + 12
