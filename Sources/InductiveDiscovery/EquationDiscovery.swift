@@ -147,11 +147,14 @@ public func defaultVariableNames(_ count: Int) -> [String] {
     count <= 4 ? Array(["x", "y", "z", "w"].prefix(count)) : (1...count).map { "x\($0)" }
 }
 
-private func requirePositive(_ name: String, _ value: Double) throws {
+/// Checks a step or spacing (`dt`, `dx`) that differences are divided by: positive and finite
+/// (else `DiscoveryError.nonPositive`), and not subnormal, since differences divided by a
+/// subnormal step overflow whatever the data (else `DiscoveryError.invalidOption`, saying so).
+/// `name` is how the messages call the step, e.g. `dt` or `--dt`.
+public func requireStep(_ value: Double, name: String) throws {
     guard value > 0 && value.isFinite else { throw DiscoveryError.nonPositive(name: name, value: value) }
-    // Differences divided by a subnormal step overflow whatever the data.
     guard value >= Double.leastNormalMagnitude else {
-        throw DiscoveryError.invalidOption("\(name) = \(value) is too small: derivatives divided by it overflow")
+        throw DiscoveryError.invalidOption("\(name) \(value) is too small: derivatives divided by it overflow")
     }
 }
 
@@ -211,7 +214,7 @@ public func estimatedPDEDiscoveryBytes(times: Int, points: Int, degree: Int, max
 ///   `LinearAlgebraError` if a factorization fails.
 public func discoverODE(_ data: Tensor, dt: Double, options: ODEDiscoveryOptions = ODEDiscoveryOptions()) throws -> DiscoveredEquations {
     guard data.rank == 2 else { throw DiscoveryError.wrongRank(name: "data", expected: "a 2-d array (samples, variables)", shape: data.shape) }
-    try requirePositive("dt", dt)
+    try requireStep(dt, name: "dt")
     guard data.isFinite else { throw DiscoveryError.nonFinite(name: "data") }
     guard options.degree >= 1 else { throw DiscoveryError.invalidOption("degree must be at least 1, got \(options.degree)") }
     guard options.threshold >= 0 && options.threshold.isFinite else { throw DiscoveryError.invalidOption("threshold must be a non-negative number, got \(options.threshold)") }
@@ -312,8 +315,8 @@ public struct PDERegressionProblem: Sendable, Equatable {
 ///   dx, too few points for the stencils, or no more points than terms.
 public func buildPDERegression(_ u: Tensor, dt: Double, dx: Double, options: PDEDiscoveryOptions = PDEDiscoveryOptions()) throws -> PDERegressionProblem {
     guard u.rank == 2 else { throw DiscoveryError.wrongRank(name: "data", expected: "a 2-d array (times, points)", shape: u.shape) }
-    try requirePositive("dt", dt)
-    try requirePositive("dx", dx)
+    try requireStep(dt, name: "dt")
+    try requireStep(dx, name: "dx")
     guard u.isFinite else { throw DiscoveryError.nonFinite(name: "data") }
     guard options.degree >= 0 && options.maxDerivative >= 0 && (options.degree >= 1 || options.maxDerivative >= 1) else {
         throw DiscoveryError.invalidOption("degree and max-derivative must be non-negative and not both 0")

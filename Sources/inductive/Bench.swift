@@ -45,7 +45,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         if group == .sindy {
-            do { try sindy() } catch { exitWithError(error) }
+            try sindy()
             return
         }
         print("BLAS: \(BLAS.configuration)")

@@ -79,12 +79,11 @@ func readData(_ path: String) throws -> Tensor {
     return data
 }
 
-/// Checks a step (--dt, --dx): positive, finite, and not so small that differences divided by
-/// it overflow.
-func requireStep(_ value: Double, _ option: String) throws {
-    guard value.isFinite && value > 0 else { throw ValidationError("--\(option) must be a positive number, got \(value)") }
-    guard value >= Double.leastNormalMagnitude else {
-        throw ValidationError("--\(option) \(value) is too small: derivatives divided by it overflow")
+/// Checks a step option (--dt, --dx) by the library's rule (`requireStep(_:name:)`), refused
+/// as a usage error.
+func requireStepOption(_ value: Double, _ option: String) throws {
+    do { try requireStep(value, name: "--\(option)") } catch let error as DiscoveryError {
+        throw ValidationError(error.description)
     }
 }
 
@@ -127,7 +126,7 @@ struct DiscoverODE: ParsableCommand {
     var json: String?
 
     func validate() throws {
-        try requireStep(dt, "dt")
+        try requireStepOption(dt, "dt")
         try requireInteger(degree, "degree", 1...Int.max)
         try requireNumber(threshold, "threshold", 0...Double.greatestFiniteMagnitude, "a non-negative number")
         try requireNumber(alpha, "alpha", 0...Double.greatestFiniteMagnitude, "a non-negative number")
@@ -135,26 +134,22 @@ struct DiscoverODE: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try checkOutputs([json])
-            var options = ODEDiscoveryOptions()
-            options.variableNames = names.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            options.degree = degree
-            options.threshold = threshold
-            options.alpha = alpha
-            options.derivative = polynomial.method(derivative, defaultDegree: 4, defaultWidth: 5)
-            let x = try readData(data)
-            // Too few samples for the library is reported by discoverODE before it allocates.
-            if x.shape[1] >= 1, let terms = PolynomialLibrary.termCount(variables: x.shape[1], degree: degree), x.shape[0] > terms {
-                try memory.check(estimatedODEDiscoveryBytes(samples: x.shape[0], variables: x.shape[1], degree: degree),
-                                 "SINDy on \(x.shape[0]) samples of \(x.shape[1]) variables with degree \(degree)")
-            }
-            let result = try discoverODE(x, dt: dt, options: options)
-            try writeJSON(result, to: json)
-            print(result)
-        } catch {
-            exitWithError(error)
+        try checkOutputs([json])
+        var options = ODEDiscoveryOptions()
+        options.variableNames = names.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        options.degree = degree
+        options.threshold = threshold
+        options.alpha = alpha
+        options.derivative = polynomial.method(derivative, defaultDegree: 4, defaultWidth: 5)
+        let x = try readData(data)
+        // Too few samples for the library is reported by discoverODE before it allocates.
+        if x.shape[1] >= 1, let terms = PolynomialLibrary.termCount(variables: x.shape[1], degree: degree), x.shape[0] > terms {
+            try memory.check(estimatedODEDiscoveryBytes(samples: x.shape[0], variables: x.shape[1], degree: degree),
+                             "SINDy on \(x.shape[0]) samples of \(x.shape[1]) variables with degree \(degree)")
         }
+        let result = try discoverODE(x, dt: dt, options: options)
+        try writeJSON(result, to: json)
+        print(result)
     }
 }
 
@@ -216,8 +211,8 @@ struct DiscoverPDE: ParsableCommand {
     var verbose = false
 
     func validate() throws {
-        try requireStep(dt, "dt")
-        try requireStep(dx, "dx")
+        try requireStepOption(dt, "dt")
+        try requireStepOption(dx, "dx")
         try requireInteger(degree, "degree", 0...Int.max)
         try requireInteger(maxDerivative, "max-derivative", 0...Int.max)
         guard degree >= 1 || maxDerivative >= 1 else { throw ValidationError("--degree and --max-derivative must not both be 0") }
@@ -230,37 +225,33 @@ struct DiscoverPDE: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try checkOutputs([json])
-            var options = PDEDiscoveryOptions()
-            options.degree = degree
-            options.maxDerivative = maxDerivative
-            options.method = method
-            options.derivative = polynomial.spaceMethod(derivative)
-            options.timeDerivative = polynomial.timeMethod(derivative)
-            options.trim = trim
-            options.threshold = threshold
-            options.search.norm = norm
-            options.search.l0Penalty = l0
-            options.search.alpha = ridge
-            options.search.initialStep = toleranceStep
-            var rng = RandomGenerator(seed: seed)
-            let u = try readData(data)
-            // A library too large for the data is reported by discoverPDE before it allocates.
-            if let terms = PDELibrary.termCount(degree: degree, maxDerivative: maxDerivative), terms < u.count {
-                try memory.check(estimatedPDEDiscoveryBytes(times: u.shape[0], points: u.shape[1], degree: degree, maxDerivative: maxDerivative),
-                             "PDE-FIND on \(u.shape[0]) x \(u.shape[1]) points with degree \(degree) and max-derivative \(maxDerivative)")
-            }
-            let result = try discoverPDE(u, dt: dt, dx: dx, options: options, using: &rng)
-            if verbose, let search = result.search {
-                print("l0 penalty \(search.l0Penalty); \(result.samplesUsed) points")
-                for step in search.path { print("  tolerance \(step.tolerance)  score \(step.score)  terms \(step.nonzeros)") }
-            }
-            try writeJSON(result, to: json)
-            print(result)
-        } catch {
-            exitWithError(error)
+        try checkOutputs([json])
+        var options = PDEDiscoveryOptions()
+        options.degree = degree
+        options.maxDerivative = maxDerivative
+        options.method = method
+        options.derivative = polynomial.spaceMethod(derivative)
+        options.timeDerivative = polynomial.timeMethod(derivative)
+        options.trim = trim
+        options.threshold = threshold
+        options.search.norm = norm
+        options.search.l0Penalty = l0
+        options.search.alpha = ridge
+        options.search.initialStep = toleranceStep
+        var rng = RandomGenerator(seed: seed)
+        let u = try readData(data)
+        // A library too large for the data is reported by discoverPDE before it allocates.
+        if let terms = PDELibrary.termCount(degree: degree, maxDerivative: maxDerivative), terms < u.count {
+            try memory.check(estimatedPDEDiscoveryBytes(times: u.shape[0], points: u.shape[1], degree: degree, maxDerivative: maxDerivative),
+                         "PDE-FIND on \(u.shape[0]) x \(u.shape[1]) points with degree \(degree) and max-derivative \(maxDerivative)")
         }
+        let result = try discoverPDE(u, dt: dt, dx: dx, options: options, using: &rng)
+        if verbose, let search = result.search {
+            print("l0 penalty \(search.l0Penalty); \(result.samplesUsed) points")
+            for step in search.path { print("  tolerance \(step.tolerance)  score \(step.score)  terms \(step.nonzeros)") }
+        }
+        try writeJSON(result, to: json)
+        print(result)
     }
 }
 
@@ -326,47 +317,43 @@ struct DiscoverSimulate: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            // The solution, the output times, the integrator's and the noise's copies.
-            let rows = Double(samples ?? 5000)
-            try memory.check(8 * rows * (4 * Double(width) + 2), "simulating \(Int(rows)) samples of \(system.rawValue)")
-            try checkOutputs([out])
-            var data: Tensor
-            var steps: String
-            switch system {
-            case .lorenz:
-                data = try DiscoveryBenchmark.lorenz(samples: samples ?? 5000).y
-                steps = "--dt 0.002"
-            case .vanderpol, .oscillator, .lotkavolterra:
-                let (ode, initial): (ODESystem, [Double]) = switch system {
-                case .vanderpol: (.vanDerPol(), [2, 0])
-                case .oscillator: (.dampedOscillator(), [2, 0])
-                default: (.lotkaVolterra(), [4, 2])
-                }
-                let times = (0..<(samples ?? 5000)).map { Double($0) * 0.01 }
-                data = try dormandPrince(ode, initial: initial, times: times, rtol: 1e-12, atol: 1e-12).y
-                steps = "--dt 0.01"
-            case .burgers:
-                data = DiscoveryBenchmark.burgers(times: samples ?? 101).u
-                steps = "--dt 0.1 --dx 0.0625"
-            case .kdv:
-                data = DiscoveryBenchmark.kdv(times: samples ?? 201).u
-                steps = "--dt 0.1 --dx \(60.0 / 512)"
-            case .heat:
-                let grid = PeriodicGrid(start: 0, length: 2 * Double.pi, count: 256)
-                let initial = grid.points.map { Foundation.exp(-2 * (1 - Foundation.cos($0 - Double.pi))) }
-                data = simulateHeat(initial: initial, grid: grid, diffusivity: 1, count: samples ?? 101, interval: 0.01).u
-                steps = "--dt 0.01 --dx \(2 * Double.pi / 256)"
+        // The solution, the output times, the integrator's and the noise's copies.
+        let rows = Double(samples ?? 5000)
+        try memory.check(8 * rows * (4 * Double(width) + 2), "simulating \(Int(rows)) samples of \(system.rawValue)")
+        try checkOutputs([out])
+        var data: Tensor
+        var steps: String
+        switch system {
+        case .lorenz:
+            data = try DiscoveryBenchmark.lorenz(samples: samples ?? 5000).y
+            steps = "--dt 0.002"
+        case .vanderpol, .oscillator, .lotkavolterra:
+            let (ode, initial): (ODESystem, [Double]) = switch system {
+            case .vanderpol: (.vanDerPol(), [2, 0])
+            case .oscillator: (.dampedOscillator(), [2, 0])
+            default: (.lotkaVolterra(), [4, 2])
             }
-            if noise > 0 {
-                var rng = RandomGenerator(seed: seed)
-                data = DiscoveryBenchmark.addingNoise(data, level: noise, using: &rng)
-                guard data.isFinite else { throw InputError("--noise \(noise) makes the data overflow") }
-            }
-            try NPY.write(data, to: out)
-            print("wrote \(out): shape \(data.shape); use \(steps)")
-        } catch {
-            exitWithError(error)
+            let times = (0..<(samples ?? 5000)).map { Double($0) * 0.01 }
+            data = try dormandPrince(ode, initial: initial, times: times, rtol: 1e-12, atol: 1e-12).y
+            steps = "--dt 0.01"
+        case .burgers:
+            data = DiscoveryBenchmark.burgers(times: samples ?? 101).u
+            steps = "--dt 0.1 --dx 0.0625"
+        case .kdv:
+            data = DiscoveryBenchmark.kdv(times: samples ?? 201).u
+            steps = "--dt 0.1 --dx \(60.0 / 512)"
+        case .heat:
+            let grid = PeriodicGrid(start: 0, length: 2 * Double.pi, count: 256)
+            let initial = grid.points.map { Foundation.exp(-2 * (1 - Foundation.cos($0 - Double.pi))) }
+            data = simulateHeat(initial: initial, grid: grid, diffusivity: 1, count: samples ?? 101, interval: 0.01).u
+            steps = "--dt 0.01 --dx \(2 * Double.pi / 256)"
         }
+        if noise > 0 {
+            var rng = RandomGenerator(seed: seed)
+            data = DiscoveryBenchmark.addingNoise(data, level: noise, using: &rng)
+            guard data.isFinite else { throw InputError("--noise \(noise) makes the data overflow") }
+        }
+        try NPY.write(data, to: out)
+        print("wrote \(out): shape \(data.shape); use \(steps)")
     }
 }

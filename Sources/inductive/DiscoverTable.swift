@@ -80,10 +80,6 @@ struct DiscoverTable: ParsableCommand {
     }
 
     func run() throws {
-        do { try table() } catch { exitWithError(error) }
-    }
-
-    func table() throws {
         let cases = only
         print("case      data        right terms   coefficient error (mean %, max %)   paper (mean %)   seconds")
         struct PDECase { let name: String; let data: PDESolution; let truth: [String: Double]; let paperClean: Double; let paperNoisy: Double }

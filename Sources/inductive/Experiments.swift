@@ -79,20 +79,18 @@ struct Run: ParsableCommand {
     @Argument(help: "The experiment id (see `inductive list`).") var id: String
     @OptionGroup var options: ExperimentOptions
 
-    func run() {
-        do {
-            guard let experiment = ExperimentRegistry.experiment(id) else {
-                throw ValidationError("unknown experiment '\(id)' (see `inductive list`)")
-            }
-            let progress = ExperimentProgress(label: id)
-            let entry = try ExperimentRunner.run(
-                experiment, options: RunOptions(quick: options.quick, seed: options.seed, overrides: try options.overrides(), outputDirectory: options.out),
-                progress: { progress.update($0, $1) })
-            progress.finish(summaryLine(entry))
-            for check in entry.checks { say("  \(checkLine(check))") }
-            if case .crashed(let message) = entry.outcome { exitWithError(RunFailure(message: "\(id) crashed: \(message)")) }
-            say("wrote \(options.out)/\(entry.directoryName)/")
-        } catch { exitWithError(error) }
+    func run() throws {
+        guard let experiment = ExperimentRegistry.experiment(id) else {
+            throw ValidationError("unknown experiment '\(id)' (see `inductive list`)")
+        }
+        let progress = ExperimentProgress(label: id)
+        let entry = try ExperimentRunner.run(
+            experiment, options: RunOptions(quick: options.quick, seed: options.seed, overrides: try options.overrides(), outputDirectory: options.out),
+            progress: { progress.update($0, $1) })
+        progress.finish(summaryLine(entry))
+        for check in entry.checks { say("  \(checkLine(check))") }
+        if case .crashed(let message) = entry.outcome { throw RunFailure(message: "\(id) crashed: \(message)") }
+        say("wrote \(options.out)/\(entry.directoryName)/")
     }
 }
 
@@ -123,57 +121,55 @@ struct Reproduce: ParsableCommand {
     @Option(help: "Only experiments whose id matches this glob (e.g. 'ntk.*').") var only: String?
     @Flag(help: "Exit non-zero when any check fails (for CI).") var strict = false
 
-    func run() {
-        do {
-            let selected = only.map(ExperimentRegistry.matching) ?? ExperimentRegistry.all
-            guard !selected.isEmpty else { throw ValidationError("no experiment matches '\(only ?? "")' (see `inductive list`)") }
-            let overrides = try options.overrides()
-            let known = Set(selected.flatMap { $0.parameters.map(\.key) })
-            if let unknown = overrides.keys.sorted().first(where: { !known.contains($0) }) {
-                throw ValidationError("no selected experiment has a parameter '\(unknown)'")
-            }
-            // Every value is checked before anything runs.
-            for experiment in selected {
-                let own = overrides.filter { key, _ in experiment.parameters.contains { $0.key == key } }
-                _ = try experiment.resolve(quick: options.quick, overrides: own)
-            }
-            var entries: [ReportEntry] = []
-            let start = ProgressLine.now()
-            for (i, experiment) in selected.enumerated() {
-                let own = overrides.filter { key, _ in experiment.parameters.contains { $0.key == key } }
-                let progress = ExperimentProgress(label: "[\(i + 1)/\(selected.count)] \(experiment.id)")
-                let entry = try ExperimentRunner.run(
-                    experiment, options: RunOptions(quick: options.quick, seed: options.seed, overrides: own, outputDirectory: options.out),
-                    progress: { progress.update($0, $1) })
-                progress.finish("[\(i + 1)/\(selected.count)] " + summaryLine(entry))
-                entries.append(entry)
-            }
-            let report = Report(
-                title: "Inductive: the claims of the notes, measured",
-                introduction: "Each section runs one experiment of the catalogue and checks the claim of the lecture notes against measurement, with tolerances fixed before the run.",
-                metadata: [Parameter("size", options.quick ? "quick" : "full"), Parameter("seed", String(options.seed)),
-                           Parameter("inductive", InductiveVersion.string), Parameter("BLAS", BLAS.configuration)],
-                entries: entries)
-            try report.write(to: options.out)
-            let held = entries.reduce(0) { $0 + $1.checksHeld }, failed = entries.reduce(0) { $0 + $1.checksFailed }
-            let crashed = entries.filter { $0.status == .crashed }.count
-            say("")
-            let width = entries.map(\.id.count).max() ?? 0
-            say("experiment".padding(toLength: width + 2, withPad: " ", startingAt: 0) + "held  failed  not run  errata  runtime  status")
-            for e in entries {
-                let notRun = e.checks.count - e.checksHeld - e.checksFailed
-                let status = e.status == .ok ? "ok" : (e.status == .crashed ? "CRASHED" : "FAILED CHECKS")
-                say(e.id.padding(toLength: width + 2, withPad: " ", startingAt: 0)
-                    + String(format: "%4d  %6d  %7d  %6d  %6.1fs  %@", e.checksHeld, e.checksFailed, notRun, e.errata.count, e.runtimeSeconds, status))
-            }
-            say(String(format: "%d experiments in %.1f s: %d checks held, %d failed, %d crashed", entries.count, ProgressLine.now() - start, held, failed, crashed))
-            for e in entries where e.status != .ok {
-                if case .crashed(let message) = e.outcome { say("  \(e.id) crashed: \(message)") }
-                for c in e.checks where c.verdict == .fails { say("  \(e.id): \(checkLine(c))") }
-            }
-            say("report: \(options.out)/index.html")
-            if crashed > 0 { exitWithError(RunFailure(message: "\(crashed) experiment(s) crashed")) }
-            if strict && failed > 0 { exitWithError(RunFailure(message: "\(failed) check(s) failed (--strict)")) }
-        } catch { exitWithError(error) }
+    func run() throws {
+        let selected = only.map(ExperimentRegistry.matching) ?? ExperimentRegistry.all
+        guard !selected.isEmpty else { throw ValidationError("no experiment matches '\(only ?? "")' (see `inductive list`)") }
+        let overrides = try options.overrides()
+        let known = Set(selected.flatMap { $0.parameters.map(\.key) })
+        if let unknown = overrides.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ValidationError("no selected experiment has a parameter '\(unknown)'")
+        }
+        // Every value is checked before anything runs.
+        for experiment in selected {
+            let own = overrides.filter { key, _ in experiment.parameters.contains { $0.key == key } }
+            _ = try experiment.resolve(quick: options.quick, overrides: own)
+        }
+        var entries: [ReportEntry] = []
+        let start = ProgressLine.now()
+        for (i, experiment) in selected.enumerated() {
+            let own = overrides.filter { key, _ in experiment.parameters.contains { $0.key == key } }
+            let progress = ExperimentProgress(label: "[\(i + 1)/\(selected.count)] \(experiment.id)")
+            let entry = try ExperimentRunner.run(
+                experiment, options: RunOptions(quick: options.quick, seed: options.seed, overrides: own, outputDirectory: options.out),
+                progress: { progress.update($0, $1) })
+            progress.finish("[\(i + 1)/\(selected.count)] " + summaryLine(entry))
+            entries.append(entry)
+        }
+        let report = Report(
+            title: "Inductive: the claims of the notes, measured",
+            introduction: "Each section runs one experiment of the catalogue and checks the claim of the lecture notes against measurement, with tolerances fixed before the run.",
+            metadata: [Parameter("size", options.quick ? "quick" : "full"), Parameter("seed", String(options.seed)),
+                       Parameter("inductive", InductiveVersion.string), Parameter("BLAS", BLAS.configuration)],
+            entries: entries)
+        try report.write(to: options.out)
+        let held = entries.reduce(0) { $0 + $1.checksHeld }, failed = entries.reduce(0) { $0 + $1.checksFailed }
+        let crashed = entries.filter { $0.status == .crashed }.count
+        say("")
+        let width = entries.map(\.id.count).max() ?? 0
+        say("experiment".padding(toLength: width + 2, withPad: " ", startingAt: 0) + "held  failed  not run  errata  runtime  status")
+        for e in entries {
+            let notRun = e.checks.count - e.checksHeld - e.checksFailed
+            let status = e.status == .ok ? "ok" : (e.status == .crashed ? "CRASHED" : "FAILED CHECKS")
+            say(e.id.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+                + String(format: "%4d  %6d  %7d  %6d  %6.1fs  %@", e.checksHeld, e.checksFailed, notRun, e.errata.count, e.runtimeSeconds, status))
+        }
+        say(String(format: "%d experiments in %.1f s: %d checks held, %d failed, %d crashed", entries.count, ProgressLine.now() - start, held, failed, crashed))
+        for e in entries where e.status != .ok {
+            if case .crashed(let message) = e.outcome { say("  \(e.id) crashed: \(message)") }
+            for c in e.checks where c.verdict == .fails { say("  \(e.id): \(checkLine(c))") }
+        }
+        say("report: \(options.out)/index.html")
+        if crashed > 0 { throw RunFailure(message: "\(crashed) experiment(s) crashed") }
+        if strict && failed > 0 { throw RunFailure(message: "\(failed) check(s) failed (--strict)") }
     }
 }

@@ -108,11 +108,7 @@ struct NTKAnalytic: ParsableCommand {
         guard ntkOut != nil || nngpOut != nil else { throw ValidationError("give --ntk-out and/or --nngp-out") }
     }
 
-    func run() {
-        do { try compute() } catch { exitWithError(error) }
-    }
-
-    func compute() throws {
+    func run() throws {
         let act = activation.activation
         try checkOutputs([ntkOut, nngpOut])
         let (x1, x2) = try inputs.loadInputs()
@@ -157,10 +153,6 @@ struct NTKEmpirical: ParsableCommand {
         try inputs.validateScales()
     }
 
-    func run() {
-        do { try compute() } catch { exitWithError(error) }
-    }
-
     /// The network h_{l+1} = act((S/sqrt(fan_in)) h_l W_l + B b_l) from the archive.
     func network(from archive: NPZArchive, inputDimension: Int, activation act: Activation) throws -> Sequential {
         var layers: [any Layer] = []
@@ -195,7 +187,7 @@ struct NTKEmpirical: ParsableCommand {
         return Sequential(layers)
     }
 
-    func compute() throws {
+    func run() throws {
         let act = activation.activation
         try checkOutputs([out])
         let (x1, x2) = try inputs.loadInputs()

@@ -75,11 +75,7 @@ struct Train: ParsableCommand {
         }
     }
 
-    func run() {
-        do { try train() } catch { exitWithError(error) }
-    }
-
-    func train() throws {
+    func run() throws {
         try checkOutputDirectory(out)
         try checkOutputs([checkpoint])
         let dataset = data == "digits" ? try Dataset.digits() : try Dataset.load(data, labels: labels)

@@ -27,17 +27,17 @@ import Testing
     }
 
     static let outOfRange: [RefusedCommand] = [
-        RefusedCommand(["run", "init.variance", "--set", "depth=1"], names: "depth"),
-        RefusedCommand(["run", "init.variance", "--set", "depth=1001"], names: "depth"),
-        RefusedCommand(["run", "init.variance", "--set", "width=0"], names: "width"),
-        RefusedCommand(["run", "init.variance", "--set", "depth=2.5"], names: "integer"),
-        RefusedCommand(["run", "ntk.width-convergence", "--set", "widths=64,64,128"], names: "twice"),
-        RefusedCommand(["run", "ntk.lazy-training", "--set", "stepFraction=1.5"], names: "stepFraction"),
-        RefusedCommand(["run", "ntk.eigen-decay", "--set", "directions=30", "--set", "points=24"], names: "directions"),
-        RefusedCommand(["run", "ib.min-norm", "--set", "rows=50", "--set", "columns=50"], names: "columns"),
-        RefusedCommand(["run", "ib.double-descent", "--set", "ratios=0.5,20,nan"], names: "ratios"),
-        RefusedCommand(["run", "reg.noise-is-l2", "--set", "sigma=-1"], names: "sigma"),
-        RefusedCommand(["run", "uat.sigmoid-sum", "--set", "counts=" + (1...101).map(String.init).joined(separator: ",")], names: "100"),
+        RefusedCommand(["run", "init.variance", "--set", "depth=1"], names: "1 is below the minimum 2"),
+        RefusedCommand(["run", "init.variance", "--set", "depth=1001"], names: "1001 is above the maximum 1000"),
+        RefusedCommand(["run", "init.variance", "--set", "width=0"], names: "0 is below the minimum 1"),
+        RefusedCommand(["run", "init.variance", "--set", "depth=2.5"], names: "depth=2.5 is not an integer"),
+        RefusedCommand(["run", "ntk.width-convergence", "--set", "widths=64,64,128"], names: "lists the same value twice"),
+        RefusedCommand(["run", "ntk.lazy-training", "--set", "stepFraction=1.5"], names: "1.5 is above the maximum 0.999"),
+        RefusedCommand(["run", "ntk.eigen-decay", "--set", "directions=30", "--set", "points=24"], names: "directions (30) cannot exceed points (24)"),
+        RefusedCommand(["run", "ib.min-norm", "--set", "rows=50", "--set", "columns=50"], names: "must be underdetermined: columns > rows"),
+        RefusedCommand(["run", "ib.double-descent", "--set", "ratios=0.5,20,nan"], names: "is not a comma-separated list of numbers"),
+        RefusedCommand(["run", "reg.noise-is-l2", "--set", "sigma=-1"], names: "-1 is below the minimum 0"),
+        RefusedCommand(["run", "uat.sigmoid-sum", "--set", "counts=" + (1...101).map(String.init).joined(separator: ",")], names: "has more than 100 values"),
     ]
 
     @Test(arguments: outOfRange)

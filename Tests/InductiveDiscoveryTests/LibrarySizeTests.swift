@@ -47,19 +47,37 @@ import Testing
         let u = Tensor.ones([20, 30])
         var options = PDEDiscoveryOptions()
         options.trim = 1 << 62
-        #expect(throws: DiscoveryError.self) { try discoverPDE(u, dt: 0.1, dx: 0.1, options: options, using: &rng) }
+        #expect(throws: DiscoveryError.invalidOption(
+            "trimming 4611686018427387904 points at each end leaves no data of shape [20, 30]")) {
+            try discoverPDE(u, dt: 0.1, dx: 0.1, options: options, using: &rng)
+        }
         options = PDEDiscoveryOptions()
         options.derivative = .polynomial(degree: 4, halfWidth: 1 << 62)
-        #expect(throws: DiscoveryError.self) { try discoverPDE(u, dt: 0.1, dx: 0.1, options: options, using: &rng) }
+        #expect(throws: DiscoveryError.invalidOption(
+            "polynomial derivative windows of half-width 4611686018427387904 do not fit in 30 points")) {
+            try discoverPDE(u, dt: 0.1, dx: 0.1, options: options, using: &rng)
+        }
         options = PDEDiscoveryOptions()
         options.degree = Int.max
-        #expect(throws: DiscoveryError.self) { try discoverPDE(u, dt: 0.1, dx: 0.1, options: options, using: &rng) }
+        #expect(throws: DiscoveryError.invalidOption(
+            "degree 9223372036854775807 and max-derivative 3 give more candidate terms than can be counted")) {
+            try discoverPDE(u, dt: 0.1, dx: 0.1, options: options, using: &rng)
+        }
         var ode = ODEDiscoveryOptions()
         ode.derivative = .polynomial(degree: Int.max, halfWidth: 5)
-        #expect(throws: DiscoveryError.self) { try discoverODE(Tensor.ones([50, 2]), dt: 0.1, options: ode) }
+        #expect(throws: DiscoveryError.invalidOption(
+            "polynomial derivative needs 1 <= degree < 2 halfWidth + 1, got degree 9223372036854775807, halfWidth 5")) {
+            try discoverODE(Tensor.ones([50, 2]), dt: 0.1, options: ode)
+        }
         ode = ODEDiscoveryOptions()
         ode.variableNames = ["a", "a"]
-        #expect(throws: DiscoveryError.self) { try discoverODE(Tensor.ones([50, 2]), dt: 0.1, options: ode) }
-        #expect(throws: DiscoveryError.self) { try discoverODE(Tensor.ones([50, 2]), dt: 1e-320) }
+        #expect(throws: DiscoveryError.invalidOption(
+            "variable name 'a' is given twice: names must be distinct")) {
+            try discoverODE(Tensor.ones([50, 2]), dt: 0.1, options: ode)
+        }
+        #expect(throws: DiscoveryError.invalidOption(
+            "dt 1e-320 is too small: derivatives divided by it overflow")) {
+            try discoverODE(Tensor.ones([50, 2]), dt: 1e-320)
+        }
     }
 }

@@ -16,6 +16,7 @@ struct ProbeExperiment: Experiment {
     let checks = [CheckSpec("four", "value", .relativelyClose(tolerance: 0.01)),
                   CheckSpec("big", "only at full size", .greaterThan(0), fullOnly: true),
                   CheckSpec("never", "never measured", .lessThan(1))]
+    let workBound = WorkBound("value", limit: 100) { $0.double("value") }
 
     func validate(_ parameters: ParameterValues) -> String? {
         parameters.ints("sizes").contains(7) ? "7 is not allowed" : nil
@@ -53,6 +54,9 @@ struct ProbeExperiment: Experiment {
         #expect(throws: ParameterError.self) { try run(quick: true, overrides: ["sizes": "1,x"]) }
         #expect(throws: ParameterError.self) { try run(quick: true, overrides: ["sizes": "-1"]) }  // below the minimum
         #expect(throws: ParameterError.self) { try run(quick: true, overrides: ["sizes": "7"]) }   // fails validate()
+        // Over the work bound: one line naming the estimate, its limit and the full size's share.
+        let tooMuch = #expect(throws: ParameterError.self) { try run(quick: true, overrides: ["value": "150"]) }
+        #expect(tooMuch?.reason == "test.probe: value must be at most 100 (20 times the full size's work), got 150")
         let crashed = try run(quick: true, overrides: ["sizes": "0"])
         #expect(crashed.status == .crashed)
     }

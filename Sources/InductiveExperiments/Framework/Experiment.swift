@@ -35,6 +35,9 @@ public protocol Experiment: Sendable {
     var claim: String { get }
     var parameters: [ParameterSpec] { get }
     var checks: [CheckSpec] { get }
+    /// The most work a run may ask for, estimated from the parameters (checked before `run`,
+    /// after `validate`).
+    var workBound: WorkBound { get }
     /// Why a combination of parameter values cannot run (checked before `run`), or nil.
     func validate(_ parameters: ParameterValues) -> String?
     /// Runs the experiment; throws only for failures that stop it (reported as a crash).
@@ -44,10 +47,15 @@ public protocol Experiment: Sendable {
 extension Experiment {
     public func validate(_ parameters: ParameterValues) -> String? { nil }
 
-    /// The parameters for a size with overrides applied, validated (throws `ParameterError`).
+    /// The parameters for a size with overrides applied, validated and within the work bound
+    /// (throws `ParameterError`).
     public func resolve(quick: Bool, overrides: [String: String]) throws -> ParameterValues {
         let values = try ParameterValues(parameters, quick: quick, overrides: overrides, experiment: id)
         if let problem = validate(values) { throw ParameterError(reason: "\(id): \(problem)") }
+        let full = try ParameterValues(parameters, quick: false, overrides: [:], experiment: id)
+        if let problem = workBound.problem(values, fullSize: workBound.estimate(full)) {
+            throw ParameterError(reason: "\(id): \(problem)")
+        }
         return values
     }
 }

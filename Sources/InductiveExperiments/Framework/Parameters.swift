@@ -58,8 +58,8 @@ public enum ParameterValue: Sendable, Equatable, CustomStringConvertible {
 
 /// A parameter an experiment declares, with its value in the quick and the full size, and
 /// the range an override must stay in: every value in the range must run (or be refused by the
-/// experiment's `validate` with a message), so the maximum bounds the work and memory a single
-/// number can ask for.
+/// experiment's `validate` or its `workBound` with a one-line message), so the maximum bounds
+/// the memory a single number can ask for, and the work bound what all of them ask for together.
 public struct ParameterSpec: Sendable {
     /// The most entries any list parameter may have.
     public static let maximumListCount = 100

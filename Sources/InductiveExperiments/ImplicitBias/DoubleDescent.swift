@@ -29,12 +29,33 @@ struct DoubleDescent: Experiment {
         CheckSpec("ridge", "tuned ridge: max over P of error / mean of its two neighbours", .lessThan(1.2)),
     ]
 
+    // For each seed and each feature count P: the features of the training, validation and
+    // test sets and their predictions for every alpha ((2 samples + testSamples) × P ×
+    // (dimension + alphas)), and the minimum-norm and ridge solutions (alphas + 1) × samples ×
+    // P × min(samples, P). The full size is 8.0e9.
+    let workBound = WorkBound("seeds × Σ over feature counts P of ((2 samples + testSamples) × P × (dimension + alphas) + (alphas + 1) × samples × P × min(samples, P))", limit: 1.6e11) { p in
+        let n = p.int("samples"), rows = Double(2 * n + p.int("testSamples"))
+        let d = Double(p.int("dimension")), alphas = Double(p.doubles("alphas").count)
+        let perSeed = DoubleDescent.featureCounts(p.doubles("ratios"), samples: n).reduce(0.0) { sum, count in
+            let features = Double(count)
+            return sum + rows * features * (d + alphas) + (alphas + 1) * Double(n) * features * Double(Swift.min(n, count))
+        }
+        return Double(p.int("seeds")) * perSeed
+    }
+
+    /// The feature counts P = ratio × samples (at least 1).
+    static func featureCounts(_ ratios: [Double], samples: Int) -> [Int] {
+        ratios.map { Swift.max(1, Int(($0 * Double(samples)).rounded())) }
+    }
+
     func validate(_ p: ParameterValues) -> String? {
         let ratios = p.doubles("ratios")
         guard ratios.contains(0.5) && ratios.contains(20) else { return "ratios must include 0.5 and 20 (the checks compare them)" }
         // The widest model's features (P = ratio N) enter P x P and test x P matrices.
         let features = (ratios.max() ?? 0) * Double(p.int("samples"))
         if features > 10_000 { return "the largest ratio times samples gives \(Int(features)) features, more than 10000" }
+        let testFeatures = Double(p.int("testSamples")) * features
+        if testFeatures > 2e7 { return "testSamples × the largest feature count must be at most 2e7 (160 MB of test features), got \(WorkBound.format(testFeatures))" }
         return ratios == ratios.sorted() ? nil : "ratios must be increasing"
     }
 
@@ -42,7 +63,7 @@ struct DoubleDescent: Experiment {
         let p = context.parameters
         let n = p.int("samples"), d = p.int("dimension"), noise = p.double("noise"), nTest = p.int("testSamples")
         let ratios = p.doubles("ratios"), seeds = p.int("seeds"), alphas = p.doubles("alphas")
-        let counts = ratios.map { Swift.max(1, Int(($0 * Double(n)).rounded())) }
+        let counts = Self.featureCounts(ratios, samples: n)
         var minNorm = [[Double]](repeating: [], count: counts.count)
         var tuned = [[Double]](repeating: [], count: counts.count)
         for seed in 0..<seeds {

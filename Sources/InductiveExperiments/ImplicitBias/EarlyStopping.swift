@@ -17,6 +17,12 @@ struct EarlyStopping: Experiment {
         ParameterSpec("directions", "Hessian eigenvalues (log-spaced)", .int(61), minimum: 2, maximum: 2000),
         ParameterSpec("steps", "τ, the stopping step", .int(2000), minimum: 1, maximum: 1_000_000),
     ]
+    // Every gradient-descent step multiplies by the Hessian (directions², plus 1000 of
+    // overhead); building it costs directions³. The full size is 9.7e6.
+    let workBound = WorkBound("steps × (directions² + 1000) + directions³", limit: 2e8) { p in
+        let d = Double(p.int("directions"))
+        return Double(p.int("steps")) * (d * d + 1000) + d * d * d
+    }
     let checks = [
         CheckSpec("small", "worst relative gap for λ/α < 0.2", .lessThan(0.1)),
         CheckSpec("large", "worst relative gap for λ/α > 10", .lessThan(0.1)),

@@ -25,6 +25,13 @@ struct MinimumNorm: Experiment {
         CheckSpec("start", "from random x₀ (worst): ‖x_GD − (V₂V₂ᵀx₀ + x_LN)‖ / ‖V₂V₂ᵀx₀ + x_LN‖", .lessThan(1e-8)),
     ]
 
+    // Every gradient-descent step multiplies by A and Aᵀ (rows × columns, plus 1000 of
+    // overhead), from each start; the full SVD costs columns³. The full size is 2.4e7.
+    let workBound = WorkBound("(starts + 1) × steps × (rows × columns + 1000) + columns³", limit: 5e8) { p in
+        let n = Double(p.int("columns"))
+        return Double(p.int("starts") + 1) * Double(p.int("steps")) * (Double(p.int("rows")) * n + 1000) + n * n * n
+    }
+
     func validate(_ p: ParameterValues) -> String? {
         p.int("columns") > p.int("rows") ? nil : "the problem must be underdetermined: columns > rows"
     }

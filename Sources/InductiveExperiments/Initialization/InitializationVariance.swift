@@ -33,11 +33,14 @@ struct InitializationVariance: Experiment {
         CheckSpec("zero", "zero init, after training: max difference between hidden units' weights", .equal),
     ]
 
-    func validate(_ p: ParameterValues) -> String? {
-        // Each curve pushes batch x width through depth width x width layers; 2e11 is ten
-        // times the full size's work (a few minutes).
-        let work = Double(Swift.max(p.int("depth"), 12)) * Double(p.int("batch")) * Double(p.int("width")) * Double(p.int("width"))
-        return work > 2e11 ? "max(depth, 12) × batch × width² must be at most 2e11 (ten times the full size's work), got \(String(format: "%.3g", work))" : nil
+    // Each curve draws depth width × width layers (10 width² each) and pushes batch × width
+    // through them: 3 + networks curves of depth layers (networks counts only below width
+    // 1024, see run) and one of 12; training the zero-initialized MLP on the digits costs
+    // about 2e7 per epoch. The full size is 9.1e10 (5 s).
+    let workBound = WorkBound("(depth × (3 + networks) + 12) × (batch + 10) × width² + 2e7 × zeroInitEpochs (networks: 1 from width 1024)", limit: 2e12) { p in
+        let width = p.int("width"), networks = width >= 1024 ? 1 : p.int("networks")
+        let curves = Double(p.int("depth")) * Double(3 + networks) + 12
+        return curves * Double(p.int("batch") + 10) * Double(width) * Double(width) + 2e7 * Double(p.int("zeroInitEpochs"))
     }
 
     /// Activation variances at each layer of a deep MLP of `Dense` layers without biases,

@@ -29,10 +29,17 @@ struct NTKEigenDecay: Experiment {
         if p.int("directions") > p.int("points") { return "directions (\(p.int("directions"))) cannot exceed points (\(p.int("points")))" }
         if p.double("etaLambda") >= 1 { return "etaLambda must be below 1 (gradient descent along q₁ would not decay)" }
         if p.double("fitDown") >= 1 { return "fitDown must be below 1" }
-        // Every step costs about points × width² and keeps the points' residuals.
-        let width = Double(p.int("width")), work = Double(p.int("steps")) * width * width * Double(p.int("points"))
-        if work > 6e11 { return "steps × width² × points must be at most 6e11 (10 times the full size's work), got \(String(format: "%.3g", work))" }
+        // The projected residuals of every step are kept, and two curves per direction drawn.
+        let kept = Double(p.int("steps")) * Double(p.int("points") + 2 * p.int("directions"))
+        if kept > 1e7 { return "steps × (points + 2 × directions) must be at most 1e7 (80 MB of residuals and curves), got \(WorkBound.format(kept))" }
         return nil
+    }
+
+    // Every step costs about points × width² and projects the residual on the eigenvectors
+    // (points²); the full size is 6.0e10.
+    let workBound = WorkBound("steps × (points × width² + points² + 1000) + 10 width² + points² × (width + points)", limit: 1.2e12) { p in
+        let points = p.int("points")
+        return NTKSetup.work(width: p.int("width"), points: points, steps: p.int("steps"), pointsPerStep: Double(points * points))
     }
 
     func run(_ context: inout ExperimentContext) throws {

@@ -27,10 +27,16 @@ struct NTKLinearizedDynamics: Experiment {
     ]
 
     func validate(_ p: ParameterValues) -> String? {
-        // Every step evaluates the network on all points (about width² each) and keeps them.
-        let width = Double(p.int("width"))
-        let work = Double(p.int("steps")) * width * width * Double(p.int("trainPoints") + p.int("testPoints"))
-        return work > 5e12 ? "steps × width² × (trainPoints + testPoints) must be at most 5e12 (10 times the full size's work), got \(String(format: "%.3g", work))" : nil
+        // The outputs of network and linearized model at every step are kept.
+        let kept = Double(p.int("steps")) * Double(p.int("trainPoints") + p.int("testPoints"))
+        return kept > 1e7 ? "steps × (trainPoints + testPoints) must be at most 1e7 (80 MB of outputs per model), got \(WorkBound.format(kept))" : nil
+    }
+
+    // Every step evaluates the network on all points (points × width²) and the linearized
+    // model on them (points²); the full size is 4.7e11.
+    let workBound = WorkBound("steps × (points × width² + points² + 1000) + 10 width² + points² × (width + points) (points = trainPoints + testPoints)", limit: 9e12) { p in
+        let points = p.int("trainPoints") + p.int("testPoints")
+        return NTKSetup.work(width: p.int("width"), points: points, steps: p.int("steps"), pointsPerStep: Double(points * points))
     }
 
     func run(_ context: inout ExperimentContext) throws {

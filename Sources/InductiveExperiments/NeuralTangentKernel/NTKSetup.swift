@@ -44,6 +44,16 @@ enum NTKSetup {
         return parameters
     }
 
+    /// The estimated work of one network of width `width` on `points` inputs trained for
+    /// `steps` steps (see `WorkBound`): every step's forward and backward pass (points × width²,
+    /// plus `pointsPerStep` for what each step does with the outputs and 1000 of overhead),
+    /// drawing the weights (10 width²), the empirical NTK and its eigendecomposition
+    /// (points² × (width + points)).
+    static func work(width: Int, points: Int, steps: Int, pointsPerStep: Double = 0) -> Double {
+        let w = Double(width), n = Double(points)
+        return Double(steps) * (n * w * w + pointsPerStep + 1000) + 10 * w * w + n * n * (w + n)
+    }
+
     /// The relative Frobenius distance ||a - b|| / ||b||.
     static func relative(_ a: Tensor, _ b: Tensor) -> Double { (a - b).norm() / b.norm() }
 }

@@ -23,10 +23,11 @@ struct NTKWidthConvergence: Experiment {
         CheckSpec("largest", "mean relative error at the largest width", .lessThan(0.05), fullOnly: true),
     ]
 
-    func validate(_ p: ParameterValues) -> String? {
-        // Each empirical NTK costs about points² × width; 1e10 is 30 times the full size's work.
-        let work = Double(p.int("seeds")) * Double(p.int("points")) * Double(p.int("points")) * p.ints("widths").reduce(0) { $0 + Double($1) }
-        return work > 1e10 ? "seeds × points² × (sum of widths) must be at most 1e10 (30 times the full size's work), got \(String(format: "%.3g", work))" : nil
+    // Each network is drawn (10 width²), evaluated and differentiated on every point
+    // (points × width²), and its empirical NTK contracted (points² × width); the full size is
+    // 7.6e10.
+    let workBound = WorkBound("seeds × Σ over widths of ((points + 10) × width² + points² × (width + points))", limit: 1.5e12) { p in
+        Double(p.int("seeds")) * p.ints("widths").reduce(0) { $0 + NTKSetup.work(width: $1, points: p.int("points"), steps: 1) - 1000 }
     }
 
     func run(_ context: inout ExperimentContext) throws {

@@ -26,10 +26,16 @@ struct SigmoidSums: Experiment {
     ]
 
     func validate(_ p: ParameterValues) -> String? {
-        // Each least-squares fit costs about fitPoints × N².
-        let squares = p.ints("counts").reduce(0) { $0 + Double($1) * Double($1) }
-        let work = Double(p.int("seeds")) * Double(p.int("fitPoints")) * squares
-        return work > 1e11 ? "seeds × fitPoints × (sum of counts²) must be at most 1e11, got \(String(format: "%.3g", work))" : nil
+        // The feature matrices of the largest N on either grid are held at once.
+        let cells = Double(Swift.max(p.int("fitPoints"), p.int("testPoints"))) * Double(p.ints("counts").max() ?? 0)
+        return cells > 2e7 ? "max(fitPoints, testPoints) × (largest count) must be at most 2e7 (160 MB per feature matrix), got \(WorkBound.format(cells))" : nil
+    }
+
+    // Each least-squares fit costs about fitPoints × N², and the sigmoid features on both
+    // grids about 20 (fitPoints + testPoints) × N; the full size is 1.0e9.
+    let workBound = WorkBound("seeds × Σ over counts N of N × (fitPoints × N + 20 (fitPoints + testPoints))", limit: 2e10) { p in
+        let fit = Double(p.int("fitPoints")), test = Double(p.int("testPoints"))
+        return Double(p.int("seeds")) * p.ints("counts").reduce(0) { $0 + Double($1) * (fit * Double($1) + 20 * (fit + test)) }
     }
 
     func run(_ context: inout ExperimentContext) throws {

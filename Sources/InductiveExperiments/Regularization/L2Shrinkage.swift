@@ -20,6 +20,13 @@ struct L2Shrinkage: Experiment {
         ParameterSpec("alphas", "weight-decay strengths", .doubles([0.01, 0.1, 1]), minimum: 1e-12, maximum: 1e12),
         ParameterSpec("maxSteps", "cap on gradient-descent steps per alpha", .int(50_000), minimum: 1, maximum: 10_000_000),
     ]
+    // Every gradient-descent step multiplies by X and Xᵀ (samples × dimension, plus 1000 of
+    // overhead); the eigendecomposition and least squares cost samples × dimension². The full
+    // size is 1.7e9 at the step cap.
+    let workBound = WorkBound("alphas × maxSteps × (samples × dimension + 1000) + samples × dimension²", limit: 3e10) { p in
+        let cells = Double(p.int("samples")) * Double(p.int("dimension"))
+        return Double(p.doubles("alphas").count) * Double(p.int("maxSteps")) * (cells + 1000) + cells * Double(p.int("dimension"))
+    }
     let checks = [
         CheckSpec("optimum", "max over α of ‖w_GD − Q(Λ+αI)⁻¹ΛQᵀw*‖ / ‖w*‖", .lessThan(1e-8)),
         CheckSpec("update", "one optimizer step vs (1 − εα)w − ε∇J (relative)", .lessThan(1e-12)),

@@ -34,6 +34,14 @@ struct NoiseIsL2: Experiment {
         return nil
     }
 
+    // SGD draws noise for every example of every epoch (samples × dimension) and pays about
+    // 1000 of overhead per step (samples / batch steps per epoch); the Monte Carlo draws
+    // monteCarlo × dimension normals (10 each). The full size is 5.8e7.
+    let workBound = WorkBound("epochs × samples × (dimension + 1000 / batch) + 10 monteCarlo × dimension + samples × dimension²", limit: 1.2e9) { p in
+        let n = Double(p.int("samples")), d = Double(p.int("dimension"))
+        return Double(p.int("epochs")) * n * (d + 1000 / Double(p.int("batch"))) + 10 * Double(p.int("monteCarlo")) * d + n * d * d
+    }
+
     func run(_ context: inout ExperimentContext) throws {
         let p = context.parameters
         let d = p.int("dimension"), n = p.int("samples"), sigma = p.double("sigma")

@@ -17,6 +17,11 @@ struct Normalization: Experiment {
         ParameterSpec("tolerance", "relative suboptimality (J − J*)/(J₀ − J*) to reach", .double(1e-6), minimum: 1e-300, maximum: 0.999),
         ParameterSpec("maxSteps", "cap on gradient-descent steps", quick: .int(20_000), full: .int(100_000), minimum: 1, maximum: 10_000_000),
     ]
+    // Two gradient-descent runs (raw and standardized) on the 1797 digits of 64 pixels; the
+    // full size is 2.3e10 at the step cap.
+    let workBound = WorkBound("2 × maxSteps × 1797 × 64 (two runs of gradient descent on the digits)", limit: 4e11) { p in
+        2 * Double(p.int("maxSteps")) * 1797 * 64
+    }
     let checks = [
         CheckSpec("condition", "κ(XᵀX) standardized / raw", .lessThan(1)),
         CheckSpec("steps", "GD steps to tolerance, standardized / raw", .lessThan(1)),
