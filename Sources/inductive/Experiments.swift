@@ -107,7 +107,7 @@ func checkLine(_ c: CheckRow) -> String {
     case .notRun(let why): verdict = "not run (\(why))"
     }
     let measured = c.measured.isNaN ? "—" : String(format: "%.4g", c.measured)
-    let plain = { (text: String) in text.replacingOccurrences(of: "×10^{", with: "e").replacingOccurrences(of: "}", with: "").replacingOccurrences(of: "−", with: "-") }
+    let plain = { (text: String) in text.replacingOccurrences(of: "×10^{", with: "e").replacingOccurrences(of: "10^{", with: "1e").replacingOccurrences(of: "}", with: "").replacingOccurrences(of: "−", with: "-") }
     return "\(verdict): \(c.name) = \(measured) \(c.comparator) \(plain(c.prediction))\(c.tolerance.isEmpty ? "" : " " + c.tolerance)"
 }
 

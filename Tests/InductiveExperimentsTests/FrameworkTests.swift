@@ -16,7 +16,7 @@ struct ProbeExperiment: Experiment {
     let checks = [CheckSpec("four", "value", .relativelyClose(tolerance: 0.01)),
                   CheckSpec("big", "only at full size", .greaterThan(0), fullOnly: true),
                   CheckSpec("never", "never measured", .lessThan(1))]
-    let workBound = WorkBound("value", limit: 100) { $0.double("value") }
+    let workBound = WorkBound("value", limit: 100, floor: 0) { $0.double("value") }
 
     func validate(_ parameters: ParameterValues) -> String? {
         parameters.ints("sizes").contains(7) ? "7 is not allowed" : nil

@@ -7,18 +7,26 @@ import Foundation
 /// differentiation count as a few of them). `Experiment.resolve` refuses a combination whose
 /// estimate exceeds `limit` with one line naming `formula` and the limit, so that every
 /// combination of in-range values either runs in bounded time or is refused. Limits are set at
-/// about 10 to 30 times the estimate of the experiment's full size.
+/// about 10 to 30 times the estimate of the experiment's full size, and never below
+/// `minimumLimit`, so that an experiment whose full size takes a fraction of a second can
+/// still be explored well beyond it.
 public struct WorkBound: Sendable {
     /// The estimate as the refusal names it, e.g. `seeds × points² × (sum of widths)`.
     public let formula: String
     /// The largest estimate accepted.
     public let limit: Double
+
+    /// The smallest limit any experiment gets: 1e10 operations, at most about a minute even
+    /// for the experiments with the most overhead per counted operation (autodiff steps).
+    public static let minimumLimit = 1e10
     let estimator: @Sendable (ParameterValues) -> Double
 
-    /// A bound `limit` on the estimate `estimate`, which `formula` spells out for the user.
-    public init(_ formula: String, limit: Double, estimate: @escaping @Sendable (ParameterValues) -> Double) {
+    /// A bound `limit` (raised to `floor` if below it; `minimumLimit` unless a test asks for
+    /// less) on the estimate `estimate`, which `formula` spells out for the user.
+    public init(_ formula: String, limit: Double, floor: Double = WorkBound.minimumLimit,
+                estimate: @escaping @Sendable (ParameterValues) -> Double) {
         self.formula = formula
-        self.limit = limit
+        self.limit = Swift.max(limit, floor)
         self.estimator = estimate
     }
 
