@@ -395,13 +395,18 @@ public func buildPDERegression(_ u: Tensor, dt: Double, dx: Double, options: PDE
         }
     }
     let region: [Slice] = [.range(timeTrim..<(nt - timeTrim)), .range(spaceTrim..<(nx - spaceTrim))]
-    try requireFinite(ut.slice(region), "the time derivative overflows: dt = \(dt) is too small for data of this size")
+    // Each trimmed field is sliced (a copy) once, checked, then flattened.
+    let target = ut.slice(region).flattened()
+    try requireFinite(target, "the time derivative overflows: dt = \(dt) is too small for data of this size")
+    var trimmedDerivatives: [Tensor] = []
     for (m, derivative) in derivatives.enumerated() {
-        try requireFinite(derivative.slice(region), "the x-derivative of order \(m + 1) overflows: dx = \(dx) is too small for this order, or lower the max-derivative")
+        let trimmed = derivative.slice(region).flattened()
+        try requireFinite(trimmed, "the x-derivative of order \(m + 1) overflows: dx = \(dx) is too small for this order, or lower the max-derivative")
+        trimmedDerivatives.append(trimmed)
     }
-    let theta = library.evaluate(u: value.slice(region).flattened(), derivatives: derivatives.map { $0.slice(region).flattened() })
+    let theta = library.evaluate(u: value.slice(region).flattened(), derivatives: trimmedDerivatives)
     try requireFinite(theta, "the candidate library overflows: powers up to degree \(options.degree) of u times its derivatives exceed the largest number; use a smaller degree or rescale the data")
-    return PDERegressionProblem(library: theta, target: ut.slice(region).flattened(), termNames: library.names)
+    return PDERegressionProblem(library: theta, target: target, termNames: library.names)
 }
 
 /// PDE-FIND (Rudy, Brunton, Proctor and Kutz 2017): from u of shape [nt, nx] sampled with

@@ -45,15 +45,21 @@ func stationarityResidual(_ x: Tensor, _ y: Tensor, _ w: Tensor, penalty: Tensor
 /// explicit tolerance that returns the minimum-norm solution when G is singular.
 public let normalEquationsReciprocalConditionLimit = Double.ulpOfOne.squareRoot()
 
+/// The Cholesky factorization of `gram` when it is accurate enough to solve with (estimated
+/// 1/kappa >= `normalEquationsReciprocalConditionLimit`), else nil: the one place where the
+/// solvers decide between the normal equations and a rank-revealing route.
+func wellConditionedCholesky(_ gram: Tensor) throws -> CholeskyFactorization? {
+    guard let factor = try choleskyFactorization(gram),
+          factor.reciprocalCondition >= normalEquationsReciprocalConditionLimit else { return nil }
+    return factor
+}
+
 /// argmin ||X w - y||^2 + ||R w||^2 where G = X^T X + R^T R is already formed: Cholesky of G
-/// when it is well conditioned (see `normalEquationsReciprocalConditionLimit`), else the
-/// minimum-norm solution of the stacked least-squares problem.
+/// when it is well conditioned, else the minimum-norm solution of the stacked problem.
 private func solveRegularizedNormalEquations(
     _ x: Tensor, _ y: Tensor, gram: Tensor, root: () throws -> Tensor
 ) throws -> Tensor {
-    if let factor = try choleskyFactorization(gram), factor.reciprocalCondition >= normalEquationsReciprocalConditionLimit {
-        return try factor.solve(matmul(x, y, transposeA: true))
-    }
+    if let factor = try wellConditionedCholesky(gram) { return try factor.solve(matmul(x, y, transposeA: true)) }
     return try stackedMinimumNorm(x, y, root: try root())
 }
 
@@ -71,10 +77,8 @@ private func ridgeThroughSVD(_ x: Tensor, _ y: Tensor, alpha: Double) throws -> 
 
 /// The minimum-norm solution of [X; R] w = [y; 0] (dgelsd).
 private func stackedMinimumNorm(_ x: Tensor, _ y: Tensor, root: Tensor) throws -> Tensor {
-    let p = x.shape[1]
     let stacked = Tensor.concatenate([x, root], axis: 0)
     let zeros = Tensor.zeros(y.rank == 1 ? [root.shape[0]] : [root.shape[0], y.shape[1]])
-    precondition(root.shape[1] == p)
     return try lstsq(stacked, Tensor.concatenate([y, zeros], axis: 0)).solution
 }
 
@@ -102,8 +106,7 @@ public func ridge(_ x: Tensor, _ y: Tensor, alpha: Double) throws -> LinearFit {
     if n >= p {
         let gram = matmul(x, x, transposeA: true) + Tensor.eye(p) * alpha
         w = try solveRegularizedNormalEquations(x, y, gram: gram) { Tensor.eye(p) * alpha.squareRoot() }
-    } else if let factor = try choleskyFactorization(x.gramRows() + Tensor.eye(n) * alpha),
-              factor.reciprocalCondition >= normalEquationsReciprocalConditionLimit {
+    } else if let factor = try wellConditionedCholesky(x.gramRows() + Tensor.eye(n) * alpha) {
         w = matmul(x, try factor.solve(y), transposeA: true)
     } else {
         w = try ridgeThroughSVD(x, y, alpha: alpha)
@@ -140,7 +143,7 @@ public func ridge(_ x: Tensor, _ y: Tensor, penalty: Tensor) throws -> LinearFit
         let inverse = 1 / penalty
         let scaled = x * inverse  // X D^-1, broadcasting over rows
         let gram = matmul(scaled, x, transposeB: true) + Tensor.eye(n)
-        if let factor = try choleskyFactorization(gram), factor.reciprocalCondition >= normalEquationsReciprocalConditionLimit {
+        if let factor = try wellConditionedCholesky(gram) {
             w = matmul(scaled, try factor.solve(y), transposeA: true)
         } else {
             // w = D^-1/2 v with v the ridge solution (alpha = 1) for X D^-1/2: O(n^2 p).

@@ -40,8 +40,7 @@ struct CompressedLeastSquares {
         // singular G_s may factor with a tiny pivot on some BLAS kernels): the factor's error is
         // about kappa(G_s) eps, accepted while kappa(G_s) <= 1/sqrt(eps); otherwise Householder QR
         // of X, whose R has error about kappa(X) eps and whose rank the refits' SVD then decides.
-        if let factor = try choleskyFactorization(scaledGram),
-           factor.reciprocalCondition >= normalEquationsReciprocalConditionLimit {
+        if let factor = try wellConditionedCholesky(scaledGram) {
             // R_s^T C = X_s^T Y = D^-1 X^T Y: one small triangular system, solved as a general one.
             let lower = factor.lower
             let c = try InductiveTensor.solve(lower, matmul(x, y, transposeA: true) / scales.reshaped([p, 1]))

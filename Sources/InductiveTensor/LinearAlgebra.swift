@@ -165,8 +165,13 @@ public func cholesky(_ a: Tensor) throws -> Tensor {
     let n = a.shape[0]
     var ca = a.scalars  // column-major view of A^T; "U" of A^T is L^T of A
     try check("dpotrf", LAPACK.potrf(uplo: "U", n: n, a: &ca), positive: .notPositiveDefinite)
-    // ca (column-major) holds U = L^T in its upper triangle; read as row-major it is L.
-    var l = Tensor(shape: [n, n], scalars: ca)
+    return lowerTriangle(ofPotrfUpper: ca, n: n)
+}
+
+/// L from `potrf`'s "U" output of A^T: the column-major buffer holds U = L^T in its upper
+/// triangle, which read as row-major is L; the other triangle is zeroed.
+private func lowerTriangle(ofPotrfUpper buffer: [Double], n: Int) -> Tensor {
+    var l = Tensor(shape: [n, n], scalars: buffer)
     for i in 0..<n { for j in (i + 1)..<Swift.max(i + 1, n) { l.scalars[i * n + j] = 0 } }
     return l
 }
@@ -182,25 +187,24 @@ public func cholesky(_ a: Tensor) throws -> Tensor {
 /// to within a small factor) is what tells the two apart: a solve through the factor has
 /// relative error about eps / reciprocalCondition.
 public struct CholeskyFactorization: Sendable {
-    /// The lower-triangular factor L (n x n).
-    public let lower: Tensor
     /// The estimate of 1 / (||A||_1 ||A^-1||_1) from `dpocon`; in [0, 1].
     public let reciprocalCondition: Double
     /// The factor as LAPACK left it (column-major U = L^T), for `dpotrs`.
     private let packed: [Double]
+    private let n: Int
 
     init(packed: [Double], n: Int, reciprocalCondition: Double) {
         self.packed = packed
-        var l = Tensor(shape: [n, n], scalars: packed)  // column-major U read row-major is L
-        for i in 0..<n { for j in (i + 1)..<Swift.max(i + 1, n) { l.scalars[i * n + j] = 0 } }
-        lower = l
+        self.n = n
         self.reciprocalCondition = reciprocalCondition
     }
+
+    /// The lower-triangular factor L (n x n), built on request (O(n^2)).
+    public var lower: Tensor { lowerTriangle(ofPotrfUpper: packed, n: n) }
 
     /// Solves A x = b (b of shape [n]) or A X = B (B of shape [n, k]) with the factor
     /// (`dpotrs`); cost O(n^2 k). Relative error about eps / `reciprocalCondition`.
     public func solve(_ b: Tensor) throws -> Tensor {
-        let n = lower.shape[0]
         precondition((b.rank == 1 || b.rank == 2) && b.shape[0] == n, "CholeskyFactorization.solve: A is [\(n), \(n)] but b is \(b.shape)")
         try requireFinite("dpotrs", b)
         let k = b.rank == 1 ? 1 : b.shape[1]

@@ -52,8 +52,10 @@ extension Experiment {
     public func resolve(quick: Bool, overrides: [String: String]) throws -> ParameterValues {
         let values = try ParameterValues(parameters, quick: quick, overrides: overrides, experiment: id)
         if let problem = validate(values) { throw ParameterError(reason: "\(id): \(problem)") }
-        let full = try ParameterValues(parameters, quick: false, overrides: [:], experiment: id)
-        if let problem = workBound.problem(values, fullSize: workBound.estimate(full)) {
+        // The full size's estimate is needed only to word a refusal.
+        if let problem = workBound.problem(values, fullSize: {
+            (try? ParameterValues(parameters, quick: false, overrides: [:], experiment: id)).map(workBound.estimate) ?? 0
+        }) {
             throw ParameterError(reason: "\(id): \(problem)")
         }
         return values

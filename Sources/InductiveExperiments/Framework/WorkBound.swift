@@ -33,11 +33,13 @@ public struct WorkBound: Sendable {
     /// The estimated work of a run with these parameters.
     public func estimate(_ parameters: ParameterValues) -> Double { estimator(parameters) }
 
-    /// Why a run with these parameters asks for too much (one line), or nil. `fullSize` is the
-    /// estimate of the experiment's full size, quoted to say how far the limit lies above it.
-    func problem(_ parameters: ParameterValues, fullSize: Double) -> String? {
+    /// Why a run with these parameters asks for too much (one line), or nil. `fullSize` gives
+    /// the estimate of the experiment's full size, quoted to say how far the limit lies above
+    /// it; it is evaluated only for a refusal.
+    func problem(_ parameters: ParameterValues, fullSize fullSizeEstimate: () -> Double) -> String? {
         let work = estimate(parameters)
         if work <= limit { return nil }
+        let fullSize = fullSizeEstimate()
         let times = fullSize > 0 ? String(format: " (%.0f times the full size's work)", limit / fullSize) : ""
         return "\(formula) must be at most \(Self.format(limit))\(times), got \(Self.format(work))"
     }

@@ -34,7 +34,12 @@ public enum AtomicFile {
     /// new file (a probe file is created and removed), or it is a writable device or FIFO.
     /// Throws a one-line `FileError` otherwise.
     public static func checkWritable(_ path: String) throws {
-        switch try Destination(path) {
+        try checkWritable(Destination(path), path: path)
+    }
+
+    /// `checkWritable(_:)` for a destination already resolved.
+    static func checkWritable(_ destination: Destination, path: String) throws {
+        switch destination {
         case .descriptor(let fd):
             let flags = fcntl(fd, F_GETFL)
             guard flags >= 0, flags & O_ACCMODE != O_RDONLY else {
@@ -175,27 +180,28 @@ public struct OutputGroup: Sendable {
 
     /// Checks before any work that every path can be written and that no file is named twice.
     public static func check(_ paths: [String]) throws {
-        var seen: [AtomicFile.Destination] = []
-        for path in paths {
-            let destination = try AtomicFile.Destination(path)
-            if case .regular = destination, seen.contains(destination) {
-                throw FileError(path: path, reason: "named twice among the outputs")
-            }
-            seen.append(destination)
-            try AtomicFile.checkWritable(path)
+        for (path, destination) in zip(paths, try destinations(paths)) {
+            try AtomicFile.checkWritable(destination, path: path)
         }
     }
 
-    /// Writes every file, or none of the regular files (see the type's description).
-    public func commit() throws {
+    /// Each path resolved once; a regular file named twice (also through another spelling or
+    /// a symbolic link) is refused.
+    private static func destinations(_ paths: [String]) throws -> [AtomicFile.Destination] {
         var destinations: [AtomicFile.Destination] = []
-        for (path, _) in outputs {
+        for path in paths {
             let destination = try AtomicFile.Destination(path)
             if case .regular = destination, destinations.contains(destination) {
                 throw FileError(path: path, reason: "named twice among the outputs")
             }
             destinations.append(destination)
         }
+        return destinations
+    }
+
+    /// Writes every file, or none of the regular files (see the type's description).
+    public func commit() throws {
+        let destinations = try OutputGroup.destinations(paths)
         var staged: [(temporary: String, target: String, path: String)] = []
         func discard() { for s in staged { unlink(s.temporary) } }
         var cleaned: Set<String> = []
