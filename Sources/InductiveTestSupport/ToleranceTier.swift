@@ -5,8 +5,9 @@ import InductiveTensor
 ///
 /// Entry by entry, `actual` is close to `expected` when
 /// |actual - expected| <= absolute + relative |expected| (the rule of `closeness`). The
-/// tiers below are the ones the test suites use; a test whose comparison fits none builds
-/// its own with `init(_:relative:absolute:reason:)` and writes the reason down.
+/// gradient checks use the finite-difference tiers below; most other tests still state their
+/// tolerance inline with its reason beside it, and can move to a tier where one fits (or
+/// build their own with `init(_:relative:absolute:reason:)`).
 ///
 ///     expectClose(solve(a, b), x, .backwardStable(conditionNumber: 1e3, size: 50))
 public struct ToleranceTier: Sendable, CustomStringConvertible {

@@ -29,23 +29,26 @@ func expectOneLineError(_ result: CommandResult, names: String, _ command: [Stri
     #expect(!result.standardError.contains("USAGE"), "\(shown): usage dump", sourceLocation: sourceLocation)
 }
 
-/// Runs a command that must be refused in a folder holding the fixtures, and checks the refusal.
-func expectRefused(_ command: RefusedCommand, sourceLocation: SourceLocation = #_sourceLocation) throws {
+/// Runs a command that must be refused in a folder holding the fixtures, checks the refusal,
+/// then runs `then` on the result and the folder (for checks of what was left behind).
+func expectRefused(_ command: RefusedCommand, timeout: TimeInterval = 60,
+                   then: (CommandResult, TemporaryFolder) -> Void = { _, _ in },
+                   sourceLocation: SourceLocation = #_sourceLocation) throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
     try Fixtures.write(in: folder)
-    let result = try CommandRunner.run(command.arguments, in: folder.url, timeout: 60, sourceLocation: sourceLocation)
+    let result = try CommandRunner.run(command.arguments, in: folder.url, timeout: timeout, sourceLocation: sourceLocation)
     expectOneLineError(result, names: command.names, command.arguments, sourceLocation: sourceLocation)
+    then(result, folder)
 }
 
 /// Runs a command that must succeed in a folder holding the fixtures.
 @discardableResult
-func expectSuccess(_ arguments: [String], timeout: TimeInterval = 120,
-                   sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
+func expectSuccess(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> CommandResult {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
     try Fixtures.write(in: folder)
-    let result = try CommandRunner.run(arguments, in: folder.url, timeout: timeout, sourceLocation: sourceLocation)
+    let result = try CommandRunner.run(arguments, in: folder.url, timeout: 120, sourceLocation: sourceLocation)
     #expect(result.status == 0, "inductive \(arguments.joined(separator: " ")): \(result.standardError)", sourceLocation: sourceLocation)
     return result
 }

@@ -54,12 +54,9 @@ import Testing
 
     @Test(arguments: negative)
     func negativeNumbersAreValidatedNotReadAsFlags(_ command: RefusedCommand) throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        try Fixtures.write(in: folder)
-        let result = try CommandRunner.run(command.arguments, in: folder.url, timeout: 60)
-        expectOneLineError(result, names: command.names, command.arguments)
-        #expect(!result.standardError.contains("Missing value"), "\(result.standardError)")
+        try expectRefused(command) { result, _ in
+            #expect(!result.standardError.contains("Missing value"), "\(result.standardError)")
+        }
     }
 
     /// Values that used to be accepted with exit 0 but give wrong or empty output, or that
@@ -87,13 +84,10 @@ import Testing
 
     @Test(arguments: silentlyWrong)
     func nonFiniteAndMeaninglessValuesAreRefused(_ command: RefusedCommand) throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        try Fixtures.write(in: folder)
-        let result = try CommandRunner.run(command.arguments, in: folder.url, timeout: 60)
-        expectOneLineError(result, names: command.names, command.arguments)
-        // Nothing half-made is left behind.
-        for output in ["o.npy", "k.npy", "g.npy"] { #expect(!folder.contents().contains(output)) }
+        try expectRefused(command) { _, folder in
+            // Nothing half-made is left behind.
+            for output in ["o.npy", "k.npy", "g.npy"] { #expect(!folder.contents().contains(output)) }
+        }
     }
 
     /// Closed sets are enums: the parser refuses a bad value and lists the valid ones.

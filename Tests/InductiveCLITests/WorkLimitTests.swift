@@ -30,13 +30,10 @@ import Testing
 
     @Test(arguments: refused)
     func overTheLimitIsRefusedBeforeAllocating(_ command: RefusedCommand) throws {
-        let folder = try TemporaryFolder()
-        defer { folder.remove() }
-        try Fixtures.write(in: folder)
         // Refusals are immediate: a few seconds at most even on a loaded machine.
-        let result = try CommandRunner.run(command.arguments, in: folder.url, timeout: 20)
-        expectOneLineError(result, names: command.names, command.arguments)
-        #expect(!folder.contents().contains("o.npy") && !folder.contents().contains("k.npy"))
+        try expectRefused(command, timeout: 20) { _, folder in
+            #expect(!folder.contents().contains("o.npy") && !folder.contents().contains("k.npy"))
+        }
     }
 
     /// The same requests run once the budget is raised.

@@ -29,6 +29,11 @@ enum RecordedCPU {
     /// This project's build machine: EPYC, Zen 5, AVX-512 with BF16.
     static let epycZen5 = CPUFeatures(vendor: "AuthenticAMD", family: 26, model: 2, flags: avx512BF16)
     static let hygonDhyana = CPUFeatures(vendor: "HygonGenuine", family: 24, model: 0, flags: avx2)
+
+    /// Every recorded processor, for the properties that must hold on all of them.
+    static let all = [xeonEmeraldRapids, xeonSapphireRapids, xeonSkylakeSP, xeonHaswell, xeonPhiKnightsLanding,
+                      coreSandyBridge, xeonWestmere, corePenryn, epycZen2, epycZen3, epycZen4, epycZen4Masked,
+                      epycZen5, hygonDhyana]
 }
 
 /// One recorded situation and the decision the rule gives for it.
@@ -123,12 +128,6 @@ struct BLASCoreCase: Sendable, CustomTestStringConvertible {
         #expect(!decision.reason.isEmpty)
     }
 
-    static let allCPUs: [CPUFeatures] = [
-        RecordedCPU.xeonEmeraldRapids, RecordedCPU.xeonSapphireRapids, RecordedCPU.xeonSkylakeSP, RecordedCPU.xeonHaswell,
-        RecordedCPU.xeonPhiKnightsLanding, RecordedCPU.coreSandyBridge, RecordedCPU.xeonWestmere, RecordedCPU.corePenryn,
-        RecordedCPU.epycZen2, RecordedCPU.epycZen3, RecordedCPU.epycZen4, RecordedCPU.epycZen4Masked,
-        RecordedCPU.epycZen5, RecordedCPU.hygonDhyana,
-    ]
 
     static let allCores = ["Prescott", "Core2", "Nehalem", "Barcelona", "Sandybridge", "Bulldozer", "Piledriver",
                            "Haswell", "Zen", "SkylakeX", "Cooperlake", "SapphireRapids"]
@@ -137,7 +136,7 @@ struct BLASCoreCase: Sendable, CustomTestStringConvertible {
     /// level, and the restarted process (the correction and the marker in its environment)
     /// never asks for another one, whichever core OpenBLAS then runs.
     @Test func correctionsGoUpAndHappenOnce() throws {
-        for cpu in Self.allCPUs {
+        for cpu in RecordedCPU.all {
             for core in Self.allCores {
                 let first = BLASCore.decide(cpu: cpu, coreName: core, environment: [:])
                 guard let target = first.correction else { continue }
@@ -154,7 +153,7 @@ struct BLASCoreCase: Sendable, CustomTestStringConvertible {
     /// The recommended core's level is exactly the CPU's level (so a CPU on its own
     /// recommendation is never corrected), and every core the rule names is in the table.
     @Test func recommendationsMatchTheCPULevel() throws {
-        for cpu in Self.allCPUs {
+        for cpu in RecordedCPU.all {
             let core = BLASCore.recommendedCore(for: cpu)
             #expect(try #require(BLASCore.level(ofCore: core)) == BLASCore.level(of: cpu), "\(cpu)")
             #expect(BLASCore.decide(cpu: cpu, coreName: core, environment: [:]).status == .sufficient)

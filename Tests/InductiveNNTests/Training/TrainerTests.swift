@@ -105,8 +105,6 @@ func smallModel(seed: UInt64 = 3) -> Sequential {
     /// and the trainer keeps its model, counters and history.
     @Test func craftedCheckpointsLeaveTheTrainerUntouched() throws {
         let (train, _) = try smallProblem()
-        let dir = NSTemporaryDirectory() + "inductive-crafted-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var a = Trainer(model: smallModel(), optimizer: Adam(learningRate: 0.01),
                         configuration: TrainingConfiguration(epochs: 2, batchSize: 16), seed: 1)
         try a.fit(train)
