@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "Inductive", targets: ["Inductive"]),
         .library(name: "InductiveTensor", targets: ["InductiveTensor"]),
+        .library(name: "InductiveSymmetry", targets: ["InductiveSymmetry"]),
         .library(name: "InductiveKernels", targets: ["InductiveKernels"]),
         .library(name: "InductiveSolvers", targets: ["InductiveSolvers"]),
         .library(name: "InductiveDiscovery", targets: ["InductiveDiscovery"]),
@@ -50,19 +51,21 @@ let package = Package(
             dependencies: ["InductiveTensor", "InductiveAutodiff"],
             resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-README.md")]
         ),
-        .target(name: "InductiveKernels", dependencies: ["CKernels", "InductiveTensor", "InductiveAutodiff", "InductiveNN"]),
+        // Finite groups, exact actions, Reynolds projection, equivariant layers.
+        .target(name: "InductiveSymmetry", dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN"]),
+        .target(name: "InductiveKernels", dependencies: ["CKernels", "InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveSymmetry"]),
         .target(name: "InductiveSolvers", dependencies: ["InductiveTensor"]),
         .target(name: "InductiveDiscovery", dependencies: ["InductiveSolvers", "InductiveTensor"]),
         // SVG charts, the HTML report and the CSV/JSON writers: draws data, computes none.
         .target(name: "InductiveReport", dependencies: ["InductiveTensor"]),
         .target(
             name: "InductiveExperiments",
-            dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveKernels", "InductiveSolvers",
+            dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveSymmetry", "InductiveKernels", "InductiveSolvers",
                            "InductiveDiscovery", "InductiveReport"]
         ),
         .target(
             name: "Inductive",
-            dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveKernels", "InductiveSolvers",
+            dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveSymmetry", "InductiveKernels", "InductiveSolvers",
                            "InductiveDiscovery", "InductiveReport", "InductiveExperiments"]
         ),
         .target(name: "InductiveTestSupport", dependencies: ["InductiveTensor", "InductiveAutodiff"]),
@@ -81,8 +84,12 @@ let package = Package(
         .testTarget(name: "InductiveAutodiffTests", dependencies: ["InductiveAutodiff", "InductiveTensor", "InductiveTestSupport"]),
         .testTarget(name: "InductiveNNTests", dependencies: ["InductiveNN", "InductiveAutodiff", "InductiveTensor", "InductiveTestSupport"]),
         .testTarget(
+            name: "InductiveSymmetryTests",
+            dependencies: ["InductiveSymmetry", "InductiveNN", "InductiveAutodiff", "InductiveTensor", "InductiveTestSupport"]
+        ),
+        .testTarget(
             name: "InductiveKernelsTests",
-            dependencies: ["InductiveKernels", "InductiveNN", "InductiveAutodiff", "InductiveTensor", "InductiveTestSupport"],
+            dependencies: ["InductiveKernels", "InductiveSymmetry", "InductiveNN", "InductiveAutodiff", "InductiveTensor", "InductiveTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -2,6 +2,7 @@
 @_exported import InductiveTensor
 @_exported import InductiveAutodiff
 @_exported import InductiveNN
+@_exported import InductiveSymmetry
 @_exported import InductiveKernels
 @_exported import InductiveSolvers
 @_exported import InductiveDiscovery

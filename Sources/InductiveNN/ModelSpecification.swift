@@ -18,6 +18,10 @@ public struct ModelSpecificationError: Error, CustomStringConvertible, Equatable
 ///
 /// Example: `conv(16,3,relu),maxpool(2),flatten,dense(10)`.
 ///
+/// Targets above this one add layer kinds by passing `LayerFactory` values to `build` (the
+/// group convolutions and DeepSets layers of InductiveSymmetry do): no global registry, the
+/// caller composes the vocabulary it wants.
+///
 /// Every number is range-checked (sizes up to 2^24, kernels, windows and strides up to 2^16),
 /// and the model's size is estimated layer by layer before anything is allocated: a
 /// specification above `Limits.default` (50 million parameters, 16 million values per
@@ -51,6 +55,56 @@ public enum ModelSpecification {
         let name: String
         let arguments: [String]
         let text: String
+    }
+
+    /// One item of a specification handed to a `LayerFactory`.
+    public struct LayerRequest: Sendable {
+        /// The item's name, lower-cased (e.g. `c4conv`).
+        public let name: String
+        /// The comma-separated arguments inside the parentheses, trimmed.
+        public let arguments: [String]
+        /// The item as written (for error messages).
+        public let text: String
+        /// The shape of one example entering the layer (no batch axis).
+        public let inputShape: [Int]
+        /// The data's image shape, when flat inputs are images.
+        public let imageShape: [Int]?
+
+        /// An error naming the item.
+        public func failure(_ why: String) -> ModelSpecificationError { ModelSpecificationError(reason: "'\(text)': \(why)") }
+
+        /// A positive integer argument at most `maximum`, or an error naming the item.
+        public func positiveInteger(_ s: String, _ what: String, maximum: Int = 1 << 24) throws -> Int {
+            guard let v = Int(s), v > 0, v <= maximum else { throw failure("\(what) must be a positive integer at most \(maximum), got '\(s)'") }
+            return v
+        }
+    }
+
+    /// What a factory plans for a request: the size, checked against `Limits` before anything
+    /// is allocated, the output shape, and how to build the layers.
+    public struct LayerPlan: Sendable {
+        public let parameters: Int
+        public let valuesPerExample: Int
+        public let outputShape: [Int]
+        public let make: @Sendable (inout RandomGenerator) -> [any Layer]
+        public init(parameters: Int, valuesPerExample: Int, outputShape: [Int], make: @escaping @Sendable (inout RandomGenerator) -> [any Layer]) {
+            self.parameters = parameters
+            self.valuesPerExample = valuesPerExample
+            self.outputShape = outputShape
+            self.make = make
+        }
+    }
+
+    /// Layer kinds defined outside this target: the names it answers to, a usage line for
+    /// the "unknown layer" message, and the planner (which throws a `ModelSpecificationError`
+    /// for bad arguments or shapes).
+    public struct LayerFactory: Sendable {
+        public let names: [String]
+        public let plan: @Sendable (LayerRequest) throws -> LayerPlan
+        public init(names: [String], plan: @escaping @Sendable (LayerRequest) throws -> LayerPlan) {
+            self.names = names
+            self.plan = plan
+        }
     }
 
     static func items(_ text: String) throws -> [Item] {
@@ -87,8 +141,9 @@ public enum ModelSpecification {
     /// `imageShape`, when given, lets flat inputs feed a convolution. Returns the model and
     /// its output shape per example.
     /// `limits` bounds the model's size (see `Limits`).
+    /// `factories` add layer kinds defined in other targets (tried for names not built in).
     public static func build(_ text: String, inputShape: [Int], imageShape: [Int]? = nil, limits: Limits = .default,
-                             using rng: inout RandomGenerator) throws -> (model: Sequential, outputShape: [Int]) {
+                             factories: [LayerFactory] = [], using rng: inout RandomGenerator) throws -> (model: Sequential, outputShape: [Int]) {
         var layers: [any Layer] = []
         var shape = inputShape
         var parameterCount = 0
@@ -236,9 +291,15 @@ public enum ModelSpecification {
                 try admit(item, parameters: try product(item, [shape[0], m]), values: try product(item, [m, 2]))
                 layers.append(FourierFeatures(inputSize: shape[0], features: m, sigma: try double(item, args[1], "sigma"), using: &rng))
                 shape = [2 * m]
+            case let name where factories.contains(where: { $0.names.contains(name) }):
+                let factory = factories.first { $0.names.contains(name) }!
+                let plan = try factory.plan(LayerRequest(name: name, arguments: args, text: item.text, inputShape: shape, imageShape: imageShape))
+                try admit(item, parameters: plan.parameters, values: plan.valuesPerExample)
+                layers += plan.make(&rng)
+                shape = plan.outputShape
             default:
                 guard args.isEmpty, let activation = Activation(name: item.name) else {
-                    throw fail(item, "unknown layer (known: dense, conv, maxpool, avgpool, globalmaxpool, globalavgpool, dropout, batchnorm, layernorm, flatten, fourier, and activation names)")
+                    throw fail(item, "unknown layer (known: dense, conv, maxpool, avgpool, globalmaxpool, globalavgpool, dropout, batchnorm, layernorm, flatten, fourier, \(factories.flatMap(\.names).map { $0 + ", " }.joined())and activation names)")
                 }
                 layers.append(ActivationLayer(activation))
             }

@@ -90,7 +90,8 @@ struct Train: ParsableCommand {
             testSet = testSet.standardized(mean: mean, std: std)
         }
         let inputShape = Array(trainSet.inputs.shape.dropFirst())
-        let (network, outputShape) = try ModelSpecification.build(model, inputShape: inputShape, imageShape: dataset.imageShape, using: &rng)
+        let (network, outputShape) = try ModelSpecification.build(model, inputShape: inputShape, imageShape: dataset.imageShape,
+                                                                  factories: ModelSpecification.symmetryFactories, using: &rng)
         guard outputShape == [classes] else {
             throw ModelSpecificationError(reason: "the model outputs \(outputShape) per example but the data has \(classes) classes: end with dense(\(classes))")
         }

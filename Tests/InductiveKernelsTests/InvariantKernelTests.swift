@@ -1,5 +1,6 @@
 import Foundation
 import InductiveKernels
+import InductiveSymmetry
 import InductiveTensor
 import InductiveTestSupport
 import Testing

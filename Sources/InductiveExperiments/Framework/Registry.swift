@@ -7,6 +7,9 @@ public enum ExperimentRegistry {
         L2Shrinkage(), NoiseIsL2(), Normalization(),
         MinimumNorm(), EarlyStopping(), DoubleDescent(),
         InitializationVariance(),
+        SymPooling(), SymConvolution(), SymEquivariantIsConvolution(), SymGroupConvolution(), SymAugmentationLoss(),
+        SymAugmentationSinc(), SymAugmentationWeights(), SymDeepSets(),
+        InvariantNTK(),
     ]
 
     /// The experiment with this id.
