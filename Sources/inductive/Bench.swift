@@ -17,7 +17,7 @@ func medianSeconds(repeats: Int, _ body: () -> Void) -> Double {
 
 /// The benchmark groups of `inductive bench`.
 enum BenchGroup: String, ExpressibleByArgument, CaseIterable {
-    case tensor, autodiff, ntk, sindy
+    case tensor, autodiff, ntk, sindy, symmetry
 }
 
 /// `inductive bench`: speed of the numerical core, to compare with NumPy on the same machine
@@ -30,7 +30,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Only the elementwise cases.")
     var elementwiseOnly = false
 
-    @Option(help: "Which benchmark group: tensor, autodiff, ntk, or sindy (SINDy on Lorenz; compare with bench/sindy_lorenz.py).")
+    @Option(help: "Which benchmark group: tensor, autodiff, ntk, sindy (SINDy on Lorenz; compare with bench/sindy_lorenz.py), or symmetry (group convolutions on 8x8 digits against plain convolutions).")
     var group: BenchGroup = .tensor
 
     @Option(help: "sindy: a .npy of shape (samples, 3) with Lorenz data at dt 0.002 (default: simulate 50,000 samples).")
@@ -52,6 +52,7 @@ struct Bench: ParsableCommand {
         switch group {
         case .autodiff: benchAutodiff()
         case .ntk: try benchNTK()
+        case .symmetry: benchSymmetry()
         case .tensor, .sindy: benchTensor()
         }
     }
@@ -97,6 +98,40 @@ struct Bench: ParsableCommand {
             hvNorm = gradientTensors(of: inner, wrt: vars).map { $0.norm() }.reduce(0, +)
         }
         print(String(format: "mlp hvp  784-512-512-10 batch 128  %8.2f ms  (|Hv| %.4f)", tHVP * 1e3, hvNorm))
+    }
+
+    /// Group convolutions on a batch of 128 8x8 images (forward and gradient), each against the
+    /// plain convolution it should cost at most |G| times: a lifting layer 1 → C against a
+    /// plain 1 → C convolution (it computes |G| C maps), a group convolution C|G| → C|G|
+    /// against a plain C|G| → C convolution (the same inputs, |G| times fewer outputs).
+    func benchSymmetry() {
+        var rng = RandomGenerator(seed: 0)
+        let batch = 128, channels = 8
+        func time(_ layer: some Layer, _ x: Tensor) -> Double {
+            medianSeconds(repeats: repeats) {
+                let params = layer.parameters.map(Variable.parameter)
+                let y = layer.apply(parameters: params, to: Variable(constant: x))
+                _ = gradientTensors(of: (y * y).sum(), wrt: params)
+            }
+        }
+        let images = Tensor.randomNormal([batch, 1, 8, 8], using: &rng)
+        let plainLift = time(Convolution(inputChannels: 1, outputChannels: channels, kernel: [3, 3], activation: .relu, using: &rng), images)
+        print(String(format: "plain conv 1->%d 3x3, batch %d of 8x8            %8.3f ms", channels, batch, plainLift * 1e3))
+        for group in [FiniteGroup.rotations, .dihedral] {
+            let order = group.order
+            let lifting = time(GroupConvolution(group: group, lifting: true, inputChannels: 1, outputChannels: channels, kernel: 3,
+                                                activation: .relu, using: &rng), images)
+            let sameMaps = time(Convolution(inputChannels: 1, outputChannels: channels * order, kernel: [3, 3], activation: .relu, using: &rng), images)
+            print(group.name + String(format: " lifting 1->%dx%d                               %8.3f ms  %5.2f x plain (|G| = %d); plain 1->%d: %.3f ms",
+                         channels, order, lifting * 1e3, lifting / plainLift, order, channels * order, sameMaps * 1e3))
+            let maps = Tensor.randomNormal([batch, channels, order, 8, 8], using: &rng)
+            let flat = maps.reshaped([batch, channels * order, 8, 8])
+            let plain = time(Convolution(inputChannels: channels * order, outputChannels: channels, kernel: [3, 3], activation: .relu, using: &rng), flat)
+            let groupConv = time(GroupConvolution(group: group, lifting: false, inputChannels: channels, outputChannels: channels, kernel: 3,
+                                                  activation: .relu, using: &rng), maps)
+            print(group.name + String(format: " group conv %dx%d->%dx%d vs plain %d->%d        %8.3f ms  %5.2f x plain (%.3f ms; |G| = %d)",
+                         channels, order, channels, order, channels * order, channels, groupConv * 1e3, groupConv / plain, plain * 1e3, order))
+        }
     }
 
     func benchTensor() {

@@ -98,6 +98,6 @@ struct SymDeepSets: Experiment {
             caption: "Test MSE divided by the variance of the target (1 = predicting the mean), for sets of each size; the model was trained only on sets of \(n) elements.",
             chart: .plot(Plot(x: Axis("set size", scale: .log), y: Axis("normalized test error", scale: .log),
                               series: [Series("DeepSets (mean pooling)", x: sizes.map(Double.init), y: errors, style: .lineAndMarkers)],
-                              referenceLines: [.vertical(Double(n), label: "training size"), .horizontal(0.05, label: "0.05"), .horizontal(0.1, label: "0.1")]))))
+                              referenceLines: [.vertical(Double(n), label: "training size"), .horizontal(0.05, label: "check at the training size: 0.05"), .horizontal(0.1, label: "check at \(p.int("largerSetSize")): 0.1")]))))
     }
 }

@@ -75,10 +75,15 @@ struct SymPooling: Experiment {
         let floor = 1e-17
         context.figure(Figure(
             id: "invariance-vs-shift", title: "Invariance error of pooled convolutions vs translation",
-            caption: "Mean over \(m) smooth random signals of ‖f(g_s x) − f(x)‖ / ‖f(x)‖ for a cyclic shift by s samples (n = \(n)). Global pooling: rounding only (values below 1e-17 drawn at 1e-17). Local max pooling over windows of \(w): zero only at multiples of the window where the pooled outputs are also shifted, so it is compared with f(x), not its shift.",
+            caption: "Mean over \(m) smooth random signals of ‖f(g_s x) − f(x)‖ / ‖f(x)‖ for a cyclic shift by s samples (n = \(n)). Global pooling: rounding only (values below 1e-17 drawn at 1e-17). Local max pooling over windows of \(w) (the output is the vector of window maxima, compared with the unshifted one): changes at every shift except the full turn s = n.",
             chart: .plot(Plot(x: Axis("shift s (samples)"), y: Axis("relative change of the pooled output", scale: .log),
                               series: [Series("global sum pooling", x: axis, y: globalErrors.map { Swift.max($0, floor) }, style: .lineAndMarkers),
                                        Series("local max pooling (window \(w))", x: axis, y: localErrors.map { Swift.max($0, floor) }, style: .lineAndMarkers)],
                               referenceLines: [.horizontal(1e-12, label: "1e-12")]))))
+        context.figure(Figure(
+            id: "local-pooling-error", title: "Local pooling: the error grows with the shift",
+            caption: "The local max-pooling curve of the first figure for shifts up to one window (\(w) samples), on a linear scale: small shifts change the window maxima little (approximate invariance), a shift by a whole window permutes them.",
+            chart: .plot(Plot(x: Axis("shift s (samples)"), y: Axis("relative change of the pooled output"),
+                              series: [Series("local max pooling (window \(w))", x: shifts, y: Array(localErrors[0...w]), style: .lineAndMarkers)]))))
     }
 }
