@@ -32,8 +32,8 @@ struct InvariantNTK: Experiment {
     }
 
     // Per seed and size: |G| + 1 kernel evaluations on (N + test) × N pairs of length-d
-    // inputs (≈ 30 d flops each, depth 2) and an N³ solve. Full size 1.2e9.
-    let workBound = WorkBound("seeds × Σ_N ((length + 1) × (N + testSize) × N × 30 × length + N³)", limit: 3e10) { p in
+    // inputs (≈ 30 d flops each, depth 2) and an N³ solve. Full size 1.3e10.
+    let workBound = WorkBound("seeds × Σ_N ((length + 1) × (N + testSize) × N × 30 × length + N³)", limit: 3e11) { p in
         let d = Double(p.int("length")), t = Double(p.int("testSize"))
         return Double(p.int("seeds")) * p.ints("trainSizes").map { Double($0) }.reduce(0) { $0 + (d + 1) * ($1 + t) * $1 * 30 * d + $1 * $1 * $1 }
     }

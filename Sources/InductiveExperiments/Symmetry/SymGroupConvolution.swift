@@ -33,7 +33,7 @@ struct SymGroupConvolution: Experiment {
 
     // Per example and epoch, forward + backward ≈ 6 × (multiply-adds of the largest model):
     // group convolution (|G| c)² 9 × 64; D4 dominates. Each unit of this
-    // estimate is one BLAS flop (the gathers add about as much). Full size ≈ 5e11.
+    // estimate is one BLAS flop (the gathers add about as much). Full size ≈ 1.6e12.
     let workBound = WorkBound("6 × seeds × epochs × trainExamples × 64 × 9 × ((4 c4)² + (8 d4)² + 2 cnn²)", limit: 3e13) { p in
         let c4 = Double(4 * p.int("c4Channels")), d4 = Double(8 * p.int("d4Channels")), cnn = Double(p.int("cnnChannels"))
         return 6 * Double(p.int("seeds") * p.int("epochs") * p.int("trainExamples")) * 64 * 9 * (c4 * c4 + d4 * d4 + 2 * cnn * cnn)
