@@ -53,8 +53,8 @@ struct SymConvolution: Experiment {
         context.record("dense_error", rel[2])
         // Zero padding: only the (k − 1)/2 outputs at each end see different inputs.
         let border = (k - 1) / 2
-        context.note(String(format: "Zero padding: largest relative error %.3g (it is confined to the %d outputs within %d of each end of the signal: the inside commutes exactly). Dense layer with random weights: %.3g, O(1): nothing ties its rows together. Circular: %.2g.",
-                            reports[1].relative, 2 * border, border, reports[2].relative, reports[0].relative))
+        context.note(String(format: "Zero padding: largest relative error %.3g, from the outputs whose window of %d crosses an end of the signal before or after the shift (at most 2(k − 1) = %d of the %d outputs per channel; elsewhere the two sides agree exactly). Dense layer with random weights: %.3g, O(1): nothing ties its rows together. Circular: %.2g.",
+                            reports[1].relative, k, 4 * border, n, reports[2].relative, reports[0].relative))
         let shifts = (0..<n).map(Double.init)
         context.figure(Figure(
             id: "equivariance-error", title: "Equivariance error vs translation",
