@@ -83,9 +83,13 @@ public enum ModelSpecification {
     /// What a factory plans for a request: the size, checked against `Limits` before anything
     /// is allocated, the output shape, and how to build the layers.
     public struct LayerPlan: Sendable {
+        /// Scalar parameters the layers will hold.
         public let parameters: Int
+        /// The most values one example occupies in the layers (windows gathered included).
         public let valuesPerExample: Int
+        /// The shape of one example after the layers.
         public let outputShape: [Int]
+        /// Builds the layers (called only once the plan is admitted).
         public let make: @Sendable (inout RandomGenerator) -> [any Layer]
         public init(parameters: Int, valuesPerExample: Int, outputShape: [Int], make: @escaping @Sendable (inout RandomGenerator) -> [any Layer]) {
             self.parameters = parameters
@@ -95,11 +99,13 @@ public enum ModelSpecification {
         }
     }
 
-    /// Layer kinds defined outside this target: the names it answers to, a usage line for
-    /// the "unknown layer" message, and the planner (which throws a `ModelSpecificationError`
-    /// for bad arguments or shapes).
+    /// Layer kinds defined outside this target: the names it answers to (listed in the
+    /// "unknown layer" message) and the planner, which throws a `ModelSpecificationError` for
+    /// bad arguments or shapes.
     public struct LayerFactory: Sendable {
+        /// Lower-case item names, e.g. `["c4conv", "d4conv"]`.
         public let names: [String]
+        /// Checks a request and plans its layers.
         public let plan: @Sendable (LayerRequest) throws -> LayerPlan
         public init(names: [String], plan: @escaping @Sendable (LayerRequest) throws -> LayerPlan) {
             self.names = names

@@ -52,8 +52,12 @@ extension ModelSpecification {
         guard shape[shape.count - 2] == n else { throw r.failure("images must be square for rotations, got \(Array(shape.suffix(2)))") }
         let cin = shape[0], order = group.order
         let (weights, o1) = (lifting ? cin : cin * order).multipliedReportingOverflow(by: k * k * channels)
-        let (values, o2) = (channels * order).multipliedReportingOverflow(by: n * n * Swift.max(1, lifting ? cin * k * k : cin * order * k * k))
-        guard !o1, !o2 else { throw r.failure("the layer is too large") }
+        // As for `conv`: the gathered windows (positions × window) or the output maps, the larger.
+        let window = (lifting ? cin : cin * order) * k * k
+        let (gathered, o2) = (n * n).multipliedReportingOverflow(by: window)
+        let (outputs, o3) = (n * n).multipliedReportingOverflow(by: channels * order)
+        guard !o1, !o2, !o3 else { throw r.failure("the layer is too large") }
+        let values = Swift.max(gathered, outputs)
         return LayerPlan(parameters: weights + channels, valuesPerExample: values, outputShape: [channels, order, n, n]) { [prefix, padding, activation] rng in
             prefix + [GroupConvolution(group: group, lifting: lifting, inputChannels: cin, outputChannels: channels, kernel: k,
                                        padding: padding, activation: activation, using: &rng)]

@@ -25,7 +25,9 @@ import Testing
     }
 
     @Test(arguments: ["c4conv(4,2)", "c4conv(4)", "grouppool", "c4conv(4,3),d4conv(2,3)", "c4conv(4,3,bogus)", "deepsets(0)",
-                      "c4conv(4,3),grouppool(min)", "setpool", "c4conv(4,3),setpool"])
+                      "c4conv(4,3),grouppool(min)", "setpool", "c4conv(4,3),setpool",
+                      // 524,288 maps of 8 × 8: more values per example than the default limit.
+                      "d4conv(65536,3)"])
     func badSpecificationsAreErrors(_ spec: String) {
         var rng = RandomGenerator(seed: 1)
         #expect(throws: ModelSpecificationError.self) {
