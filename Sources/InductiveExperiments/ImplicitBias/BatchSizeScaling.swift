@@ -79,7 +79,7 @@ struct BatchSizeScaling: Experiment {
         }
         context.figure(Figure(
             id: "accuracy-vs-rate", title: "Test accuracy vs learning rate for two batch sizes",
-            caption: "SGD with random reshuffling for \(epochs) epochs on \(task.train.count) digits, mean over \(seeds) seed(s); dotted verticals at each batch size's best rate.",
+            caption: "SGD with random reshuffling for \(epochs) epochs on \(task.train.count) digits, mean over \(seeds) seed(s); dashed and dotted verticals at each batch size's best rate (one line when they coincide).",
             chart: .plot(Plot(x: Axis("learning rate ε", scale: .log), y: Axis("test accuracy"),
                               series: sizes.indices.map { Series("B = \(sizes[$0])", x: rates, y: accuracy[$0], style: .lineAndMarkers) },
                               referenceLines: sizes.indices.map { ReferenceLine(.vertical(bestRates[$0]), label: "best at B = \(sizes[$0])") }))))

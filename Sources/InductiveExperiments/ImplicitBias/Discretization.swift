@@ -34,10 +34,12 @@ struct Discretization: Experiment {
     }
 
     // Per run: epochs × N/B × n steps of about 4 B × 64 × hidden operations plus 2000 of
-    // overhead; every (n, ε) pair and seed. The full size is 1.1e11.
-    let workBound = WorkBound("seeds × rates × (sum of n) × epochs × trainSize / batch × (256 batch × hidden + 2000)", limit: 2e12) { p in
+    // overhead, and the run cut to epochs × N/B steps; every (n, ε) pair and seed. The full
+    // size is 1.4e11.
+    let workBound = WorkBound("seeds × rates × (sum of n + count of n) × epochs × trainSize / batch × (256 batch × hidden + 2000)", limit: 2e12) { p in
         let n = Double(p.int("trainSize")), b = Double(p.int("batch"))
-        return Double(p.int("seeds") * p.doubles("rates").count * p.ints("stepsPerBatch").reduce(0, +) * p.int("epochs"))
+        let ns = p.ints("stepsPerBatch")
+        return Double(p.int("seeds") * p.doubles("rates").count * (ns.reduce(0, +) + ns.count) * p.int("epochs"))
             * n / b * (256 * b * Double(p.int("hidden")) + 2000)
     }
 
@@ -49,6 +51,9 @@ struct Discretization: Experiment {
         let ns = p.ints("stepsPerBatch").sorted(), rates = p.doubles("rates").sorted()
         let seeds = p.int("seeds"), epochs = p.int("epochs"), b = p.int("batch")
         var accuracy = [[Double]](repeating: [Double](repeating: 0, count: rates.count), count: ns.count)
+        // The same runs cut to the updates of n = 1 (epochs × N/B), so that at equal α both
+        // travel the same flow time: the supplementary comparison of the note.
+        var equalUpdates = accuracy
         for seed in 0..<seeds {
             var rng = context.rng.child(UInt64(seed))
             let start = task.network(using: &rng).flatParameters
@@ -60,6 +65,15 @@ struct Discretization: Experiment {
                     let sgd = MinibatchSGD(learningRate: eps, batchSize: b, stepsPerBatch: n)
                     for _ in 0..<epochs where theta.isFinite { sgd.epoch(&theta, exampleCount: task.train.count, loss: loss, using: &order) }
                     accuracy[i][j] += (theta.isFinite ? task.accuracy(template, theta, on: task.test) : 0.1) / Double(seeds)
+                    var short = start
+                    var shortOrder = rng.child(7)
+                    var batchesLeft = epochs * (task.train.count / b) / n
+                    while batchesLeft > 0 && short.isFinite {
+                        let batches = epochBatches(exampleCount: task.train.count, batchSize: b, sampling: .randomReshuffling, using: &shortOrder)
+                        sgd.run(&short, batches: Array(batches.prefix(batchesLeft)), loss: loss)
+                        batchesLeft -= Swift.min(batchesLeft, batches.count)
+                    }
+                    equalUpdates[i][j] += (short.isFinite ? task.accuracy(template, short, on: task.test) : 0.1) / Double(seeds)
                 }
             }
             context.progress(Double(seed + 1) / Double(seeds))
@@ -67,11 +81,14 @@ struct Discretization: Experiment {
         // Equal ε: first row (smallest n) against the last (largest n).
         let bareRate = rates.indices.map { accuracy[0][$0] - accuracy[ns.count - 1][$0] }.reduce(0, +) / Double(rates.count)
         // Equal α = ε / n: every pair of cells with the same bare rate (to rounding).
-        var pairs: [Double] = []
+        var pairs: [Double] = [], pairsEqualUpdates: [Double] = []
         for i1 in ns.indices { for i2 in ns.indices where ns[i2] > ns[i1] {
             for j1 in rates.indices { for j2 in rates.indices {
                 let a1 = rates[j1] / Double(ns[i1]), a2 = rates[j2] / Double(ns[i2])
-                if Swift.abs(a1 - a2) <= 1e-12 * a1 { pairs.append(accuracy[i1][j1] - accuracy[i2][j2]) }
+                if Swift.abs(a1 - a2) <= 1e-12 * a1 {
+                    pairs.append(accuracy[i1][j1] - accuracy[i2][j2])
+                    pairsEqualUpdates.append(equalUpdates[i1][j1] - equalUpdates[i2][j2])
+                }
             } }
         } }
         context.measure("bare-rate", bareRate)
@@ -80,6 +97,10 @@ struct Discretization: Experiment {
         for (i, n) in ns.enumerated() { context.record("test_accuracy_n_\(n)", accuracy[i]) }
         context.note(String(format: "At equal ε, n = %d beats n = %d by %+.2f points of test accuracy on average; at equal α, the smaller n beats the larger by %+.2f points over %d matched pairs. %d epochs, batch %d, mean over %d seed(s).",
                             ns.first!, ns.last!, 100 * bareRate, 100 * (pairs.isEmpty ? .nan : pairs.reduce(0, +) / Double(pairs.count)), pairs.count, epochs, b, seeds))
+        for (i, n) in ns.enumerated() { context.record("test_accuracy_equal_updates_n_\(n)", equalUpdates[i]) }
+        let meanOf = { (v: [Double]) in v.isEmpty ? Double.nan : v.reduce(0, +) / Double(v.count) }
+        context.note(String(format: "At a fixed number of epochs a run with n steps per batch makes n times the updates and travels n times the flow time (epochs × N/B × ε), so at equal α the larger n has trained longer. Cut to the updates of n = 1 (equal flow time at equal α), the smaller n beats the larger by %+.2f points over the same pairs. Test accuracy at n = 1 still rises from %.2f%% to %.2f%% across the ε grid.",
+                            100 * meanOf(pairsEqualUpdates), 100 * accuracy[0].first!, 100 * accuracy[0].last!))
         context.figure(Figure(
             id: "accuracy-vs-effective-rate", title: "Test accuracy vs effective rate ε = αn",
             caption: "Each curve takes n Euler steps of α = ε/n per minibatch; at a fixed ε, larger n means smaller bare steps (less discretization error).",
