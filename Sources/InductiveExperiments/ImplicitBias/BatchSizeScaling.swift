@@ -77,11 +77,18 @@ struct BatchSizeScaling: Experiment {
                                     b, rates[j], 100 * accuracy[i][j + 1], rates[j + 1]))
             }
         }
+        let failed = sizes.indices.flatMap { i in
+            rates.indices.filter { accuracy[i][$0] < 0.5 }.map { String(format: "B = %d at ε = %g (%.0f%%)", sizes[i], rates[$0], 100 * accuracy[i][$0]) }
+        }
         context.figure(Figure(
             id: "accuracy-vs-rate", title: "Test accuracy vs learning rate for two batch sizes",
-            caption: "SGD with random reshuffling for \(epochs) epochs on \(task.train.count) digits, mean over \(seeds) seed(s); dashed and dotted verticals at each batch size's best rate (one line when they coincide).",
+            caption: "SGD with random reshuffling for \(epochs) epochs on \(task.train.count) digits, mean over \(seeds) seed(s); dashed and dotted verticals at each batch size's best rate (one line when they coincide). Rates where training failed (test accuracy below 50%) are left out."
+                + (failed.isEmpty ? "" : " Left out: " + failed.joined(separator: "; ") + "."),
             chart: .plot(Plot(x: Axis("learning rate ε", scale: .log), y: Axis("test accuracy"),
-                              series: sizes.indices.map { Series("B = \(sizes[$0])", x: rates, y: accuracy[$0], style: .lineAndMarkers) },
+                              series: sizes.indices.map { i in
+                                  let kept = rates.indices.filter { accuracy[i][$0] >= 0.5 }
+                                  return Series("B = \(sizes[i])", x: kept.map { rates[$0] }, y: kept.map { accuracy[i][$0] }, style: .lineAndMarkers)
+                              },
                               referenceLines: sizes.indices.map { ReferenceLine(.vertical(bestRates[$0]), label: "best at B = \(sizes[$0])") }))))
     }
 }

@@ -156,18 +156,24 @@ struct SGDRegularizer: Experiment {
             return (x.mean - y.mean) / (x.standardError * x.standardError + y.standardError * y.standardError).squareRoot()
         }
         context.note(String(format: "Differences in units of their standard error over seeds: SGD − GD %.1f, GD + penalty − GD %.1f.", gapSE("SGD"), gapSE("GD + penalty")))
+        let means = methods.map { stats[$0]!.mean }
+        let axisLow = Swift.max(0, ((means.min()! - 0.01) * 100).rounded(.down) / 100), axisHigh = Swift.min(1, ((means.max()! + 0.01) * 100).rounded(.up) / 100)
         context.figure(Figure(
             id: "methods", title: "Test accuracy: GD, SGD and GD with the explicit penalty",
-            caption: "Mean ± standard error over \(seeds) seeds; each method makes \(steps) updates with ε = \(eps); SGD and the penalty use batches of \(b).",
+            caption: "Mean ± standard error over \(seeds) seeds; each method makes \(steps) updates with ε = \(eps); SGD and the penalty use batches of \(b). The axis spans only " + String(format: "%.2f to %.2f", axisLow, axisHigh) + " so that differences of a few tenths of a point show.",
             chart: .bars(BarChart(categories: methods, series: [BarSeries("test accuracy", values: methods.map { stats[$0]!.mean },
                                                                            errors: methods.map { stats[$0]!.standardError })],
-                                  valueAxis: Axis("test accuracy", limits: Swift.max(0, methods.map { stats[$0]!.mean }.min()! - 0.05)...1)))))
+                                  valueAxis: Axis("test accuracy", limits: axisLow...axisHigh)))))
         let mean = { (v: [Double]) in Statistics.meanAndStandardError(v).mean }
+        // Rates at which SGD failed (training accuracy below 50%) would flatten the rest of the curve.
+        let kept = rates.indices.filter { mean(sweepTrain[$0]) >= 0.5 }
+        let failed = rates.indices.filter { mean(sweepTrain[$0]) < 0.5 }
+            .map { String(format: "ε = %g (train %.0f%%, test %.0f%%)", rates[$0], 100 * mean(sweepTrain[$0]), 100 * mean(sweepTest[$0])) }
         context.figure(Figure(
             id: "accuracy-vs-rate", title: "SGD accuracy vs learning rate",
-            caption: "SGD with batch \(b), \(steps) updates, mean over \(seeds) seeds.",
+            caption: "SGD with batch \(b), \(steps) updates, mean over \(seeds) seeds." + (failed.isEmpty ? "" : " Left out, training failed: " + failed.joined(separator: "; ") + "."),
             chart: .plot(Plot(x: Axis("learning rate ε", scale: .log), y: Axis("accuracy"),
-                              series: [Series("train", x: rates, y: sweepTrain.map(mean), style: .lineAndMarkers),
-                                       Series("test", x: rates, y: sweepTest.map(mean), style: .lineAndMarkers)]))))
+                              series: [Series("train", x: kept.map { rates[$0] }, y: kept.map { mean(sweepTrain[$0]) }, style: .lineAndMarkers),
+                                       Series("test", x: kept.map { rates[$0] }, y: kept.map { mean(sweepTest[$0]) }, style: .lineAndMarkers)]))))
     }
 }
