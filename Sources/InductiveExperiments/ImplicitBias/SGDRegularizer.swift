@@ -169,6 +169,12 @@ struct SGDRegularizer: Experiment {
         let kept = rates.indices.filter { mean(sweepTrain[$0]) >= 0.5 }
         let failed = rates.indices.filter { mean(sweepTrain[$0]) < 0.5 }
             .map { String(format: "ε = %g (train %.0f%%, test %.0f%%)", rates[$0], 100 * mean(sweepTrain[$0]), 100 * mean(sweepTest[$0])) }
+        if let best = kept.max(by: { mean(sweepTest[$0]) < mean(sweepTest[$1]) }), let first = kept.first, let last = kept.last {
+            context.note(String(format: "Learning-rate sweep (SGD, %d updates): training accuracy %.2f%% at ε = %g and %.2f%% at ε = %g; test accuracy peaks at %.2f%% at ε = %g. The notes' \"lower training accuracy at higher rates\" %@.",
+                                steps, 100 * mean(sweepTrain[first]), rates[first], 100 * mean(sweepTrain[last]), rates[last],
+                                100 * mean(sweepTest[best]), rates[best],
+                                mean(sweepTrain[last]) < mean(sweepTrain[first]) ? "is seen" : "is not seen: at a fixed number of updates a larger rate trains further"))
+        }
         context.figure(Figure(
             id: "accuracy-vs-rate", title: "SGD accuracy vs learning rate",
             caption: "SGD with batch \(b), \(steps) updates, mean over \(seeds) seeds." + (failed.isEmpty ? "" : " Left out, training failed: " + failed.joined(separator: "; ") + "."),
