@@ -58,4 +58,25 @@ import Testing
         #expect((theta - expected).norm() < 1e-13)
         expectClose(step.lastPenalty, (g * g).sumAll(), rtol: 1e-12)
     }
+
+    @Test func penalizedStepUsesAllExamplesWhenBatchesLeaveSomeOut() {
+        // N = 6, B = 4: one batch of 4, two examples sit out of the penalty but not of C.
+        let x = normal([6, 3], seed: 64), y = normal([6], seed: 65)
+        let loss: BatchLoss = { t, rows in
+            let r = tanh(matmul(Variable(x.take(rows)), t)) - Variable(y.take(rows))
+            return (r * r).mean()
+        }
+        let start = normal([3], seed: 66)
+        var rng = RandomGenerator(seed: 2)
+        var replay = rng
+        var step = PenalizedGradientDescent(learningRate: 0.1, batchSize: 4, penaltyWeight: 0.3)
+        var theta = start
+        step.step(&theta, exampleCount: 6, loss: loss, using: &rng)
+        let batch = epochBatches(exampleCount: 6, batchSize: 4, sampling: .randomReshuffling, using: &replay)[0]
+        let full: ParameterLoss = { loss($0, Array(0..<6)) }, part: ParameterLoss = { loss($0, batch) }
+        let gb = gradient(at: start, of: part)
+        let expected = start - 0.1 * (gradient(at: start, of: full) + 0.3 * 2 * matmul(hessian(at: start, of: part), gb))
+        // A few dozen roundings of O(1) numbers.
+        #expect((theta - expected).norm() < 1e-13)
+    }
 }
