@@ -4,12 +4,14 @@ import Foundation
 public enum ExperimentRegistry {
     public static let all: [any Experiment] = [
         NTKWidthConvergence(), NTKLazyTraining(), NTKLinearizedDynamics(), NTKEigenDecay(), SigmoidSums(),
-        L2Shrinkage(), NoiseIsL2(), Normalization(),
-        MinimumNorm(), EarlyStopping(), DoubleDescent(),
+        L2Shrinkage(), NoiseIsL2(), DropoutRegularization(), Normalization(),
+        MinimumNorm(), EarlyStopping(),
+        GDModifiedFlow(), SGDModifiedLoss(), SGDRegularizer(), BatchSizeScaling(), Discretization(),
+        DoubleDescent(),
         InitializationVariance(),
         SymPooling(), SymConvolution(), SymEquivariantIsConvolution(), SymGroupConvolution(), SymAugmentationLoss(),
         SymAugmentationSinc(), SymAugmentationWeights(), SymDeepSets(),
-        InvariantNTK(),
+        InvariantNTK(), LangevinPosterior(),
     ]
 
     /// The experiment with this id.
