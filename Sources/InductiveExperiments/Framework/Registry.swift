@@ -5,7 +5,8 @@ public enum ExperimentRegistry {
     public static let all: [any Experiment] = [
         NTKWidthConvergence(), NTKLazyTraining(), NTKLinearizedDynamics(), NTKEigenDecay(), SigmoidSums(),
         L2Shrinkage(), NoiseIsL2(), Normalization(),
-        MinimumNorm(), EarlyStopping(), DoubleDescent(),
+        Overparameterized(), MinimumNorm(), MatrixCompletionGD(), EarlyStopping(),
+        LinearNetsSVM(), LinearConvFourier(), DoubleDescent(),
         InitializationVariance(),
     ]
 
