@@ -83,7 +83,7 @@ struct Overparameterized: Experiment {
         context.record("epochs", epochsUsed.map(mean))
         let floor = 1e-4
         var references: [ReferenceLine] = []
-        if let first = interpolating { references.append(.vertical(xs[first], label: "zero training error")) }
+        if let first = interpolating { references.append(.vertical(xs[first], label: "smallest width with zero training error")) }
         context.figure(Figure(
             id: "error-vs-width", title: "Training and test error vs width (digits)",
             caption: "One-hidden-layer ReLU MLPs trained with Adam until every training digit is classified correctly (at most \(p.int("maxEpochs")) epochs); mean over \(seeds) seeds. Training error 0 is drawn at 10⁻⁴ on the log axis.",
