@@ -120,6 +120,26 @@ struct NTKEigenDecay: Experiment {
                         separation: ErratumSeparation(measure: "fitted per-step decay rate along q₁ vs each version's rate, |measured / predicted − 1|; agreement up to the rates check's 0.1",
                                                       asWrittenMiss: Swift.abs(fitted[0] / (-lambda[0]) - 1),
                                                       correctedMiss: Swift.abs(fitted[0] / predicted[0] - 1), threshold: 0.1))
+        // The residual sum Σ_i q_iᵀ(f − Y) q_i = Σ_i (e^{−λ_i t} q_iᵀY) q_i lacks a minus sign (and f₀).
+        // Compared over the top directions at step k = steps / 10, with η and the per-step
+        // factors (1 − ηλ_i)^k given to both versions so that only the sign and f₀ differ.
+        let k = Swift.max(1, steps / 10)
+        let yProjected = eigen.project(y).scalars
+        var measuredNorm = 0.0, sumWritten = 0.0, sumCorrected = 0.0
+        for i in 0..<top {
+            let factor = Foundation.pow(1 - eta * lambda[i], Double(k)), m = projections[k][i]
+            measuredNorm += m * m
+            sumWritten += Foundation.pow(m - factor * yProjected[i], 2)
+            sumCorrected += Foundation.pow(m - factor * projections[0][i], 2)
+        }
+        let writtenMiss = (sumWritten / measuredNorm).squareRoot(), correctedMiss = (sumCorrected / measuredNorm).squareRoot()
+        context.erratum(location: "Spectral bias, residual as a sum over eigenvectors",
+                        asWritten: "f(X, θ(t)) − Y = Σ_i (e^{−λ_i t} q_iᵀY) q_i",
+                        correction: "f(X, θ(t)) − Y = Σ_i e^{−ηλ_i t} q_iᵀ(f(X, θ(0)) − Y) q_i, i.e. −Σ_i (e^{−ηλ_i t} q_iᵀY) q_i when f₀ = 0: the minus sign is missing.",
+                        evidence: String(format: "Over the top %d directions after %d steps, the measured coefficients q_iᵀ(f − Y) are %.3g (relative) from (1 − ηλ_i)^k q_iᵀ(f₀ − Y) and %.3g from +(1 − ηλ_i)^k q_iᵀY.",
+                                         top, k, correctedMiss, writtenMiss),
+                        separation: ErratumSeparation(measure: "relative distance of the measured top coefficients q_iᵀ(f − Y) from each version, same decay factors; agreement up to the rates check's 0.1",
+                                                      asWrittenMiss: writtenMiss, correctedMiss: correctedMiss, threshold: 0.1))
         // Six decades below the largest start: the fitted decay and the level where it stops.
         let start = (0..<top).map { Swift.abs(projections[0][$0]) }.max()!
         let yRange = (start * 1e-6)...(start * 2)
