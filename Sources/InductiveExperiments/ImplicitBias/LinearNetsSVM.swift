@@ -32,7 +32,7 @@ struct LinearNetsSVM: Experiment {
     let parameters = [
         ParameterSpec("samples", "training examples N", .int(20), minimum: 2, maximum: 10_000),
         ParameterSpec("dimension", "input dimension d", .int(10), minimum: 1, maximum: 500),
-        ParameterSpec("depths", "depths L", .ints([1, 2, 3]), minimum: 1, maximum: 20, minimumCount: 1),
+        ParameterSpec("depths", "depths L", .ints([1, 2, 3]), minimum: 1, maximum: 100, minimumCount: 1),
         ParameterSpec("steps", "gradient steps", quick: .int(1000), full: .int(20_000), minimum: 1, maximum: 10_000_000),
         ParameterSpec("learningRate", "length of each (gradient-normalized) step", .double(0.1), minimum: 1e-9, maximum: 10),
         ParameterSpec("initScale", "initialization scale (weights N(0, initScale² / d))", .double(0.5), minimum: 1e-9, maximum: 100),
@@ -42,7 +42,7 @@ struct LinearNetsSVM: Experiment {
     ]
 
     // A step of depth L costs about 4 L d² (forward and backward products) plus 4 N d for the
-    // margins; the SVM sweeps cost N d each (up to 1e5). Full size 6.4e7.
+    // margins; the SVM sweeps cost N d each (up to 1e5). Full size 1.2e8 (the floor 1e10 applies).
     let workBound = WorkBound("steps × Σ_L (4 L d² + 4 N d) + 1e5 N d", limit: 1e10) { p in
         let d = Double(p.int("dimension")), n = Double(p.int("samples"))
         return Double(p.int("steps")) * p.ints("depths").reduce(0.0) { $0 + 4 * Double($1) * d * d + 4 * n * d } + 1e5 * n * d

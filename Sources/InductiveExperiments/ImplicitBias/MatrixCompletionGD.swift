@@ -31,7 +31,7 @@ struct MatrixCompletionGD: Experiment {
     // Each step is three n × n × n products (2 n³ each) plus n² of elementwise work, for every
     // scale and both factorizations; the two convex solvers take up to 20,000 ADMM iterations of
     // an n³ decomposition (about 10 n³ each). Full size: 2.2e11 at n = 40 and 50,000 steps.
-    let workBound = WorkBound("2 × scales × steps × 6 n³ + 2 × 20,000 × 10 n³", limit: 5e11) { p in
+    let workBound = WorkBound("2 × scales × steps × 6 n³ + 2 × 20,000 × 10 n³", limit: 4e12) { p in
         let n = Double(p.int("size"))
         return 2 * Double(p.doubles("scales").count) * Double(p.int("steps")) * 6 * n * n * n + 4e5 * n * n * n
     }
