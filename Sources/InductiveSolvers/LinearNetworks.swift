@@ -39,6 +39,15 @@ public struct LinearNetwork: Sendable, Equatable {
 
     /// Wraps given weights (shapes as in `Architecture`).
     public init(architecture: Architecture, weights: [Tensor]) {
+        let d = weights.last?.count ?? 0
+        switch architecture {
+        case .fullyConnected(let layers):
+            precondition(layers >= 1 && weights.count == layers && weights.last!.shape == [d] && weights.dropLast().allSatisfy { $0.shape == [d, d] },
+                         "LinearNetwork: \(layers) layers need \(layers - 1) matrices [d, d] and a vector [d], got shapes \(weights.map(\.shape))")
+        case .circularConvolution:
+            precondition(weights.count == 2 && weights[0].shape == [d] && weights[1].shape == [d],
+                         "LinearNetwork: the convolutional net needs two vectors [d], got shapes \(weights.map(\.shape))")
+        }
         self.architecture = architecture
         self.weights = weights
     }

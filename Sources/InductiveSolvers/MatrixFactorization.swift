@@ -38,8 +38,10 @@ public struct FactorizedCompletion: Sendable, Equatable {
 ///
 /// - Shapes: `observed` [m, n] (unobserved entries ignored), `mask` [m, n] of 0/1; for
 ///   `.symmetric`, m = n and both symmetric.
-/// - Step: `learningRate` (a caller's choice; GD on this loss is stable for
-///   learningRate < about 1 / (2 ||P_obs(M)||_op) near a completion, smaller at large initScale).
+/// - Step: `learningRate`, the caller's choice. Near a completion X the Hessian is at most
+///   4 ||X||_op (symmetric) or 2 ||X||_op (general, balanced factors), so learningRate below
+///   1 / (2 ||X||_op), resp. 1 / ||X||_op, is stable there (sufficient, not necessary: the mask
+///   lowers the curvature). `ib.matrix-completion` uses 0.25 / ||P_obs(M)||_op, twice that for U V^T.
 /// - Cost: O(m n k) per step (three matrix products).
 /// - Stopping rule: `relativeResidual` <= `tolerance` (default 1e-10) or `maxSteps`.
 public func factorizedCompletion(
