@@ -45,6 +45,34 @@ public func minimumNuclearNormCompletion(
     precondition(observed.rank == 2 && mask.shape == observed.shape,
                  "minimumNuclearNormCompletion: need matrices of one shape, got \(observed.shape) and mask \(mask.shape)")
     precondition(mask.scalars.allSatisfy { $0 == 0 || $0 == 1 }, "minimumNuclearNormCompletion: mask entries must be 0 or 1")
+    let (z, u, rho, iterations, residual) = try completionADMM(observed, mask: mask, tolerance: tolerance,
+                                                                maxIterations: maxIterations) { a, t in
+        let (uu, s, vt) = try svd(a)
+        return matmul(uu * s.map { Swift.max($0 - t, 0) }, vt)
+    }
+    let unobserved = 1 - mask
+    let target = observed * mask
+    let nuclear = try singularValues(z).sumAll()
+    let observedMax = Swift.max((abs(target)).maxAll(), Double.leastNormalMagnitude)
+    let violation = (abs(z - target) * mask).maxAll() / observedMax
+    let feasible = target + unobserved * z
+    let y = (u * rho) * mask
+    let yNorm = try singularValues(y).scalars.first ?? 0
+    let dualValue = dot(y, target) / Swift.max(1, yNorm)
+    let primalValue = try singularValues(feasible).sumAll()
+    let gap = primalValue > 0 ? (primalValue - dualValue) / primalValue : 0
+    return MatrixCompletionSolution(
+        matrix: z, nuclearNorm: nuclear, constraintViolation: violation, dualityGap: gap,
+        diagnostics: SolverDiagnostics(iterations: iterations, residual: residual, converged: residual <= tolerance))
+}
+
+/// The ADMM loop shared by the completion solvers: X carries the observed entries, Z the
+/// objective through `proximal(A, t)` (the proximal map of t times the objective at A).
+/// Returns (Z, scaled multiplier U, final rho, iterations, residual).
+private func completionADMM(
+    _ observed: Tensor, mask: Tensor, tolerance: Double, maxIterations: Int,
+    proximal: (Tensor, Double) throws -> Tensor
+) throws -> (Tensor, Tensor, Double, Int, Double) {
     let unobserved = 1 - mask
     let target = observed * mask
     let scale = Swift.max(target.norm(), Double.leastNormalMagnitude)
@@ -58,10 +86,8 @@ public func minimumNuclearNormCompletion(
     while iterations < maxIterations {
         iterations += 1
         x = target + unobserved * (z - u)
-        let (uu, s, vt) = try svd(x + u)
-        let shrunk = s.map { Swift.max($0 - 1 / rho, 0) }
         let zPrevious = z
-        z = matmul(uu * shrunk, vt)
+        z = try proximal(x + u, 1 / rho)
         u += x - z
         let primal = (x - z).norm() / scale
         let dual = rho * (z - zPrevious).norm() / scale
@@ -76,16 +102,69 @@ public func minimumNuclearNormCompletion(
             rho *= 0.5; u *= 2
         }
     }
-    let nuclear = try singularValues(z).sumAll()
-    let observedMax = Swift.max((abs(target)).maxAll(), Double.leastNormalMagnitude)
-    let violation = (abs(z - target) * mask).maxAll() / observedMax
-    let feasible = target + unobserved * z
-    let y = (u * rho) * mask
-    let yNorm = try singularValues(y).scalars.first ?? 0
-    let dualValue = dot(y, target) / Swift.max(1, yNorm)
-    let primalValue = try singularValues(feasible).sumAll()
-    let gap = primalValue > 0 ? (primalValue - dualValue) / primalValue : 0
-    return MatrixCompletionSolution(
-        matrix: z, nuclearNorm: nuclear, constraintViolation: violation, dualityGap: gap,
+    return (z, u, rho, iterations, residual)
+}
+
+/// A minimum-trace positive semidefinite completion and its certificate.
+public struct PSDCompletionSolution: Sendable, Equatable {
+    /// The completed matrix Z, symmetric positive semidefinite by construction (shape of the input).
+    public var matrix: Tensor
+    /// tr(Z) = ||Z||_* (Z is PSD).
+    public var trace: Double
+    /// max over observed (i, j) of |Z_ij - M_ij|, divided by max over observed |M_ij|.
+    public var constraintViolation: Double
+    /// Relative duality gap (tr Z - <Y, M>) / tr Z with the dual-feasible Y built from the
+    /// multipliers (see `minimumTracePSDCompletion`): an upper bound on the relative
+    /// suboptimality of Z, up to `constraintViolation`.
+    public var dualityGap: Double
+    /// Iterations; `residual` is max(relative primal, relative dual residual); converged flag.
+    public var diagnostics: SolverDiagnostics
+}
+
+/// Minimum-trace positive semidefinite completion (the minimum nuclear norm among PSD
+/// completions, since ||Z||_* = tr Z for Z PSD),
+///
+///     Z = argmin tr(Z)  subject to  Z PSD  and  Z_ij = M_ij for every observed (i, j),
+///
+/// the convex problem that gradient descent on a factorization U U^T from small
+/// initialization is compared with. The same ADMM as `minimumNuclearNormCompletion`, with
+/// the Z-step the proximal map of t tr(Z) + indicator(Z PSD): for sym(A) = Q diag(l) Q^T,
+/// Z = Q diag(max(l - t, 0)) Q^T.
+///
+/// - Shapes: symmetric `observed` [n, n] (unobserved entries ignored) and a symmetric 0/1
+///   `mask` [n, n].
+/// - Cost: one symmetric eigendecomposition per iteration, O(n^3).
+/// - Stopping rule: as `minimumNuclearNormCompletion` (both relative residuals <= `tolerance`).
+/// - Certificate: the dual is max <Y, M> s.t. I - Y PSD, Y symmetric and supported on the
+///   observed set (weak duality: tr Z - <Y, M> = <I - Y, Z> >= 0 for feasible Z). At the
+///   optimum rho U = I - S with S PSD; Y = P_obs(rho U) / max(1, lambda_max(P_obs(rho U))) is
+///   dual feasible and gives the reported gap.
+/// - Throws: `LinearAlgebraError` if an eigendecomposition fails (non-finite data).
+public func minimumTracePSDCompletion(
+    _ observed: Tensor, mask: Tensor, tolerance: Double = 1e-9, maxIterations: Int = 20_000
+) throws -> PSDCompletionSolution {
+    precondition(observed.rank == 2 && observed.shape[0] == observed.shape[1] && mask.shape == observed.shape,
+                 "minimumTracePSDCompletion: need square matrices of one shape, got \(observed.shape) and mask \(mask.shape)")
+    precondition(mask.scalars.allSatisfy { $0 == 0 || $0 == 1 }, "minimumTracePSDCompletion: mask entries must be 0 or 1")
+    precondition(mask == mask.transposed(), "minimumTracePSDCompletion: the mask must be symmetric")
+    let target = observed * mask
+    precondition((target - target.transposed()).maxAll() == 0 && (target.transposed() - target).maxAll() == 0,
+                 "minimumTracePSDCompletion: the observed entries must be symmetric")
+    let (z, u, rho, iterations, residual) = try completionADMM(observed, mask: mask, tolerance: tolerance,
+                                                                maxIterations: maxIterations) { a, t in
+        let (l, q) = try eigh((a + a.transposed()) * 0.5)
+        return matmul(q * l.map { Swift.max($0 - t, 0) }, q, transposeB: true)
+    }
+    let symmetric = (z + z.transposed()) * 0.5
+    let trace = (0..<z.shape[0]).reduce(0.0) { $0 + symmetric[$1, $1] }
+    let observedMax = Swift.max(abs(target).maxAll(), Double.leastNormalMagnitude)
+    let violation = (abs(symmetric - target) * mask).maxAll() / observedMax
+    var y = (u * rho) * mask
+    y = (y + y.transposed()) * 0.5
+    let top = try eigvalsh(y).maxAll()
+    let dualValue = dot(y, target) / Swift.max(1, top)
+    let gap = trace > 0 ? (trace - dualValue) / trace : 0
+    return PSDCompletionSolution(
+        matrix: symmetric, trace: trace, constraintViolation: violation, dualityGap: gap,
         diagnostics: SolverDiagnostics(iterations: iterations, residual: residual, converged: residual <= tolerance))
 }

@@ -19,7 +19,7 @@ import Testing
         RefusedCommand(["run", "ib.min-norm", "--set", "steps=99999999999"], names: "99999999999 is above the maximum 1000000"),
         RefusedCommand(["run", "init.variance", "--set", "width=1000000"], names: "1000000 is above the maximum 8192"),
         RefusedCommand(["run", "init.variance", "--set", "width=8192", "--set", "batch=10000"], names: "width² + 2e7 × zeroInitEpochs (networks: 1 from width 1024) must be at most 2e12"),
-        RefusedCommand(["run", "ib.double-descent", "--set", "samples=2000", "--set", "ratios=0.5,20,50"], names: "gives 100000 features, more than 10000"),
+        RefusedCommand(["run", "ib.double-descent", "--set", "samples=2000", "--set", "ratios=0.5,1,20,50"], names: "gives 100000 features, more than 10000"),
         RefusedCommand(["run", "ntk.width-convergence", "--set", "seeds=1000", "--set", "points=1000"], names: "must be at most 1.5e12"),
         RefusedCommand(["run", "ntk.lazy-training", "--set", "maxSteps=10000000"], names: "must be at most 1.5e13"),
         RefusedCommand(["run", "reg.noise-is-l2", "--set", "monteCarlo=10000000", "--set", "dimension=1000"], names: "monteCarlo × dimension must be at most 1e8"),

@@ -78,3 +78,46 @@ struct ProbeExperiment: Experiment {
         #expect(mean == 2 && abs(se - 1 / 3.0.squareRoot()) < 1e-15)
     }
 }
+
+/// Records one erratum whose numbers separate the two versions and one whose numbers do not.
+struct ErratumProbe: Experiment {
+    let id = "test.erratum"
+    let section = NotesSection.beyond
+    let title = "Erratum probe"
+    let claim = "Only separated errata are recorded."
+    let parameters = [ParameterSpec("written", "the as-written miss of the second erratum", .double(0.05))]
+    let checks: [CheckSpec] = []
+    let workBound = WorkBound("1", limit: 100, floor: 0) { _ in 1 }
+
+    func run(_ context: inout ExperimentContext) throws {
+        context.erratum(location: "separated", asWritten: "a", correction: "b", evidence: "numbers",
+                        separation: ErratumSeparation(measure: "distance", asWrittenMiss: 0.5, correctedMiss: 0.01, threshold: 0.1))
+        context.erratum(location: "not separated", asWritten: "a", correction: "b", evidence: "numbers",
+                        separation: ErratumSeparation(measure: "distance", asWrittenMiss: context.parameters.double("written"),
+                                                      correctedMiss: 0.01, threshold: 0.1))
+    }
+}
+
+@Suite struct ErratumSeparationTests {
+    @Test func onlyErrataWhoseNumbersSeparateAreRecorded() throws {
+        let entry = try withTemporaryDirectory(prefix: "inductive-erratum") { out in
+            try ExperimentRunner.run(ErratumProbe(), options: RunOptions(quick: true, outputDirectory: out))
+        }
+        #expect(entry.errata.map(\.location) == ["separated"])
+        #expect(entry.errata[0].evidence.contains("as written misses by 0.5, corrected by 0.01"))
+        #expect(entry.notes.contains { $0.contains("No erratum recorded for \"not separated\"") })
+        // Once the as-written version misses by more than the threshold, both are recorded.
+        let both = try withTemporaryDirectory(prefix: "inductive-erratum") { out in
+            try ExperimentRunner.run(ErratumProbe(), options: RunOptions(quick: true, overrides: ["written": "0.2"], outputDirectory: out))
+        }
+        #expect(both.errata.count == 2)
+    }
+
+    @Test func separationNeedsTheCorrectionInsideAndTheVersionAsWrittenOutside() {
+        #expect(ErratumSeparation(measure: "", asWrittenMiss: 2, correctedMiss: 1, threshold: 1).separates)
+        #expect(!ErratumSeparation(measure: "", asWrittenMiss: 2, correctedMiss: 1.5, threshold: 1).separates)
+        #expect(!ErratumSeparation(measure: "", asWrittenMiss: 1, correctedMiss: 0, threshold: 1).separates)
+        #expect(!ErratumSeparation(measure: "", asWrittenMiss: .nan, correctedMiss: 0, threshold: 1).separates)
+        #expect(!ErratumSeparation(measure: "", asWrittenMiss: 2, correctedMiss: .nan, threshold: 1).separates)
+    }
+}

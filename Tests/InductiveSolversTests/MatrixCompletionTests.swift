@@ -62,3 +62,43 @@ func ternaryMinimize(_ lo: Double, _ hi: Double, _ f: (Double) -> Double) -> Dou
         #expect(s.nuclearNorm <= m.norm(.nuclear) * (1 + 1e-8))
     }
 }
+
+@Suite struct PSDCompletionTests {
+    @Test func matchesASchurComplementSearchOnAThreeByThree() throws {
+        // Unknown: the pair (1, 3) = (3, 1) and the diagonal entry (3, 3). The trace is
+        // smallest when Z_33 is the least value keeping Z PSD: with A the observed top-left
+        // 2 x 2 block (positive definite) and v = (a, M_23), Z PSD iff Z_33 >= v^T A^-1 v, so
+        // the optimum is min_a v^T A^-1 v (a convex quadratic) found by ternary search.
+        let m = Tensor([[2, 1, 0], [1, 3, -1], [0, -1, 0]])
+        let mask = Tensor([[1, 1, 0], [1, 1, 1], [0, 1, 0]])
+        let aInverse = try inv(Tensor([[2, 1], [1, 3]]))
+        func schur(_ a: Double) -> Double { let v = Tensor([a, -1]); return dot(v, matmul(aInverse, v)) }
+        let best = ternaryMinimize(-20, 20, schur)
+        let s = try minimumTracePSDCompletion(m, mask: mask, tolerance: 1e-11)
+        #expect(s.diagnostics.converged, "\(s.diagnostics)")
+        // Ternary search to 1e-10 on a quadratic with curvature ~1: value error ~1e-20; the
+        // solver at relative residual 1e-11 on entries of size ~3: 1e-8 leaves 100x.
+        expectClose(s.trace, 2 + 3 + schur(best), rtol: 1e-8)
+        expectClose(s.matrix[0, 2], best, rtol: 0, atol: 1e-6)
+        #expect(s.dualityGap < 1e-8 && s.dualityGap > -1e-8, "gap \(s.dualityGap)")
+        #expect(try eigvalsh(s.matrix).minAll() >= -1e-12)
+    }
+
+    @Test func agreesWithTheNuclearNormSolverWhenItsOptimumIsPSD() throws {
+        // A rank-2 PSD matrix, 60% of symmetric pairs observed: both solvers recover it, so the
+        // unconstrained optimum is PSD and the two problems have the same solution.
+        var rng = RandomGenerator(seed: 11)
+        let z = Tensor.randomNormal([20, 2], using: &rng)
+        let m = matmul(z, z, transposeB: true)
+        var mask = Tensor.zeros([20, 20])
+        for i in 0..<20 { for j in i..<20 where rng.uniform() < 0.6 { mask[i, j] = 1; mask[j, i] = 1 } }
+        let psd = try minimumTracePSDCompletion(m, mask: mask)
+        let nuclear = try minimumNuclearNormCompletion(m, mask: mask)
+        #expect(psd.diagnostics.converged && nuclear.diagnostics.converged)
+        // Both at relative residual 1e-9 with a sharp optimum (exact recovery): errors ~1e-8; 1e-6 leaves 100x.
+        #expect(relativeError(psd.matrix, nuclear.matrix) < 1e-6, "\(relativeError(psd.matrix, nuclear.matrix))")
+        #expect(relativeError(psd.matrix, m) < 1e-6)
+        expectClose(psd.trace, nuclear.nuclearNorm, rtol: 1e-7)
+        #expect(psd.dualityGap < 1e-7, "gap \(psd.dualityGap)")
+    }
+}

@@ -16,6 +16,7 @@ public struct ExperimentContext: Sendable {
     var measurements: [String: (measured: Double, predicted: Double?)] = [:]
     public internal(set) var figures: [Figure] = []
     public internal(set) var errata: [Erratum] = []
+    var erratumCandidates = 0
     public internal(set) var notes: [String] = []
     /// Named numbers and series for result.json.
     public internal(set) var series: [(name: String, values: JSONValue)] = []
@@ -44,9 +45,24 @@ public struct ExperimentContext: Sendable {
     /// Adds a figure (its data is also written as CSV).
     public mutating func figure(_ f: Figure) { figures.append(f) }
 
-    /// Records an erratum: the notes' formula as written, the correction, the numbers.
-    public mutating func erratum(location: String, asWritten: String, correction: String, evidence: String) {
-        errata.append(Erratum(location: location, asWritten: asWritten, correction: correction, evidence: evidence))
+    /// Records an erratum, if the measured numbers tell the two versions apart: the notes'
+    /// formula as written, the correction, the evidence, and the `separation` that decides.
+    /// When the separation fails, no erratum is recorded; a note says so, with the numbers.
+    /// Either way the separation's numbers go to result.json as `erratum_separation_<k>`.
+    public mutating func erratum(location: String, asWritten: String, correction: String, evidence: String,
+                                 separation: ErratumSeparation) {
+        let numbers = separation.description
+        record("erratum_separation_\(erratumCandidates)", .object([
+            ("location", .string(location)), ("as_written_miss", .number(separation.asWrittenMiss)),
+            ("corrected_miss", .number(separation.correctedMiss)), ("threshold", .number(separation.threshold)),
+            ("separates", .bool(separation.separates))]))
+        erratumCandidates += 1
+        if separation.separates {
+            errata.append(Erratum(location: location, asWritten: asWritten, correction: correction,
+                                  evidence: evidence + " Separation (" + separation.measure + "): " + numbers + "."))
+        } else {
+            note("No erratum recorded for \"\(location)\": the measured numbers do not tell the version as written from the correction apart (" + separation.measure + ": " + numbers + ").")
+        }
     }
 
     /// Adds a remark (a finding or an analysis) shown under the checks.
@@ -75,5 +91,38 @@ public struct ExperimentContext: Sendable {
             let holds = m.measured.isFinite && rule.holds(m.measured, m.predicted)
             return CheckOutcome(spec: spec, rule: rule, measured: m.measured, predicted: m.predicted, holds: holds, reason: nil)
         }
+    }
+}
+
+/// The test an erratum must pass before it is recorded: the measured numbers must agree with
+/// the correction and disagree with the formula as written.
+///
+/// Each version's miss is its distance from the measurement in one stated unit (`measure`):
+/// the erratum separates when the corrected version misses by at most `threshold` and the
+/// version as written by more. Example: "variance ratio last/first, |log₂(measured /
+/// predicted)|", threshold 1 (a factor of 2).
+public struct ErratumSeparation: Sendable, Equatable, CustomStringConvertible {
+    /// What the misses measure, in words (shown with the numbers).
+    public var measure: String
+    /// Distance of the measurement from the notes' version as written.
+    public var asWrittenMiss: Double
+    /// Distance of the measurement from the corrected version.
+    public var correctedMiss: Double
+    /// The largest miss that still counts as agreement.
+    public var threshold: Double
+
+    public init(measure: String, asWrittenMiss: Double, correctedMiss: Double, threshold: Double) {
+        self.measure = measure
+        self.asWrittenMiss = asWrittenMiss
+        self.correctedMiss = correctedMiss
+        self.threshold = threshold
+    }
+
+    /// correctedMiss <= threshold < asWrittenMiss (NaN never separates).
+    public var separates: Bool { correctedMiss <= threshold && asWrittenMiss > threshold }
+
+    public var description: String {
+        func f(_ x: Double) -> String { String(format: "%.3g", x) }
+        return "as written misses by \(f(asWrittenMiss)), corrected by \(f(correctedMiss)), agreement up to \(f(threshold))"
     }
 }

@@ -5,9 +5,9 @@ public enum ExperimentRegistry {
     public static let all: [any Experiment] = [
         NTKWidthConvergence(), NTKLazyTraining(), NTKLinearizedDynamics(), NTKEigenDecay(), SigmoidSums(),
         L2Shrinkage(), NoiseIsL2(), DropoutRegularization(), Normalization(),
-        MinimumNorm(), EarlyStopping(),
+        Overparameterized(), MinimumNorm(), MatrixCompletionGD(), EarlyStopping(),
         GDModifiedFlow(), SGDModifiedLoss(), SGDRegularizer(), BatchSizeScaling(), Discretization(),
-        DoubleDescent(),
+        LinearNetsSVM(), LinearConvFourier(), DoubleDescent(),
         InitializationVariance(),
         SymPooling(), SymConvolution(), SymEquivariantIsConvolution(), SymGroupConvolution(), SymAugmentationLoss(),
         SymAugmentationSinc(), SymAugmentationWeights(), SymDeepSets(),

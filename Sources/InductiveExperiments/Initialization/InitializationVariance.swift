@@ -15,17 +15,18 @@ struct InitializationVariance: Experiment {
     let claim = "The notes: Xavier initialization keeps the variance of activations the same across every layer (with tanh it decays, as mean-field theory predicts: see the erratum); too small or too large a scale makes them vanish or explode; zero initialization never breaks symmetry."
     let parameters = [
         ParameterSpec("depth", "hidden layers", .int(50), minimum: 2, maximum: 1000),
-        ParameterSpec("width", "units per layer", quick: .int(256), full: .int(1024), minimum: 1, maximum: 8192),
+        ParameterSpec("width", "units per layer", .int(1024), minimum: 1, maximum: 8192),
         ParameterSpec("batch", "random inputs pushed through", quick: .int(200), full: .int(400), minimum: 2, maximum: 10_000),
         ParameterSpec("networks", "ReLU/He networks averaged (when narrower than 1024)", .int(10), minimum: 1, maximum: 100),
         ParameterSpec("zeroInitEpochs", "training epochs of the zero-initialized MLP", .int(5), minimum: 1, maximum: 1000),
     ]
     let checks = [
-        // Full only: at width n each layer multiplies the variance by a random chi-square_n / n
-        // factor, so the measured curve wanders from the recursion like a random walk in the
-        // log (relative std about sqrt(2/n) per layer, partly averaged over the batch):
-        // measured 15-27% at the quick width 256, 3.5-5.4% at 1024, over seeds.
-        CheckSpec("xavier-recursion", "Xavier tanh: worst |measured / mean-field − 1| over layers", .lessThan(0.1), fullOnly: true),
+        // Both sizes at width 1024, the smallest width where the check held for every seed
+        // tried. Narrower nets deviate from the recursion by a seed-to-seed fluctuation, not a
+        // 1/n bias: over seeds 0-3 the worst gap was 11-24% at width 256, 5-11% at 512, 3-11%
+        // at 768, 2.2-5.4% at 1024; at layer 50 the mean deviation over the seeds was -0.1% at
+        // width 256 against a spread (std) of 15%.
+        CheckSpec("xavier-recursion", "Xavier tanh: worst |measured / mean-field − 1| over layers", .lessThan(0.1)),
         CheckSpec("gain", "tanh with gain 5/3: variance at the last layer / first layer", .within(0.5, 2)),
         CheckSpec("he", "ReLU with He: variance at the last layer / first layer", .within(0.5, 2)),
         CheckSpec("small", "N(0, 0.01²) weights: variance at the last layer / first layer", .lessThan(1e-3)),
@@ -74,19 +75,21 @@ struct InitializationVariance: Experiment {
         }
         let recursionGap = zip(xavier, meanField).map { Swift.abs($0 / $1 - 1) }.max()!
         context.measure("xavier-recursion", recursionGap)
-        if context.quick {
-            context.note(String(format: "At the quick width %d the Xavier curve is %.1f%% from the mean-field recursion at worst (finite-width fluctuations; the 10%% check runs at the full width).",
-                                width, recursionGap * 100))
-        }
         let xavierRatio = xavier.last! / xavier.first!
+        let meanFieldRatio = meanField.last! / meanField.first!
         context.erratum(location: "Weight initialization",
                         asWritten: "Xavier's initialization keeps the variance of all activations the same across every layer.",
-                        correction: "With tanh, Xavier variance (1/fan_in) makes the activation variance decay layer after layer, as the mean-field recursion q_{l+1} = E[tanh(√q_l z)²] predicts (E[tanh²(√q z)] ≈ q − 2q² for small q, so q_l ≈ 1/(2l)); it is constant only in the linear regime, or with the gain 5/3 that tanh needs.",
+                        correction: "With tanh, Xavier variance (1/fan_in) makes the activation variance decay layer after layer, as the mean-field recursion q_{l+1} = E[tanh(√q_l z)²] predicts (E[tanh²(√q z)] ≈ q − 2q² for small q, so q_l ≈ 1/(2l)); it is constant only in the linear regime. With the gain 5/3 it is not constant either: the recursion q_{l+1} = (25/9) E[tanh(√q_l z)²] has a nonzero fixed point, and the variance settles onto it after a few layers (ratio last/first about 0.74), instead of decaying to 0.",
                         evidence: String(format: "Variance at layer %d / layer 1 = %.3g with Xavier (the notes' claim would need a ratio in [0.5, 2]); mean-field prediction %.3g.",
-                                         depth, xavierRatio, meanField.last! / meanField.first!))
+                                         depth, xavierRatio, meanFieldRatio),
+                        separation: ErratumSeparation(measure: "variance ratio layer \(depth) / layer 1, |log₂(measured / predicted)| with prediction 1 as written and the mean-field ratio corrected; agreement within a factor 2 (the notes' [0.5, 2])",
+                                                      asWrittenMiss: Swift.abs(Foundation.log2(xavierRatio)),
+                                                      correctedMiss: Swift.abs(Foundation.log2(xavierRatio / meanFieldRatio)), threshold: 1))
         context.progress(0.25, "Xavier")
         let gained = variances(depth: depth, width: width, batch: batch, initializer: .xavierNormal(gain: 5.0 / 3), activation: .tanh, rng: &context.rng)
         context.measure("gain", gained.last! / gained.first!)
+        context.note(String(format: "Gain 5/3: the variance is not constant but settles onto the fixed point of q = (25/9) E[tanh(√q z)²]: layer 1 %.3g, layer 5 %.3g, layer %d %.3g (ratio last/first %.3f).",
+                            gained[0], gained[Swift.min(4, depth - 1)], depth, gained.last!, gained.last! / gained.first!))
         // He: N(0, 2/n) with ReLU; narrow networks drift, so average several when narrow.
         let networks = width >= 1024 ? 1 : p.int("networks")
         var he = [Double](repeating: 0, count: depth)

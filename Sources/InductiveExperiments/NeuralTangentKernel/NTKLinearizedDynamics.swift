@@ -54,7 +54,10 @@ struct NTKLinearizedDynamics: Experiment {
 
         // The network, by gradient descent on L = (1/2) sum (f - y)^2.
         var netTrain: [Tensor] = [], netTest: [Tensor] = []
+        var lastThetas: [[Tensor]] = []  // the last three parameter vectors, for the θ(t) erratum
         NTKSetup.train(net, parameters: net.parameters, x: x, y: y, learningRate: eta, maxSteps: steps, rng: &rng) { step, theta, f in
+            lastThetas.append(theta)
+            if lastThetas.count > 3 { lastThetas.removeFirst() }
             netTrain.append(f)
             netTest.append(net.apply(parameters: theta.map { Variable(constant: $0) }, to: Variable(constant: xTest)).value)
             context.progress(Double(step) / Double(steps))
@@ -93,16 +96,48 @@ struct NTKLinearizedDynamics: Experiment {
             worst.written = Swift.max(worst.written, (measured - written).norm() / yNorm)
             worst.mean = Swift.max(worst.mean, (measured - mean).norm() / yNorm)
         }
+        // A formula agrees with the network when it is as close as the train check asks of the linear model.
+        let agreement = context.quick ? 0.1 : 0.02
         context.erratum(location: "Neural Tangent Kernel, final formula",
                         asWritten: "f(θ) = (f(θ(0)) − Y) e^{−ηK∞t} + Y = f(θ(0)) e^{−K∞t} + (I − e^{−ηK∞t}) Y",
                         correction: "f(θ) = Y + e^{−ηK∞t}(f(θ(0)) − Y) = e^{−ηK∞t} f(θ(0)) + (I − e^{−ηK∞t}) Y: the learning rate η multiplies K in both exponentials.",
                         evidence: String(format: "Along the %d slow eigendirections of K (ηλ < 0.05; η = %.3g), over %d steps the network stays within %.2g of the corrected formula but is %.2g away from the formula as written (max over time, relative to ‖Y‖).",
-                                         slow.count, eta, steps, worst.correct, worst.written))
+                                         slow.count, eta, steps, worst.correct, worst.written),
+                        separation: ErratumSeparation(measure: "max over time of the distance to the network along the slow directions, relative to ‖Y‖; agreement up to the train check's tolerance",
+                                                      asWrittenMiss: worst.written, correctedMiss: worst.correct, threshold: agreement))
         context.erratum(location: "Neural Tangent Kernel, loss convention",
                         asWritten: "L(θ) = (1/N) Σ_i ℓ(f(x^(i); θ), y^(i)), then \"if the empirical loss is defined as ∇_θ L(θ) = f(X; θ) − Y\"",
                         correction: "The dynamics df/dt = −ηK(f − Y) need ∇_f L = f − Y (a gradient with respect to the outputs, an N-vector, not ∇_θ, a P-vector), which holds for L = ½ Σ_i (f(x_i) − y_i)² (used here); with the mean over N the exponent is −ηKt/N.",
                         evidence: String(format: "Trained on ½Σ(f − y)², the network along the slow directions is within %.2g of Y + e^{−ηKt}(f₀ − Y) and %.2g from Y + e^{−ηKt/N}(f₀ − Y) (N = %d; max over time, relative to ‖Y‖).",
-                                         worst.correct, worst.mean, y.count))
+                                         worst.correct, worst.mean, y.count),
+                        separation: ErratumSeparation(measure: "max over time of the distance to the network along the slow directions, relative to ‖Y‖; agreement up to the train check's tolerance",
+                                                      asWrittenMiss: worst.mean, correctedMiss: worst.correct, threshold: agreement))
+
+        // Erratum of the derivation: "θ(t) − θ(0) = −η∇_θL(θ)" where dθ/dt = −η∇_θL(θ) is meant.
+        // At the end of training the gradient has nearly vanished while θ(t) − θ(0) has not.
+        if steps >= 2 && lastThetas.count == 3 {
+            func flat(_ ts: [Tensor]) -> Tensor { Tensor(ts.flatMap { $0.scalars }) }
+            func gradient(_ theta: [Tensor]) -> Tensor {
+                let vars = theta.map(Variable.parameter)
+                let loss = square(net.apply(parameters: vars, to: Variable(constant: x)) - Variable(y)).sum() * 0.5
+                return flat(gradientTensors(of: loss, wrt: vars))
+            }
+            let theta0 = flat(net.parameters), thetaT = flat(lastThetas[2])
+            // Gradient descent is the Euler discretization of the flow with time step 1: its
+            // velocity at step T − 1 is θ_T − θ_{T−1} (exactly −η∇L(θ_{T−1}) up to rounding).
+            let velocity = thetaT - flat(lastThetas[1])
+            let drift = thetaT - theta0
+            let writtenMiss = (drift + gradient(lastThetas[2]) * eta).norm() / drift.norm()
+            let correctedMiss = (velocity + gradient(lastThetas[1]) * eta).norm() / velocity.norm()
+            context.erratum(location: "Neural Tangent Kernel, derivation of df/dt",
+                            asWritten: "θ(t) − θ(0) = −η∇_θL(θ) = −η∇_θf(θ)ᵀ∇_fL",
+                            correction: "dθ/dt = −η∇_θL(θ) = −η∇_θf(θ)ᵀ∇_fL (the gradient flow; the next line's f^lin(θ(t)) − f(θ(0)) is likewise df/dt).",
+                            evidence: String(format: "After %d steps ‖θ(t) − θ(0)‖ = %.3g while ‖η∇L(θ(t))‖ = %.3g; the velocity θ_t − θ_{t−1} per step is %.3g and matches −η∇L(θ_{t−1}) to %.2g (relative).",
+                                             steps, drift.norm(), (gradient(lastThetas[2]) * eta).norm(), velocity.norm(), correctedMiss),
+                            // Agreement: relative distance up to 0.1 (the quick train check's tolerance).
+                            separation: ErratumSeparation(measure: "relative distance of −η∇L(θ) from θ(t) − θ(0) (as written) and from the velocity dθ/dt (corrected), at the last step",
+                                                          asWrittenMiss: writtenMiss, correctedMiss: correctedMiss, threshold: 0.1))
+        }
 
         // A few outputs over time, network against linearization.
         let shown = [0, x.shape[0] / 4, x.shape[0] / 2]

@@ -69,7 +69,9 @@ struct SymAugmentationSinc: Experiment {
                         asWritten: "f̂_a(k) = (∫ e^{ikt} Ind_[−a,a](t) dt) f̂(k) = 2a sinc(2ka) f̂(k)",
                         correction: "∫_{−a}^{a} e^{ikt} dt = 2 sin(ka)/k = 2a sinc(ka) with sinc(x) = sin(x)/x; 2a sinc(2ka) holds for ordinary frequency ν (e^{2πiνt}) with the normalized sinc(x) = sin(πx)/(πx)",
                         evidence: String(format: "Measured transform of the shift-averaged Gaussian (a = %.3g, k ≤ %.3g): relative error %.2g against 2 sin(ka)/k, %.3g against the notes' 2a sinc(2ka) with sinc(x) = sin x / x; the ordinary-frequency reading with the normalized sinc gives %.2g.",
-                                         a, kMax, errorCorrected, errorWritten, relative(ordinary)))
+                                         a, kMax, errorCorrected, errorWritten, relative(ordinary)),
+                        separation: ErratumSeparation(measure: "relative error of the multiplier (the multiplier check's tolerance)",
+                                                      asWrittenMiss: errorWritten, correctedMiss: errorCorrected, threshold: 1e-3))
         let measured = zip(transform, ks).map { $0 / fHat($1) }
         context.record("k", ks)
         context.record("measured_multiplier", measured)
