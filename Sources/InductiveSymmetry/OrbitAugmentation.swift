@@ -29,7 +29,7 @@ public enum OrbitAugmentation {
     public static func shiftAverage(_ f: (Double) -> Double, halfWidth a: Double, at w: Double,
                                     nodes: Int = 20, panels: Int = 8) -> Double {
         precondition(a > 0 && nodes >= 1 && panels >= 1, "shiftAverage: a, nodes and panels must be positive")
-        let rule = legendreRule(nodes)
+        let rule = GaussLegendre.nodes(nodes)
         let h = 2 * a / Double(panels)
         var total = 0.0
         for p in 0..<panels {
@@ -46,22 +46,5 @@ public enum OrbitAugmentation {
     public static func shiftAverageMultiplier(frequency k: Double, halfWidth a: Double) -> Double {
         let x = k * a
         return Swift.abs(x) < 1e-8 ? 2 * a * (1 - x * x / 6) : 2 * sin(x) / k
-    }
-
-    /// Gauss–Legendre nodes and weights on [−1, 1], exact for polynomials of degree < 2n.
-    public static func legendreNodes(_ n: Int) -> (points: [Double], weights: [Double]) { legendreRule(n) }
-
-    /// Golub–Welsch: the Jacobi matrix has off-diagonal k / sqrt(4k² − 1), weights 2 v₀².
-    static func legendreRule(_ n: Int) -> (points: [Double], weights: [Double]) {
-        guard n > 1 else { return ([0], [2]) }
-        var jacobi = Tensor.zeros([n, n])
-        for k in 1..<n {
-            let b = Double(k) / (4 * Double(k * k) - 1).squareRoot()
-            jacobi[k - 1, k] = b
-            jacobi[k, k - 1] = b
-        }
-        // A symmetric tridiagonal matrix of moderate size: the symmetric eigensolver converges.
-        guard let (values, vectors) = try? eigh(jacobi) else { preconditionFailure("legendreRule: eigh failed") }
-        return (values.scalars, (0..<n).map { 2 * vectors[0, $0] * vectors[0, $0] })
     }
 }

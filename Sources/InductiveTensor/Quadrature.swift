@@ -34,3 +34,24 @@ public enum GaussianQuadrature {
         return zip(rule.points, rule.weights).reduce(0) { $0 + $1.1 * f(s * $1.0) }
     }
 }
+
+/// Gauss-Legendre quadrature on [-1, 1].
+public enum GaussLegendre {
+    /// Nodes x_i and weights w_i with ∫_{-1}^{1} f(x) dx ~= sum_i w_i f(x_i), exact for
+    /// polynomials of degree < 2n. Golub-Welsch: the Jacobi matrix of the Legendre polynomials
+    /// has off-diagonal entries k / sqrt(4k^2 - 1); nodes = eigenvalues, weights = 2 (first
+    /// eigenvector components)^2. Cost: one n x n symmetric eigenproblem.
+    public static func nodes(_ n: Int) -> (points: [Double], weights: [Double]) {
+        precondition(n >= 1, "GaussLegendre: need at least one node")
+        guard n > 1 else { return ([0], [2]) }
+        var jacobi = Tensor.zeros([n, n])
+        for k in 1..<n {
+            let b = Double(k) / (4 * Double(k * k) - 1).squareRoot()
+            jacobi[k - 1, k] = b
+            jacobi[k, k - 1] = b
+        }
+        // A symmetric tridiagonal matrix of moderate size: LAPACK cannot fail on it.
+        guard let (values, vectors) = try? eigh(jacobi) else { preconditionFailure("GaussLegendre: eigh failed") }
+        return (values.scalars, (0..<n).map { 2 * vectors[0, $0] * vectors[0, $0] })
+    }
+}

@@ -85,5 +85,5 @@ struct SymAugmentationSinc: Experiment {
     }
 
     /// 20-point Gauss–Legendre rule on [−1, 1].
-    func legendre() -> (points: [Double], weights: [Double]) { OrbitAugmentation.legendreNodes(20) }
+    func legendre() -> (points: [Double], weights: [Double]) { GaussLegendre.nodes(20) }
 }
