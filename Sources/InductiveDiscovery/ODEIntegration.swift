@@ -56,31 +56,13 @@ public func rungeKutta4(
                        acceptedSteps: steps, rejectedSteps: 0, evaluations: 4 * steps)
 }
 
-// Dormand-Prince 5(4) tableau (Dormand and Prince 1980; Hairer, Norsett and Wanner, Table 5.2).
-private let dpC: [Double] = [0, 1.0 / 5, 3.0 / 10, 4.0 / 5, 8.0 / 9, 1, 1]
-private let dpA: [[Double]] = [
-    [],
-    [1.0 / 5],
-    [3.0 / 40, 9.0 / 40],
-    [44.0 / 45, -56.0 / 15, 32.0 / 9],
-    [19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729],
-    [9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656],
-    [35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84],
-]
-/// Fifth-order weights minus the embedded fourth-order weights.
-private let dpE: [Double] = [71.0 / 57600, 0, -71.0 / 16695, 71.0 / 1920, -17253.0 / 339200, 22.0 / 525, -1.0 / 40]
-
-/// Adaptive Dormand-Prince 5(4) (the method of MATLAB's ode45 and SciPy's RK45), with
-/// local extrapolation (the fifth-order solution is propagated) and first-same-as-last.
+/// Adaptive Dormand-Prince 5(4) (`InductiveTensor.DormandPrince`: ode45's method, error
+/// control in the RMS norm of the scaled embedded error, steps shortened to land on each output
+/// time) on an `ODESystem`.
 ///
-/// - Error control: a step is accepted when
-///   sqrt(mean_j (e_j / (atol + rtol max(|y_j|, |y_new,j|)))^2) <= 1, e the difference of the
-///   embedded solutions; the next step is h * min(5, max(0.2, 0.9 err^(-1/5))) (no growth right
-///   after a rejection).
-/// - Output: the states at `times` (ascending; the first is the start time). Steps are
-///   shortened to land on each output time exactly, so no interpolation error is added.
-/// - Throws: `DiscoveryError.integrationFailed` if the step size underflows or more than
-///   `maxSteps` steps are needed; `DiscoveryError` for unsorted times or a non-finite state.
+/// - Throws: `DiscoveryError.integrationFailed` if the step size underflows, more than
+///   `maxSteps` steps are needed or the state stops being finite; `DiscoveryError` for
+///   unsorted times.
 public func dormandPrince(
     _ system: ODESystem, initial: [Double], times: [Double], rtol: Double = 1e-9, atol: Double = 1e-12,
     maxSteps: Int = 10_000_000
@@ -91,77 +73,13 @@ public func dormandPrince(
     for (a, b) in zip(times, times.dropFirst()) where !(b > a) {
         throw DiscoveryError.invalidOption("dormandPrince: output times must increase strictly (\(a) then \(b))")
     }
-    let n = system.dimension
-    var y = initial
-    var t = times[0]
-    var out = [Double]()
-    out.reserveCapacity(times.count * n)
-    out.append(contentsOf: y)
-    var k = [[Double]](repeating: [Double](repeating: 0, count: n), count: 7)
-    k[0] = system.rightHandSide(t, y)
-    var evaluations = 1
-    // Initial step from the scaled sizes of y and f (Hairer et al., II.4, simplified).
-    var d0 = 0.0, d1 = 0.0
-    for j in 0..<n {
-        let sc = atol + rtol * Swift.abs(y[j])
-        d0 += (y[j] / sc) * (y[j] / sc); d1 += (k[0][j] / sc) * (k[0][j] / sc)
+    let integrator = DormandPrince(relativeTolerance: rtol, absoluteTolerance: atol, maximumSteps: maxSteps)
+    do {
+        let (states, stats) = try integrator.integrate(from: initial, times: times, field: system.rightHandSide)
+        return ODESolution(t: Tensor(times), y: Tensor(shape: [times.count, system.dimension], scalars: states),
+                           acceptedSteps: stats.acceptedSteps, rejectedSteps: stats.rejectedSteps,
+                           evaluations: stats.fieldEvaluations)
+    } catch {
+        throw DiscoveryError.integrationFailed(error.reason)
     }
-    d0 = (d0 / Double(n)).squareRoot(); d1 = (d1 / Double(n)).squareRoot()
-    var h = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1
-    var accepted = 0, rejected = 0
-    var stage = [Double](repeating: 0, count: n)
-    var yNew = [Double](repeating: 0, count: n)
-    var justRejected = false
-    for target in times.dropFirst() {
-        while t < target {
-            if accepted + rejected >= maxSteps {
-                throw DiscoveryError.integrationFailed("more than \(maxSteps) steps before t = \(target)")
-            }
-            let remaining = target - t
-            let landing = h >= remaining * (1 - 1e-12)
-            let step = landing ? remaining : h
-            if step <= Swift.abs(t) * Double.ulpOfOne * 4 {
-                throw DiscoveryError.integrationFailed("step size underflow at t = \(t)")
-            }
-            for s in 1..<7 {
-                for j in 0..<n {
-                    var acc = y[j]
-                    for m in 0..<s { acc += step * dpA[s][m] * k[m][j] }
-                    stage[j] = acc
-                }
-                k[s] = system.rightHandSide(t + dpC[s] * step, stage)
-                if s == 6 { yNew = stage }
-            }
-            evaluations += 6
-            var err = 0.0
-            for j in 0..<n {
-                var e = 0.0
-                for m in 0..<7 { e += dpE[m] * k[m][j] }
-                e *= step
-                let sc = atol + rtol * Swift.max(Swift.abs(y[j]), Swift.abs(yNew[j]))
-                err += (e / sc) * (e / sc)
-            }
-            err = (err / Double(n)).squareRoot()
-            guard err.isFinite else {
-                throw DiscoveryError.integrationFailed("non-finite state near t = \(t)")
-            }
-            let factor = err == 0 ? 5 : Swift.min(5, Swift.max(0.2, 0.9 * Foundation.pow(err, -0.2)))
-            if err <= 1 {
-                t = landing ? target : t + step
-                y = yNew
-                k[0] = k[6]  // first same as last
-                accepted += 1
-                // A shortened landing step says nothing about the natural step: keep h.
-                if !landing { h = step * (justRejected ? Swift.min(1, factor) : factor) }
-                justRejected = false
-            } else {
-                rejected += 1
-                h = step * Swift.min(1, factor)
-                justRejected = true
-            }
-        }
-        out.append(contentsOf: y)
-    }
-    return ODESolution(t: Tensor(times), y: Tensor(shape: [times.count, n], scalars: out),
-                       acceptedSteps: accepted, rejectedSteps: rejected, evaluations: evaluations)
 }

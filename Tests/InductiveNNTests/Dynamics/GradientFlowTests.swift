@@ -23,9 +23,10 @@ import Testing
         let integrator = DormandPrince(relativeTolerance: 1e-10, absoluteTolerance: 1e-12)
         let (theta, stats) = try integrator.integrate(from: start, time: time) { -gradient(at: $0, of: loss) }
         let exact = c + matmul(try symmetricExp(-time * a), start - c)
-        // The flow contracts, so local errors (each below the tolerance 1e-10 |theta| + 1e-12)
-        // add up at most over the accepted steps.
-        let bound = Double(stats.acceptedSteps) * (1e-10 * exact.norm(.infinity) + 1e-12)
+        // The flow contracts, so local errors add up at most over the accepted steps; each is
+        // below the tolerance 1e-10 |theta| + 1e-12 in the RMS norm over the 5 components,
+        // so below sqrt(5) times that in the largest component.
+        let bound = Double(stats.acceptedSteps) * 5.0.squareRoot() * (1e-10 * exact.norm(.infinity) + 1e-12)
         #expect((theta - exact).norm(.infinity) < bound, "error \((theta - exact).norm(.infinity)), bound \(bound), steps \(stats.acceptedSteps)")
         #expect(stats.acceptedSteps > 5 && stats.fieldEvaluations >= 6 * stats.acceptedSteps)
         let viaFlow = try GradientFlow.plain(loss, from: start, time: time, integrator: integrator)
@@ -49,7 +50,7 @@ import Testing
 
     @Test func blowUpIsAnErrorNotACrash() {
         let integrator = DormandPrince(maximumSteps: 200)
-        #expect(throws: FlowError.self) {
+        #expect(throws: IntegrationError.self) {
             // d theta/dt = theta^2 blows up at t = 1 from theta = 1.
             _ = try integrator.integrate(from: Tensor([1.0]), time: 2) { $0 * $0 }
         }
