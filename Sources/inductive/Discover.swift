@@ -176,8 +176,20 @@ struct DiscoverPDE: ParsableCommand {
     @Option(help: "Sparse regression: stridge (with PDE-FIND's tolerance search) or stlsq.")
     var method: SparseRegressionMethod = .stridge
 
-    @Option(help: "Derivative estimate: fd, poly (noisy data) or spectral (periodic in x).")
-    var derivative: DerivativeChoice = .fd
+    @Option(help: "weak (integrals against test functions; the default unless strong-form derivative options are given) or strong (pointwise derivatives, PDE-FIND).")
+    var formulation: PDEFormulation?
+
+    @Option(parsing: .unconditional, help: "Weak form: half-width of the space test functions in points (default: chosen from the data's spectrum and noise).")
+    var spaceSupport: Int?
+
+    @Option(parsing: .unconditional, help: "Weak form: half-width of the time test functions in samples (default: chosen from the data).")
+    var timeSupport: Int?
+
+    @Option(parsing: .unconditional, help: "Weak form: bag this many models over subsampled windows and print each term's inclusion probability and 90% interval (0: none).")
+    var ensemble: Int = 0
+
+    @Option(help: "Strong form: derivative estimate fd, poly (noisy data) or spectral (periodic in x).")
+    var derivative: DerivativeChoice?
 
     @OptionGroup var polynomial: PolynomialDerivativeOptions
 
@@ -222,6 +234,24 @@ struct DiscoverPDE: ParsableCommand {
         try requireNumber(toleranceStep, "tolerance-step", Double.leastNormalMagnitude...Double.greatestFiniteMagnitude, "a positive number")
         if let l0 { try requireNumber(l0, "l0", nonNegative, "a non-negative number") }
         if let trim { try requireInteger(trim, "trim", 0...Int.max) }
+        if let spaceSupport { try requireInteger(spaceSupport, "space-support", 2...100_000) }
+        if let timeSupport { try requireInteger(timeSupport, "time-support", 2...100_000) }
+        try requireInteger(ensemble, "ensemble", 0...1000)
+        if formulation == .weak && (derivative != nil || trim != nil) {
+            throw ValidationError("--derivative and --trim belong to the strong formulation; drop them or use --formulation strong")
+        }
+        if formulation == .strong && (spaceSupport != nil || timeSupport != nil || ensemble > 0) {
+            throw ValidationError("--space-support, --time-support and --ensemble belong to the weak formulation")
+        }
+    }
+
+    /// The formulation used: the given one, else strong when strong-form derivative options
+    /// were given, else weak.
+    var chosenFormulation: PDEFormulation {
+        if let formulation { return formulation }
+        let strongOptions = derivative != nil || trim != nil || polynomial.polyDegree != nil || polynomial.polyWidth != nil
+            || polynomial.timePolyDegree != nil || polynomial.timePolyWidth != nil
+        return strongOptions ? .strong : .weak
     }
 
     func run() throws {
@@ -230,9 +260,12 @@ struct DiscoverPDE: ParsableCommand {
         options.degree = degree
         options.maxDerivative = maxDerivative
         options.method = method
-        options.derivative = polynomial.spaceMethod(derivative)
-        options.timeDerivative = polynomial.timeMethod(derivative)
+        options.derivative = polynomial.spaceMethod(derivative ?? .fd)
+        options.timeDerivative = polynomial.timeMethod(derivative ?? .fd)
         options.trim = trim
+        options.formulation = chosenFormulation
+        options.weak.spaceHalfWidth = spaceSupport
+        options.weak.timeHalfWidth = timeSupport
         options.threshold = threshold
         options.search.norm = norm
         options.search.l0Penalty = l0
@@ -245,7 +278,16 @@ struct DiscoverPDE: ParsableCommand {
             try memory.check(estimatedPDEDiscoveryBytes(times: u.shape[0], points: u.shape[1], degree: degree, maxDerivative: maxDerivative),
                          "PDE-FIND on \(u.shape[0]) x \(u.shape[1]) points with degree \(degree) and max-derivative \(maxDerivative)")
         }
-        let result = try discoverPDE(u, dt: dt, dx: dx, options: options, using: &rng)
+        let result = ensemble > 0 && options.formulation == .weak
+            ? try ensembleDiscoverPDE(u, dt: dt, dx: dx, options: options, models: ensemble, using: &rng)
+            : try discoverPDE(u, dt: dt, dx: dx, options: options, using: &rng)
+        for line in result.settings { print(line) }
+        if let e = result.ensemble {
+            print("ensemble of \(e.models) models on random halves of the windows: inclusion probability, median, \(Int((e.intervalLevel * 100).rounded()))% interval")
+            for t in e.terms where t.inclusion > 0 {
+                print("  " + pad(t.name, 12) + String(format: "%5.2f  %12.6g  [%.6g, %.6g]", t.inclusion, t.median, t.low, t.high))
+            }
+        }
         if verbose, let search = result.search {
             print("l0 penalty \(search.l0Penalty); \(result.samplesUsed) points")
             for step in search.path { print("  tolerance \(step.tolerance)  score \(step.score)  terms \(step.nonzeros)") }
@@ -256,6 +298,7 @@ struct DiscoverPDE: ParsableCommand {
 }
 
 extension SparseRegressionMethod: ExpressibleByArgument {}
+extension PDEFormulation: ExpressibleByArgument {}
 extension SelectionNorm: ExpressibleByArgument {}
 
 /// Systems `discover simulate` can generate.

@@ -2,14 +2,6 @@ import ArgumentParser
 import Foundation
 import Inductive
 
-/// Whether a discovered equation has exactly the true terms, and PDE-FIND's coefficient error:
-/// the mean over the true terms of |found - true| / |true|, in percent.
-func scoreEquation(_ equation: Equation, truth: [String: Double]) -> (rightTerms: Bool, errorPercent: Double, maxErrorPercent: Double) {
-    let found = Set(equation.terms.map(\.name))
-    let errors = truth.map { name, value in Swift.abs(equation.coefficient(of: name) - value) / Swift.abs(value) * 100 }
-    return (found == Set(truth.keys), errors.reduce(0, +) / Double(errors.count), errors.max() ?? 0)
-}
-
 func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }
 
 /// A case of the discovery benchmark.
@@ -71,6 +63,36 @@ struct DiscoverTable: ParsableCommand {
     @Option(help: "Only these cases (comma-separated: burgers, kdv, lorenz).")
     var only = BenchmarkCases(Set(BenchmarkCase.allCases))
 
+    @Flag(help: "Run the noise sweep instead: Burgers, KdV and KS on held-out data, weak and strong formulation, noise 0 to 20%, --sweep-seeds seeds each.")
+    var sweep = false
+
+    @Option(help: "Sweep: comma-separated noise levels (fractions of std(u)).")
+    var levels: String = "0,0.01,0.02,0.05,0.1,0.2"
+
+    @Option(parsing: .unconditional, help: "Sweep: noise seeds per level (1 to 100).")
+    var sweepSeeds: Int = 3
+
+    @Option(help: "Sweep: formulations (comma-separated: weak, strong).")
+    var formulations: String = "weak,strong"
+
+    @Option(help: "Sweep: systems (comma-separated: burgers, kdv, ks).")
+    var systems: String = "burgers,kdv,ks"
+
+    @Flag(help: "Sweep: use the tuning data (PDE-FIND's grids) instead of the held-out data.")
+    var tuningData = false
+
+    @Flag(help: "Sweep: print every run's equation and chosen settings.")
+    var verbose = false
+
+    @Option(parsing: .unconditional, help: "Sweep: the weak form's relative l0 weight.")
+    var weakL0: Double = WeakFormOptions().relativeL0Penalty
+
+    @Option(parsing: .unconditional, help: "Sweep: the spectral-corner constant tau of the weak supports.")
+    var tau: Double = WeakFormOptions().tau
+
+    @Option(help: "Sweep: also write one CSV row per run to this file.")
+    var csv: String?
+
     func validate() throws {
         try requireInteger(seeds, "seeds", 1...Self.maximumSeeds)
         try requireNumber(noise, "noise", 0...1000, "between 0 and 1000")
@@ -79,7 +101,61 @@ struct DiscoverTable: ParsableCommand {
         }
     }
 
+    func runSweep() throws {
+        let noiseLevels = levels.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !noiseLevels.isEmpty, noiseLevels.allSatisfy({ $0 >= 0 && $0 <= 10 }) else {
+            throw ValidationError("--levels must be comma-separated numbers between 0 and 10")
+        }
+        let chosenFormulations = try formulations.split(separator: ",").map { name -> PDEFormulation in
+            guard let f = PDEFormulation(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--formulations: unknown '\(name)' (weak, strong)")
+            }
+            return f
+        }
+        let names = systems.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let all = tuningData ? DiscoveryCase.tuning() : DiscoveryCase.heldOut()
+        for name in names where !all.contains(where: { $0.name == name }) {
+            throw ValidationError("--systems: unknown '\(name)' (burgers, kdv, ks)")
+        }
+        try checkOutputs([csv])
+        var rows = ["system,formulation,noise,seed,right_terms,mean_error_percent,max_error_percent,seconds,equation"]
+        print("system   form    noise   right  worst max err %  mean err %  paper mean %  s/fit")
+        for c in all where names.contains(c.name) {
+            for formulation in chosenFormulations {
+                for level in noiseLevels {
+                    var right = 0, worst = 0.0, mean = 0.0, seconds = 0.0
+                    for seed in 0..<UInt64(sweepSeeds) {
+                        var weak = WeakFormOptions()
+                        weak.relativeL0Penalty = weakL0
+                        weak.tau = tau
+                        let outcome = try runSweepCase(c, noise: level, seed: seed + 1, formulation: formulation, weak: weak)
+                        if outcome.rightTerms { right += 1 }
+                        worst = Swift.max(worst, outcome.maxErrorPercent)
+                        mean += outcome.errorPercent / Double(sweepSeeds)
+                        seconds += outcome.seconds / Double(sweepSeeds)
+                        if verbose {
+                            print("    seed \(seed + 1): \(outcome.equation)")
+                            for line in outcome.settings { print("      " + line) }
+                        }
+                        rows.append("\(c.name),\(formulation.rawValue),\(level),\(seed + 1),\(outcome.rightTerms),\(outcome.errorPercent),\(outcome.maxErrorPercent),\(outcome.seconds),\"\(outcome.equation)\"")
+                    }
+                    let paper = level == 0 ? c.paperClean : (level == 0.01 ? c.paperNoisy : nil)
+                    print(pad(c.name, 9) + pad(formulation.rawValue, 8) + pad(String(format: "%.0f%%", level * 100), 8)
+                          + pad("\(right)/\(sweepSeeds)", 7)
+                          + String(format: "%14.4f  %10.4f  ", worst, mean) + pad(paper.map { String(format: "%12.2f", $0) } ?? "           -", 14)
+                          + String(format: "%6.3f", seconds))
+                }
+            }
+        }
+        if let csv { try AtomicFile.write(rows.joined(separator: "\n") + "\n", to: csv) }
+    }
+
     func run() throws {
+        if sweep {
+            try requireInteger(sweepSeeds, "sweep-seeds", 1...100)
+            try runSweep()
+            return
+        }
         let cases = only
         print("case      data        right terms   coefficient error (mean %, max %)   paper (mean %)   seconds")
         struct PDECase { let name: String; let data: PDESolution; let truth: [String: Double]; let paperClean: Double; let paperNoisy: Double }
