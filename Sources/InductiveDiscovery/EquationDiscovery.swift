@@ -150,6 +150,10 @@ public struct ODEDiscoveryOptions: Sendable, Equatable {
     public var derivative: DerivativeMethod = .finiteDifference
     /// STLSQ refits at most.
     public var maxIterations: Int = 20
+    /// Strong (X' estimated by `derivative`) or weak (`weakODESystem`: X' never estimated).
+    public var formulation: PDEFormulation = .strong
+    /// Weak form: half-width of the time test functions in samples (nil: from the noise).
+    public var weakHalfWidth: Int? = nil
 
     /// The defaults listed above.
     public init() {}
@@ -252,14 +256,22 @@ public func discoverODE(_ data: Tensor, dt: Double, options: ODEDiscoveryOptions
         guard n >= 3 else { throw DiscoveryError.tooFewSamples(samples: n, terms: 3) }
     }
     let library = PolynomialLibrary(variableNames: names, degree: options.degree)
-    let derivative: Tensor
+    var settings: [String] = []
+    let derivative: Tensor, theta: Tensor
+    if options.formulation == .weak {
+        let weak = try weakODESystem(data, dt: dt, library: library, halfWidth: options.weakHalfWidth)
+        derivative = weak.target
+        theta = weak.library
+        settings = ["formulation weak"] + weak.log
+    } else {
     switch options.derivative {
     case .finiteDifference, .spectral: derivative = finiteDifferenceDerivative(data, spacing: dt, order: 1, axis: 0)
     case .polynomial(let degree, let halfWidth):
         derivative = polynomialDerivative(data, spacing: dt, order: 1, axis: 0, degree: degree, halfWidth: halfWidth)
     }
     try requireFinite(derivative, "the time derivative overflows: dt = \(dt) is too small for data of this size")
-    let theta = library.evaluate(data)
+    theta = library.evaluate(data)
+    }
     try requireFinite(theta, "the candidate library overflows: powers up to degree \(options.degree) of the data exceed the largest number; use a smaller degree or rescale the data")
     let fit = try sequentialThresholdedLeastSquares(theta, derivative, threshold: options.threshold, alpha: options.alpha,
                                                     maxIterations: options.maxIterations)
@@ -271,7 +283,7 @@ public func discoverODE(_ data: Tensor, dt: Double, options: ODEDiscoveryOptions
         })
     }
     return DiscoveredEquations(equations: equations, termNames: termNames, coefficients: fit.coefficients,
-                               diagnostics: fit.diagnostics, samplesUsed: n)
+                               diagnostics: fit.diagnostics, samplesUsed: theta.shape[0], settings: settings)
 }
 
 /// Settings of `discoverPDE` (PDE-FIND).

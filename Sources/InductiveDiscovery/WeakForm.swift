@@ -87,7 +87,11 @@ public struct WeakFormOptions: Sendable, Equatable {
     public var spacePower: Int? = nil
     /// The power of the time bump.
     public var timePower: Int = 4
-    /// Query windows along each axis (nil: one every half half-width, at most 64 per axis).
+    /// Windows per half-width along each axis when their number is automatic (2: a window
+    /// every half half-width), at most `maximumWindows` per axis.
+    public var windowDensity: Int = 2
+    public var maximumWindows: Int = 64
+    /// Query windows along space (nil: from `windowDensity`).
     public var spaceWindows: Int? = nil
     /// Query windows along time (nil: as for space).
     public var timeWindows: Int? = nil
@@ -334,8 +338,9 @@ public func buildWeakPDERegression(
     guard mx >= 2 && mt >= 2 && 2 * mx + 1 <= nx && 2 * mt + 1 <= nt else {
         throw DiscoveryError.invalidOption("test functions of half-widths \(mt) (time) and \(mx) (space) samples need at least 2 and must fit in data of shape [\(nt), \(nx)]")
     }
-    let kx = options.spaceWindows ?? Swift.min(64, (nx - 1 - 2 * mx) / Swift.max(1, mx / 2) + 1)
-    let kt = options.timeWindows ?? Swift.min(64, (nt - 1 - 2 * mt) / Swift.max(1, mt / 2) + 1)
+    let density = Swift.max(1, options.windowDensity), cap = Swift.max(1, options.maximumWindows)
+    let kx = options.spaceWindows ?? Swift.min(cap, (nx - 1 - 2 * mx) / Swift.max(1, mx / density) + 1)
+    let kt = options.timeWindows ?? Swift.min(cap, (nt - 1 - 2 * mt) / Swift.max(1, mt / density) + 1)
     guard kx >= 1 && kt >= 1 else { throw DiscoveryError.invalidOption("the number of windows must be positive") }
     let centresX = windowCentres(samples: nx, halfWidth: mx, count: kx)
     let centresT = windowCentres(samples: nt, halfWidth: mt, count: kt)
@@ -408,4 +413,46 @@ public func buildWeakPDERegression(
     }
     return WeakRegressionProblem(problem: PDERegressionProblem(library: theta, target: target, termNames: library.names),
                                  choice: choice, timeWindows: centresT.count, spaceWindows: centresX.count)
+}
+
+/// The weak form of X' = Theta(X) Xi for samples X [n, d] (row i at time i dt): with time
+/// bumps psi_k (`BumpFunction`, power 4) centred on an even grid of windows, target
+/// B[k, v] = integral psi_k x_v' = -integral psi_k' x_v and library G[k, j] = integral psi_k Theta_j(X),
+/// both by the trapezoid rule (error O(dt^5) for smooth data: psi and psi' vanish with 3 and 2
+/// derivatives at the ends). The half-width, when not given, comes from the estimated noise
+/// and the spectral corner of the samples (`chooseWeakSettings`, time axis).
+///
+/// - Cost: O(windows n (d + terms)) (dense quadrature matrices) plus the library O(n terms).
+/// - Throws: `DiscoveryError` when the windows do not fit or are fewer than the terms.
+public func weakODESystem(_ x: Tensor, dt: Double, library: PolynomialLibrary, halfWidth: Int? = nil, power: Int = 4)
+    throws -> (target: Tensor, library: Tensor, log: [String]) {
+    let n = x.shape[0]
+    guard x.standardDeviation().scalar > 0 else { throw DiscoveryError.invalidOption("the data is constant: there is no dynamics to discover") }
+    var log: [String] = []
+    let m: Int
+    if let halfWidth {
+        m = halfWidth
+        log.append("time: half-width \(m) samples (given)")
+    } else {
+        var options = WeakFormOptions()
+        options.timePower = power
+        // Columns as the "space" axis only serve the noise estimate's second direction,
+        // which needs more than 6 columns; the time axis decides.
+        let choice = chooseWeakSettings(x, maxDerivative: 0, options: options)
+        m = choice.timeHalfWidth
+        log += choice.log.filter { !$0.hasPrefix("space") }
+    }
+    guard m >= 2 && 2 * m + 1 <= n else {
+        throw DiscoveryError.invalidOption("time test functions of half-width \(m) samples need at least 2 and must fit in \(n) samples")
+    }
+    let count = Swift.min(4096, (n - 1 - 2 * m) / Swift.max(1, m / 2) + 1)
+    let centres = windowCentres(samples: n, halfWidth: m, count: count)
+    guard centres.count > library.exponents.count else {
+        throw DiscoveryError.invalidOption("only \(centres.count) test-function windows for \(library.exponents.count) candidate terms: give more samples or a smaller support")
+    }
+    log.append("\(centres.count) test-function windows")
+    let bump = BumpFunction(halfWidth: m, power: power, spacing: dt)
+    let psi = testMatrix(bump, order: 0, centres: centres, samples: n)
+    let psi1 = testMatrix(bump, order: 1, centres: centres, samples: n)
+    return (-matmul(psi1, x), matmul(psi, library.evaluate(x)), log)
 }

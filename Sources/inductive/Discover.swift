@@ -118,6 +118,12 @@ struct DiscoverODE: ParsableCommand {
     @Option(help: "Time-derivative estimate: fd (second-order differences) or poly (local polynomial fits, for noisy data).")
     var derivative: DerivativeChoice = .fd
 
+    @Option(help: "strong (derivatives estimated, the default) or weak (integrals against test functions in time; for noisy data).")
+    var formulation: PDEFormulation = .strong
+
+    @Option(parsing: .unconditional, help: "Weak form: half-width of the time test functions in samples (default: chosen from the data's noise and spectrum).")
+    var timeSupport: Int?
+
     @OptionGroup var polynomial: PolynomialDerivativeOptions
 
     @OptionGroup var memory: MemoryLimitOptions
@@ -131,6 +137,8 @@ struct DiscoverODE: ParsableCommand {
         try requireNumber(threshold, "threshold", 0...Double.greatestFiniteMagnitude, "a non-negative number")
         try requireNumber(alpha, "alpha", 0...Double.greatestFiniteMagnitude, "a non-negative number")
         guard derivative != .spectral else { throw ValidationError("--derivative spectral is for periodic space; use fd or poly for time series") }
+        if let timeSupport { try requireInteger(timeSupport, "time-support", 2...10_000_000) }
+        if timeSupport != nil && formulation != .weak { throw ValidationError("--time-support belongs to --formulation weak") }
     }
 
     func run() throws {
@@ -141,6 +149,8 @@ struct DiscoverODE: ParsableCommand {
         options.threshold = threshold
         options.alpha = alpha
         options.derivative = polynomial.method(derivative, defaultDegree: 4, defaultWidth: 5)
+        options.formulation = formulation
+        options.weakHalfWidth = timeSupport
         let x = try readData(data)
         // Too few samples for the library is reported by discoverODE before it allocates.
         if x.shape[1] >= 1, let terms = PolynomialLibrary.termCount(variables: x.shape[1], degree: degree), x.shape[0] > terms {
@@ -148,6 +158,7 @@ struct DiscoverODE: ParsableCommand {
                              "SINDy on \(x.shape[0]) samples of \(x.shape[1]) variables with degree \(degree)")
         }
         let result = try discoverODE(x, dt: dt, options: options)
+        for line in result.settings { print(line) }
         try writeJSON(result, to: json)
         print(result)
     }

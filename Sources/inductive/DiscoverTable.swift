@@ -90,6 +90,12 @@ struct DiscoverTable: ParsableCommand {
     @Option(parsing: .unconditional, help: "Sweep: the spectral-corner constant tau of the weak supports.")
     var tau: Double = WeakFormOptions().tau
 
+    @Option(parsing: .unconditional, help: "Sweep: weak-form windows per half-width.")
+    var density: Int = WeakFormOptions().windowDensity
+
+    @Option(parsing: .unconditional, help: "Sweep: weak-form maximum windows per axis.")
+    var maxWindows: Int = WeakFormOptions().maximumWindows
+
     @Option(help: "Sweep: also write one CSV row per run to this file.")
     var csv: String?
 
@@ -128,6 +134,8 @@ struct DiscoverTable: ParsableCommand {
                         var weak = WeakFormOptions()
                         weak.relativeL0Penalty = weakL0
                         weak.tau = tau
+                        weak.windowDensity = density
+                        weak.maximumWindows = maxWindows
                         let outcome = try runSweepCase(c, noise: level, seed: seed + 1, formulation: formulation, weak: weak)
                         if outcome.rightTerms { right += 1 }
                         worst = Swift.max(worst, outcome.maxErrorPercent)
