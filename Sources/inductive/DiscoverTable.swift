@@ -90,6 +90,9 @@ struct DiscoverTable: ParsableCommand {
     @Option(parsing: .unconditional, help: "Sweep: the spectral-corner constant tau of the weak supports.")
     var tau: Double = WeakFormOptions().tau
 
+    @Option(parsing: .unconditional, help: "Sweep: the power of the weak form's time bump.")
+    var timePower: Int = WeakFormOptions().timePower
+
     @Option(parsing: .unconditional, help: "Sweep: weak-form windows per half-width.")
     var density: Int = WeakFormOptions().windowDensity
 
@@ -105,28 +108,44 @@ struct DiscoverTable: ParsableCommand {
         guard UInt64.max - firstSeed >= UInt64(seeds - 1) else {
             throw ValidationError("--first-seed \(firstSeed) plus \(seeds) seeds passes the largest seed 2^64 - 1")
         }
+        if sweep { _ = try sweepSettings(simulate: false) }
     }
 
-    func runSweep() throws {
-        let noiseLevels = levels.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !noiseLevels.isEmpty, noiseLevels.allSatisfy({ $0 >= 0 && $0 <= 10 }) else {
+    /// The sweep's parsed lists, refused as usage errors.
+    func sweepSettings(simulate: Bool = true) throws -> (levels: [Double], formulations: [PDEFormulation], cases: [DiscoveryCase]) {
+        let parsed = levels.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let noiseLevels = parsed.compactMap { $0 }
+        guard !noiseLevels.isEmpty, noiseLevels.count == parsed.count, noiseLevels.allSatisfy({ $0 >= 0 && $0 <= 10 }) else {
             throw ValidationError("--levels must be comma-separated numbers between 0 and 10")
         }
-        let chosenFormulations = try formulations.split(separator: ",").map { name -> PDEFormulation in
+        let chosenFormulations = try formulations.split(separator: ",", omittingEmptySubsequences: false).map { name -> PDEFormulation in
             guard let f = PDEFormulation(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
                 throw ValidationError("--formulations: unknown '\(name)' (weak, strong)")
             }
             return f
         }
-        let names = systems.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let all = tuningData ? DiscoveryCase.tuning() : DiscoveryCase.heldOut()
-        for name in names where !all.contains(where: { $0.name == name }) {
+        let names = systems.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let known = ["burgers", "kdv", "ks"]
+        for name in names where !known.contains(name) {
             throw ValidationError("--systems: unknown '\(name)' (burgers, kdv, ks)")
         }
+        try requireInteger(sweepSeeds, "sweep-seeds", 1...100)
+        try requireNumber(weakL0, "weak-l0", 0...1e6, "a non-negative number")
+        try requireNumber(tau, "tau", 0.01...1000, "between 0.01 and 1000")
+        try requireInteger(density, "density", 1...64)
+        try requireInteger(timePower, "time-power", 1...40)
+        try requireInteger(maxWindows, "max-windows", 1...4096)
+        if !simulate { return (noiseLevels, chosenFormulations, []) }
+        let all = tuningData ? DiscoveryCase.tuning() : DiscoveryCase.heldOut()
+        return (noiseLevels, chosenFormulations, all.filter { names.contains($0.name) })
+    }
+
+    func runSweep() throws {
+        let (noiseLevels, chosenFormulations, chosenCases) = try sweepSettings()
         try checkOutputs([csv])
         var rows = ["system,formulation,noise,seed,right_terms,mean_error_percent,max_error_percent,seconds,equation"]
         print("system   form    noise   right  worst max err %  mean err %  paper mean %  s/fit")
-        for c in all where names.contains(c.name) {
+        for c in chosenCases {
             for formulation in chosenFormulations {
                 for level in noiseLevels {
                     var right = 0, worst = 0.0, mean = 0.0, seconds = 0.0
@@ -135,6 +154,7 @@ struct DiscoverTable: ParsableCommand {
                         weak.relativeL0Penalty = weakL0
                         weak.tau = tau
                         weak.windowDensity = density
+                        weak.timePower = timePower
                         weak.maximumWindows = maxWindows
                         let outcome = try runSweepCase(c, noise: level, seed: seed + 1, formulation: formulation, weak: weak)
                         if outcome.rightTerms { right += 1 }
@@ -160,7 +180,6 @@ struct DiscoverTable: ParsableCommand {
 
     func run() throws {
         if sweep {
-            try requireInteger(sweepSeeds, "sweep-seeds", 1...100)
             try runSweep()
             return
         }

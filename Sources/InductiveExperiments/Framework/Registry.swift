@@ -7,6 +7,7 @@ public enum ExperimentRegistry {
         L2Shrinkage(), NoiseIsL2(), Normalization(),
         MinimumNorm(), EarlyStopping(), DoubleDescent(),
         InitializationVariance(),
+        PDEDiscovery(), ODEDiscovery(),
     ]
 
     /// The experiment with this id.
