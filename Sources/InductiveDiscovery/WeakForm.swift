@@ -215,7 +215,7 @@ public func chooseWeakSettings(
     let std = u.standardDeviation().scalar
     let relative = std > 0 ? sigma / std : 0
     var log = [String(format: "noise estimate %.3g (%.3g%% of std(u) = %.3g), from the median 6th difference", sigma, 100 * relative, std)]
-    let px = options.spacePower ?? (maxDerivative + 4)
+    let px = options.spacePower ?? (Swift.min(Swift.max(maxDerivative, 0), 36) + 4)
     let pt = options.timePower
     func pick(axis: Int, n: Int, power p: Int, given: Int?, name: String) -> (Int, Int) {
         let (spectrum, floor) = taperedSpectrum(u, axis: axis, noise: sigma)
@@ -313,7 +313,7 @@ public func buildWeakPDERegression(
     try requireStep(dt, name: "dt")
     try requireStep(dx, name: "dx")
     guard u.isFinite else { throw DiscoveryError.nonFinite(name: "data") }
-    guard degree >= 0 && maxDerivative >= 0 && degree + maxDerivative >= 1 else {
+    guard degree >= 0 && maxDerivative >= 0 && (degree >= 1 || maxDerivative >= 1) else {
         throw DiscoveryError.invalidOption("degree and max-derivative must be non-negative and not both 0")
     }
     guard let termCount = PDELibrary.termCount(degree: degree, maxDerivative: maxDerivative) else {
