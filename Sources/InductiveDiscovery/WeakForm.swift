@@ -459,3 +459,13 @@ public func weakODESystem(_ x: Tensor, dt: Double, library: PolynomialLibrary, h
     let psi1 = testMatrix(bump, order: 1, centres: centres, samples: n)
     return (-matmul(psi1, x), matmul(psi, library.evaluate(x)), log)
 }
+
+/// A space window for the strong form's polynomial derivatives matched to the noise: the
+/// half-width of `PDEDiscoveryOptions.noisySpaceDerivative` (25) or the weak form's automatic
+/// space support (`chooseWeakSettings`, the scale below which noise dominates the spectrum),
+/// whichever is larger, kept inside the data. Degree 12 as in the default.
+public func noiseMatchedSpaceDerivative(_ u: Tensor, maxDerivative: Int) -> DerivativeMethod {
+    let choice = chooseWeakSettings(u, maxDerivative: maxDerivative)
+    let width = Swift.min(Swift.max(25, choice.spaceHalfWidth), (u.shape[1] - 1) / 2)
+    return .polynomial(degree: Swift.min(12, 2 * width), halfWidth: width)
+}
