@@ -196,7 +196,7 @@ struct DiscoverPDE: ParsableCommand {
     @Option(parsing: .unconditional, help: "Weak form: half-width of the time test functions in samples (default: chosen from the data).")
     var timeSupport: Int?
 
-    @Option(parsing: .unconditional, help: "Weak form: bag this many models over subsampled windows and print each term's inclusion probability and 90% interval (0: none).")
+    @Option(parsing: .unconditional, help: "Bag this many models over bootstrap resamples of the regression rows and print each term's inclusion probability and 90% interval (0 to 1000; 0: none).")
     var ensemble: Int = 0
 
     @Option(help: "Strong form: derivative estimate fd, poly (noisy data) or spectral (periodic in x).")
@@ -251,8 +251,8 @@ struct DiscoverPDE: ParsableCommand {
         if formulation == .weak && (derivative != nil || trim != nil) {
             throw ValidationError("--derivative and --trim belong to the strong formulation; drop them or use --formulation strong")
         }
-        if formulation == .strong && (spaceSupport != nil || timeSupport != nil || ensemble > 0) {
-            throw ValidationError("--space-support, --time-support and --ensemble belong to the weak formulation")
+        if formulation == .strong && (spaceSupport != nil || timeSupport != nil) {
+            throw ValidationError("--space-support and --time-support belong to the weak formulation")
         }
     }
 
@@ -289,12 +289,12 @@ struct DiscoverPDE: ParsableCommand {
             try memory.check(estimatedPDEDiscoveryBytes(times: u.shape[0], points: u.shape[1], degree: degree, maxDerivative: maxDerivative),
                          "PDE-FIND on \(u.shape[0]) x \(u.shape[1]) points with degree \(degree) and max-derivative \(maxDerivative)")
         }
-        let result = ensemble > 0 && options.formulation == .weak
+        let result = ensemble > 0
             ? try ensembleDiscoverPDE(u, dt: dt, dx: dx, options: options, models: ensemble, using: &rng)
             : try discoverPDE(u, dt: dt, dx: dx, options: options, using: &rng)
         for line in result.settings { print(line) }
         if let e = result.ensemble {
-            print("ensemble of \(e.models) models on random halves of the windows: inclusion probability, median, \(Int((e.intervalLevel * 100).rounded()))% interval")
+            print("ensemble of \(e.models) models on bootstrap resamples of the rows (test-function windows or grid points): inclusion probability, median, \(Int((e.intervalLevel * 100).rounded()))% interval")
             for t in e.terms where t.inclusion > 0 {
                 print("  " + pad(t.name, 12) + String(format: "%5.2f  %12.6g  [%.6g, %.6g]", t.inclusion, t.median, t.low, t.high))
             }

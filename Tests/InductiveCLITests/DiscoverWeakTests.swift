@@ -13,7 +13,7 @@ import Testing
         RefusedCommand(pde + ["--space-support", "200"], names: "must fit in data of shape [21, 256]"),
         RefusedCommand(pde + ["--space-support", "1"], names: "--space-support must be between"),
         RefusedCommand(pde + ["--formulation", "weak", "--derivative", "poly"], names: "belong to the strong formulation"),
-        RefusedCommand(pde + ["--formulation", "strong", "--ensemble", "5"], names: "belong to the weak formulation"),
+        RefusedCommand(pde + ["--formulation", "strong", "--space-support", "10"], names: "belong to the weak formulation"),
         RefusedCommand(["discover", "ode", "--data", "lorenz.npy", "--dt", "0.002", "--formulation", "weak", "--time-support", "5000"],
                        names: "must fit in 2000 samples"),
         RefusedCommand(["discover", "table", "--sweep", "--levels", "0,x"], names: "--levels must be"),
