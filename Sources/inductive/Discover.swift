@@ -14,7 +14,7 @@ struct Discover: ParsableCommand {
               inductive discover pde --data burgers.npy --dt 0.1 --dx 0.0625 --derivative poly
             `inductive discover table` runs the accuracy benchmark (PDE-FIND's Table I and Lorenz).
             """,
-        subcommands: [DiscoverODE.self, DiscoverPDE.self, DiscoverSimulate.self, DiscoverTable.self])
+        subcommands: [DiscoverODE.self, DiscoverPDE.self, DiscoverPDE2D.self, DiscoverSimulate.self, DiscoverTable.self])
 }
 
 /// Derivative estimates selectable on the command line.
@@ -308,13 +308,62 @@ struct DiscoverPDE: ParsableCommand {
     }
 }
 
+struct DiscoverPDE2D: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pde2d",
+        abstract: "Weak-form discovery of u_t = sum of u^p, derivatives of u up to --max-order, u^p u_x, u^p u_y from U of shape (times, x points, y points).")
+
+    @Option(help: "A .npy file of shape (times, nx, ny), U[i, j, k] = u(i * dt, j * dx, k * dy).")
+    var data: String
+
+    @Option(parsing: .unconditional, help: "The time step between samples.")
+    var dt: Double
+
+    @Option(parsing: .unconditional, help: "The grid spacing along the second axis (x).")
+    var dx: Double
+
+    @Option(parsing: .unconditional, help: "The grid spacing along the third axis (y).")
+    var dy: Double
+
+    @Option(parsing: .unconditional, help: "Highest power of u (1 to 6).")
+    var degree: Int = 2
+
+    @Option(parsing: .unconditional, help: "Highest total derivative order (1 to 4).")
+    var maxOrder: Int = 2
+
+    @Option(parsing: .unconditional, help: "Seed of the tolerance search's train/validation split.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Also write the equation as JSON to this file.")
+    var json: String?
+
+    func validate() throws {
+        try requireStepOption(dt, "dt")
+        try requireStepOption(dx, "dx")
+        try requireStepOption(dy, "dy")
+        try requireInteger(degree, "degree", 1...6)
+        try requireInteger(maxOrder, "max-order", 1...4)
+    }
+
+    func run() throws {
+        try checkOutputs([json])
+        let u = try NPY.read(data)
+        guard u.rank == 3 else { throw InputError("\(data): expected a 3-d array (times, nx, ny), got shape \(u.shape)") }
+        var rng = RandomGenerator(seed: seed)
+        let result = try discoverPDE2D(u, dt: dt, dx: dx, dy: dy, library: PDELibrary2D(degree: degree, maxOrder: maxOrder), using: &rng)
+        for line in result.settings { print(line) }
+        try writeJSON(result, to: json)
+        print(result)
+    }
+}
+
 extension SparseRegressionMethod: ExpressibleByArgument {}
 extension PDEFormulation: ExpressibleByArgument {}
 extension SelectionNorm: ExpressibleByArgument {}
 
 /// Systems `discover simulate` can generate.
 enum SimulatedSystem: String, ExpressibleByArgument, CaseIterable {
-    case lorenz, vanderpol, oscillator, lotkavolterra, burgers, kdv, heat
+    case lorenz, vanderpol, oscillator, lotkavolterra, burgers, kdv, heat, ks, advection2d
 }
 
 struct DiscoverSimulate: ParsableCommand {
@@ -327,6 +376,9 @@ struct DiscoverSimulate: ParsableCommand {
             burgers: PDE-FIND's grid, nu 0.1, x in [-8, 8) with 256 points, 101 times 0.1 apart.
             kdv: x in [-30, 30) with 512 points, 201 times 0.1 apart, two solitons.
             heat: u_t = u_xx on [0, 2 pi) with 256 points, 101 times 0.01 apart.
+            ks: Kuramoto-Sivashinsky on [0, 32 pi) with 1024 points, 251 times 0.4 apart.
+            advection2d: u_t = -0.8 u_x + 0.5 u_y + 0.1 (u_xx + u_yy) on [0, 2 pi) x [0, 4 pi),
+              64 x 64 points, 60 times 0.05 apart; shape (times, nx, ny) for `discover pde2d`.
             --noise adds noise with that fraction of the data's standard deviation.
             """)
 
@@ -354,7 +406,7 @@ struct DiscoverSimulate: ParsableCommand {
 
     func validate() throws {
         if let samples {
-            let isPDE = [.burgers, .kdv, .heat].contains(system)
+            let isPDE = [.burgers, .kdv, .heat, .ks, .advection2d].contains(system)
             try requireInteger(samples, "samples", 2...(isPDE ? Self.maximumTimes : Self.maximumSamples))
         }
         try requireNumber(noise, "noise", 0...1000, "between 0 and 1000")
@@ -367,6 +419,8 @@ struct DiscoverSimulate: ParsableCommand {
         case .vanderpol, .oscillator, .lotkavolterra: return 2
         case .burgers, .heat: return 256
         case .kdv: return 512
+        case .ks: return 1024
+        case .advection2d: return 64 * 64
         }
     }
 
@@ -396,6 +450,18 @@ struct DiscoverSimulate: ParsableCommand {
         case .kdv:
             data = DiscoveryBenchmark.kdv(times: samples ?? 201).u
             steps = "--dt 0.1 --dx \(60.0 / 512)"
+        case .ks:
+            data = DiscoveryBenchmark.kuramotoSivashinsky(times: samples ?? 251).u
+            steps = "--dt 0.4 --dx \(32 * Double.pi / 1024) --max-derivative 4"
+        case .advection2d:
+            let (lx, ly) = (2 * Double.pi, 4 * Double.pi)
+            let initial = Tensor(shape: [64, 64], scalars: (0..<64).flatMap { i in (0..<64).map { j in
+                let (x, y) = (Double(i) * lx / 64, Double(j) * ly / 64)
+                return Foundation.sin(x) * Foundation.cos(0.5 * y) + 0.6 * Foundation.cos(2 * x + 1.5 * y) + 0.4 * Foundation.sin(x - 2 * y + 0.3)
+            } })
+            data = simulateAdvectionDiffusion2D(initial: initial, lengthX: lx, lengthY: ly, velocity: (0.8, -0.5), diffusivity: 0.1,
+                                                count: samples ?? 60, interval: 0.05)
+            steps = "--dt 0.05 --dx \(lx / 64) --dy \(ly / 64) (discover pde2d)"
         case .heat:
             let grid = PeriodicGrid(start: 0, length: 2 * Double.pi, count: 256)
             let initial = grid.points.map { Foundation.exp(-2 * (1 - Foundation.cos($0 - Double.pi))) }

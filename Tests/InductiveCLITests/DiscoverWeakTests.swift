@@ -17,6 +17,8 @@ import Testing
         RefusedCommand(["discover", "ode", "--data", "lorenz.npy", "--dt", "0.002", "--formulation", "weak", "--time-support", "5000"],
                        names: "must fit in 2000 samples"),
         RefusedCommand(["discover", "table", "--sweep", "--levels", "0,x"], names: "--levels must be"),
+        RefusedCommand(["discover", "pde2d", "--data", "burgers.npy", "--dt", "0.1", "--dx", "0.1", "--dy", "0.1"], names: "expected a 3-d array"),
+        RefusedCommand(["discover", "pde2d", "--data", "burgers.npy", "--dt", "0.1", "--dx", "0.1", "--dy", "0"], names: "--dy must be a positive number"),
         RefusedCommand(["discover", "table", "--sweep", "--systems", "heat"], names: "--systems: unknown 'heat'"),
     ]
 
