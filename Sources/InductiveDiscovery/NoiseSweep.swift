@@ -52,7 +52,8 @@ public struct DiscoveryCase: Sendable {
 /// coefficient error over the true terms, in percent (PDE-FIND's measure is the mean).
 public func scoreEquation(_ equation: Equation, truth: [String: Double]) -> (rightTerms: Bool, errorPercent: Double, maxErrorPercent: Double) {
     let found = Set(equation.terms.map(\.name))
-    let errors = truth.map { name, value in Swift.abs(equation.coefficient(of: name) - value) / Swift.abs(value) * 100 }
+    // Sorted by name: a dictionary's order changes between runs, and so would the sum's last bit.
+    let errors = truth.sorted { $0.key < $1.key }.map { name, value in Swift.abs(equation.coefficient(of: name) - value) / Swift.abs(value) * 100 }
     return (found == Set(truth.keys), errors.reduce(0, +) / Double(errors.count), errors.max() ?? 0)
 }
 
