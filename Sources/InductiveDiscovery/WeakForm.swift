@@ -307,7 +307,8 @@ public struct WeakRegressionProblem: Sendable {
 /// - Throws: `DiscoveryError` for bad input (not 2-d, non-finite, constant, non-positive steps,
 ///   supports that do not fit, fewer windows than terms).
 public func buildWeakPDERegression(
-    _ u: Tensor, dt: Double, dx: Double, degree: Int = 2, maxDerivative: Int = 3, options: WeakFormOptions = WeakFormOptions()
+    _ u: Tensor, dt: Double, dx: Double, degree: Int = 2, maxDerivative: Int = 3, options: WeakFormOptions = WeakFormOptions(),
+    allowConstant: Bool = false
 ) throws -> WeakRegressionProblem {
     guard u.rank == 2 else { throw DiscoveryError.wrongRank(name: "data", expected: "a 2-d array (times, points)", shape: u.shape) }
     try requireStep(dt, name: "dt")
@@ -329,7 +330,7 @@ public func buildWeakPDERegression(
         throw DiscoveryError.invalidOption("the weak form needs at least \(minimumPoints) times and points for its test functions, the data has shape [\(nt), \(nx)]")
     }
     let std = u.standardDeviation().scalar
-    guard std > 0 else { throw DiscoveryError.invalidOption("the data is constant: there is no dynamics to discover") }
+    guard std > 0 || allowConstant else { throw DiscoveryError.invalidOption("the data is constant: there is no dynamics to discover") }
     let px = options.spacePower ?? (maxDerivative + 4)
     guard px > maxDerivative && options.timePower >= 1 && px <= 40 && options.timePower <= 40 else {
         throw DiscoveryError.invalidOption("the space bump's power must exceed max-derivative (\(maxDerivative)) and both powers must lie in 1 ... 40")

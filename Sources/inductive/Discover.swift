@@ -14,7 +14,7 @@ struct Discover: ParsableCommand {
               inductive discover pde --data burgers.npy --dt 0.1 --dx 0.0625 --derivative poly
             `inductive discover table` runs the accuracy benchmark (PDE-FIND's Table I and Lorenz).
             """,
-        subcommands: [DiscoverODE.self, DiscoverPDE.self, DiscoverPDE2D.self, DiscoverSimulate.self, DiscoverTable.self])
+        subcommands: [DiscoverODE.self, DiscoverPDE.self, DiscoverPDE2D.self, DiscoverSystem.self, DiscoverSimulate.self, DiscoverTable.self])
 }
 
 /// Derivative estimates selectable on the command line.
@@ -357,13 +357,59 @@ struct DiscoverPDE2D: ParsableCommand {
     }
 }
 
+struct DiscoverSystem: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "system",
+        abstract: "Weak-form discovery for several fields on one grid: each f_t = sum of monomials of the fields up to --degree and d^m f/dx^m.")
+
+    @Option(help: "A .npz file whose arrays are the fields, each of shape (times, points), F[i, j] = f(i * dt, j * dx); the array names name the fields.")
+    var data: String
+
+    @Option(parsing: .unconditional, help: "The time step between rows.")
+    var dt: Double
+
+    @Option(parsing: .unconditional, help: "The grid spacing between columns.")
+    var dx: Double
+
+    @Option(parsing: .unconditional, help: "Highest total degree of the monomials of the fields (1 to 6).")
+    var degree: Int = 3
+
+    @Option(parsing: .unconditional, help: "Highest x-derivative of each field (1 to 6).")
+    var maxDerivative: Int = 2
+
+    @Option(parsing: .unconditional, help: "Seed of the tolerance search's train/validation split.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Also write the equations as JSON to this file.")
+    var json: String?
+
+    func validate() throws {
+        try requireStepOption(dt, "dt")
+        try requireStepOption(dx, "dx")
+        try requireInteger(degree, "degree", 1...6)
+        try requireInteger(maxDerivative, "max-derivative", 1...6)
+    }
+
+    func run() throws {
+        try checkOutputs([json])
+        let archive = try NPZ.read(data)
+        guard !archive.keys.isEmpty else { throw InputError("\(data): the archive holds no arrays") }
+        let fields = try archive.keys.map { try archive.tensor($0) }
+        var rng = RandomGenerator(seed: seed)
+        let result = try discoverPDESystem(fields, names: archive.keys, dt: dt, dx: dx, degree: degree, maxDerivative: maxDerivative, using: &rng)
+        for line in result.settings { print(line) }
+        try writeJSON(result, to: json)
+        print(result)
+    }
+}
+
 extension SparseRegressionMethod: ExpressibleByArgument {}
 extension PDEFormulation: ExpressibleByArgument {}
 extension SelectionNorm: ExpressibleByArgument {}
 
 /// Systems `discover simulate` can generate.
 enum SimulatedSystem: String, ExpressibleByArgument, CaseIterable {
-    case lorenz, vanderpol, oscillator, lotkavolterra, burgers, kdv, heat, ks, advection2d
+    case lorenz, vanderpol, oscillator, lotkavolterra, burgers, kdv, heat, ks, advection2d, lambdaomega
 }
 
 struct DiscoverSimulate: ParsableCommand {
@@ -379,6 +425,8 @@ struct DiscoverSimulate: ParsableCommand {
             ks: Kuramoto-Sivashinsky on [0, 32 pi) with 1024 points, 251 times 0.4 apart.
             advection2d: u_t = -0.8 u_x + 0.5 u_y + 0.1 (u_xx + u_yy) on [0, 2 pi) x [0, 4 pi),
               64 x 64 points, 60 times 0.05 apart; shape (times, nx, ny) for `discover pde2d`.
+            lambdaomega: the lambda-omega system (d 0.1, beta 1) on [0, 20 pi) with 256 points,
+              101 times 0.05 apart, written as a .npz with arrays u and v for `discover system`.
             --noise adds noise with that fraction of the data's standard deviation.
             """)
 
@@ -406,7 +454,7 @@ struct DiscoverSimulate: ParsableCommand {
 
     func validate() throws {
         if let samples {
-            let isPDE = [.burgers, .kdv, .heat, .ks, .advection2d].contains(system)
+            let isPDE = [.burgers, .kdv, .heat, .ks, .advection2d, .lambdaomega].contains(system)
             try requireInteger(samples, "samples", 2...(isPDE ? Self.maximumTimes : Self.maximumSamples))
         }
         try requireNumber(noise, "noise", 0...1000, "between 0 and 1000")
@@ -421,6 +469,7 @@ struct DiscoverSimulate: ParsableCommand {
         case .kdv: return 512
         case .ks: return 1024
         case .advection2d: return 64 * 64
+        case .lambdaomega: return 2 * 256
         }
     }
 
@@ -462,6 +511,20 @@ struct DiscoverSimulate: ParsableCommand {
             data = simulateAdvectionDiffusion2D(initial: initial, lengthX: lx, lengthY: ly, velocity: (0.8, -0.5), diffusivity: 0.1,
                                                 count: samples ?? 60, interval: 0.05)
             steps = "--dt 0.05 --dx \(lx / 64) --dy \(ly / 64) (discover pde2d)"
+        case .lambdaomega:
+            let grid = PeriodicGrid(start: 0, length: 20 * Double.pi, count: 256)
+            let x = grid.points
+            var (u, v) = simulateLambdaOmega(u0: x.map { 0.4 * Foundation.cos(1.5 * $0) * (1 + 0.5 * Foundation.sin($0 / 5)) },
+                                             v0: x.map { 0.3 * Foundation.sin($0 + 0.7) + 0.2 * Foundation.cos(2 * $0) },
+                                             grid: grid, count: samples ?? 101, interval: 0.05)
+            if noise > 0 {
+                var rng = RandomGenerator(seed: seed)
+                u = DiscoveryBenchmark.addingNoise(u, level: noise, using: &rng)
+                v = DiscoveryBenchmark.addingNoise(v, level: noise, using: &rng)
+            }
+            try NPZ.write([("u", u), ("v", v)], to: out)
+            print("wrote \(out): arrays u, v of shape \(u.shape); use --dt 0.05 --dx \(grid.spacing) (discover system)")
+            return
         case .heat:
             let grid = PeriodicGrid(start: 0, length: 2 * Double.pi, count: 256)
             let initial = grid.points.map { Foundation.exp(-2 * (1 - Foundation.cos($0 - Double.pi))) }

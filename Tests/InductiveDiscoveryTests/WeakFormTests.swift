@@ -354,3 +354,47 @@ private let heldOut = DiscoveryCase.heldOut()
         #expect(score.maxErrorPercent < 3, "\(result.equations[0])")
     }
 }
+
+@Suite struct LambdaOmegaTests {
+    @Test func uniformStateFollowsTheExactLimitCycleSolution() {
+        // Uniform u = r cos(theta), v = r sin(theta): r' = r (1 - r^2), theta' = -beta r^2, so
+        // r^2 = r0^2 / (r0^2 + (1 - r0^2) e^(-2t)), theta = theta0 - (beta/2) ln(r0^2 e^(2t) + 1 - r0^2).
+        // RK4 with h = 0.005 over t = 2: error ~ h^4 * 10 ~ 1e-8; tolerance 1e-7.
+        let grid = PeriodicGrid(start: 0, length: 10, count: 16)
+        let (r0, theta0, beta) = (0.3, 0.4, 1.3)
+        let (u, v) = simulateLambdaOmega(u0: Tensor.full([16], r0 * Foundation.cos(theta0)), v0: Tensor.full([16], r0 * Foundation.sin(theta0)),
+                                         grid: grid, diffusion: 0.1, beta: beta, count: 5, interval: 0.5)
+        for step in 0..<5 {
+            let t = Double(step) * 0.5
+            let r2 = r0 * r0 / (r0 * r0 + (1 - r0 * r0) * Foundation.exp(-2 * t))
+            let theta = theta0 - beta / 2 * Foundation.log(r0 * r0 * Foundation.exp(2 * t) + 1 - r0 * r0)
+            let (eu, ev) = (r2.squareRoot() * Foundation.cos(theta), r2.squareRoot() * Foundation.sin(theta))
+            #expect((u.row(step) - eu).scalars.map(Swift.abs).max()! < 1e-7 && (v.row(step) - ev).scalars.map(Swift.abs).max()! < 1e-7, "t = \(t)")
+        }
+    }
+
+    @Test func weakFormRecoversLambdaOmegaAtOnePercentNoise() throws {
+        // A transient from small, spatially varying amplitudes (A from ~0.1 to 1), so that the
+        // cubic terms are not proportional to the linear ones, on scales (k ~ 1 to 2) where the
+        // diffusion d k^2 ~ 0.1 to 0.4 is not negligible next to the reaction.
+        let grid = PeriodicGrid(start: 0, length: 20 * Double.pi, count: 256)
+        let x = grid.points
+        let (u, v) = simulateLambdaOmega(u0: x.map { 0.4 * Foundation.cos(1.5 * $0) * (1 + 0.5 * Foundation.sin($0 / 5)) },
+                                         v0: x.map { 0.3 * Foundation.sin($0 + 0.7) + 0.2 * Foundation.cos(2 * $0) },
+                                         grid: grid, diffusion: 0.1, beta: 1, count: 101, interval: 0.05)
+        var noise = RandomGenerator(seed: 17)
+        let nu = DiscoveryBenchmark.addingNoise(u, level: 0.01, using: &noise)
+        let nv = DiscoveryBenchmark.addingNoise(v, level: 0.01, using: &noise)
+        var rng = RandomGenerator(seed: 0)
+        let result = try discoverPDESystem([nu, nv], names: ["u", "v"], dt: 0.05, dx: grid.spacing, using: &rng)
+        let truthU: [String: Double] = ["u": 1, "u^3": -1, "u*v^2": -1, "u^2*v": 1, "v^3": 1, "u_xx": 0.1]
+        let truthV: [String: Double] = ["v": 1, "v^3": -1, "u^2*v": -1, "u^3": -1, "u*v^2": -1, "v_xx": 0.1]
+        for (e, truth) in zip(result.equations, [truthU, truthV]) {
+            let s = scoreEquation(e, truth: truth)
+            #expect(s.rightTerms, "\(e)")
+            // Measured 0.46% (u) and 0.30% (v) for this seed; 5% bounds other BLAS roundings
+            // and leaves the check able to fail on a wrong coefficient.
+            #expect(s.maxErrorPercent < 5, "\(e)")
+        }
+    }
+}
