@@ -11,8 +11,12 @@ struct Discover: ParsableCommand {
               inductive discover simulate lorenz --out lorenz.npy        (prints the dt to use)
               inductive discover ode --data lorenz.npy --dt 0.002
               inductive discover simulate burgers --out burgers.npy --noise 0.01
-              inductive discover pde --data burgers.npy --dt 0.1 --dx 0.0625 --derivative poly
-            `inductive discover table` runs the accuracy benchmark (PDE-FIND's Table I and Lorenz).
+              inductive discover pde --data burgers.npy --dt 0.1 --dx 0.0625
+            `discover pde` uses the weak form with settings chosen from the data;
+            `--derivative fd|poly|spectral` selects the strong form (PDE-FIND).
+            2-D data: `discover pde2d`; several fields: `discover system` (a .npz).
+            `inductive discover table` runs the accuracy benchmark (PDE-FIND's
+            Table I and Lorenz), `--sweep` the noise sweep on held-out data.
             """,
         subcommands: [DiscoverODE.self, DiscoverPDE.self, DiscoverPDE2D.self, DiscoverSystem.self, DiscoverSimulate.self, DiscoverTable.self])
 }
@@ -167,7 +171,7 @@ struct DiscoverODE: ParsableCommand {
 struct DiscoverPDE: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pde",
-        abstract: "PDE-FIND: a sparse u_t = sum of u^p * (d/dx)^m u from U of shape (times, points).")
+        abstract: "A sparse u_t = sum of u^p * (d/dx)^m u from U of shape (times, points): weak form, or PDE-FIND's strong form.")
 
     @Option(help: "A .npy file of shape (times, points), U[i, j] = u(i * dt, j * dx).")
     var data: String
