@@ -25,6 +25,46 @@ public enum DiscoveryBenchmark {
         return simulateKdV(initial: initial, grid: grid, count: times, interval: interval, maxStep: maxStep)
     }
 
+    /// Kuramoto-Sivashinsky u_t = -u u_x - u_xx - u_xxxx on PDE-FIND's grid: x in [0, 32 pi)
+    /// with 1024 points (`points`), t = 0, 0.4, ..., 100 (251 times), u(x, 0) =
+    /// cos(x / 16)(1 + sin(x / 16)). Pseudo-spectral ETDRK4 (Kassam and Trefethen's setup).
+    public static func kuramotoSivashinsky(points: Int = 1024, times: Int = 251, interval: Double = 0.4, maxStep: Double = 0.02) -> PDESolution {
+        let grid = PeriodicGrid(start: 0, length: 32 * Double.pi, count: points)
+        let initial = grid.points.map { Foundation.cos($0 / 16) * (1 + Foundation.sin($0 / 16)) }
+        return simulateKuramotoSivashinsky(initial: initial, grid: grid, count: times, interval: interval, maxStep: maxStep)
+    }
+
+    /// Held-out data for checking defaults (never used to choose them): grids, initial states
+    /// and coefficients unlike the benchmarks above.
+    ///
+    /// Burgers with viscosity 0.05 on x in [-10, 10) with 200 points, t = 0, 0.08, ..., 9.52
+    /// (120 times), u(x, 0) = 1.2 exp(-(x - 2)^2 / 2) - 0.6 exp(-(x + 4)^2) (a positive and a
+    /// negative hump: a shock and a rarefaction).
+    public static func burgersHeldOut() -> PDESolution {
+        let grid = PeriodicGrid(start: -10, length: 20, count: 200)
+        let initial = grid.points.map { 1.2 * Foundation.exp(-($0 - 2) * ($0 - 2) / 2) - 0.6 * Foundation.exp(-($0 + 4) * ($0 + 4)) }
+        return simulateBurgers(initial: initial, grid: grid, viscosity: 0.05, count: 120, interval: 0.08, maxStep: 1e-3)
+    }
+
+    /// KdV u_t = -6 u u_x - u_xxx on x in [-25, 25) with 400 points, t = 0, 0.06, ..., 9.54
+    /// (160 times), three solitons of speeds 2.5, 1.2 and 0.5 at x = -18, -8 and 2.
+    public static func kdvHeldOut() -> PDESolution {
+        let grid = PeriodicGrid(start: -25, length: 50, count: 400)
+        let x = grid.points
+        let initial = kdvSoliton(x, time: 0, speed: 2.5, position: -18) + kdvSoliton(x, time: 0, speed: 1.2, position: -8)
+            + kdvSoliton(x, time: 0, speed: 0.5, position: 2)
+        return simulateKdV(initial: initial, grid: grid, count: 160, interval: 0.06, maxStep: 5e-4)
+    }
+
+    /// Kuramoto-Sivashinsky on x in [0, 24 pi) with 512 points, t = 0, 0.5, ..., 100 (201
+    /// times), u(x, 0) = 1.5 exp(-((x - 12 pi) / 8)^2) cos(x / 3) + 0.5 sin(x / 6).
+    public static func kuramotoSivashinskyHeldOut() -> PDESolution {
+        let grid = PeriodicGrid(start: 0, length: 24 * Double.pi, count: 512)
+        let c = 12 * Double.pi
+        let initial = grid.points.map { 1.5 * Foundation.exp(-(($0 - c) / 8) * (($0 - c) / 8)) * Foundation.cos($0 / 3) + 0.5 * Foundation.sin($0 / 6) }
+        return simulateKuramotoSivashinsky(initial: initial, grid: grid, count: 201, interval: 0.5, maxStep: 0.02)
+    }
+
     /// Lorenz (sigma 10, rho 28, beta 8/3) from (-8, 8, 27), `samples` states `dt` apart,
     /// integrated by Dormand-Prince with rtol = atol = 1e-12.
     public static func lorenz(samples: Int = 5000, dt: Double = 0.002) throws -> ODESolution {

@@ -85,16 +85,21 @@ public struct DiscoveredEquations: Sendable, Equatable, CustomStringConvertible 
     public var samplesUsed: Int
     /// The tolerance search behind the result (PDE-FIND with STRidge only).
     public var search: ToleranceSearchResult? = nil
+    /// What automatic settings chose and why, one line each (empty when nothing was chosen).
+    public var settings: [String] = []
+    /// Bagging results (`ensembleDiscoverPDE`), nil otherwise.
+    public var ensemble: EnsembleSummary? = nil
 
     /// A result from its parts.
     public init(equations: [Equation], termNames: [String], coefficients: Tensor, diagnostics: SolverDiagnostics,
-                samplesUsed: Int, search: ToleranceSearchResult? = nil) {
+                samplesUsed: Int, search: ToleranceSearchResult? = nil, settings: [String] = []) {
         self.equations = equations
         self.termNames = termNames
         self.coefficients = coefficients
         self.diagnostics = diagnostics
         self.samplesUsed = samplesUsed
         self.search = search
+        self.settings = settings
     }
 
     /// The equations, one per line.
@@ -119,7 +124,15 @@ public struct DiscoveredEquations: Sendable, Equatable, CustomStringConvertible 
             let terms = e.terms.map { "\(quoted($0.name)): \($0.coefficient)" }.joined(separator: ", ")
             return "{\"lhs\": \(quoted(e.lhs)), \"terms\": {\(terms)}}"
         }
-        return "{\"equations\": [" + items.joined(separator: ", ") + "]}\n"
+        var text = "{\"equations\": [" + items.joined(separator: ", ") + "]"
+        if !settings.isEmpty { text += ", \"settings\": [" + settings.map(quoted).joined(separator: ", ") + "]" }
+        if let ensemble {
+            let terms = ensemble.terms.map { t in
+                "\(quoted(t.name)): {\"inclusion\": \(t.inclusion), \"median\": \(t.median), \"low\": \(t.low), \"high\": \(t.high)}"
+            }
+            text += ", \"ensemble\": {\"models\": \(ensemble.models), \"interval\": \(ensemble.intervalLevel), \"terms\": {" + terms.joined(separator: ", ") + "}}"
+        }
+        return text + "}\n"
     }
 }
 
@@ -137,6 +150,10 @@ public struct ODEDiscoveryOptions: Sendable, Equatable {
     public var derivative: DerivativeMethod = .finiteDifference
     /// STLSQ refits at most.
     public var maxIterations: Int = 20
+    /// Strong (X' estimated by `derivative`) or weak (`weakODESystem`: X' never estimated).
+    public var formulation: PDEFormulation = .strong
+    /// Weak form: half-width of the time test functions in samples (nil: from the noise).
+    public var weakHalfWidth: Int? = nil
 
     /// The defaults listed above.
     public init() {}
@@ -239,14 +256,22 @@ public func discoverODE(_ data: Tensor, dt: Double, options: ODEDiscoveryOptions
         guard n >= 3 else { throw DiscoveryError.tooFewSamples(samples: n, terms: 3) }
     }
     let library = PolynomialLibrary(variableNames: names, degree: options.degree)
-    let derivative: Tensor
+    var settings: [String] = []
+    let derivative: Tensor, theta: Tensor
+    if options.formulation == .weak {
+        let weak = try weakODESystem(data, dt: dt, library: library, halfWidth: options.weakHalfWidth)
+        derivative = weak.target
+        theta = weak.library
+        settings = ["formulation weak"] + weak.log
+    } else {
     switch options.derivative {
     case .finiteDifference, .spectral: derivative = finiteDifferenceDerivative(data, spacing: dt, order: 1, axis: 0)
     case .polynomial(let degree, let halfWidth):
         derivative = polynomialDerivative(data, spacing: dt, order: 1, axis: 0, degree: degree, halfWidth: halfWidth)
     }
     try requireFinite(derivative, "the time derivative overflows: dt = \(dt) is too small for data of this size")
-    let theta = library.evaluate(data)
+    theta = library.evaluate(data)
+    }
     try requireFinite(theta, "the candidate library overflows: powers up to degree \(options.degree) of the data exceed the largest number; use a smaller degree or rescale the data")
     let fit = try sequentialThresholdedLeastSquares(theta, derivative, threshold: options.threshold, alpha: options.alpha,
                                                     maxIterations: options.maxIterations)
@@ -258,7 +283,7 @@ public func discoverODE(_ data: Tensor, dt: Double, options: ODEDiscoveryOptions
         })
     }
     return DiscoveredEquations(equations: equations, termNames: termNames, coefficients: fit.coefficients,
-                               diagnostics: fit.diagnostics, samplesUsed: n)
+                               diagnostics: fit.diagnostics, samplesUsed: theta.shape[0], settings: settings)
 }
 
 /// Settings of `discoverPDE` (PDE-FIND).
@@ -283,6 +308,10 @@ public struct PDEDiscoveryOptions: Sendable, Equatable {
     public var threshold: Double = 0.1
     /// STRidge tolerance search settings (method `.stridge` only).
     public var search: ToleranceSearchOptions = ToleranceSearchOptions()
+    /// Strong (pointwise derivatives) or weak (integrals against test functions) formulation.
+    public var formulation: PDEFormulation = .strong
+    /// Weak-form settings (formulation `.weak`; nil entries are chosen from the data).
+    public var weak: WeakFormOptions = WeakFormOptions()
 
     /// The defaults listed above.
     public init() {}
@@ -295,6 +324,15 @@ public struct PDEDiscoveryOptions: Sendable, Equatable {
     /// Time derivatives recommended for noisy data: degree 4 on 2 * 5 + 1 points (the time axis
     /// of the benchmarks is short, 101 and 201 samples, and features move fast across it).
     public static let noisyTimeDerivative = DerivativeMethod.polynomial(degree: 4, halfWidth: 5)
+}
+
+/// How `discoverPDE` turns data into a regression.
+public enum PDEFormulation: String, Sendable, CaseIterable {
+    /// u_t = Theta(u) xi at every kept grid point, derivatives estimated pointwise (PDE-FIND).
+    case strong
+    /// The PDE integrated against test functions, derivatives moved onto them
+    /// (`buildWeakPDERegression`, weak SINDy).
+    case weak
 }
 
 /// The regression problem of PDE-FIND built from data: u_t and the library at the kept points.
@@ -421,7 +459,33 @@ public func discoverPDE(
     _ u: Tensor, dt: Double, dx: Double, options: PDEDiscoveryOptions = PDEDiscoveryOptions(),
     using rng: inout RandomGenerator
 ) throws -> DiscoveredEquations {
-    let problem = try buildPDERegression(u, dt: dt, dx: dx, options: options)
+    let problem: PDERegressionProblem
+    var settings: [String] = []
+    switch options.formulation {
+    case .strong:
+        problem = try buildPDERegression(u, dt: dt, dx: dx, options: options)
+    case .weak:
+        let weak = try buildWeakPDERegression(u, dt: dt, dx: dx, degree: options.degree, maxDerivative: options.maxDerivative,
+                                              options: options.weak)
+        problem = weak.problem
+        settings = ["formulation weak"] + weak.choice.log + ["\(weak.timeWindows) x \(weak.spaceWindows) test-function windows (time x space)"]
+    }
+    return try solvePDERegression(problem, options: weakAdjusted(options, problem), settings: settings, using: &rng)
+}
+
+/// For the weak form without a given l0 weight: l0 = relativeL0Penalty * ||b|| sqrt(1 - trainFraction)
+/// (the expected norm of the validation part of the target).
+func weakAdjusted(_ options: PDEDiscoveryOptions, _ problem: PDERegressionProblem) -> PDEDiscoveryOptions {
+    guard options.formulation == .weak, options.search.l0Penalty == nil else { return options }
+    var adjusted = options
+    adjusted.search.l0Penalty = options.weak.relativeL0Penalty * problem.target.norm() * (1 - options.search.trainFraction).squareRoot()
+    return adjusted
+}
+
+/// The sparse regression step of `discoverPDE` on a built problem.
+public func solvePDERegression(
+    _ problem: PDERegressionProblem, options: PDEDiscoveryOptions, settings: [String] = [], using rng: inout RandomGenerator
+) throws -> DiscoveredEquations {
     let coefficients: Tensor
     let diagnostics: SolverDiagnostics
     var search: ToleranceSearchResult?
@@ -442,5 +506,5 @@ public func discoverPDE(
     }
     return DiscoveredEquations(equations: [Equation(lhs: "u_t", terms: terms)], termNames: problem.termNames,
                                coefficients: coefficients.reshaped([problem.termNames.count, 1]),
-                               diagnostics: diagnostics, samplesUsed: problem.target.count, search: search)
+                               diagnostics: diagnostics, samplesUsed: problem.target.count, search: search, settings: settings)
 }

@@ -11,10 +11,14 @@ struct Discover: ParsableCommand {
               inductive discover simulate lorenz --out lorenz.npy        (prints the dt to use)
               inductive discover ode --data lorenz.npy --dt 0.002
               inductive discover simulate burgers --out burgers.npy --noise 0.01
-              inductive discover pde --data burgers.npy --dt 0.1 --dx 0.0625 --derivative poly
-            `inductive discover table` runs the accuracy benchmark (PDE-FIND's Table I and Lorenz).
+              inductive discover pde --data burgers.npy --dt 0.1 --dx 0.0625
+            `discover pde` uses the weak form with settings chosen from the data;
+            `--derivative fd|poly|spectral` selects the strong form (PDE-FIND).
+            2-D data: `discover pde2d`; several fields: `discover system` (a .npz).
+            `inductive discover table` runs the accuracy benchmark (PDE-FIND's
+            Table I and Lorenz), `--sweep` the noise sweep on held-out data.
             """,
-        subcommands: [DiscoverODE.self, DiscoverPDE.self, DiscoverSimulate.self, DiscoverTable.self])
+        subcommands: [DiscoverODE.self, DiscoverPDE.self, DiscoverPDE2D.self, DiscoverSystem.self, DiscoverSimulate.self, DiscoverTable.self])
 }
 
 /// Derivative estimates selectable on the command line.
@@ -118,6 +122,12 @@ struct DiscoverODE: ParsableCommand {
     @Option(help: "Time-derivative estimate: fd (second-order differences) or poly (local polynomial fits, for noisy data).")
     var derivative: DerivativeChoice = .fd
 
+    @Option(help: "strong (derivatives estimated, the default) or weak (integrals against test functions in time; for noisy data).")
+    var formulation: PDEFormulation = .strong
+
+    @Option(parsing: .unconditional, help: "Weak form: half-width of the time test functions in samples (default: chosen from the data's noise and spectrum).")
+    var timeSupport: Int?
+
     @OptionGroup var polynomial: PolynomialDerivativeOptions
 
     @OptionGroup var memory: MemoryLimitOptions
@@ -131,6 +141,8 @@ struct DiscoverODE: ParsableCommand {
         try requireNumber(threshold, "threshold", 0...Double.greatestFiniteMagnitude, "a non-negative number")
         try requireNumber(alpha, "alpha", 0...Double.greatestFiniteMagnitude, "a non-negative number")
         guard derivative != .spectral else { throw ValidationError("--derivative spectral is for periodic space; use fd or poly for time series") }
+        if let timeSupport { try requireInteger(timeSupport, "time-support", 2...10_000_000) }
+        if timeSupport != nil && formulation != .weak { throw ValidationError("--time-support belongs to --formulation weak") }
     }
 
     func run() throws {
@@ -141,6 +153,8 @@ struct DiscoverODE: ParsableCommand {
         options.threshold = threshold
         options.alpha = alpha
         options.derivative = polynomial.method(derivative, defaultDegree: 4, defaultWidth: 5)
+        options.formulation = formulation
+        options.weakHalfWidth = timeSupport
         let x = try readData(data)
         // Too few samples for the library is reported by discoverODE before it allocates.
         if x.shape[1] >= 1, let terms = PolynomialLibrary.termCount(variables: x.shape[1], degree: degree), x.shape[0] > terms {
@@ -148,6 +162,7 @@ struct DiscoverODE: ParsableCommand {
                              "SINDy on \(x.shape[0]) samples of \(x.shape[1]) variables with degree \(degree)")
         }
         let result = try discoverODE(x, dt: dt, options: options)
+        for line in result.settings { print(line) }
         try writeJSON(result, to: json)
         print(result)
     }
@@ -156,7 +171,7 @@ struct DiscoverODE: ParsableCommand {
 struct DiscoverPDE: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pde",
-        abstract: "PDE-FIND: a sparse u_t = sum of u^p * (d/dx)^m u from U of shape (times, points).")
+        abstract: "A sparse u_t = sum of u^p * (d/dx)^m u from U of shape (times, points): weak form, or PDE-FIND's strong form.")
 
     @Option(help: "A .npy file of shape (times, points), U[i, j] = u(i * dt, j * dx).")
     var data: String
@@ -176,8 +191,20 @@ struct DiscoverPDE: ParsableCommand {
     @Option(help: "Sparse regression: stridge (with PDE-FIND's tolerance search) or stlsq.")
     var method: SparseRegressionMethod = .stridge
 
-    @Option(help: "Derivative estimate: fd, poly (noisy data) or spectral (periodic in x).")
-    var derivative: DerivativeChoice = .fd
+    @Option(help: "weak (integrals against test functions; the default unless strong-form derivative options are given) or strong (pointwise derivatives, PDE-FIND).")
+    var formulation: PDEFormulation?
+
+    @Option(parsing: .unconditional, help: "Weak form: half-width of the space test functions in points (default: chosen from the data's spectrum and noise).")
+    var spaceSupport: Int?
+
+    @Option(parsing: .unconditional, help: "Weak form: half-width of the time test functions in samples (default: chosen from the data).")
+    var timeSupport: Int?
+
+    @Option(parsing: .unconditional, help: "Bag this many models over bootstrap resamples of the regression rows and print each term's inclusion probability and 90% interval (0 to 1000; 0: none).")
+    var ensemble: Int = 0
+
+    @Option(help: "Strong form: derivative estimate fd, poly (noisy data) or spectral (periodic in x).")
+    var derivative: DerivativeChoice?
 
     @OptionGroup var polynomial: PolynomialDerivativeOptions
 
@@ -222,6 +249,24 @@ struct DiscoverPDE: ParsableCommand {
         try requireNumber(toleranceStep, "tolerance-step", Double.leastNormalMagnitude...Double.greatestFiniteMagnitude, "a positive number")
         if let l0 { try requireNumber(l0, "l0", nonNegative, "a non-negative number") }
         if let trim { try requireInteger(trim, "trim", 0...Int.max) }
+        if let spaceSupport { try requireInteger(spaceSupport, "space-support", 2...100_000) }
+        if let timeSupport { try requireInteger(timeSupport, "time-support", 2...100_000) }
+        try requireInteger(ensemble, "ensemble", 0...1000)
+        if formulation == .weak && (derivative != nil || trim != nil) {
+            throw ValidationError("--derivative and --trim belong to the strong formulation; drop them or use --formulation strong")
+        }
+        if formulation == .strong && (spaceSupport != nil || timeSupport != nil) {
+            throw ValidationError("--space-support and --time-support belong to the weak formulation")
+        }
+    }
+
+    /// The formulation used: the given one, else strong when strong-form derivative options
+    /// were given, else weak.
+    var chosenFormulation: PDEFormulation {
+        if let formulation { return formulation }
+        let strongOptions = derivative != nil || trim != nil || polynomial.polyDegree != nil || polynomial.polyWidth != nil
+            || polynomial.timePolyDegree != nil || polynomial.timePolyWidth != nil
+        return strongOptions ? .strong : .weak
     }
 
     func run() throws {
@@ -230,9 +275,12 @@ struct DiscoverPDE: ParsableCommand {
         options.degree = degree
         options.maxDerivative = maxDerivative
         options.method = method
-        options.derivative = polynomial.spaceMethod(derivative)
-        options.timeDerivative = polynomial.timeMethod(derivative)
+        options.derivative = polynomial.spaceMethod(derivative ?? .fd)
+        options.timeDerivative = polynomial.timeMethod(derivative ?? .fd)
         options.trim = trim
+        options.formulation = chosenFormulation
+        options.weak.spaceHalfWidth = spaceSupport
+        options.weak.timeHalfWidth = timeSupport
         options.threshold = threshold
         options.search.norm = norm
         options.search.l0Penalty = l0
@@ -245,7 +293,16 @@ struct DiscoverPDE: ParsableCommand {
             try memory.check(estimatedPDEDiscoveryBytes(times: u.shape[0], points: u.shape[1], degree: degree, maxDerivative: maxDerivative),
                          "PDE-FIND on \(u.shape[0]) x \(u.shape[1]) points with degree \(degree) and max-derivative \(maxDerivative)")
         }
-        let result = try discoverPDE(u, dt: dt, dx: dx, options: options, using: &rng)
+        let result = ensemble > 0
+            ? try ensembleDiscoverPDE(u, dt: dt, dx: dx, options: options, models: ensemble, using: &rng)
+            : try discoverPDE(u, dt: dt, dx: dx, options: options, using: &rng)
+        for line in result.settings { print(line) }
+        if let e = result.ensemble {
+            print("ensemble of \(e.models) models on bootstrap resamples of the rows (test-function windows or grid points): inclusion probability, median, \(Int((e.intervalLevel * 100).rounded()))% interval")
+            for t in e.terms where t.inclusion > 0 {
+                print("  " + pad(t.name, 12) + String(format: "%5.2f  %12.6g  [%.6g, %.6g]", t.inclusion, t.median, t.low, t.high))
+            }
+        }
         if verbose, let search = result.search {
             print("l0 penalty \(search.l0Penalty); \(result.samplesUsed) points")
             for step in search.path { print("  tolerance \(step.tolerance)  score \(step.score)  terms \(step.nonzeros)") }
@@ -255,12 +312,108 @@ struct DiscoverPDE: ParsableCommand {
     }
 }
 
+struct DiscoverPDE2D: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pde2d",
+        abstract: "Weak-form discovery of u_t = sum of u^p, derivatives of u up to --max-order, u^p u_x, u^p u_y from U of shape (times, x points, y points).")
+
+    @Option(help: "A .npy file of shape (times, nx, ny), U[i, j, k] = u(i * dt, j * dx, k * dy).")
+    var data: String
+
+    @Option(parsing: .unconditional, help: "The time step between samples.")
+    var dt: Double
+
+    @Option(parsing: .unconditional, help: "The grid spacing along the second axis (x).")
+    var dx: Double
+
+    @Option(parsing: .unconditional, help: "The grid spacing along the third axis (y).")
+    var dy: Double
+
+    @Option(parsing: .unconditional, help: "Highest power of u (1 to 6).")
+    var degree: Int = 2
+
+    @Option(parsing: .unconditional, help: "Highest total derivative order (1 to 4).")
+    var maxOrder: Int = 2
+
+    @Option(parsing: .unconditional, help: "Seed of the tolerance search's train/validation split.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Also write the equation as JSON to this file.")
+    var json: String?
+
+    func validate() throws {
+        try requireStepOption(dt, "dt")
+        try requireStepOption(dx, "dx")
+        try requireStepOption(dy, "dy")
+        try requireInteger(degree, "degree", 1...6)
+        try requireInteger(maxOrder, "max-order", 1...4)
+    }
+
+    func run() throws {
+        try checkOutputs([json])
+        let u = try NPY.read(data)
+        guard u.rank == 3 else { throw InputError("\(data): expected a 3-d array (times, nx, ny), got shape \(u.shape)") }
+        var rng = RandomGenerator(seed: seed)
+        let result = try discoverPDE2D(u, dt: dt, dx: dx, dy: dy, library: PDELibrary2D(degree: degree, maxOrder: maxOrder), using: &rng)
+        for line in result.settings { print(line) }
+        try writeJSON(result, to: json)
+        print(result)
+    }
+}
+
+struct DiscoverSystem: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "system",
+        abstract: "Weak-form discovery for several fields on one grid: each f_t = sum of monomials of the fields up to --degree and d^m f/dx^m.")
+
+    @Option(help: "A .npz file whose arrays are the fields, each of shape (times, points), F[i, j] = f(i * dt, j * dx); the array names name the fields.")
+    var data: String
+
+    @Option(parsing: .unconditional, help: "The time step between rows.")
+    var dt: Double
+
+    @Option(parsing: .unconditional, help: "The grid spacing between columns.")
+    var dx: Double
+
+    @Option(parsing: .unconditional, help: "Highest total degree of the monomials of the fields (1 to 6).")
+    var degree: Int = 3
+
+    @Option(parsing: .unconditional, help: "Highest x-derivative of each field (1 to 6).")
+    var maxDerivative: Int = 2
+
+    @Option(parsing: .unconditional, help: "Seed of the tolerance search's train/validation split.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Also write the equations as JSON to this file.")
+    var json: String?
+
+    func validate() throws {
+        try requireStepOption(dt, "dt")
+        try requireStepOption(dx, "dx")
+        try requireInteger(degree, "degree", 1...6)
+        try requireInteger(maxDerivative, "max-derivative", 1...6)
+    }
+
+    func run() throws {
+        try checkOutputs([json])
+        let archive = try NPZ.read(data)
+        guard !archive.keys.isEmpty else { throw InputError("\(data): the archive holds no arrays") }
+        let fields = try archive.keys.map { try archive.tensor($0) }
+        var rng = RandomGenerator(seed: seed)
+        let result = try discoverPDESystem(fields, names: archive.keys, dt: dt, dx: dx, degree: degree, maxDerivative: maxDerivative, using: &rng)
+        for line in result.settings { print(line) }
+        try writeJSON(result, to: json)
+        print(result)
+    }
+}
+
 extension SparseRegressionMethod: ExpressibleByArgument {}
+extension PDEFormulation: ExpressibleByArgument {}
 extension SelectionNorm: ExpressibleByArgument {}
 
 /// Systems `discover simulate` can generate.
 enum SimulatedSystem: String, ExpressibleByArgument, CaseIterable {
-    case lorenz, vanderpol, oscillator, lotkavolterra, burgers, kdv, heat
+    case lorenz, vanderpol, oscillator, lotkavolterra, burgers, kdv, heat, ks, advection2d, lambdaomega
 }
 
 struct DiscoverSimulate: ParsableCommand {
@@ -273,6 +426,11 @@ struct DiscoverSimulate: ParsableCommand {
             burgers: PDE-FIND's grid, nu 0.1, x in [-8, 8) with 256 points, 101 times 0.1 apart.
             kdv: x in [-30, 30) with 512 points, 201 times 0.1 apart, two solitons.
             heat: u_t = u_xx on [0, 2 pi) with 256 points, 101 times 0.01 apart.
+            ks: Kuramoto-Sivashinsky on [0, 32 pi) with 1024 points, 251 times 0.4 apart.
+            advection2d: u_t = -0.8 u_x + 0.5 u_y + 0.1 (u_xx + u_yy) on [0, 2 pi) x [0, 4 pi),
+              64 x 64 points, 60 times 0.05 apart; shape (times, nx, ny) for `discover pde2d`.
+            lambdaomega: the lambda-omega system (d 0.1, beta 1) on [0, 20 pi) with 256 points,
+              101 times 0.05 apart, written as a .npz with arrays u and v for `discover system`.
             --noise adds noise with that fraction of the data's standard deviation.
             """)
 
@@ -300,7 +458,7 @@ struct DiscoverSimulate: ParsableCommand {
 
     func validate() throws {
         if let samples {
-            let isPDE = [.burgers, .kdv, .heat].contains(system)
+            let isPDE = [.burgers, .kdv, .heat, .ks, .advection2d, .lambdaomega].contains(system)
             try requireInteger(samples, "samples", 2...(isPDE ? Self.maximumTimes : Self.maximumSamples))
         }
         try requireNumber(noise, "noise", 0...1000, "between 0 and 1000")
@@ -313,6 +471,9 @@ struct DiscoverSimulate: ParsableCommand {
         case .vanderpol, .oscillator, .lotkavolterra: return 2
         case .burgers, .heat: return 256
         case .kdv: return 512
+        case .ks: return 1024
+        case .advection2d: return 64 * 64
+        case .lambdaomega: return 2 * 256
         }
     }
 
@@ -342,6 +503,32 @@ struct DiscoverSimulate: ParsableCommand {
         case .kdv:
             data = DiscoveryBenchmark.kdv(times: samples ?? 201).u
             steps = "--dt 0.1 --dx \(60.0 / 512)"
+        case .ks:
+            data = DiscoveryBenchmark.kuramotoSivashinsky(times: samples ?? 251).u
+            steps = "--dt 0.4 --dx \(32 * Double.pi / 1024) --max-derivative 4"
+        case .advection2d:
+            let (lx, ly) = (2 * Double.pi, 4 * Double.pi)
+            let initial = Tensor(shape: [64, 64], scalars: (0..<64).flatMap { i in (0..<64).map { j in
+                let (x, y) = (Double(i) * lx / 64, Double(j) * ly / 64)
+                return Foundation.sin(x) * Foundation.cos(0.5 * y) + 0.6 * Foundation.cos(2 * x + 1.5 * y) + 0.4 * Foundation.sin(x - 2 * y + 0.3)
+            } })
+            data = simulateAdvectionDiffusion2D(initial: initial, lengthX: lx, lengthY: ly, velocity: (0.8, -0.5), diffusivity: 0.1,
+                                                count: samples ?? 60, interval: 0.05)
+            steps = "--dt 0.05 --dx \(lx / 64) --dy \(ly / 64) (discover pde2d)"
+        case .lambdaomega:
+            let grid = PeriodicGrid(start: 0, length: 20 * Double.pi, count: 256)
+            let x = grid.points
+            var (u, v) = simulateLambdaOmega(u0: x.map { 0.4 * Foundation.cos(1.5 * $0) * (1 + 0.5 * Foundation.sin($0 / 5)) },
+                                             v0: x.map { 0.3 * Foundation.sin($0 + 0.7) + 0.2 * Foundation.cos(2 * $0) },
+                                             grid: grid, count: samples ?? 101, interval: 0.05)
+            if noise > 0 {
+                var rng = RandomGenerator(seed: seed)
+                u = DiscoveryBenchmark.addingNoise(u, level: noise, using: &rng)
+                v = DiscoveryBenchmark.addingNoise(v, level: noise, using: &rng)
+            }
+            try NPZ.write([("u", u), ("v", v)], to: out)
+            print("wrote \(out): arrays u, v of shape \(u.shape); use --dt 0.05 --dx \(grid.spacing) (discover system)")
+            return
         case .heat:
             let grid = PeriodicGrid(start: 0, length: 2 * Double.pi, count: 256)
             let initial = grid.points.map { Foundation.exp(-2 * (1 - Foundation.cos($0 - Double.pi))) }

@@ -2,14 +2,6 @@ import ArgumentParser
 import Foundation
 import Inductive
 
-/// Whether a discovered equation has exactly the true terms, and PDE-FIND's coefficient error:
-/// the mean over the true terms of |found - true| / |true|, in percent.
-func scoreEquation(_ equation: Equation, truth: [String: Double]) -> (rightTerms: Bool, errorPercent: Double, maxErrorPercent: Double) {
-    let found = Set(equation.terms.map(\.name))
-    let errors = truth.map { name, value in Swift.abs(equation.coefficient(of: name) - value) / Swift.abs(value) * 100 }
-    return (found == Set(truth.keys), errors.reduce(0, +) / Double(errors.count), errors.max() ?? 0)
-}
-
 func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }
 
 /// A case of the discovery benchmark.
@@ -43,7 +35,7 @@ struct BenchmarkCases: ExpressibleByArgument, Sendable {
 struct DiscoverTable: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "table",
-        abstract: "Run the discovery accuracy benchmark (PDE-FIND Table I grids, Lorenz) and print the table.")
+        abstract: "Run the discovery accuracy benchmark (PDE-FIND Table I grids, strong and weak form, Lorenz) and print the table; --sweep runs the noise sweep on held-out data.")
 
     /// The most noise seeds per case: each costs about a second of discovery per case.
     static let maximumSeeds = 1000
@@ -71,15 +63,126 @@ struct DiscoverTable: ParsableCommand {
     @Option(help: "Only these cases (comma-separated: burgers, kdv, lorenz).")
     var only = BenchmarkCases(Set(BenchmarkCase.allCases))
 
+    @Flag(help: "Run the noise sweep instead: Burgers, KdV and KS on held-out data, weak and strong formulation, noise 0 to 20%, --sweep-seeds seeds each.")
+    var sweep = false
+
+    @Option(help: "Sweep: comma-separated noise levels (fractions of std(u)).")
+    var levels: String = "0,0.01,0.02,0.05,0.1,0.2"
+
+    @Option(parsing: .unconditional, help: "Sweep: noise seeds per level (1 to 100).")
+    var sweepSeeds: Int = 3
+
+    @Option(help: "Sweep: formulations (comma-separated: weak, strong).")
+    var formulations: String = "weak,strong"
+
+    @Option(help: "Sweep: systems (comma-separated: burgers, kdv, ks).")
+    var systems: String = "burgers,kdv,ks"
+
+    @Flag(help: "Sweep: use the tuning data (PDE-FIND's grids) instead of the held-out data.")
+    var tuningData = false
+
+    @Flag(help: "Sweep: print every run's equation and chosen settings.")
+    var verbose = false
+
+    @Option(parsing: .unconditional, help: "Sweep: the weak form's relative l0 weight.")
+    var weakL0: Double = WeakFormOptions().relativeL0Penalty
+
+    @Option(parsing: .unconditional, help: "Sweep: the spectral-corner constant tau of the weak supports.")
+    var tau: Double = WeakFormOptions().tau
+
+    @Option(parsing: .unconditional, help: "Sweep: the power of the weak form's time bump.")
+    var timePower: Int = WeakFormOptions().timePower
+
+    @Option(parsing: .unconditional, help: "Sweep: weak-form windows per half-width.")
+    var density: Int = WeakFormOptions().windowDensity
+
+    @Option(parsing: .unconditional, help: "Sweep: weak-form maximum windows per axis.")
+    var maxWindows: Int = WeakFormOptions().maximumWindows
+
+    @Option(help: "Sweep: also write one CSV row per run to this file.")
+    var csv: String?
+
     func validate() throws {
         try requireInteger(seeds, "seeds", 1...Self.maximumSeeds)
         try requireNumber(noise, "noise", 0...1000, "between 0 and 1000")
         guard UInt64.max - firstSeed >= UInt64(seeds - 1) else {
             throw ValidationError("--first-seed \(firstSeed) plus \(seeds) seeds passes the largest seed 2^64 - 1")
         }
+        if sweep { _ = try sweepSettings(simulate: false) }
+    }
+
+    /// The sweep's parsed lists, refused as usage errors.
+    func sweepSettings(simulate: Bool = true) throws -> (levels: [Double], formulations: [PDEFormulation], cases: [DiscoveryCase]) {
+        let parsed = levels.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let noiseLevels = parsed.compactMap { $0 }
+        guard !noiseLevels.isEmpty, noiseLevels.count == parsed.count, noiseLevels.allSatisfy({ $0 >= 0 && $0 <= 10 }) else {
+            throw ValidationError("--levels must be comma-separated numbers between 0 and 10")
+        }
+        let chosenFormulations = try formulations.split(separator: ",", omittingEmptySubsequences: false).map { name -> PDEFormulation in
+            guard let f = PDEFormulation(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--formulations: unknown '\(name)' (weak, strong)")
+            }
+            return f
+        }
+        let names = systems.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let known = ["burgers", "kdv", "ks"]
+        for name in names where !known.contains(name) {
+            throw ValidationError("--systems: unknown '\(name)' (burgers, kdv, ks)")
+        }
+        try requireInteger(sweepSeeds, "sweep-seeds", 1...100)
+        try requireNumber(weakL0, "weak-l0", 0...1e6, "a non-negative number")
+        try requireNumber(tau, "tau", 0.01...1000, "between 0.01 and 1000")
+        try requireInteger(density, "density", 1...64)
+        try requireInteger(timePower, "time-power", 1...40)
+        try requireInteger(maxWindows, "max-windows", 1...4096)
+        if !simulate { return (noiseLevels, chosenFormulations, []) }
+        let all = tuningData ? DiscoveryCase.tuning() : DiscoveryCase.heldOut()
+        return (noiseLevels, chosenFormulations, all.filter { names.contains($0.name) })
+    }
+
+    func runSweep() throws {
+        let (noiseLevels, chosenFormulations, chosenCases) = try sweepSettings()
+        try checkOutputs([csv])
+        var rows = ["system,formulation,noise,seed,right_terms,mean_error_percent,max_error_percent,seconds,equation"]
+        print("system   form    noise   right  worst max err %  mean err %  paper mean %  s/fit")
+        for c in chosenCases {
+            for formulation in chosenFormulations {
+                for level in noiseLevels {
+                    var right = 0, worst = 0.0, mean = 0.0, seconds = 0.0
+                    for seed in 0..<UInt64(sweepSeeds) {
+                        var weak = WeakFormOptions()
+                        weak.relativeL0Penalty = weakL0
+                        weak.tau = tau
+                        weak.windowDensity = density
+                        weak.timePower = timePower
+                        weak.maximumWindows = maxWindows
+                        let outcome = try runSweepCase(c, noise: level, seed: seed + 1, formulation: formulation, weak: weak)
+                        if outcome.rightTerms { right += 1 }
+                        worst = Swift.max(worst, outcome.maxErrorPercent)
+                        mean += outcome.errorPercent / Double(sweepSeeds)
+                        seconds += outcome.seconds / Double(sweepSeeds)
+                        if verbose {
+                            print("    seed \(seed + 1): \(outcome.equation)")
+                            for line in outcome.settings { print("      " + line) }
+                        }
+                        rows.append("\(c.name),\(formulation.rawValue),\(level),\(seed + 1),\(outcome.rightTerms),\(outcome.errorPercent),\(outcome.maxErrorPercent),\(outcome.seconds),\"\(outcome.equation)\"")
+                    }
+                    let paper = level == 0 ? c.paperClean : (level == 0.01 ? c.paperNoisy : nil)
+                    print(pad(c.name, 9) + pad(formulation.rawValue, 8) + pad(String(format: "%.0f%%", level * 100), 8)
+                          + pad("\(right)/\(sweepSeeds)", 7)
+                          + String(format: "%14.4f  %10.4f  ", worst, mean) + pad(paper.map { String(format: "%12.2f", $0) } ?? "           -", 14)
+                          + String(format: "%6.3f", seconds))
+                }
+            }
+        }
+        if let csv { try AtomicFile.write(rows.joined(separator: "\n") + "\n", to: csv) }
     }
 
     func run() throws {
+        if sweep {
+            try runSweep()
+            return
+        }
         let cases = only
         print("case      data        right terms   coefficient error (mean %, max %)   paper (mean %)   seconds")
         struct PDECase { let name: String; let data: PDESolution; let truth: [String: Double]; let paperClean: Double; let paperNoisy: Double }
@@ -125,6 +228,31 @@ struct DiscoverTable: ParsableCommand {
             print(pad(c.name, 10) + pad(String(format: "%.1f%% noise", noise * 100), 12) + pad("\(right)/\(seeds)", 14)
                   + String(format: "%8.4f  %8.4f                         %6.2f        %6.2f",
                            errors.reduce(0, +) / Double(seeds), maxima.max() ?? 0, c.paperNoisy, Date().timeIntervalSince(start)))
+            // The weak formulation with its automatic settings on the same data and seeds.
+            func weak(_ u: Tensor) throws -> Equation {
+                var options = PDEDiscoveryOptions()
+                options.formulation = .weak
+                var rng = RandomGenerator(seed: 0)
+                return try discoverPDE(u, dt: dt, dx: dx, options: options, using: &rng).equations[0]
+            }
+            start = Date()
+            let weakClean = try weak(c.data.u)
+            let weakCleanScore = scoreEquation(weakClean, truth: c.truth)
+            print(pad(c.name, 10) + pad("clean weak", 12) + pad(weakCleanScore.rightTerms ? "yes" : "NO", 14)
+                  + String(format: "%8.4f  %8.4f                         %6.2f        %6.2f",
+                           weakCleanScore.errorPercent, weakCleanScore.maxErrorPercent, c.paperClean, Date().timeIntervalSince(start)))
+            start = Date()
+            var weakRight = 0
+            var weakErrors: [Double] = [], weakMaxima: [Double] = []
+            for seed in (0..<UInt64(seeds)).map({ firstSeed + $0 }) {
+                var rng = RandomGenerator(seed: seed)
+                let s = scoreEquation(try weak(DiscoveryBenchmark.addingNoise(c.data.u, level: noise, using: &rng)), truth: c.truth)
+                if s.rightTerms { weakRight += 1 }
+                weakErrors.append(s.errorPercent); weakMaxima.append(s.maxErrorPercent)
+            }
+            print(pad(c.name, 10) + pad(String(format: "%.1f%% weak", noise * 100), 12) + pad("\(weakRight)/\(seeds)", 14)
+                  + String(format: "%8.4f  %8.4f                         %6.2f        %6.2f",
+                           weakErrors.reduce(0, +) / Double(seeds), weakMaxima.max() ?? 0, c.paperNoisy, Date().timeIntervalSince(start)))
         }
         if cases.contains(.lorenz) {
             let start = Date()

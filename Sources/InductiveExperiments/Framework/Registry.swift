@@ -11,6 +11,7 @@ public enum ExperimentRegistry {
         InitializationVariance(),
         SymPooling(), SymConvolution(), SymEquivariantIsConvolution(), SymGroupConvolution(), SymAugmentationLoss(),
         SymAugmentationSinc(), SymAugmentationWeights(), SymDeepSets(),
+        PDEDiscovery(), ODEDiscovery(),
         InvariantNTK(), LangevinPosterior(),
     ]
 

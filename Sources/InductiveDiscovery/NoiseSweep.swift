@@ -1,0 +1,95 @@
+import Foundation
+import InductiveSolvers
+import InductiveTensor
+
+/// A PDE data set with its true equation, for accuracy sweeps.
+public struct DiscoveryCase: Sendable {
+    /// Short name (`burgers`).
+    public var name: String
+    /// The clean data.
+    public var data: PDESolution
+    /// The true terms and coefficients (library names).
+    public var truth: [String: Double]
+    /// The library: highest power of u and highest derivative.
+    public var degree: Int
+    public var maxDerivative: Int
+    /// PDE-FIND's Table I mean coefficient errors in percent (clean, 1% noise), when published.
+    public var paperClean: Double?
+    public var paperNoisy: Double?
+
+    public init(name: String, data: PDESolution, truth: [String: Double], degree: Int = 2, maxDerivative: Int = 3,
+                paperClean: Double? = nil, paperNoisy: Double? = nil) {
+        self.name = name; self.data = data; self.truth = truth; self.degree = degree; self.maxDerivative = maxDerivative
+        self.paperClean = paperClean; self.paperNoisy = paperNoisy
+    }
+
+    /// dt and dx of the data.
+    public var steps: (dt: Double, dx: Double) {
+        (data.t.scalars[1] - data.t.scalars[0], data.x.scalars[1] - data.x.scalars[0])
+    }
+
+    /// The held-out cases (`DiscoveryBenchmark.*HeldOut`) of Burgers, KdV and KS.
+    public static func heldOut() -> [DiscoveryCase] {
+        [DiscoveryCase(name: "burgers", data: DiscoveryBenchmark.burgersHeldOut(), truth: ["u*u_x": -1, "u_xx": 0.05],
+                       paperClean: 0.15, paperNoisy: 0.8),
+         DiscoveryCase(name: "kdv", data: DiscoveryBenchmark.kdvHeldOut(), truth: ["u*u_x": -6, "u_xxx": -1],
+                       paperClean: 1, paperNoisy: 7),
+         DiscoveryCase(name: "ks", data: DiscoveryBenchmark.kuramotoSivashinskyHeldOut(),
+                       truth: ["u*u_x": -1, "u_xx": -1, "u_xxxx": -1], maxDerivative: 4, paperClean: 1.3, paperNoisy: 52)]
+    }
+
+    /// The tuning cases (PDE-FIND's grids: `DiscoveryBenchmark.burgers`, `.kdv`, `.kuramotoSivashinsky`).
+    public static func tuning() -> [DiscoveryCase] {
+        [DiscoveryCase(name: "burgers", data: DiscoveryBenchmark.burgers(), truth: ["u*u_x": -1, "u_xx": 0.1],
+                       paperClean: 0.15, paperNoisy: 0.8),
+         DiscoveryCase(name: "kdv", data: DiscoveryBenchmark.kdv(), truth: ["u*u_x": -6, "u_xxx": -1], paperClean: 1, paperNoisy: 7),
+         DiscoveryCase(name: "ks", data: DiscoveryBenchmark.kuramotoSivashinsky(),
+                       truth: ["u*u_x": -1, "u_xx": -1, "u_xxxx": -1], maxDerivative: 4, paperClean: 1.3, paperNoisy: 52)]
+    }
+}
+
+/// Whether an equation has exactly the true terms, and the mean and largest relative
+/// coefficient error over the true terms, in percent (PDE-FIND's measure is the mean).
+public func scoreEquation(_ equation: Equation, truth: [String: Double]) -> (rightTerms: Bool, errorPercent: Double, maxErrorPercent: Double) {
+    let found = Set(equation.terms.map(\.name))
+    // Sorted by name: a dictionary's order changes between runs, and so would the sum's last bit.
+    let errors = truth.sorted { $0.key < $1.key }.map { name, value in Swift.abs(equation.coefficient(of: name) - value) / Swift.abs(value) * 100 }
+    return (found == Set(truth.keys), errors.reduce(0, +) / Double(errors.count), errors.max() ?? 0)
+}
+
+/// One run of a sweep.
+public struct SweepOutcome: Sendable {
+    public var rightTerms: Bool
+    public var errorPercent: Double
+    public var maxErrorPercent: Double
+    public var seconds: Double
+    public var equation: Equation
+    public var settings: [String]
+}
+
+/// Discovers the equation of `discoveryCase` from its data plus noise of `level` (PDE-FIND's
+/// model, drawn from a generator seeded with `seed`) with the default settings of `formulation`:
+/// weak with automatic supports; strong with finite differences on clean data and PDE-FIND's
+/// noisy-data polynomial windows otherwise. The regression's own split uses seed 0.
+public func runSweepCase(_ discoveryCase: DiscoveryCase, noise level: Double, seed: UInt64, formulation: PDEFormulation,
+                         weak: WeakFormOptions = WeakFormOptions()) throws -> SweepOutcome {
+    var noiseRNG = RandomGenerator(seed: seed)
+    let u = level > 0 ? DiscoveryBenchmark.addingNoise(discoveryCase.data.u, level: level, using: &noiseRNG) : discoveryCase.data.u
+    var options = PDEDiscoveryOptions()
+    options.degree = discoveryCase.degree
+    options.maxDerivative = discoveryCase.maxDerivative
+    options.formulation = formulation
+    options.weak = weak
+    if formulation == .strong && level > 0 {
+        options.derivative = PDEDiscoveryOptions.noisySpaceDerivative
+        options.timeDerivative = PDEDiscoveryOptions.noisyTimeDerivative
+    }
+    let (dt, dx) = discoveryCase.steps
+    var rng = RandomGenerator(seed: 0)
+    let start = Date()
+    let result = try discoverPDE(u, dt: dt, dx: dx, options: options, using: &rng)
+    let seconds = Date().timeIntervalSince(start)
+    let score = scoreEquation(result.equations[0], truth: discoveryCase.truth)
+    return SweepOutcome(rightTerms: score.rightTerms, errorPercent: score.errorPercent, maxErrorPercent: score.maxErrorPercent,
+                        seconds: seconds, equation: result.equations[0], settings: result.settings)
+}
