@@ -48,7 +48,8 @@ let package = Package(
         .target(
             name: "InductiveNN",
             dependencies: ["InductiveTensor", "InductiveAutodiff"],
-            resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-README.md")]
+            resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-README.md"),
+                        .copy("Resources/camera-256.npy"), .copy("Resources/CAMERA-README.md")]
         ),
         .target(name: "InductiveKernels", dependencies: ["CKernels", "InductiveTensor", "InductiveAutodiff", "InductiveNN"]),
         .target(name: "InductiveSolvers", dependencies: ["InductiveTensor"]),

@@ -5,8 +5,10 @@ public enum ExperimentRegistry {
     public static let all: [any Experiment] = [
         NTKWidthConvergence(), NTKLazyTraining(), NTKLinearizedDynamics(), NTKEigenDecay(), SigmoidSums(),
         L2Shrinkage(), NoiseIsL2(), Normalization(),
-        MinimumNorm(), EarlyStopping(), DoubleDescent(),
+        MinimumNorm(), EarlyStopping(), BatchNormSmoothness(), BatchNormDepth(), DoubleDescent(), SpectralBias(), FourierFeatureRegression(),
         InitializationVariance(),
+        FourierMaskExperiment(), FeatureVisualization(),
+        LazyVsRich(),
     ]
 
     /// The experiment with this id.
