@@ -61,9 +61,12 @@ struct FourierMaskExperiment: Experiment {
         let support = mask.map { $0 != 0 ? 1 : 0 }
         let shrunkMask = mask
         // 2. Debiasing (as in the relaxed lasso): the ℓ1 penalty also shrinks the kept entries;
-        // refit them without it, on the same support.
+        // refit them without it, on the same support (Adam, rate 0.01).
+        var refit = Adam(learningRate: 0.01)
+        var parameters = [mask]
         for step in 0..<steps {
-            mask = (mask - minibatchGradient(mask, rng: &rng) * eta) * support
+            refit.update(&parameters, gradients: [minibatchGradient(parameters[0], rng: &rng) * support], rng: &rng)
+            mask = parameters[0]
             if step % 10 == 0 { context.progress(0.75 + 0.25 * Double(step) / Double(steps), "refitting the kept entries") }
         }
         layer.mask = mask
