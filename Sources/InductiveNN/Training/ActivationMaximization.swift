@@ -11,8 +11,10 @@ public enum UnitSelection: Sendable, Equatable {
 
 /// Activation maximization with a norm constraint (Erhan et al. 2009): the input x with
 /// ||x|| = radius that maximizes the activation a(x) of one unit of a layer, by projected
-/// normalized gradient ascent x <- radius (x + eta g / ||g||) / ||x + eta g / ||g|| ||,
-/// g = grad a(x) (normalizing g makes the step independent of the unit's scale).
+/// normalized gradient ascent x <- radius (x + eta_t g / ||g||) / ||x + eta_t g / ||g|| ||,
+/// g = grad a(x) (normalizing g makes the step independent of the unit's scale), with the
+/// step falling linearly, eta_t = eta (1 - t / steps), so that the iterates settle instead of
+/// circling the maximum at a distance of order eta.
 ///
 /// The unit is read after the first `depth` layers of `model` (evaluation mode): depth 1 is
 /// the first layer's output. For a linear unit a(x) = w . x + b the maximizer is
@@ -36,12 +38,12 @@ public struct ActivationMaximization: Sendable {
         let a = { (x: Variable) -> Variable in ActivationMaximization.activation(of: prefix.apply(parameters: theta, to: x), unit: unit) }
         var x = start * (radius / start.norm())
         var trace: [Double] = []
-        for _ in 0..<steps {
+        for t in 0..<steps {
             let (value, g) = valueAndGradient(at: x, of: a)
             trace.append(value)
             let gNorm = g.norm()
             guard gNorm > 0 else { break }  // a flat point (e.g. a dead ReLU unit): stay
-            let moved = x + g * (learningRate / gNorm)
+            let moved = x + g * (learningRate * (1 - Double(t) / Double(steps)) / gNorm)
             x = moved * (radius / moved.norm())
         }
         let final = a(Variable(constant: x)).scalar
