@@ -15,10 +15,10 @@ struct FourierMaskExperiment: Experiment {
     let title = "A sparse Fourier mask keeps a CNN's accuracy"
     let claim = "A mask in the 2-D Fourier domain trained with an ℓ1 penalty in front of a fixed digit classifier keeps its accuracy with a quarter of the frequencies or fewer."
     let parameters = [
-        ParameterSpec("epochs", "epochs of training the CNN", quick: .int(8), full: .int(20), minimum: 1, maximum: 1000),
+        ParameterSpec("epochs", "epochs of training the CNN", quick: .int(5), full: .int(20), minimum: 1, maximum: 1000),
         ParameterSpec("lambda", "ℓ1 weight λ on the mask", .double(0.3), minimum: 0, maximum: 100),
         ParameterSpec("learningRate", "proximal-gradient step on the mask", .double(0.5), minimum: 1e-6, maximum: 100),
-        ParameterSpec("steps", "proximal-gradient steps (minibatches of 128 training digits), and as many refitting steps", quick: .int(600), full: .int(1500), minimum: 1, maximum: 1_000_000),
+        ParameterSpec("steps", "proximal-gradient steps (minibatches of 128 training digits), and as many refitting steps", quick: .int(300), full: .int(1500), minimum: 1, maximum: 1_000_000),
     ]
     let checks = [
         CheckSpec("accuracy", "test accuracy with the mask / without", .atLeast(0.95)),
