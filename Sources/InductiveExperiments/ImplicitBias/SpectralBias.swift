@@ -125,7 +125,7 @@ struct SpectralBias: Experiment {
                 Series("k = \(ks[j])", x: steps, y: shown.map { Swift.max(history[$0][j], 1e-4) }, color: Palette.color(at: j))
             }
             return Figure(id: id, title: title, caption: caption,
-                          chart: .plot(Plot(x: Axis("step + 1", scale: .log), y: Axis("|residual_k| / |target_k|", scale: .log, limits: 1e-3...3),
+                          chart: .plot(Plot(x: Axis("step + 1", scale: .log), y: Axis("|residual_{k}| / |target_{k}|", scale: .log, limits: 1e-3...3),
                                             series: series, referenceLines: [.horizontal(threshold, label: "fitted")])))
         }
         context.figure(figure(plain, id: "residuals-plain", title: "Per-frequency residual, plain MLP",
