@@ -33,7 +33,7 @@ struct FeatureVisualization: Experiment {
         let p = context.parameters
         var rng = context.rng.child(0)
         let reporter = context
-        let classifier = try DigitsClassifier(epochs: p.int("epochs"), rng: &rng) { reporter.progress(0.4 * $0, "training the CNN") }
+        let classifier = try InterpretabilityCNN(epochs: p.int("epochs"), rng: &rng) { reporter.progress(0.4 * $0, "training the CNN") }
         let model = classifier.model
         // The radius: the mean norm of the training digits.
         let radius = classifier.train.inputs.norm(axes: [1]).mean().scalar

@@ -34,7 +34,7 @@ struct FourierMaskExperiment: Experiment {
         let p = context.parameters
         var rng = context.rng.child(0)
         let reporter = context
-        let classifier = try DigitsClassifier(epochs: p.int("epochs"), rng: &rng) { reporter.progress(0.5 * $0, "training the CNN") }
+        let classifier = try InterpretabilityCNN(epochs: p.int("epochs"), rng: &rng) { reporter.progress(0.5 * $0, "training the CNN") }
         let frozen = classifier.model.parameters.map { Variable(constant: $0) }
         let model = classifier.model, train = classifier.train, test = classifier.test
         var layer = FourierMask(height: 8, width: 8)

@@ -5,7 +5,7 @@ import InductiveTensor
 
 /// The small CNN the interpretability experiments open up: trained once on the shipped digits
 /// (80 % train, 20 % test, split by the experiment's generator).
-struct DigitsClassifier {
+struct InterpretabilityCNN {
     let model: Sequential
     let train: Dataset
     let test: Dataset
