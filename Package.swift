@@ -49,7 +49,8 @@ let package = Package(
         .target(
             name: "InductiveNN",
             dependencies: ["InductiveTensor", "InductiveAutodiff"],
-            resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-README.md")]
+            resources: [.copy("Resources/digits.csv.gz"), .copy("Resources/DIGITS-README.md"),
+                        .copy("Resources/camera-256.npy"), .copy("Resources/CAMERA-README.md")]
         ),
         // Finite groups, exact actions, Reynolds projection, equivariant layers.
         .target(name: "InductiveSymmetry", dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN"]),

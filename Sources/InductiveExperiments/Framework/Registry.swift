@@ -7,12 +7,13 @@ public enum ExperimentRegistry {
         L2Shrinkage(), NoiseIsL2(), DropoutRegularization(), Normalization(),
         Overparameterized(), MinimumNorm(), MatrixCompletionGD(), EarlyStopping(),
         GDModifiedFlow(), SGDModifiedLoss(), SGDRegularizer(), BatchSizeScaling(), Discretization(),
-        LinearNetsSVM(), LinearConvFourier(), DoubleDescent(),
+        BatchNormSmoothness(), BatchNormDepth(), LinearNetsSVM(), LinearConvFourier(), DoubleDescent(),
+        SpectralBias(), FourierFeatureRegression(),
         InitializationVariance(),
         SymPooling(), SymConvolution(), SymEquivariantIsConvolution(), SymGroupConvolution(), SymAugmentationLoss(),
         SymAugmentationSinc(), SymAugmentationWeights(), SymDeepSets(),
-        PDEDiscovery(), ODEDiscovery(),
-        InvariantNTK(), LangevinPosterior(),
+        FourierMaskExperiment(), FeatureVisualization(), PDEDiscovery(), ODEDiscovery(),
+        InvariantNTK(), LazyVsRich(), LangevinPosterior(),
     ]
 
     /// The experiment with this id.

@@ -40,9 +40,14 @@ public struct Reshape: ParameterFreeLayer {
     }
 }
 
-/// Random Fourier features (Rahimi and Recht 2007; Tancik et al. 2020):
-/// gamma(x) = [cos(2 pi x B), sin(2 pi x B)] for x [batch, d], B [d, m] with entries
-/// N(0, sigma^2). Output [batch, 2m]. B is fixed state by default, a parameter when trainable.
+/// Fourier features (Rahimi and Recht 2007; Tancik et al. 2020):
+/// gamma(x) = [cos(2 pi x B), sin(2 pi x B)] for x [batch, d] and a frequency matrix B [d, m].
+/// Output [batch, 2m]; cost 2 batch d m flops plus 2 batch m trigonometric functions.
+/// B is fixed state by default, a parameter when trainable. Three choices of B:
+/// - Gaussian (`init(inputSize:features:sigma:...)`): entries N(0, sigma^2);
+/// - basic (`basic(inputSize:)`): B = I, gamma(x) = [cos 2 pi x_i, sin 2 pi x_i];
+/// - positional (`positional(inputSize:levels:scale:)`): frequencies scale^(j / levels) along
+///   each axis, j = 0..<levels (Tancik et al.'s log-linear positional encoding).
 public struct FourierFeatures: Layer {
     /// B, [d, m].
     public var frequencies: Tensor
@@ -53,6 +58,32 @@ public struct FourierFeatures: Layer {
         frequencies = Tensor.randomNormal([inputSize, features], std: sigma, using: &rng)
         self.trainable = trainable
     }
+
+    /// Features with a given frequency matrix B [d, m].
+    public init(frequencies: Tensor, trainable: Bool = false) {
+        precondition(frequencies.rank == 2 && frequencies.count > 0, "FourierFeatures: frequencies must be a non-empty [d, m] matrix, got \(frequencies.shape)")
+        self.frequencies = frequencies
+        self.trainable = trainable
+    }
+
+    /// The basic embedding gamma(x) = [cos 2 pi x_1, ..., cos 2 pi x_d, sin 2 pi x_1, ...] (B = I).
+    public static func basic(inputSize: Int) -> FourierFeatures {
+        FourierFeatures(frequencies: Tensor.eye(inputSize))
+    }
+
+    /// The positional encoding: for each input axis i and level j < levels the frequency
+    /// scale^(j / levels) along axis i (B has d * levels columns, axis-major).
+    public static func positional(inputSize: Int, levels: Int, scale: Double) -> FourierFeatures {
+        precondition(inputSize > 0 && levels > 0 && scale > 0, "FourierFeatures.positional: sizes and scale must be positive")
+        var b = [Double](repeating: 0, count: inputSize * inputSize * levels)
+        for i in 0..<inputSize {
+            for j in 0..<levels { b[i * inputSize * levels + i * levels + j] = Foundation.pow(scale, Double(j) / Double(levels)) }
+        }
+        return FourierFeatures(frequencies: Tensor(shape: [inputSize, inputSize * levels], scalars: b))
+    }
+
+    /// m, the number of frequencies (the output has 2m features).
+    public var featureCount: Int { frequencies.shape[1] }
 
     public var parameters: [Tensor] {
         get { trainable ? [frequencies] : [] }
