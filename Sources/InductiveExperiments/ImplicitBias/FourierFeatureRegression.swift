@@ -15,20 +15,21 @@ struct FourierFeatureRegression: Experiment {
     let title = "Fourier features let an MLP regress a photograph"
     let claim = "A coordinate MLP on Gaussian Fourier features reaches a much higher held-out PSNR on a photograph than on plain coordinates, with the basic embedding in between (Tancik et al. 2020)."
     let parameters = [
-        ParameterSpec("size", "image side after block-mean downsampling of the 256 × 256 photograph (divides 256)", quick: .int(32), full: .int(128), minimum: 4, maximum: 256),
+        ParameterSpec("size", "image side after block-mean downsampling of the 256 × 256 photograph (divides 256)", quick: .int(64), full: .int(128), minimum: 4, maximum: 256),
         ParameterSpec("width", "hidden width (4 layers: 3 hidden ReLU + linear output)", quick: .int(64), full: .int(128), minimum: 2, maximum: 1024),
         ParameterSpec("features", "Gaussian Fourier features m (2m inputs)", quick: .int(32), full: .int(128), minimum: 1, maximum: 1024),
         ParameterSpec("sigmas", "the grid of σ (frequencies N(0, σ²) in cycles per image side; the training grid's Nyquist frequency is size / 4)",
-                      quick: .doubles([0.5, 1, 2]), full: .doubles([2, 4, 8]), minimum: 1e-3, maximum: 1000),
+                      quick: .doubles([1, 2, 4]), full: .doubles([2, 4, 8]), minimum: 1e-3, maximum: 1000),
         ParameterSpec("steps", "Adam steps per network", quick: .int(200), full: .int(600), minimum: 1, maximum: 1_000_000),
         ParameterSpec("learningRate", "Adam learning rate", .double(3e-3), minimum: 1e-8, maximum: 1),
         ParameterSpec("batch", "training pixels per Adam step (all of them when at least their number)", .int(4096), minimum: 1, maximum: 65536),
         ParameterSpec("validationFraction", "training pixels held out to choose σ", .double(0.2), minimum: 0.01, maximum: 0.9),
     ]
     let checks = [
-        // Full only: the quick 32 × 32 image (the 64 × 64 of the catalogue takes ~35 s here) has
-        // too little detail between its training pixels for the gap (measured 4.7 dB there).
-        CheckSpec("gap", "test PSNR, Gaussian features − plain coordinates (dB)", .atLeast(5), fullOnly: true),
+        // Quick is the catalogue's 64 × 64 (about 5 s). Its gap, 5.08 dB, is the same to 1e-12
+        // dB under every OpenBLAS core type and thread count tried, so its small margin is a
+        // measurement, not rounding luck.
+        CheckSpec("gap", "test PSNR, Gaussian features − plain coordinates (dB)", .atLeast(5)),
         CheckSpec("order", "test PSNR order plain < basic < Gaussian (1 when it holds)", .equal),
     ]
     // (σ grid + 3) networks of steps × 6 × (pixels per step) × width × (2m + 2 width), and 50
