@@ -38,13 +38,15 @@ public struct MatrixCompletionSolution: Sendable, Equatable {
 /// - Certificate: at the optimum, Y = rho U lies in the subdifferential of ||.||_* at Z and
 ///   vanishes off the observed set; Y_hat = P_obs(Y) / max(1, ||P_obs(Y)||_op) is dual feasible
 ///   for max <Y, M> s.t. ||Y||_op <= 1, Y supported on the observed set, and gives the reported gap.
-/// - Throws: `LinearAlgebraError` if an SVD fails (non-finite data).
+/// - Throws: `SolverInputError` for mismatched shapes or a mask that is not 0/1;
+///   `LinearAlgebraError` if an SVD fails (non-finite data).
 public func minimumNuclearNormCompletion(
     _ observed: Tensor, mask: Tensor, tolerance: Double = 1e-9, maxIterations: Int = 20_000
 ) throws -> MatrixCompletionSolution {
-    precondition(observed.rank == 2 && mask.shape == observed.shape,
-                 "minimumNuclearNormCompletion: need matrices of one shape, got \(observed.shape) and mask \(mask.shape)")
-    precondition(mask.scalars.allSatisfy { $0 == 0 || $0 == 1 }, "minimumNuclearNormCompletion: mask entries must be 0 or 1")
+    guard observed.rank == 2 && mask.shape == observed.shape else {
+        throw SolverInputError("minimumNuclearNormCompletion: need matrices of one shape, got \(observed.shape) and mask \(mask.shape)")
+    }
+    guard mask.scalars.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw SolverInputError("minimumNuclearNormCompletion: mask entries must be 0 or 1") }
     let (z, u, rho, iterations, residual) = try completionADMM(observed, mask: mask, tolerance: tolerance,
                                                                 maxIterations: maxIterations) { a, t in
         let (uu, s, vt) = try svd(a)
@@ -139,17 +141,19 @@ public struct PSDCompletionSolution: Sendable, Equatable {
 ///   observed set (weak duality: tr Z - <Y, M> = <I - Y, Z> >= 0 for feasible Z). At the
 ///   optimum rho U = I - S with S PSD; Y = P_obs(rho U) / max(1, lambda_max(P_obs(rho U))) is
 ///   dual feasible and gives the reported gap.
-/// - Throws: `LinearAlgebraError` if an eigendecomposition fails (non-finite data).
+/// - Throws: `SolverInputError` for a non-square problem, mismatched shapes, a mask that is
+///   not 0/1 or not symmetric, or asymmetric observed entries; `LinearAlgebraError` if an
+///   eigendecomposition fails (non-finite data).
 public func minimumTracePSDCompletion(
     _ observed: Tensor, mask: Tensor, tolerance: Double = 1e-9, maxIterations: Int = 20_000
 ) throws -> PSDCompletionSolution {
-    precondition(observed.rank == 2 && observed.shape[0] == observed.shape[1] && mask.shape == observed.shape,
-                 "minimumTracePSDCompletion: need square matrices of one shape, got \(observed.shape) and mask \(mask.shape)")
-    precondition(mask.scalars.allSatisfy { $0 == 0 || $0 == 1 }, "minimumTracePSDCompletion: mask entries must be 0 or 1")
-    precondition(mask == mask.transposed(), "minimumTracePSDCompletion: the mask must be symmetric")
+    guard observed.rank == 2 && observed.shape[0] == observed.shape[1] && mask.shape == observed.shape else {
+        throw SolverInputError("minimumTracePSDCompletion: need square matrices of one shape, got \(observed.shape) and mask \(mask.shape)")
+    }
+    guard mask.scalars.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw SolverInputError("minimumTracePSDCompletion: mask entries must be 0 or 1") }
+    guard mask == mask.transposed() else { throw SolverInputError("minimumTracePSDCompletion: the mask must be symmetric") }
     let target = observed * mask
-    precondition((target - target.transposed()).maxAll() == 0 && (target.transposed() - target).maxAll() == 0,
-                 "minimumTracePSDCompletion: the observed entries must be symmetric")
+    guard target == target.transposed() else { throw SolverInputError("minimumTracePSDCompletion: the observed entries must be symmetric") }
     let (z, u, rho, iterations, residual) = try completionADMM(observed, mask: mask, tolerance: tolerance,
                                                                 maxIterations: maxIterations) { a, t in
         let (l, q) = try eigh((a + a.transposed()) * 0.5)

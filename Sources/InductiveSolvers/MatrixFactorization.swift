@@ -44,20 +44,25 @@ public struct FactorizedCompletion: Sendable, Equatable {
 ///   lowers the curvature). `ib.matrix-completion` uses 0.25 / ||P_obs(M)||_op, twice that for U V^T.
 /// - Cost: O(m n k) per step (three matrix products).
 /// - Stopping rule: `relativeResidual` <= `tolerance` (default 1e-10) or `maxSteps`.
+/// - Throws: `SolverInputError` for mismatched shapes, a mask that is not 0/1, a nonpositive
+///   step, scale or rank, or (for `.symmetric`) a non-square problem or asymmetric mask.
 public func factorizedCompletion(
     _ observed: Tensor, mask: Tensor, factorization: MatrixFactorization, rank k: Int? = nil, initScale: Double,
     learningRate: Double, tolerance: Double = 1e-10, maxSteps: Int = 100_000, using rng: inout RandomGenerator
-) -> FactorizedCompletion {
-    precondition(observed.rank == 2 && mask.shape == observed.shape,
-                 "factorizedCompletion: need matrices of one shape, got \(observed.shape) and mask \(mask.shape)")
-    precondition(mask.scalars.allSatisfy { $0 == 0 || $0 == 1 }, "factorizedCompletion: mask entries must be 0 or 1")
-    precondition(initScale > 0 && learningRate > 0, "factorizedCompletion: initScale and learningRate must be positive")
+) throws -> FactorizedCompletion {
+    guard observed.rank == 2 && mask.shape == observed.shape else {
+        throw SolverInputError("factorizedCompletion: need matrices of one shape, got \(observed.shape) and mask \(mask.shape)")
+    }
+    guard mask.scalars.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw SolverInputError("factorizedCompletion: mask entries must be 0 or 1") }
+    guard initScale > 0 && learningRate > 0 else { throw SolverInputError("factorizedCompletion: initScale and learningRate must be positive") }
     let m = observed.shape[0], n = observed.shape[1]
     if factorization == .symmetric {
-        precondition(m == n && mask == mask.transposed(), "factorizedCompletion: U U^T needs a square problem with a symmetric mask")
+        guard m == n && mask == mask.transposed() else {
+            throw SolverInputError("factorizedCompletion: U U^T needs a square problem with a symmetric mask")
+        }
     }
     let width = k ?? Swift.max(m, n)
-    precondition(width >= 1, "factorizedCompletion: rank must be positive")
+    guard width >= 1 else { throw SolverInputError("factorizedCompletion: rank must be positive") }
     let target = observed * mask
     let scale = Swift.max(target.norm(), Double.leastNormalMagnitude)
     let factor = initScale / Double(width).squareRoot()

@@ -24,3 +24,12 @@ public struct SolverDiagnostics: Sendable, Equatable, CustomStringConvertible {
         "\(converged ? "converged" : "not converged") after \(iterations) iteration\(iterations == 1 ? "" : "s"), residual \(residual)"
     }
 }
+
+/// Input a solver cannot accept (shapes that do not match, a mask that is not 0/1, an
+/// asymmetric mask or matrix where symmetry is required, a nonpositive step), with a one-line
+/// reason naming the solver.
+public struct SolverInputError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

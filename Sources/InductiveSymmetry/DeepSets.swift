@@ -83,6 +83,7 @@ public struct PermutationEquivariant: Layer {
 /// Pooling over the elements of a set: [batch, n, d] → [batch, d]; invariant to permutations.
 public struct SetPooling: Layer {
     public let kind: SetPoolingKind
+    /// A pooling layer over the set's elements by `kind` (default: the sum, as in DeepSets).
     public init(_ kind: SetPoolingKind = .sum) { self.kind = kind }
     public var parameters: [Tensor] {
         get { [] }

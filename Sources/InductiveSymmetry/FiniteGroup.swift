@@ -17,15 +17,28 @@ public struct FiniteGroup: Sendable, Equatable, CustomStringConvertible {
     /// A readable name per element (e.g. "r1", "f r2", "(0 2 1)").
     public let elementNames: [String]
 
-    /// A group from its Cayley table; element 0 must be the identity. The table is checked
-    /// (a Latin square with an identity row): a malformed table is a programming error.
+    /// A group from its Cayley table; element 0 must be the identity. The table is checked in
+    /// O(n²): a Latin square (every row and column a permutation of 0..<n), element 0 the
+    /// identity on both sides, each inverse two-sided. Associativity (O(n³)) is not checked.
+    /// A malformed table is a programming error.
     public init(name: String, table: [[Int]], elementNames: [String]? = nil) {
         let n = table.count
         precondition(n >= 1 && table.allSatisfy { $0.count == n }, "FiniteGroup: the table must be square and non-empty")
         precondition(table[0] == Array(0..<n) && table.map { $0[0] } == Array(0..<n), "FiniteGroup: element 0 must be the identity")
+        // Latin square: every row and every column is a permutation of 0..<n. O(n²).
+        for g in 0..<n {
+            var rowSeen = [Bool](repeating: false, count: n), columnSeen = [Bool](repeating: false, count: n)
+            for h in 0..<n {
+                let a = table[g][h], b = table[h][g]
+                precondition((0..<n).contains(a) && !rowSeen[a], "FiniteGroup: row \(g) of the table is not a permutation")
+                precondition((0..<n).contains(b) && !columnSeen[b], "FiniteGroup: column \(g) of the table is not a permutation")
+                rowSeen[a] = true; columnSeen[b] = true
+            }
+        }
         var inv = [Int](repeating: -1, count: n)
         for g in 0..<n {
             guard let h = table[g].firstIndex(of: 0) else { preconditionFailure("FiniteGroup: \(g) has no inverse") }
+            precondition(table[h][g] == 0, "FiniteGroup: the right inverse of \(g) is not a left inverse")
             inv[g] = h
         }
         self.name = name
@@ -77,19 +90,18 @@ public struct FiniteGroup: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The 90° rotations of the square, C4: element r^k (k = 0...3) rotates by k · 90°
-    /// counter-clockwise. Same table as `cyclic(4)`, element names r0...r3.
-    public static var rotations: FiniteGroup {
+    /// counter-clockwise. Same table as `cyclic(4)`, element names r0...r3. Built once.
+    public static let rotations: FiniteGroup =
         FiniteGroup(name: "C4", table: cyclic(4).table, elementNames: (0..<4).map { "r\($0)" })
-    }
 
     /// The dihedral group D4 of the square (order 8): element k (0...3) is the rotation r^k,
     /// element 4 + k is r^k f with f the mirror x ↦ −x (left-right flip). Relations
-    /// r⁴ = f² = 1, f r f = r⁻¹.
-    public static var dihedral: FiniteGroup {
+    /// r⁴ = f² = 1, f r f = r⁻¹. Built once.
+    public static let dihedral: FiniteGroup = {
         let mats = ImageSymmetry.dihedralMatrices
         let table = mats.map { a in mats.map { b in mats.firstIndex(of: ImageSymmetry.multiply(a, b))! } }
         return FiniteGroup(name: "D4", table: table, elementNames: (0..<4).map { "r\($0)" } + (0..<4).map { "r\($0)f" })
-    }
+    }()
 
     /// The direct product G × H: element (g, h) has index g · |H| + h, composed factor by factor.
     public static func product(_ a: FiniteGroup, _ b: FiniteGroup) -> FiniteGroup {
@@ -101,7 +113,9 @@ public struct FiniteGroup: Sendable, Equatable, CustomStringConvertible {
         return FiniteGroup(name: "\(a.name)×\(b.name)", table: table, elementNames: names)
     }
 
-    static func allPermutations(_ n: Int) -> [[Int]] {
+    /// All n! permutations of 0..<n in lexicographic order (the identity first), each as the
+    /// array of images of 0..<n. Cost O(n · n!) time and memory.
+    public static func allPermutations(_ n: Int) -> [[Int]] {
         var result: [[Int]] = []
         var current: [Int] = []
         var used = [Bool](repeating: false, count: n)
@@ -141,13 +155,14 @@ public enum ImageSymmetry {
         [a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3], a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3]]
     }
 
-    /// The matrices of C4 (`rotations`) or D4 (`dihedral`), in element order.
+    /// The matrices of C4 (`rotations`) or D4 (`dihedral`), in element order. The group is
+    /// recognized by its multiplication table (any name; e.g. `cyclic(4)` is C4 here), which
+    /// must equal that of `rotations` or `dihedral` element by element, so that the matrices
+    /// represent it.
     public static func matrices(of group: FiniteGroup) -> [Matrix] {
-        switch group.name {
-        case "C4": return rotationMatrices
-        case "D4": return dihedralMatrices
-        default: preconditionFailure("ImageSymmetry: \(group.name) is not C4 or D4")
-        }
+        if group.table == FiniteGroup.rotations.table { return rotationMatrices }
+        if group.table == FiniteGroup.dihedral.table { return dihedralMatrices }
+        preconditionFailure("ImageSymmetry: \(group.name) does not have the table of C4 or D4 in their element order")
     }
 
     /// The pixel permutation of an element on an n × n grid: (ρ(g) x)[p] = x[source[p]] with

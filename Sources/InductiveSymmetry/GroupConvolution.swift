@@ -127,8 +127,7 @@ public struct GroupConvolution: Layer {
         if parameters.count > 1 { theta.append(parameters[parameters.startIndex + 1].take((0..<(outputChannels * order)).map { $0 / order })) }
         let conv = Convolution(weight: e.value, bias: theta.count > 1 ? theta[1].value : nil, padding: padding, activation: activation)
         let xr = x.reshaped([batch, inputChannels * (lifting ? 1 : order), n, n])
-        var ctx = context
-        let y = conv.apply(parameters: theta, to: xr, context: &ctx)
+        let y = conv.apply(parameters: theta, to: xr, context: &context)
         return y.reshaped([batch, outputChannels, order, n, n])
     }
 }
@@ -140,6 +139,7 @@ public struct GroupConvolution: Layer {
 public struct GroupPooling: Layer {
     public enum Kind: String, Sendable { case maximum, mean }
     public let kind: Kind
+    /// A pooling layer over the group axis by `kind` (default: the maximum over g).
     public init(_ kind: Kind = .maximum) { self.kind = kind }
     public var parameters: [Tensor] {
         get { [] }

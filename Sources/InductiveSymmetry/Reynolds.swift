@@ -43,9 +43,12 @@ public enum Reynolds {
     }
 
     /// The defect ‖W − P_G(W)‖_F / ‖W‖_F: 0 for an equivariant map, 1 for one orthogonal to
-    /// all of them.
+    /// all of them. W = 0 is equivariant (P_G(0) = 0): its defect is defined as 0 rather
+    /// than 0/0.
     public static func symmetryDefect(_ w: Tensor, input: PermutationAction, output: PermutationAction) -> Double {
-        (w - project(w, input: input, output: output)).norm() / w.norm()
+        let norm = w.norm()
+        guard norm > 0 else { return 0 }
+        return (w - project(w, input: input, output: output)).norm() / norm
     }
 }
 

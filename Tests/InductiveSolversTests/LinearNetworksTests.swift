@@ -69,9 +69,32 @@ import Testing
             return true
         }
         let cosine = cosineSimilarity(trained.predictor, svm.weights)
-        // The normalized margin approaches the SVM's at rate ~1/t with growing steps: after
-        // 5000 steps 1 - cos ~ 1e-5 in trials; 1e-3 leaves 100x and still fails for a wrong limit.
-        #expect(1 - cosine < 1e-3, "1 - cos = \(1 - cosine)")
+        // No rate constant is known for random data: the test asks only that the direction
+        // keeps approaching the SVM; the limit itself is tested against a closed form below.
         #expect(cosine > early, "the direction must keep approaching the SVM: \(early) -> \(cosine)")
+    }
+
+    @Test(arguments: [MarginStepRule.lossNormalized, .gradientNormalized])
+    func twoDimensionalToyConvergesToTheClosedFormSVM(_ rule: MarginStepRule) {
+        // z_n = y_n x_n = (1, 0), (0, 1), (2, 3): min ‖w‖ s.t. ⟨w, z_n⟩ ≥ 1 is w = (1, 1) in
+        // closed form (w₁ ≥ 1, w₂ ≥ 1 bind; the third constraint, 5 ≥ 1, does not).
+        let x = Tensor([[1, 0], [0, -1], [2, 3]]), y = Tensor([1, -1, 1])
+        let svm = hardMarginSVM(x, y)
+        // The dual coordinate ascent stops at tolerance 1e-10 (duality gap): w within ~1e-5.
+        expectClose(svm.weights, Tensor([1, 1]), rtol: 0, atol: 1e-4)
+        var rng = RandomGenerator(seed: 37)
+        let start = LinearNetwork(architecture: .fullyConnected(layers: 1), inputSize: 2, initScale: 0.1, using: &rng)
+        let trained = exponentialLossDescent(start, x: x, y: y, learningRate: 0.1, steps: 2000, rule: rule)
+        let beta = trained.predictor, u = Tensor([1, 1]) / 2.0.squareRoot()
+        // Once the third point's term e^{−⟨w, z₃⟩} is negligible, δ = w₁ − w₂ obeys
+        // δ ← δ − η tanh(δ/2) for the loss-normalized rule (the gradient divided by the loss has
+        // components e^{−w_i} / (e^{−w₁} + e^{−w₂})), a contraction by 1 − η/2 = 0.95 per step;
+        // the fixed-length rule divides by ‖∇L‖/L ≤ 1 instead and contracts faster. After 2000
+        // steps 0.95^2000 ≈ 1e-45, so sin∠(β, w_SVM) = ‖β − ⟨β, u⟩u‖ / ‖β‖ is at the rounding
+        // floor, a few 1e-16 (β's entries are O(100) and carry relative rounding 1e-16 per
+        // step, self-correcting by the same contraction). 1e-12 is 1000 times that floor; a
+        // wrong limit direction gives O(1).
+        let sine = (beta - u * dot(beta, u)).norm() / beta.norm()
+        #expect(sine < 1e-12, "sin angle \(sine)")
     }
 }

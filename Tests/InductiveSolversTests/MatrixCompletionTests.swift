@@ -101,4 +101,12 @@ func ternaryMinimize(_ lo: Double, _ hi: Double, _ f: (Double) -> Double) -> Dou
         expectClose(psd.trace, nuclear.nuclearNorm, rtol: 1e-7)
         #expect(psd.dualityGap < 1e-7, "gap \(psd.dualityGap)")
     }
+
+    @Test func badInputThrowsAReason() {
+        let m = Tensor([[1, 2], [2, 1]])
+        #expect(throws: SolverInputError.self) { try minimumNuclearNormCompletion(m, mask: Tensor([[1, 0.5], [1, 1]])) }
+        #expect(throws: SolverInputError.self) { try minimumNuclearNormCompletion(m, mask: Tensor.ones([3, 3])) }
+        #expect(throws: SolverInputError.self) { try minimumTracePSDCompletion(m, mask: Tensor([[1, 1], [0, 1]])) }
+        #expect(throws: SolverInputError.self) { try minimumTracePSDCompletion(Tensor([[1, 2], [3, 1]]), mask: Tensor.ones([2, 2])) }
+    }
 }

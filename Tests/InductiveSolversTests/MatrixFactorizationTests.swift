@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test(arguments: [MatrixFactorization.symmetric, .general])
-    func oneStepIsTheFiniteDifferenceGradientStep(_ factorization: MatrixFactorization) {
+    func oneStepIsTheFiniteDifferenceGradientStep(_ factorization: MatrixFactorization) throws {
         var rng = RandomGenerator(seed: 3)
         let z = Tensor.randomNormal([6, 2], using: &rng)
         let m = matmul(z, z, transposeB: true)
@@ -19,8 +19,8 @@ import Testing
         for i in 0..<6 { for j in i..<6 where rng.uniform() < 0.5 { mask[i, j] = 1; mask[j, i] = 1 } }
         let eta = 0.01
         var r0 = RandomGenerator(seed: 5), r1 = RandomGenerator(seed: 5)
-        let start = factorizedCompletion(m, mask: mask, factorization: factorization, initScale: 1, learningRate: eta, maxSteps: 0, using: &r0)
-        let next = factorizedCompletion(m, mask: mask, factorization: factorization, initScale: 1, learningRate: eta, maxSteps: 1, using: &r1)
+        let start = try factorizedCompletion(m, mask: mask, factorization: factorization, initScale: 1, learningRate: eta, maxSteps: 0, using: &r0)
+        let next = try factorizedCompletion(m, mask: mask, factorization: factorization, initScale: 1, learningRate: eta, maxSteps: 1, using: &r1)
         // Central differences with h = 1e-5 of a quartic with O(10) coefficients: truncation
         // ~h^2 * 10 = 1e-9, rounding ~1e-16 * 10 / h = 1e-10 per entry; after the step (x eta): ~1e-11.
         let h = 1e-5
@@ -59,13 +59,28 @@ import Testing
         let convex = try minimumTracePSDCompletion(m, mask: mask)
         let eta = 0.25 / (try singularValues(m * mask).maxAll())
         var r = RandomGenerator(seed: 22), rLarge = RandomGenerator(seed: 22)
-        let small = factorizedCompletion(m, mask: mask, factorization: .symmetric, initScale: 1e-3, learningRate: eta,
+        let small = try factorizedCompletion(m, mask: mask, factorization: .symmetric, initScale: 1e-3, learningRate: eta,
                                          tolerance: 1e-7, maxSteps: 20_000, using: &r)
-        let large = factorizedCompletion(m, mask: mask, factorization: .symmetric, initScale: 1, learningRate: eta,
+        let large = try factorizedCompletion(m, mask: mask, factorization: .symmetric, initScale: 1, learningRate: eta,
                                          tolerance: 1e-7, maxSteps: 20_000, using: &rLarge)
         #expect(small.relativeResidual < 1e-4, "\(small.diagnostics)")
         let dSmall = relativeError(small.matrix, convex.matrix), dLarge = relativeError(large.matrix, convex.matrix)
         #expect(dSmall < 1e-2, "distance \(dSmall)")
         #expect(dLarge > 10 * dSmall, "distances \(dLarge) (scale 1) and \(dSmall) (scale 1e-3)")
     }
+
+    @Test func badInputThrowsAReason() {
+        let m = Tensor([[1, 2], [2, 1]])
+        var rng = RandomGenerator(seed: 1)
+        #expect(throws: SolverInputError.self) {
+            try factorizedCompletion(m, mask: Tensor([[1, 1], [0, 1]]), factorization: .symmetric, initScale: 1, learningRate: 0.1, using: &rng)
+        }
+        #expect(throws: SolverInputError.self) {
+            try factorizedCompletion(m, mask: Tensor.ones([2, 3]), factorization: .general, initScale: 1, learningRate: 0.1, using: &rng)
+        }
+        #expect(throws: SolverInputError.self) {
+            try factorizedCompletion(m, mask: Tensor.ones([2, 2]), factorization: .general, initScale: 1, learningRate: 0, using: &rng)
+        }
+    }
 }
+

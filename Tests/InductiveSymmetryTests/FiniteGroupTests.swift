@@ -30,4 +30,19 @@ import Testing
         // r¹ has order 4 in both.
         #expect(d.compose(1, d.compose(1, d.compose(1, 1))) == 0 && d.compose(1, 1) != 0)
     }
+
+    @Test func imageMatricesAreFoundByTable() {
+        // cyclic(4) has C4's table under another name: the same matrices; S3 has neither table.
+        #expect(ImageSymmetry.matrices(of: .cyclic(4)) == ImageSymmetry.rotationMatrices)
+        #expect(ImageSymmetry.matrices(of: .dihedral) == ImageSymmetry.dihedralMatrices)
+        // The matrices multiply as the table says (they represent the group).
+        let d = FiniteGroup.dihedral, m = ImageSymmetry.matrices(of: d)
+        for a in d.elements { for b in d.elements { #expect(ImageSymmetry.multiply(m[a], m[b]) == m[d.compose(a, b)]) } }
+    }
+
+    @Test func permutationsAreAllDistinctInLexicographicOrder() {
+        let p = FiniteGroup.allPermutations(4)
+        #expect(p.count == 24 && Set(p).count == 24 && p.first == [0, 1, 2, 3] && p.last == [3, 2, 1, 0])
+        #expect(zip(p, p.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) })
+    }
 }

@@ -60,4 +60,10 @@ import Testing
     @Test func tooLargeIsAnError() {
         #expect(throws: SymmetryError.self) { try EquivariantBasis(input: .cyclicShifts(200), output: .cyclicShifts(200)) }
     }
+
+    @Test func zeroMatrixHasZeroDefect() {
+        // P_G(0) = 0: W = 0 is equivariant, defect 0 (not 0/0).
+        let action = PermutationAction.cyclicShifts(5)
+        #expect(Reynolds.symmetryDefect(Tensor.zeros([5, 5]), input: action, output: action) == 0)
+    }
 }

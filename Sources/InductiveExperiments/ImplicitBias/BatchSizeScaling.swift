@@ -28,7 +28,13 @@ struct BatchSizeScaling: Experiment {
     ]
 
     func validate(_ p: ParameterValues) -> String? {
-        2 * p.int("batch") > p.int("trainSize") ? "2 × batch (\(2 * p.int("batch"))) cannot exceed trainSize (\(p.int("trainSize")))" : nil
+        if 2 * p.int("batch") > p.int("trainSize") { return "2 × batch (\(2 * p.int("batch"))) cannot exceed trainSize (\(p.int("trainSize")))" }
+        // The check reads log₂ of the ratio of best rates in grid steps: the grid must be factor 2.
+        let rates = p.doubles("rates").sorted()
+        if zip(rates, rates.dropFirst()).contains(where: { Swift.abs($1 / $0 - 2) > 1e-9 }) {
+            return "rates must be a factor-2 grid (each rate twice the previous one): the check counts grid steps as log₂ units"
+        }
+        return nil
     }
 
     // Per run: epochs × N/B steps of about 4 B × 64 × hidden operations plus 2000 of overhead.

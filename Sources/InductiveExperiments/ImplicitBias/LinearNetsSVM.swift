@@ -60,7 +60,6 @@ struct LinearNetsSVM: Experiment {
         let z = x * y.reshaped([y.count, 1])
         var worst = 1.0
         var cosineSeries: [Series] = [], marginSeries: [Series] = []
-        var finalDirections: [Tensor] = []
         for (k, depth) in p.ints("depths").enumerated() {
             var rng = context.rng.child(UInt64(depth))
             let start = LinearNetwork(architecture: .fullyConnected(layers: depth), inputSize: p.int("dimension"),
@@ -79,7 +78,6 @@ struct LinearNetsSVM: Experiment {
             let beta = trained.predictor
             let cosine = cosineSimilarity(beta, direction)
             worst = Swift.min(worst, cosine)
-            finalDirections.append(beta / beta.norm())
             context.note(String(format: "L = %d: cos(β̂, w_SVM) = %.6f after %d steps; normalized margin %.5f of the SVM's; ‖β‖ = %.3g.",
                                 depth, cosine, steps, matmul(z, beta).minAll() / beta.norm() / svmMargin, beta.norm()))
             context.record("one_minus_cosine_L\(depth)", gaps)
@@ -91,21 +89,14 @@ struct LinearNetsSVM: Experiment {
         }
         context.measure("cosine", worst)
 
-        // The notes write the limit as β*_ℓ2 / ‖β*_ℓ0‖: read as ‖β*_ℓ2‖₀ (the count of nonzero
-        // entries, the only ℓ0 object in sight), that vector does not even have unit norm.
-        let svmZeroNorm = Double(svm.weights.scalars.filter { $0 != 0 }.count)
-        let asWritten = svm.weights / svmZeroNorm
-        let writtenMiss = finalDirections.map { ($0 - asWritten).norm() }.max()!
-        let correctedMiss = finalDirections.map { ($0 - direction).norm() }.max()!
-        context.erratum(location: "Sparsity in the frequency domain, fully connected limit",
-                        asWritten: "β̄^∞ = lim P(w(t)) / ‖P(w(t))‖ = β*_ℓ2 / ‖β*_ℓ0‖",
-                        correction: "β̄^∞ = β*_ℓ2 / ‖β*_ℓ2‖ (the unit vector along the hard-margin SVM; the subscript ℓ0 should be ℓ2).",
-                        evidence: String(format: "Over depths %@, the trained unit directions are at most %.3g from β*_ℓ2 / ‖β*_ℓ2‖₂ but %.3g from β*_ℓ2 / ‖β*_ℓ2‖₀ (‖β*_ℓ2‖₀ = %.0f nonzero entries, ‖β*_ℓ2‖₂ = %.4g).",
-                                         p.ints("depths").map(String.init).joined(separator: ", "), correctedMiss, writtenMiss,
-                                         svmZeroNorm, svm.weights.norm()),
-                        // Unit vectors with cosine 0.99 (the check) are √(2 × 0.01) = 0.141 apart.
-                        separation: ErratumSeparation(measure: "largest Euclidean distance between the trained unit direction and each version's vector",
-                                                      asWrittenMiss: writtenMiss, correctedMiss: correctedMiss, threshold: (2 * 0.01).squareRoot()))
+        // The notes write the limit as β*_ℓ2 / ‖β*_ℓ0‖. Whatever the denominator means, it is a
+        // positive scalar: the direction is that of β*_ℓ2 either way, which the cosine check
+        // measures. The left side lim P(w)/‖P(w)‖ is a unit vector, so the denominator must be
+        // ‖β*_ℓ2‖₂; any other scalar only changes the length, and comparing vectors of
+        // different lengths would separate "as written" from the correction whatever the
+        // training did. No number can tell the two apart as directions, so this is recorded
+        // as a typo in a note, not as an erratum.
+        context.note("Notation: the notes write the fully connected limit as β*_ℓ2 / ‖β*_ℓ0‖; since lim P(w(t)) / ‖P(w(t))‖ is a unit vector, the denominator must be ‖β*_ℓ2‖₂ (ℓ0 is a typo for ℓ2). Both versions point along β*_ℓ2, so the measurement (the cosine above) cannot and need not separate them: a typo, not an erratum.")
 
         context.figure(Figure(
             id: "cosine", title: "Direction of deep linear networks vs the hard-margin SVM",

@@ -59,27 +59,36 @@ struct MatrixCompletionGD: Experiment {
         let psd = try minimumTracePSDCompletion(observed, mask: mask)
         let nuclear = try minimumNuclearNormCompletion(observed, mask: mask)
         let solutionsAgree = (psd.matrix - nuclear.matrix).norm() / nuclear.matrix.norm()
-        context.note(String(format: "Minimum-trace PSD completion (ADMM, eigenvalue thresholding): tr = %.6g, duality gap %.1e, constraint violation %.1e, %@. Minimum nuclear-norm completion without the PSD constraint (ADMM, singular value thresholding): ‖X*‖_* = %.6g, duality gap %.1e, %@. The two differ by %.1e (relative): the unconstrained optimum is PSD here. The rank-%d ground truth has ‖M‖_* = %.6g and is %.2g away from X* (relative).",
+        // The checks compare both factorizations with X*, the minimum nuclear-norm completion (the
+        // catalogue's reference); the minimum-trace PSD completion is U Uᵀ's own convex problem,
+        // and U Uᵀ's distance to it is recorded too. Whether the two convex optima coincide is
+        // measured, not assumed: agreement to 1e-4 (relative) is 100 times below the 0.05 of the
+        // checks, so then the choice of reference cannot decide a check.
+        let agreement = solutionsAgree < 1e-4
+            ? String(format: "The two differ by %.1e (relative), below 1e-4: the unconstrained optimum is PSD here, and both references give the same distances to that precision.", solutionsAgree)
+            : String(format: "The two differ by %.2g (relative), more than 1e-4: the unconstrained optimum is not the PSD one here, and U Uᵀ (always PSD) is measured against X* as the catalogue says; its distance to the PSD completion is recorded separately (distance_uut_to_psd).", solutionsAgree)
+        context.note(String(format: "Minimum-trace PSD completion (ADMM, eigenvalue thresholding): tr = %.6g, duality gap %.1e, constraint violation %.1e, %@. Minimum nuclear-norm completion X* without the PSD constraint (ADMM, singular value thresholding): ‖X*‖_* = %.6g, duality gap %.1e, %@. %@ The rank-%d ground truth has ‖M‖_* = %.6g and is %.2g away from X* (relative).",
                             psd.trace, psd.dualityGap, psd.constraintViolation, psd.diagnostics.description,
-                            nuclear.nuclearNorm, nuclear.dualityGap, nuclear.diagnostics.description, solutionsAgree,
-                            r, try singularValues(truth).sumAll(), (psd.matrix - truth).norm() / truth.norm()))
+                            nuclear.nuclearNorm, nuclear.dualityGap, nuclear.diagnostics.description, agreement,
+                            r, try singularValues(truth).sumAll(), (nuclear.matrix - truth).norm() / truth.norm()))
+        context.record("convex_solutions_relative_difference", .number(solutionsAgree))
 
         let spectral = try singularValues(observed).maxAll()
         let eta = p.double("stepFraction") / spectral
         let scales = p.doubles("scales").sorted(by: >)
         var distances: [MatrixFactorization: [Double]] = [:], ratios: [MatrixFactorization: [Double]] = [:]
         var smallestSpectra: [MatrixFactorization: [Double]] = [:]
+        var distanceToPSD: [Double] = []
         for (f, factorization) in [MatrixFactorization.symmetric, .general].enumerated() {
-            let reference = factorization == .symmetric ? psd.matrix : nuclear.matrix
-            let referenceNorm = factorization == .symmetric ? psd.trace : nuclear.nuclearNorm
             for (k, alpha) in scales.enumerated() {
                 var rng = context.rng.child(UInt64(100 * f + k))
-                let gd = factorizedCompletion(observed, mask: mask, factorization: factorization, initScale: alpha,
+                let gd = try factorizedCompletion(observed, mask: mask, factorization: factorization, initScale: alpha,
                                               learningRate: factorization == .symmetric ? eta : 2 * eta,
                                               maxSteps: p.int("steps"), using: &rng)
                 let spectrum = try singularValues(gd.matrix)
-                distances[factorization, default: []].append((gd.matrix - reference).norm() / reference.norm())
-                ratios[factorization, default: []].append(spectrum.sumAll() / referenceNorm)
+                distances[factorization, default: []].append((gd.matrix - nuclear.matrix).norm() / nuclear.matrix.norm())
+                ratios[factorization, default: []].append(spectrum.sumAll() / nuclear.nuclearNorm)
+                if factorization == .symmetric { distanceToPSD.append((gd.matrix - psd.matrix).norm() / psd.matrix.norm()) }
                 if k == scales.count - 1 { smallestSpectra[factorization] = spectrum.scalars }
                 context.note(String(format: "%@, α = %.0e: %d steps, observed-entry residual %.1e, distance %.3g, nuclear-norm ratio %.6f.",
                                     factorization == .symmetric ? "U Uᵀ" : "U Vᵀ", alpha, gd.diagnostics.iterations,
@@ -96,12 +105,13 @@ struct MatrixCompletionGD: Experiment {
         context.record("scales", scales)
         context.record("distance_uut", d)
         context.record("distance_uvt", dg)
+        context.record("distance_uut_to_psd", distanceToPSD)
         context.record("nuclear_ratio_uut", ratios[.symmetric]!)
         context.record("nuclear_ratio_uvt", ratios[.general]!)
 
         context.figure(Figure(
             id: "distance-vs-scale", title: "Distance to the minimum nuclear-norm completion vs initialization scale",
-            caption: "‖X_GD − X*‖_F / ‖X*‖_F after gradient descent on the observed entries (\(p.int("steps")) steps), for U Uᵀ (X*: minimum-trace PSD completion) and U Vᵀ (X*: minimum nuclear-norm completion). \(n) × \(n), rank \(r), \(Int(p.double("observed") * 100))% of entries observed.",
+            caption: "‖X_GD − X*‖_F / ‖X*‖_F after gradient descent on the observed entries (\(p.int("steps")) steps), for U Uᵀ and U Vᵀ; X* is the minimum nuclear-norm completion (relative difference from the minimum-trace PSD completion: \(String(format: "%.1e", solutionsAgree))). \(n) × \(n), rank \(r), \(Int(p.double("observed") * 100))% of entries observed.",
             chart: .plot(Plot(x: Axis("initialization scale α", scale: .log), y: Axis("relative distance", scale: .log),
                               series: [Series("U Uᵀ", x: scales, y: d), Series("U Vᵀ", x: scales, y: dg)],
                               referenceLines: [.horizontal(0.05, label: "0.05")]))))
@@ -112,7 +122,7 @@ struct MatrixCompletionGD: Experiment {
             id: "singular-values", title: "Singular values of the completions (smallest initialization)",
             caption: "Gradient descent from α = \(String(format: "%.0e", scales.last!)) leaves a rank-\(r) matrix up to small trailing singular values; the convex solution has exactly \(r) nonzero ones. Values below 10⁻¹² are drawn at 10⁻¹².",
             chart: .plot(Plot(x: Axis("index"), y: Axis("singular value", scale: .log),
-                              series: [Series("minimum nuclear norm X*", x: index, y: clipped(try singularValues(psd.matrix).scalars)),
+                              series: [Series("minimum nuclear norm X*", x: index, y: clipped(try singularValues(nuclear.matrix).scalars)),
                                        Series("GD, U Uᵀ", x: index, y: clipped(smallestSpectra[.symmetric]!)),
                                        Series("GD, U Vᵀ", x: index, y: clipped(smallestSpectra[.general]!), dash: .dashed)]))))
     }

@@ -56,6 +56,12 @@ struct GDModifiedFlow: Experiment {
     let checks = [
         CheckSpec("plain-slope", "log-log slope of ‖θ_GD − θ_flow(T)‖ vs ε (plain flow)", .within(0.7, 1.3)),
         CheckSpec("modified-slope", "log-log slope of ‖θ_GD − θ̃(T)‖ vs ε (modified flow of C + (ε/4)‖∇C‖²)", .within(1.7, 2.3)),
+        // Why 10: the as-written flow differs from the right one by (ε/2)∇‖∇C‖² in the field,
+        // so GD is O(ε) from it (slope 1) but O(ε²) from the right one (slope 2): the ratio grows
+        // like c/ε, with c = O(1) set by T and the loss (measured c ≈ 1.6 for this net: 83 at
+        // the quick size's smallest ε = 0.02, 327 at the full size's 0.005). 10 asks for an
+        // order of magnitude between the two distances; with ratio c/ε it holds for ε below
+        // c/10 ≈ 0.16, the largest step of the grid, so it leaves 8× (quick) and 30× (full).
         CheckSpec("sign", "at the smallest ε: error against the as-written sign (C − (ε/4)‖∇C‖²) / error against C + (ε/4)‖∇C‖²", .greaterThan(10)),
     ]
 

@@ -2,6 +2,7 @@ import Foundation
 import InductiveAutodiff
 import InductiveNN
 import InductiveReport
+import InductiveSymmetry
 import InductiveTensor
 
 /// Notes, "Random Shuffling": with m minibatch losses C^_k and one epoch of SGD in a random
@@ -51,7 +52,7 @@ struct SGDModifiedLoss: Experiment {
         // C is the mean of the batch losses (equal batch sizes).
         let full: ParameterLoss = { theta in batchLosses.dropFirst().reduce(batchLosses[0](theta)) { $0 + $1(theta) } / Double(m) }
         let loss: BatchLoss = { theta, rows in problem.loss(rows: rows)(theta) }
-        let orders = permutations(m)
+        let orders = FiniteGroup.allPermutations(m)
         let integrator = DormandPrince(relativeTolerance: p.double("tolerance"), absoluteTolerance: p.double("tolerance") * 1e-2)
         let steps = p.doubles("stepSizes").sorted(by: >)
         var plainErrors: [Double] = [], modifiedErrors: [Double] = [], spreads: [Double] = []
@@ -99,19 +100,5 @@ struct SGDModifiedLoss: Experiment {
                               series: [Series("plain flow of C", x: steps, y: plainErrors, style: .lineAndMarkers),
                                        Series("flow of C + ε/(4m) Σ‖∇Ĉ_k‖²", x: steps, y: modifiedErrors, style: .lineAndMarkers)],
                               referenceLines: [guide(plainErrors, 2), guide(modifiedErrors, 3)]))))
-    }
-
-    /// All orderings of 0..<m (Heap's algorithm).
-    func permutations(_ m: Int) -> [[Int]] {
-        var a = Array(0..<m), out: [[Int]] = []
-        func generate(_ k: Int) {
-            if k == 1 { out.append(a); return }
-            for i in 0..<k {
-                generate(k - 1)
-                a.swapAt(k % 2 == 0 ? i : 0, k - 1)
-            }
-        }
-        generate(m)
-        return out
     }
 }

@@ -138,7 +138,10 @@ struct SGDRegularizer: Experiment {
         let gdMean = stats["GD"]!.mean, sgdMean = stats["SGD"]!.mean, penMean = stats["GD + penalty"]!.mean
         context.measure("sgd-vs-gd", sgdMean - gdMean)
         context.measure("penalty-vs-gd", penMean - gdMean)
-        let closed = (penMean - gdMean) / (sgdMean - gdMean)
+        // The fraction of the SGD–GD gap the penalty closes is undefined when SGD and GD tie
+        // exactly (a tie in mean test accuracy is possible: accuracies are counts / test size).
+        let closed = sgdMean != gdMean ? (penMean - gdMean) / (sgdMean - gdMean) : .nan
+        if !closed.isFinite { context.note("SGD and GD have the same mean test accuracy: the fraction of their gap the penalty closes is undefined (recorded as NaN).") }
         for name in methods {
             context.record("test_accuracy_" + name.replacingOccurrences(of: " + ", with: "_"), test[name]!)
             context.record("train_accuracy_" + name.replacingOccurrences(of: " + ", with: "_"), train[name]!)

@@ -37,6 +37,10 @@ struct DropoutRegularization: Experiment {
     func validate(_ p: ParameterValues) -> String? {
         if Double(p.int("monteCarlo")) * Double(p.int("dimension")) > 1e8 { return "monteCarlo × dimension must be at most 1e8 (800 MB of masked inputs)" }
         if p.int("samples") < 10 { return "samples must be at least the SGD batch of 10" }
+        // The test-error check compares p with 0 on the same grid: both must be on it.
+        let grid = p.doubles("rates")
+        if !grid.contains(0) { return "rates must contain 0 (the baseline of the test-error check)" }
+        if !grid.contains(where: { Swift.abs($0 - p.double("rate")) < 1e-12 }) { return "rates must contain rate (\(p.double("rate"))), the p of the test-error check" }
         return nil
     }
 
@@ -69,7 +73,8 @@ struct DropoutRegularization: Experiment {
         let clean = square(matmul(x, w) - target).mean().scalar
         let diagGram = (x * x).sum(axes: [0])
         let predicted = clean + penalty * (w * w * diagGram).sumAll() / Double(n)
-        context.measure("identity", Swift.abs(mc - predicted) / se)
+        // se = 0 only if every sampled loss is equal; the check then fails (NaN) instead of dividing by 0.
+        context.measure("identity", se > 0 ? Swift.abs(mc - predicted) / se : .nan)
         context.note(String(format: "Monte Carlo: %.5f ± %.5f; identity %.5f; without the penalty %.5f.", mc, se, predicted, clean))
 
         // 2. SGD with input dropout (the layer, training mode) against the closed form.
@@ -105,15 +110,12 @@ struct DropoutRegularization: Experiment {
         // 3. and 4. A small noisy regression task with a two-layer ReLU network.
         let (testError, ensembleGap) = noisyTask(&context)
         let grid = p.doubles("rates")
-        let checked = grid.firstIndex(where: { Swift.abs($0 - rate) < 1e-12 }), none = grid.firstIndex(of: 0)
-        if let checked, let none {
-            let a = Statistics.meanAndStandardError(testError[checked]), b = Statistics.meanAndStandardError(testError[none])
-            context.measure("test-error", a.mean / b.mean)
-            context.note(String(format: "Noisy task, mean test MSE over %d seeds: %.4f ± %.4f without dropout, %.4f ± %.4f with p = %g (the noise floor is 0.25).",
-                                testError[none].count, b.mean, b.standardError, a.mean, a.standardError, rate))
-        } else {
-            context.note("The p grid lacks 0 or p = \(rate): the test-error check is not measured.")
-        }
+        // validate() guarantees both rates are on the grid.
+        let checked = grid.firstIndex(where: { Swift.abs($0 - rate) < 1e-12 })!, none = grid.firstIndex(of: 0)!
+        let a = Statistics.meanAndStandardError(testError[checked]), b = Statistics.meanAndStandardError(testError[none])
+        context.measure("test-error", a.mean / b.mean)
+        context.note(String(format: "Noisy task, mean test MSE over %d seeds: %.4f ± %.4f without dropout, %.4f ± %.4f with p = %g (the noise floor is 0.25).",
+                            testError[none].count, b.mean, b.standardError, a.mean, a.standardError, rate))
         context.note(String(format: "ReLU network trained with p = %g: weight-scaling inference and the mean of a %d-member Monte-Carlo ensemble differ by %.3g relative (RMS over 500 test points), %.1f times the ensemble's own standard error; the nonlinearity makes E[f] ≠ f(E[mask]).",
                             rate, p.int("ensemble"), ensembleGap.relative, ensembleGap.inStandardErrors))
         context.record("weight_scaling_vs_ensemble_relative_gap", .number(ensembleGap.relative))
@@ -170,7 +172,10 @@ struct DropoutRegularization: Experiment {
                     let (mean, se) = net.monteCarloDropoutPrediction(xTest, samples: p.int("ensemble"), using: &sampling)
                     let diff = net.weightScalingPrediction(xTest) - mean
                     let rms = (diff * diff).mean().scalar.squareRoot()
-                    gap = (rms / (mean * mean).mean().scalar.squareRoot(), rms / (se * se).mean().scalar.squareRoot())
+                    let meanRMS = (mean * mean).mean().scalar.squareRoot(), seRMS = (se * se).mean().scalar.squareRoot()
+                    // A zero standard error (every sub-network gives the same outputs, e.g. all
+                    // dropped units dead) leaves the gap in standard errors undefined: NaN.
+                    gap = (meanRMS > 0 ? rms / meanRMS : .nan, seRMS > 0 ? rms / seRMS : .nan)
                 }
             }
             context.progress(0.2 + 0.8 * Double(seed + 1) / Double(seeds))

@@ -38,15 +38,8 @@ struct SymAugmentationWeights: Experiment {
     /// The fraction of Σ|ŵ(k)|² (2-D DFT of an n × n image) in its strongest pair {k, −k}.
     static func strongestFrequencyShare(_ image: Tensor) -> Double {
         let n = image.shape[0]
-        var power = [Double](repeating: 0, count: n * n)
-        for u in 0..<n { for v in 0..<n {
-            var re = 0.0, im = 0.0
-            for i in 0..<n { for j in 0..<n {
-                let phase = -2 * Double.pi * Double(u * i + v * j) / Double(n)
-                re += image[i, j] * cos(phase); im += image[i, j] * sin(phase)
-            } }
-            power[u * n + v] = re * re + im * im
-        } }
+        let transform = fft2(ComplexTensor(real: image))  // O(n² log n)
+        let power = (transform.real * transform.real + transform.imag * transform.imag).scalars
         let total = power.reduce(0, +)
         guard total > 0 else { return 0 }
         var best = 0.0

@@ -26,9 +26,24 @@ struct SymDeepSets: Experiment {
     let checks = [
         CheckSpec("equivariance", "max relative ‖f(πX) − πf(X)‖ of the equivariant layers over all permutations of a set", .lessThan(1e-12)),
         CheckSpec("invariance", "max relative change of the pooled model's output over all permutations", .lessThan(1e-12)),
+        // The catalogue asks for "low test error" without a number. The errors are normalized by
+        // the target's variance (1 = predicting the mean). The target, the set's variance, is an
+        // exact function of the set, so there is no noise floor: the only error is the model's.
+        // 0.05 asks the trained model to explain 95% of the target's variance at the training
+        // size (a scale choice in units of the target's variance; there is no noise floor below
+        // it, and predicting the mean scores 1). The larger sets lie outside the training
+        // distribution (their mean-pooled features fluctuate less than any training set's), so
+        // an extrapolation error may add: 0.1, twice the bound, allows for it and still rules
+        // out predicting the mean by a factor of 10. Measured (seed 0): 0.0066 and 0.0026
+        // quick, 0.00063 and 0.00030 full; the larger sets turn out easier.
         CheckSpec("test-error", "test MSE / variance of the target, sets of the training size", .lessThan(0.05)),
         CheckSpec("larger-sets", "test MSE / variance of the target, sets of largerSetSize elements", .lessThan(0.1)),
     ]
+
+    func validate(_ p: ParameterValues) -> String? {
+        p.int("largerSetSize") > p.int("setSize")
+            ? nil : "largerSetSize (\(p.int("largerSetSize"))) must exceed setSize (\(p.int("setSize"))): the check is generalization to larger sets"
+    }
 
     // epochs × sets × set size × (2 width² + 4 width) × 6 for forward and backward; full 7e9.
     let workBound = WorkBound("6 × epochs × trainSets × setSize × (2 width² + 4 width)", limit: 2e11) { p in

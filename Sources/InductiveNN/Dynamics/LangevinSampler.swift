@@ -16,6 +16,9 @@ public struct LangevinSampler: Sendable {
     /// Steps between kept samples.
     public var thinning: Int
 
+    /// A sampler with step eta = `stepSize`, temperature T (default 1), `burnIn` discarded
+    /// steps and one kept state every `thinning` steps. Requires eta > 0, T ≥ 0, burnIn ≥ 0,
+    /// thinning ≥ 1.
     public init(stepSize: Double, temperature: Double = 1, burnIn: Int, thinning: Int = 1) {
         precondition(stepSize > 0 && temperature >= 0 && burnIn >= 0 && thinning >= 1,
                      "LangevinSampler: step size positive, temperature and burn-in non-negative, thinning at least 1")

@@ -7,9 +7,13 @@ public enum BatchSampling: Sendable, Equatable {
     /// Random reshuffling: a fresh permutation per epoch cut into floor(N / B) batches, so
     /// each example appears at most once per epoch (the N mod B left over sit out).
     case randomReshuffling
-    /// With replacement: each of the floor(N / B) batches is B distinct examples drawn
-    /// uniformly, independently of the other batches (an example may recur in an epoch).
-    case withReplacement
+    /// Independent batches: each of the floor(N / B) batches is a uniformly random subset of
+    /// B distinct examples (drawn without replacement inside the batch), independently of the
+    /// other batches, so an example may recur across the batches of an epoch. This is the
+    /// minibatch distribution behind the notes' factor (N − B)/(N − 1) in the averaged
+    /// modified loss (the finite-population correction of sampling B of N without
+    /// replacement); it is not sampling with replacement inside a batch.
+    case independentBatches
 }
 
 /// The minibatches of one epoch: floor(N / B) index lists of B examples each.
@@ -21,7 +25,7 @@ public func epochBatches(exampleCount n: Int, batchSize b: Int, sampling: BatchS
     case .randomReshuffling:
         let order = rng.permutation(n)
         return (0..<m).map { Array(order[($0 * b)..<(($0 + 1) * b)]) }
-    case .withReplacement:
+    case .independentBatches:
         return (0..<m).map { _ in rng.choice(n, count: b, replace: false) }
     }
 }
@@ -46,6 +50,9 @@ public struct MinibatchSGD: Sendable {
     /// n, the Euler steps taken on each batch with bare rate eps / n.
     public var stepsPerBatch: Int
 
+    /// SGD with effective rate eps = `learningRate` on batches of `batchSize` drawn by
+    /// `sampling`, each batch used for `stepsPerBatch` Euler steps of eps / stepsPerBatch.
+    /// All three numbers must be positive (a programming error otherwise).
     public init(learningRate: Double, batchSize: Int, sampling: BatchSampling = .randomReshuffling, stepsPerBatch: Int = 1) {
         precondition(learningRate > 0 && batchSize >= 1 && stepsPerBatch >= 1, "MinibatchSGD: rate, batch size and steps per batch must be positive")
         self.learningRate = learningRate
@@ -92,6 +99,9 @@ public struct PenalizedGradientDescent: Sendable {
     public var penaltyWeight: Double
     public private(set) var lastPenalty = 0.0
 
+    /// Full-batch descent with step eps = `learningRate` on C + lambda (1/m) Σ_k ‖∇C_k‖², the
+    /// batches of size `batchSize`, lambda = `penaltyWeight` (0 gives plain gradient descent).
+    /// Rate and batch size must be positive and the weight non-negative.
     public init(learningRate: Double, batchSize: Int, penaltyWeight: Double) {
         precondition(learningRate > 0 && batchSize >= 1 && penaltyWeight >= 0, "PenalizedGradientDescent: rate and batch size must be positive, the weight non-negative")
         self.learningRate = learningRate

@@ -27,4 +27,19 @@ import Testing
         let (m2, se2) = relu.monteCarloDropoutPrediction(x, samples: 4000, using: &sampling)
         #expect((abs(m2 - relu.weightScalingPrediction(x)) / se2).maxAll() > 4.5)
     }
+
+    @Test func varianceIsAccurateOnALargeOffset() {
+        // y = 1e8 + 2 m x with a Bernoulli(1/2) mask m and x = 1 (inverted dropout doubles it):
+        // y ∈ {1e8, 1e8 + 2}, sample variance 4 p̂(1 − p̂) n/(n − 1) ≈ 1. E[y²] − mean² would
+        // subtract numbers of 1e16, whose spacing is 2: an O(1) error. Welford's deviations are
+        // O(1) and exact here. p̂ = 1/2 ± 0.025 (1 SE, n = 400): within 4 SE, 4 p̂(1 − p̂) ≥ 0.99
+        // (and ≤ 1 · n/(n − 1) < 1.01) and the mean 1e8 + 2p̂ is within 0.2 of 1e8 + 1.
+        let net = Sequential(Dropout(rate: 0.5), Dense(weight: Tensor([[1.0]]), bias: Tensor([1e8])))
+        var sampling = RandomGenerator(seed: 11)
+        let n = 400
+        let (mean, se) = net.monteCarloDropoutPrediction(Tensor([[1.0]]), samples: n, using: &sampling)
+        let variance = se.scalar * se.scalar * Double(n)
+        #expect(variance > 0.99 && variance < 1.01, "variance \(variance)")
+        #expect(Swift.abs(mean.scalar - (1e8 + 1)) < 0.25, "mean \(mean.scalar)")
+    }
 }
