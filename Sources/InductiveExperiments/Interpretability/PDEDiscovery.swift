@@ -119,7 +119,7 @@ struct PDEDiscovery: Experiment {
             location: "Interpretability, dictionary learning of physical laws (\"harmonic oscillator\")",
             asWritten: "the dynamics (d_t - omega^2 d_xx) u = 0 of a harmonic oscillator",
             correction: "(d_t - omega^2 d_xx) u = 0 is the heat (diffusion) equation: each Fourier mode decays as exp(-omega^2 k^2 t); a harmonic oscillator, u_tt = -omega^2 u, oscillates without decay",
-            evidence: String(format: "On the heat data (omega^2 = 0.5, four modes), the best oscillator law u_tt = -c u (c = %.4g) leaves %.3g of ||u_tt||, while u_t = c u_xx (c = %.5f) leaves %.2g of ||u_t||.",
+            evidence: String(format: "On the heat data (omega^2 = 0.5, four modes), the best oscillator law u_tt = -c u (c = %.4g; a negative c is not even an oscillation) leaves %.3g of ||u_tt||, while u_t = c u_xx (c = %.5f) leaves %.2g of ||u_t||.",
                              -oscillator.c, oscillator.residual, diffusion.c, diffusion.residual),
             separation: ErratumSeparation(measure: "relative residual of the best least-squares fit of the heat data by the law", asWrittenMiss: oscillator.residual,
                                           correctedMiss: diffusion.residual, threshold: 0.01))
