@@ -65,6 +65,42 @@ public enum DiscoveryBenchmark {
         return simulateKuramotoSivashinsky(initial: initial, grid: grid, count: 201, interval: 0.5, maxStep: 0.02)
     }
 
+    /// A second held-out set ("fresh"), made after the first had been looked at, for checking
+    /// changes of the defaults: nothing is chosen on it.
+    ///
+    /// Burgers with viscosity 0.08 on x in [-5, 15) with 256 points, t = 0, 0.1, ..., 9.9
+    /// (100 times), u(x, 0) = 0.9 exp(-(x - 2)^2 / 2) + 0.5 exp(-(x - 8)^2 / 1.5) (the first
+    /// hump's shock runs into the second).
+    public static func burgersFresh() -> PDESolution {
+        let grid = PeriodicGrid(start: -5, length: 20, count: 256)
+        let initial = grid.points.map { 0.9 * Foundation.exp(-($0 - 2) * ($0 - 2) / 2) + 0.5 * Foundation.exp(-($0 - 8) * ($0 - 8) / 1.5) }
+        return simulateBurgers(initial: initial, grid: grid, viscosity: 0.08, count: 100, interval: 0.1, maxStep: 1e-3)
+    }
+
+    /// KdV on x in [-20, 20) with 320 points, t = 0, 0.05, ..., 6.95 (140 times), solitons of
+    /// speeds 3 and 1 at x = -12 and -2 (they meet near t = 5).
+    public static func kdvFresh() -> PDESolution {
+        let grid = PeriodicGrid(start: -20, length: 40, count: 320)
+        let x = grid.points
+        let initial = kdvSoliton(x, time: 0, speed: 3, position: -12) + kdvSoliton(x, time: 0, speed: 1, position: -2)
+        return simulateKdV(initial: initial, grid: grid, count: 140, interval: 0.05, maxStep: 5e-4)
+    }
+
+    /// Kuramoto-Sivashinsky on x in [0, 20 pi) with 384 points, t = 0, 0.5, ..., 89.5 (180
+    /// times), u(x, 0) = cos(x / 5)(1 + 0.5 sin(x / 10)).
+    public static func kuramotoSivashinskyFresh() -> PDESolution {
+        let grid = PeriodicGrid(start: 0, length: 20 * Double.pi, count: 384)
+        let initial = grid.points.map { Foundation.cos($0 / 5) * (1 + 0.5 * Foundation.sin($0 / 10)) }
+        return simulateKuramotoSivashinsky(initial: initial, grid: grid, count: 180, interval: 0.5, maxStep: 0.02)
+    }
+
+    /// Lorenz (sigma 10, rho 28, beta 8/3) from (3, -6, 30), 4000 samples 0.0025 apart
+    /// (the fresh set's ODE), Dormand-Prince with rtol = atol = 1e-12.
+    public static func lorenzFresh() throws -> ODESolution {
+        let times = (0..<4000).map { Double($0) * 0.0025 }
+        return try dormandPrince(.lorenz(), initial: [3, -6, 30], times: times, rtol: 1e-12, atol: 1e-12)
+    }
+
     /// Lorenz (sigma 10, rho 28, beta 8/3) from (-8, 8, 27), `samples` states `dt` apart,
     /// integrated by Dormand-Prince with rtol = atol = 1e-12.
     public static func lorenz(samples: Int = 5000, dt: Double = 0.002) throws -> ODESolution {

@@ -154,6 +154,10 @@ public struct ODEDiscoveryOptions: Sendable, Equatable {
     public var formulation: PDEFormulation = .strong
     /// Weak form: half-width of the time test functions in samples (nil: from the noise).
     public var weakHalfWidth: Int? = nil
+    /// Weak form: how the kept terms are refitted (`.generalized`: thresholded generalized
+    /// least squares with the linearized noise covariance, `weakODEGeneralizedRefit`;
+    /// `.diagonal` uses only its diagonal; `.none`: plain STLSQ).
+    public var weakRefit: WeakRefit = .generalized
 
     /// The defaults listed above.
     public init() {}
@@ -258,10 +262,12 @@ public func discoverODE(_ data: Tensor, dt: Double, options: ODEDiscoveryOptions
     let library = PolynomialLibrary(variableNames: names, degree: options.degree)
     var settings: [String] = []
     let derivative: Tensor, theta: Tensor
+    var model: WeakODENoiseModel?
     if options.formulation == .weak {
-        let weak = try weakODESystem(data, dt: dt, library: library, halfWidth: options.weakHalfWidth)
+        let weak = try weakODESystemWithModel(data, dt: dt, library: library, halfWidth: options.weakHalfWidth)
         derivative = weak.target
         theta = weak.library
+        model = weak.model
         settings = ["formulation weak"] + weak.log
     } else {
     switch options.derivative {
@@ -273,8 +279,26 @@ public func discoverODE(_ data: Tensor, dt: Double, options: ODEDiscoveryOptions
     theta = library.evaluate(data)
     }
     try requireFinite(theta, "the candidate library overflows: powers up to degree \(options.degree) of the data exceed the largest number; use a smaller degree or rescale the data")
-    let fit = try sequentialThresholdedLeastSquares(theta, derivative, threshold: options.threshold, alpha: options.alpha,
+    var fit = try sequentialThresholdedLeastSquares(theta, derivative, threshold: options.threshold, alpha: options.alpha,
                                                     maxIterations: options.maxIterations)
+    if let model, options.weakRefit != .none {
+        var refitted = fit.coefficients.scalars  // [terms, d] row-major
+        for v in 0..<d {
+            let xi = (0..<terms).map { refitted[$0 * d + v] }
+            let b = derivative.slice([.all, .index(v)])
+            let next: [Double]
+            if options.weakRefit == .generalized {
+                next = weakODEGeneralizedRefit(theta, b, model: model, equation: v, coefficients: xi, threshold: options.threshold)
+            } else {
+                var diagonalModel = model
+                diagonalModel.diagonalOnly = true
+                next = weakODEGeneralizedRefit(theta, b, model: diagonalModel, equation: v, coefficients: xi, threshold: options.threshold)
+            }
+            for j in 0..<terms { refitted[j * d + v] = next[j] }
+        }
+        fit.coefficients = Tensor(shape: [terms, d], scalars: refitted)
+        settings.append("kept terms refitted by \(options.weakRefit == .generalized ? "generalized" : "weighted") least squares with the linearized noise covariance, rethresholded at \(options.threshold)")
+    }
     let termNames = library.names
     let equations = (0..<d).map { v in
         Equation(lhs: names[v] + "'", terms: (0..<terms).compactMap { j in
@@ -461,6 +485,7 @@ public func discoverPDE(
 ) throws -> DiscoveredEquations {
     let problem: PDERegressionProblem
     var settings: [String] = []
+    var model: WeakNoiseModel?
     switch options.formulation {
     case .strong:
         problem = try buildPDERegression(u, dt: dt, dx: dx, options: options)
@@ -468,9 +493,27 @@ public func discoverPDE(
         let weak = try buildWeakPDERegression(u, dt: dt, dx: dx, degree: options.degree, maxDerivative: options.maxDerivative,
                                               options: options.weak)
         problem = weak.problem
+        model = weak.noiseModel
         settings = ["formulation weak"] + weak.choice.log + ["\(weak.timeWindows) x \(weak.spaceWindows) test-function windows (time x space)"]
     }
-    return try solvePDERegression(problem, options: weakAdjusted(options, problem), settings: settings, using: &rng)
+    let result = try solvePDERegression(problem, options: weakAdjusted(options, problem), settings: settings, using: &rng)
+    return refitWeakResult(result, problem: problem, model: model, mode: options.weak.refit)
+}
+
+/// Applies `WeakRefit` to the terms a weak-form search kept (strong form: unchanged).
+func refitWeakResult(_ result: DiscoveredEquations, problem: PDERegressionProblem, model: WeakNoiseModel?, mode: WeakRefit) -> DiscoveredEquations {
+    guard let model, mode != .none else { return result }
+    let xi = weakRefit(problem, model: model, coefficients: result.coefficients.scalars, mode: mode)
+    var refitted = result
+    refitted.coefficients = Tensor(shape: [xi.count, 1], scalars: xi)
+    refitted.equations = [Equation(lhs: "u_t", terms: problem.termNames.indices.compactMap { j in
+        xi[j] == 0 ? nil : EquationTerm(name: problem.termNames[j], coefficient: xi[j])
+    })]
+    let rows = model.centresT.count * model.centresX.count
+    refitted.settings.append(mode == .generalized
+        ? "coefficients of the kept terms refitted by generalized least squares on all \(rows) windows (noise covariance linearized at the search's fit)"
+        : "coefficients of the kept terms refitted by weighted least squares on all \(rows) windows (noise variance linearized at the search's fit)")
+    return refitted
 }
 
 /// For the weak form without a given l0 weight: l0 = relativeL0Penalty * ||b|| sqrt(1 - trainFraction)

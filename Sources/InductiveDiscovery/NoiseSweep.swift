@@ -38,6 +38,15 @@ public struct DiscoveryCase: Sendable {
                        truth: ["u*u_x": -1, "u_xx": -1, "u_xxxx": -1], maxDerivative: 4, paperClean: 1.3, paperNoisy: 52)]
     }
 
+    /// The fresh held-out cases (`DiscoveryBenchmark.*Fresh`), made after the first held-out
+    /// set had been looked at; nothing is chosen on them.
+    public static func fresh() -> [DiscoveryCase] {
+        [DiscoveryCase(name: "burgers", data: DiscoveryBenchmark.burgersFresh(), truth: ["u*u_x": -1, "u_xx": 0.08]),
+         DiscoveryCase(name: "kdv", data: DiscoveryBenchmark.kdvFresh(), truth: ["u*u_x": -6, "u_xxx": -1]),
+         DiscoveryCase(name: "ks", data: DiscoveryBenchmark.kuramotoSivashinskyFresh(),
+                       truth: ["u*u_x": -1, "u_xx": -1, "u_xxxx": -1], maxDerivative: 4)]
+    }
+
     /// The tuning cases (PDE-FIND's grids: `DiscoveryBenchmark.burgers`, `.kdv`, `.kuramotoSivashinsky`).
     public static func tuning() -> [DiscoveryCase] {
         [DiscoveryCase(name: "burgers", data: DiscoveryBenchmark.burgers(), truth: ["u*u_x": -1, "u_xx": 0.1],
@@ -92,4 +101,24 @@ public func runSweepCase(_ discoveryCase: DiscoveryCase, noise level: Double, se
     let score = scoreEquation(result.equations[0], truth: discoveryCase.truth)
     return SweepOutcome(rightTerms: score.rightTerms, errorPercent: score.errorPercent, maxErrorPercent: score.maxErrorPercent,
                         seconds: seconds, equation: result.equations[0], settings: result.settings)
+}
+
+/// Weak SINDy on Lorenz samples plus noise of `level` (PDE-FIND's model, per column std, seed
+/// `seed`): whether every equation has exactly the right terms and the largest relative
+/// coefficient error over all true terms, in percent.
+public func runLorenzSweepCase(_ data: Tensor, dt: Double, noise level: Double, seed: UInt64, refit: WeakRefit = .generalized)
+    throws -> (rightTerms: Bool, maxErrorPercent: Double, equations: [Equation]) {
+    var rng = RandomGenerator(seed: seed)
+    let noisy = level > 0 ? DiscoveryBenchmark.addingNoise(data, level: level, using: &rng) : data
+    var options = ODEDiscoveryOptions()
+    options.formulation = .weak
+    options.weakRefit = refit
+    let result = try discoverODE(noisy, dt: dt, options: options)
+    var right = true, worst = 0.0
+    for (e, t) in zip(result.equations, ODESystem.lorenz().polynomialTerms!) {
+        let s = scoreEquation(e, truth: t)
+        right = right && s.rightTerms
+        worst = Swift.max(worst, s.maxErrorPercent)
+    }
+    return (right, worst, result.equations)
 }

@@ -105,6 +105,8 @@ public struct WeakFormOptions: Sendable, Equatable {
     public var tau: Double = 4
     /// The smallest automatic half-width, in samples (quadrature accuracy on clean data).
     public var minimumHalfWidth: Int = 8
+    /// How the coefficients of the chosen terms are fitted (`WeakRefit`).
+    public var refit: WeakRefit = .generalized
 
     /// All automatic.
     public init() {}
@@ -291,6 +293,8 @@ public struct WeakRegressionProblem: Sendable {
     /// Windows along t and x.
     public var timeWindows: Int
     public var spaceWindows: Int
+    /// The data and test functions, to linearize the noise (`WeakRefit`); nil on clean data.
+    public var noiseModel: WeakNoiseModel? = nil
 }
 
 /// Builds the weak form of u_t = sum_j xi_j u^p_j d^m_j u / dx^m_j (`PDELibrary`) from u of shape
@@ -415,8 +419,12 @@ public func buildWeakPDERegression(
     guard theta.isFinite && target.isFinite else {
         throw DiscoveryError.overflow("the weak library overflows: powers of u up to degree \(degree + 1) exceed the largest number; rescale the data or lower the degree")
     }
+    // The refit's covariance models noise; on clean data (the same 0.1% cut as the derivative
+    // windows above) the residual is quadrature error and the search's fit is kept.
+    let model = choice.relativeNoise < 1e-3 ? nil : WeakNoiseModel(u: u.scalars, nt: nt, nx: nx, centresT: centresT, centresX: centresX, bumpT: bumpT, bumpX: bumpX,
+                               powers: library.terms.map(\.power), derivatives: library.terms.map(\.derivative))
     return WeakRegressionProblem(problem: PDERegressionProblem(library: theta, target: target, termNames: library.names),
-                                 choice: choice, timeWindows: centresT.count, spaceWindows: centresX.count)
+                                 choice: choice, timeWindows: centresT.count, spaceWindows: centresX.count, noiseModel: model)
 }
 
 /// The weak form of X' = Theta(X) Xi for samples X [n, d] (row i at time i dt): with time
@@ -430,6 +438,13 @@ public func buildWeakPDERegression(
 /// - Throws: `DiscoveryError` when the windows do not fit or are fewer than the terms.
 public func weakODESystem(_ x: Tensor, dt: Double, library: PolynomialLibrary, halfWidth: Int? = nil, power: Int = 4)
     throws -> (target: Tensor, library: Tensor, log: [String]) {
+    let system = try weakODESystemWithModel(x, dt: dt, library: library, halfWidth: halfWidth, power: power)
+    return (system.target, system.library, system.log)
+}
+
+/// `weakODESystem` and its noise model (`WeakODENoiseModel`, noise per variable from `estimateNoiseLevel`).
+public func weakODESystemWithModel(_ x: Tensor, dt: Double, library: PolynomialLibrary, halfWidth: Int? = nil, power: Int = 4)
+    throws -> (target: Tensor, library: Tensor, log: [String], model: WeakODENoiseModel?) {
     let n = x.shape[0]
     guard x.standardDeviation().scalar > 0 else { throw DiscoveryError.invalidOption("the data is constant: there is no dynamics to discover") }
     var log: [String] = []
@@ -458,7 +473,14 @@ public func weakODESystem(_ x: Tensor, dt: Double, library: PolynomialLibrary, h
     let bump = BumpFunction(halfWidth: m, power: power, spacing: dt)
     let psi = testMatrix(bump, order: 0, centres: centres, samples: n)
     let psi1 = testMatrix(bump, order: 1, centres: centres, samples: n)
-    return (-matmul(psi1, x), matmul(psi, library.evaluate(x)), log)
+    let d = x.shape[1]
+    let columns = (0..<d).map { v in x.slice([.all, .range(v..<(v + 1))]) }
+    let sigma = columns.map { estimateNoiseLevel($0) }
+    let relative = zip(sigma, columns).map { s, c in c.standardDeviation().scalar > 0 ? s / c.standardDeviation().scalar : 0 }
+    // Clean data (noise below 0.1% of every column's std): no noise to model, STLSQ's fit is kept.
+    let model: WeakODENoiseModel? = relative.contains(where: { $0 >= 1e-3 })
+        ? WeakODENoiseModel(x: x, centres: centres, bump: bump, exponents: library.exponents, sigma: sigma) : nil
+    return (-matmul(psi1, x), matmul(psi, library.evaluate(x)), log, model)
 }
 
 /// A space window for the strong form's polynomial derivatives matched to the noise: the

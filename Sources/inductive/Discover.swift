@@ -128,6 +128,9 @@ struct DiscoverODE: ParsableCommand {
     @Option(parsing: .unconditional, help: "Weak form: half-width of the time test functions in samples (default: chosen from the data's noise and spectrum).")
     var timeSupport: Int?
 
+    @Option(help: "Weak form on noisy data: refit the kept terms by generalized least squares with the noise covariance and re-threshold (generalized, the default), with its diagonal only (diagonal), or not (none).")
+    var refit: WeakRefit?
+
     @OptionGroup var polynomial: PolynomialDerivativeOptions
 
     @OptionGroup var memory: MemoryLimitOptions
@@ -143,6 +146,7 @@ struct DiscoverODE: ParsableCommand {
         guard derivative != .spectral else { throw ValidationError("--derivative spectral is for periodic space; use fd or poly for time series") }
         if let timeSupport { try requireInteger(timeSupport, "time-support", 2...10_000_000) }
         if timeSupport != nil && formulation != .weak { throw ValidationError("--time-support belongs to --formulation weak") }
+        if refit != nil && formulation != .weak { throw ValidationError("--refit belongs to --formulation weak") }
     }
 
     func run() throws {
@@ -155,6 +159,7 @@ struct DiscoverODE: ParsableCommand {
         options.derivative = polynomial.method(derivative, defaultDegree: 4, defaultWidth: 5)
         options.formulation = formulation
         options.weakHalfWidth = timeSupport
+        if let refit { options.weakRefit = refit }
         let x = try readData(data)
         // Too few samples for the library is reported by discoverODE before it allocates.
         if x.shape[1] >= 1, let terms = PolynomialLibrary.termCount(variables: x.shape[1], degree: degree), x.shape[0] > terms {
@@ -199,6 +204,9 @@ struct DiscoverPDE: ParsableCommand {
 
     @Option(parsing: .unconditional, help: "Weak form: half-width of the time test functions in samples (default: chosen from the data).")
     var timeSupport: Int?
+
+    @Option(help: "Weak form on noisy data: refit the kept terms on all windows by generalized least squares with the noise covariance (generalized, the default), with its diagonal only (diagonal), or keep the search's fit (none).")
+    var refit: WeakRefit?
 
     @Option(parsing: .unconditional, help: "Bag this many models over bootstrap resamples of the regression rows and print each term's inclusion probability and 90% interval (0 to 1000; 0: none).")
     var ensemble: Int = 0
@@ -255,8 +263,8 @@ struct DiscoverPDE: ParsableCommand {
         if formulation == .weak && (derivative != nil || trim != nil) {
             throw ValidationError("--derivative and --trim belong to the strong formulation; drop them or use --formulation strong")
         }
-        if formulation == .strong && (spaceSupport != nil || timeSupport != nil) {
-            throw ValidationError("--space-support and --time-support belong to the weak formulation")
+        if formulation == .strong && (spaceSupport != nil || timeSupport != nil || refit != nil) {
+            throw ValidationError("--space-support, --time-support and --refit belong to the weak formulation")
         }
     }
 
@@ -281,6 +289,7 @@ struct DiscoverPDE: ParsableCommand {
         options.formulation = chosenFormulation
         options.weak.spaceHalfWidth = spaceSupport
         options.weak.timeHalfWidth = timeSupport
+        if let refit { options.weak.refit = refit }
         options.threshold = threshold
         options.search.norm = norm
         options.search.l0Penalty = l0
@@ -409,6 +418,7 @@ struct DiscoverSystem: ParsableCommand {
 
 extension SparseRegressionMethod: ExpressibleByArgument {}
 extension PDEFormulation: ExpressibleByArgument {}
+extension WeakRefit: ExpressibleByArgument {}
 extension SelectionNorm: ExpressibleByArgument {}
 
 /// Systems `discover simulate` can generate.

@@ -75,11 +75,17 @@ struct DiscoverTable: ParsableCommand {
     @Option(help: "Sweep: formulations (comma-separated: weak, strong).")
     var formulations: String = "weak,strong"
 
-    @Option(help: "Sweep: systems (comma-separated: burgers, kdv, ks).")
+    @Option(help: "Sweep: systems (comma-separated: burgers, kdv, ks, lorenz; lorenz is weak SINDy).")
     var systems: String = "burgers,kdv,ks"
 
     @Flag(help: "Sweep: use the tuning data (PDE-FIND's grids) instead of the held-out data.")
     var tuningData = false
+
+    @Flag(help: "Sweep: use the fresh held-out data (a second held-out set) instead of the held-out data.")
+    var freshData = false
+
+    @Option(help: "Sweep: how the weak form refits the kept terms (generalized, diagonal, none).")
+    var refit: String = WeakFormOptions().refit.rawValue
 
     @Flag(help: "Sweep: print every run's equation and chosen settings.")
     var verbose = false
@@ -125,10 +131,12 @@ struct DiscoverTable: ParsableCommand {
             return f
         }
         let names = systems.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        let known = ["burgers", "kdv", "ks"]
+        let known = ["burgers", "kdv", "ks", "lorenz"]
         for name in names where !known.contains(name) {
-            throw ValidationError("--systems: unknown '\(name)' (burgers, kdv, ks)")
+            throw ValidationError("--systems: unknown '\(name)' (burgers, kdv, ks, lorenz)")
         }
+        guard WeakRefit(rawValue: refit) != nil else { throw ValidationError("--refit: unknown '\(refit)' (generalized, diagonal, none)") }
+        guard !(tuningData && freshData) else { throw ValidationError("--tuning-data and --fresh-data exclude each other") }
         try requireInteger(sweepSeeds, "sweep-seeds", 1...100)
         try requireNumber(weakL0, "weak-l0", 0...1e6, "a non-negative number")
         try requireNumber(tau, "tau", 0.01...1000, "between 0.01 and 1000")
@@ -136,7 +144,7 @@ struct DiscoverTable: ParsableCommand {
         try requireInteger(timePower, "time-power", 1...40)
         try requireInteger(maxWindows, "max-windows", 1...4096)
         if !simulate { return (noiseLevels, chosenFormulations, []) }
-        let all = tuningData ? DiscoveryCase.tuning() : DiscoveryCase.heldOut()
+        let all = tuningData ? DiscoveryCase.tuning() : freshData ? DiscoveryCase.fresh() : DiscoveryCase.heldOut()
         return (noiseLevels, chosenFormulations, all.filter { names.contains($0.name) })
     }
 
@@ -156,6 +164,7 @@ struct DiscoverTable: ParsableCommand {
                         weak.windowDensity = density
                         weak.timePower = timePower
                         weak.maximumWindows = maxWindows
+                        weak.refit = WeakRefit(rawValue: refit) ?? .generalized
                         let outcome = try runSweepCase(c, noise: level, seed: seed + 1, formulation: formulation, weak: weak)
                         if outcome.rightTerms { right += 1 }
                         worst = Swift.max(worst, outcome.maxErrorPercent)
@@ -173,6 +182,24 @@ struct DiscoverTable: ParsableCommand {
                           + String(format: "%14.4f  %10.4f  ", worst, mean) + pad(paper.map { String(format: "%12.2f", $0) } ?? "           -", 14)
                           + String(format: "%6.3f", seconds))
                 }
+            }
+        }
+        if systems.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "lorenz" }) {
+            let data = tuningData ? try DiscoveryBenchmark.lorenz() : freshData ? try DiscoveryBenchmark.lorenzFresh() : try DiscoveryBenchmark.lorenz()
+            let dt = data.t.scalars[1] - data.t.scalars[0]
+            // Lorenz seeds: 500... (tuning, the experiment's), 21... (held-out, the unit test's), 900... (fresh).
+            let base: UInt64 = tuningData ? 500 : freshData ? 900 : 21
+            for level in noiseLevels {
+                var right = 0, worst = 0.0
+                for seed in 0..<UInt64(sweepSeeds) {
+                    let outcome = try runLorenzSweepCase(data.y, dt: dt, noise: level, seed: base + seed, refit: WeakRefit(rawValue: refit) ?? .generalized)
+                    if outcome.rightTerms { right += 1 }
+                    worst = Swift.max(worst, outcome.maxErrorPercent)
+                    if verbose { print("    seed \(base + seed): " + outcome.equations.map(\.description).joined(separator: "; ")) }
+                    rows.append("lorenz,weak,\(level),\(base + seed),\(outcome.rightTerms),,\(outcome.maxErrorPercent),,\"\(outcome.equations.map(\.description).joined(separator: "; "))\"")
+                }
+                print(pad("lorenz", 9) + pad("weak", 8) + pad(String(format: "%.0f%%", level * 100), 8) + pad("\(right)/\(sweepSeeds)", 7)
+                      + String(format: "%14.4f", worst))
             }
         }
         if let csv { try AtomicFile.write(rows.joined(separator: "\n") + "\n", to: csv) }

@@ -22,6 +22,11 @@ import Testing
         RefusedCommand(["discover", "system", "--data", "burgers.npy", "--dt", "0.1", "--dx", "0.1"], names: "burgers.npy"),
         RefusedCommand(["discover", "system", "--data", "burgers.npy", "--dt", "0.1", "--dx", "0.1", "--degree", "9"], names: "--degree must be between"),
         RefusedCommand(["discover", "table", "--sweep", "--systems", "heat"], names: "--systems: unknown 'heat'"),
+        RefusedCommand(pde + ["--formulation", "strong", "--refit", "none"], names: "belong to the weak formulation"),
+        RefusedCommand(pde + ["--refit", "ols"], names: "ols"),
+        RefusedCommand(["discover", "ode", "--data", "lorenz.npy", "--dt", "0.002", "--refit", "none"], names: "--refit belongs to --formulation weak"),
+        RefusedCommand(["discover", "table", "--sweep", "--refit", "ols"], names: "--refit: unknown 'ols'"),
+        RefusedCommand(["discover", "table", "--sweep", "--tuning-data", "--fresh-data"], names: "exclude each other"),
     ]
 
     @Test(arguments: refused)
