@@ -60,18 +60,7 @@ public func ensembleDiscoverPDE(
     using rng: inout RandomGenerator
 ) throws -> DiscoveredEquations {
     guard models >= 1 else { throw DiscoveryError.invalidOption("an ensemble needs at least one model, got \(models)") }
-    let problem: PDERegressionProblem
-    var settings: [String] = []
-    var model: WeakNoiseModel?
-    switch options.formulation {
-    case .strong: problem = try buildPDERegression(u, dt: dt, dx: dx, options: options)
-    case .weak:
-        let weak = try buildWeakPDERegression(u, dt: dt, dx: dx, degree: options.degree, maxDerivative: options.maxDerivative,
-                                              options: options.weak)
-        problem = weak.problem
-        model = weak.noiseModel
-        settings = ["formulation weak"] + weak.choice.log + ["\(weak.timeWindows) x \(weak.spaceWindows) test-function windows (time x space)"]
-    }
+    let (problem, settings, model) = try buildPDEProblem(u, dt: dt, dx: dx, options: options)
     let options = weakAdjusted(options, problem)
     var result = try solvePDERegression(problem, options: options, settings: settings, using: &rng)
     result = refitWeakResult(result, problem: problem, model: model, mode: options.weak.refit)

@@ -483,21 +483,26 @@ public func discoverPDE(
     _ u: Tensor, dt: Double, dx: Double, options: PDEDiscoveryOptions = PDEDiscoveryOptions(),
     using rng: inout RandomGenerator
 ) throws -> DiscoveredEquations {
-    let problem: PDERegressionProblem
-    var settings: [String] = []
-    var model: WeakNoiseModel?
+    let built = try buildPDEProblem(u, dt: dt, dx: dx, options: options)
+    let result = try solvePDERegression(built.problem, options: weakAdjusted(options, built.problem), settings: built.settings, using: &rng)
+    return refitWeakResult(result, problem: built.problem, model: built.model, mode: options.weak.refit)
+}
+
+/// The regression problem of `options.formulation` (`buildPDERegression` or
+/// `buildWeakPDERegression`), the settings lines to report and the weak form's noise model
+/// (nil for the strong form and on clean data). Shared by `discoverPDE` and `ensembleDiscoverPDE`.
+func buildPDEProblem(_ u: Tensor, dt: Double, dx: Double, options: PDEDiscoveryOptions) throws
+    -> (problem: PDERegressionProblem, settings: [String], model: WeakNoiseModel?) {
     switch options.formulation {
     case .strong:
-        problem = try buildPDERegression(u, dt: dt, dx: dx, options: options)
+        return (try buildPDERegression(u, dt: dt, dx: dx, options: options), [], nil)
     case .weak:
         let weak = try buildWeakPDERegression(u, dt: dt, dx: dx, degree: options.degree, maxDerivative: options.maxDerivative,
                                               options: options.weak)
-        problem = weak.problem
-        model = weak.noiseModel
-        settings = ["formulation weak"] + weak.choice.log + ["\(weak.timeWindows) x \(weak.spaceWindows) test-function windows (time x space)"]
+        return (weak.problem,
+                ["formulation weak"] + weak.choice.log + ["\(weak.timeWindows) x \(weak.spaceWindows) test-function windows (time x space)"],
+                weak.noiseModel)
     }
-    let result = try solvePDERegression(problem, options: weakAdjusted(options, problem), settings: settings, using: &rng)
-    return refitWeakResult(result, problem: problem, model: model, mode: options.weak.refit)
 }
 
 /// Applies `WeakRefit` to the terms a weak-form search kept (strong form: unchanged).

@@ -2,29 +2,6 @@ import Foundation
 import InductiveSolvers
 import InductiveTensor
 
-/// In-place 2-D DFT of a field stored row-major [nx, ny] (x the slow axis): 1-D transforms
-/// along y for each x, then along x for each y (unnormalized; the inverse divides by nx ny).
-private func fft2(_ re: inout [Double], _ im: inout [Double], nx: Int, ny: Int, inverse: Bool) {
-    let planY = FFTPlan(count: ny), planX = FFTPlan(count: nx)
-    var lineRe = [Double](repeating: 0, count: Swift.max(nx, ny)), lineIm = lineRe
-    for i in 0..<nx {
-        for j in 0..<ny { lineRe[j] = re[i * ny + j]; lineIm[j] = im[i * ny + j] }
-        lineRe.withUnsafeMutableBufferPointer { r in lineIm.withUnsafeMutableBufferPointer { m in
-            planY.transform(real: r.baseAddress!, imag: m.baseAddress!, inverse: inverse) } }
-        for j in 0..<ny { re[i * ny + j] = lineRe[j]; im[i * ny + j] = lineIm[j] }
-    }
-    for j in 0..<ny {
-        for i in 0..<nx { lineRe[i] = re[i * ny + j]; lineIm[i] = im[i * ny + j] }
-        lineRe.withUnsafeMutableBufferPointer { r in lineIm.withUnsafeMutableBufferPointer { m in
-            planX.transform(real: r.baseAddress!, imag: m.baseAddress!, inverse: inverse) } }
-        for i in 0..<nx { re[i * ny + j] = lineRe[i]; im[i * ny + j] = lineIm[i] }
-    }
-    if inverse {
-        let scale = 1 / Double(nx * ny)
-        for k in 0..<(nx * ny) { re[k] *= scale; im[k] *= scale }
-    }
-}
-
 /// 2-D advection-diffusion u_t = -c_x u_x - c_y u_y + D (u_xx + u_yy) on the periodic box
 /// [0, Lx) x [0, Ly) with nx x ny points, solved exactly in Fourier space:
 /// u_hat_k(t) = u_hat_k(0) exp((-i (c_x k_x + c_y k_y) - D |k|^2) t) (exact up to rounding for
@@ -40,8 +17,8 @@ public func simulateAdvectionDiffusion2D(
     precondition(initial.rank == 2 && lengthX > 0 && lengthY > 0 && diffusivity >= 0 && count >= 1 && interval > 0,
                  "simulateAdvectionDiffusion2D: need an [nx, ny] initial state, positive lengths, D >= 0, count >= 1")
     let (nx, ny) = (initial.shape[0], initial.shape[1])
-    var re0 = initial.scalars, im0 = [Double](repeating: 0, count: nx * ny)
-    fft2(&re0, &im0, nx: nx, ny: ny, inverse: false)
+    let spectrum = fft2(ComplexTensor(real: initial, imag: Tensor.zeros([nx, ny])))
+    let re0 = spectrum.real.scalars, im0 = spectrum.imag.scalars
     let kx = oddWavenumbers(PeriodicGrid(start: 0, length: lengthX, count: nx))
     let ky = oddWavenumbers(PeriodicGrid(start: 0, length: lengthY, count: ny))
     let kx2 = PeriodicGrid(start: 0, length: lengthX, count: nx).wavenumbers
@@ -61,8 +38,7 @@ public func simulateAdvectionDiffusion2D(
                 im[i * ny + j] = a * s + b * c
             }
         }
-        fft2(&re, &im, nx: nx, ny: ny, inverse: true)
-        out += re
+        out += ifft2(ComplexTensor(real: Tensor(shape: [nx, ny], scalars: re), imag: Tensor(shape: [nx, ny], scalars: im))).real.scalars
     }
     return Tensor(shape: [count, nx, ny], scalars: out)
 }

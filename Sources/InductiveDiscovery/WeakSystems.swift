@@ -104,8 +104,9 @@ public func discoverPDESystem(
         }
         guard f.isFinite else { throw DiscoveryError.nonFinite(name: "data") }
     }
-    // The first field's weak problem fixes the windows and supports; its library part for the
-    // derivatives of that field is reused.
+    // The first field's weak problem fixes the windows and supports (its settings are passed on,
+    // so no other column re-estimates noise or spectra); its library part for the derivatives
+    // of that field is reused.
     var first = options
     first.spacePower = options.spacePower ?? (maxDerivative + 4)  // the same bump for every column
     let base = try buildWeakPDERegression(fields[0], dt: dt, dx: dx, degree: 0, maxDerivative: maxDerivative, options: first)
@@ -125,14 +126,16 @@ public func discoverPDESystem(
             columns.append(base.problem.library.slice([.all, .index(0)]))  // integral of phi
         } else {
             let field = monomials.slice([.all, .index(j)]).reshaped([nt, nx])
-            let w = try buildWeakPDERegression(field, dt: dt, dx: dx, degree: 1, maxDerivative: 0, options: first, allowConstant: true)
+            let w = try buildWeakPDERegression(field, dt: dt, dx: dx, degree: 1, maxDerivative: 0, options: first, allowConstant: true,
+                                               choice: base.choice)
             columns.append(w.problem.library.slice([.all, .index(1)]))
         }
         termNames.append(name)
     }
     var targets: [Tensor] = []
     for (i, f) in fields.enumerated() {
-        let w = try buildWeakPDERegression(f, dt: dt, dx: dx, degree: 0, maxDerivative: maxDerivative, options: first, allowConstant: true)
+        let w = try buildWeakPDERegression(f, dt: dt, dx: dx, degree: 0, maxDerivative: maxDerivative, options: first, allowConstant: true,
+                                           choice: base.choice)
         targets.append(w.problem.target)
         for m in 1...maxDerivative {
             columns.append(w.problem.library.slice([.all, .index(m)]))

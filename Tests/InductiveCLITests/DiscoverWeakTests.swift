@@ -27,6 +27,10 @@ import Testing
         RefusedCommand(["discover", "ode", "--data", "lorenz.npy", "--dt", "0.002", "--refit", "none"], names: "--refit belongs to --formulation weak"),
         RefusedCommand(["discover", "table", "--sweep", "--refit", "ols"], names: "--refit: unknown 'ols'"),
         RefusedCommand(["discover", "table", "--sweep", "--tuning-data", "--fresh-data"], names: "exclude each other"),
+        RefusedCommand(["discover", "ode", "--data", "nan1.npy", "--dt", "0.01", "--formulation", "weak"], names: "contains NaN"),
+        RefusedCommand(["discover", "ode", "--data", "short1.npy", "--dt", "0.01", "--formulation", "weak"], names: "at least 5 samples"),
+        RefusedCommand(["discover", "ode", "--data", "short1.npy", "--dt", "0.01", "--formulation", "weak", "--time-support", "2"],
+                       names: "at least 5 samples"),
     ]
 
     @Test(arguments: refused)
@@ -40,6 +44,10 @@ import Testing
         try Fixtures.npy(withNaN, folder.path("nan.npy"))
         try Fixtures.npy((0..<30).map { _ in [Double](repeating: 2, count: 64) }, folder.path("constant.npy"))
         try Fixtures.npy((0..<5).map { i in row.map { $0 + Double(i) } }, folder.path("short.npy"))
+        // One variable: NaN in the middle; 4 samples (more than the 3 terms of degree 2, fewer
+        // than the 5 of the smallest test function).
+        try Fixtures.npy((0..<100).map { [$0 == 50 ? .nan : exp(-0.005 * Double($0))] }, folder.path("nan1.npy"))
+        try Fixtures.npy((0..<4).map { [exp(-0.005 * Double($0))] }, folder.path("short1.npy"))
         let result = try CommandRunner.run(command.arguments, in: folder.url, timeout: 60)
         expectOneLineError(result, names: command.names, command.arguments)
     }
@@ -65,6 +73,27 @@ import Testing
                 #expect(Swift.abs((terms[name] ?? 0) - value) < 0.05 * Swift.abs(value), "\(name): \(terms[name] ?? 0)")
             }
         }
+    }
+
+    /// Data of shape [n, 1] (one variable): the weak ODE form chooses its support from the time
+    /// axis alone (there is no second axis with a spectrum) and recovers x' = -0.5 x.
+    @Test func weakODEWithOneVariableRecoversDecay() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try Fixtures.npy((0..<400).map { [2 * exp(-0.5 * Double($0) * 0.01)] }, folder.path("decay.npy"))
+        let result = try CommandRunner.run(["discover", "ode", "--data", "decay.npy", "--dt", "0.01", "--formulation", "weak",
+                                            "--json", "eq.json"], in: folder.url)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("time: spectrum meets the noise floor"), "\(result.standardOutput)")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("eq.json")))) as? [String: Any]
+        let equations = try #require(json?["equations"] as? [[String: Any]])
+        let terms = try #require(equations.first?["terms"] as? [String: Double])
+        // Clean data, so the error is the trapezoid error, relative O((dt/a)^4) (see
+        // `weakODESystem`): (1/8)^4 = 2.4e-4 at the smallest automatic half-width a = 8 dt,
+        // times a constant of order 1 (measured 3.1e-4; it falls by 2^4 at 16 dt). 2e-3 relative
+        // (1e-3 on 0.5) is 8 (dt/a)^4; a wrong or extra term fails by far more.
+        #expect(terms.count == 1, "\(terms)")
+        #expect(Swift.abs((terms.values.first ?? 0) + 0.5) < 1e-3, "\(terms)")
     }
 
     @Test func weakIsTheDefaultAndPrintsWhatItChose() throws {

@@ -24,8 +24,12 @@ private let heldOut = DiscoveryCase.heldOut()
             // A degree-4 Horner evaluation: a few roundings of numbers below 12.
             expectClose(Tensor(bump.derivative(order: r)), Tensor(expected[r]), rtol: 0, atol: 1e-14)
         }
-        // r = 2 = p: the end values are not used (and not defined as 0); the interior matches.
-        expectClose(Tensor(Array(bump.derivative(order: 2)[1..<10])), Tensor(Array(expected[2][1..<10])), rtol: 0, atol: 1e-13)
+        // r = 2 = p: the second derivative jumps at the ends (8 / a^2 inside, 0 outside); the
+        // one-sided value from inside is returned, so every entry matches the polynomial.
+        // r = 3 > p: the third derivative is 24 z / a^3; r = 5 > 2p: 0.
+        expectClose(Tensor(bump.derivative(order: 2)), Tensor(expected[2]), rtol: 0, atol: 1e-13)
+        expectClose(Tensor(bump.derivative(order: 3)), Tensor(z.map { 24 * $0 / (a * a * a) }), rtol: 0, atol: 1e-13)
+        #expect(bump.derivative(order: 5).allSatisfy { $0 == 0 })
     }
 
     @Test func trapezoidOnBumpTimesMonomialsMatchesTheBetaIntegral() {
@@ -194,9 +198,16 @@ private let heldOut = DiscoveryCase.heldOut()
     func defaultsRecoverBurgersKdVAndKS(_ level: Double) throws {
         for c in heldOut {
             for seed: UInt64 in [101, 102] {
-                let outcome = try runSweepCase(c, noise: level, seed: seed, formulation: .weak)
+                let outcome = try runSweepCase(c, noise: level, noiseSeed: seed, formulation: .weak)
                 #expect(outcome.rightTerms, "\(c.name) at \(level): \(outcome.equation)")
-                // Measured worst 2.1% (Burgers at 10%, sweep seeds); 5% leaves room for other seeds.
+                // Clean: 1% is the goal (PDE-FIND's Table I level); the error is the
+                // trapezoid error, O((h/a)^(p-r+1)) by Euler-Maclaurin, deterministic.
+                // Noisy: to first order the error is linear in the noise, delta xi =
+                // (G^T G)^-1 G^T W eps, so Gaussian with a standard deviation s proportional to the
+                // level. The largest s is Burgers' viscosity at 10%: the sweep's worst error over
+                // seeds 1-3 is 1.26% (GLS refit); taking that worst of 3 as s itself over-estimates
+                // s. 5% is then >= 3.8 s: a false failure has probability < 2 x 7e-5 per
+                // coefficient and draw, < 7e-3 over the 8 coefficients x 2 seeds x 3 noisy levels.
                 #expect(outcome.maxErrorPercent < (level == 0 ? 1 : 5), "\(c.name) at \(level): \(outcome.equation)")
             }
         }
@@ -232,8 +243,11 @@ private let heldOut = DiscoveryCase.heldOut()
             if let truth = c.truth[term.name] {
                 #expect(term.inclusion == 1, "\(term.name)")
                 #expect(term.low <= term.median && term.median <= term.high)
-                // The 90% interval of bootstrap fits at 2% noise is well within 1% of the truth.
+                // The median of the bootstrap fits at 2% noise: within 1% of the truth (the single
+                // fit's worst error at 2% over sweep seeds is 0.13% for KdV), and the 5-95%
+                // interval of the bootstrap fits contains the truth.
                 #expect(Swift.abs(term.median - truth) < 0.01 * Swift.abs(truth), "\(term.name): \(term.median)")
+                #expect(term.low <= truth && truth <= term.high, "\(term.name): [\(term.low), \(term.high)]")
             }
         }
         #expect(result.json().contains("\"inclusion\""))
@@ -350,7 +364,10 @@ private let heldOut = DiscoveryCase.heldOut()
         let truth: [String: Double] = ["u_x": -cx, "u_y": -cy, "u_xx": d, "u_yy": d]
         let score = scoreEquation(result.equations[0], truth: truth)
         #expect(score.rightTerms, "\(result.equations[0])")
-        // Weak-form errors at 5% noise are below 1% in 1-D; 3% allows the smaller 2-D windows.
+        // As in 1-D the error is, to first order, Gaussian in the noise. The sweep's worst error
+        // over seeds 1-3 at 5% noise is 0.70% (interp.pde-discovery, full); taking it as the
+        // standard deviation s (an over-estimate: it is the worst of 3), 3% is >= 4.3 s, a
+        // false failure with probability < 2e-5 per coefficient, < 1e-4 over the 4.
         #expect(score.maxErrorPercent < 3, "\(result.equations[0])")
     }
 }
@@ -392,8 +409,10 @@ private let heldOut = DiscoveryCase.heldOut()
         for (e, truth) in zip(result.equations, [truthU, truthV]) {
             let s = scoreEquation(e, truth: truth)
             #expect(s.rightTerms, "\(e)")
-            // Measured 0.46% (u) and 0.30% (v) for this seed; 5% bounds other BLAS roundings
-            // and leaves the check able to fail on a wrong coefficient.
+            // First-order Gaussian error as above. At 1% noise the CLI's run (seed 3) has its
+            // worst error 0.55%; taking that as the standard deviation s, 5% is > 9 s (a false
+            // failure is out of reach); a wrong coefficient (a dropped or doubled term) is off
+            // by 100% and fails.
             #expect(s.maxErrorPercent < 5, "\(e)")
         }
     }

@@ -50,7 +50,7 @@ struct ODEDiscovery: Experiment {
         context.measure("coefficients", worst)
         var weakWorst: [Double] = [], weakRight = 0
         for seed in 0..<p.int("noiseSeeds") {
-            var rng = RandomGenerator(seed: UInt64(500 + seed))
+            var rng = RandomGenerator(seed: derivedSeed(UInt64(500 + seed), of: context.seed))
             let noisy = DiscoveryBenchmark.addingNoise(data.y, level: 0.01, using: &rng)
             var options = ODEDiscoveryOptions()
             options.formulation = .weak
@@ -63,7 +63,7 @@ struct ODEDiscovery: Experiment {
             }
             if allRight { weakRight += 1 }
             weakWorst.append(w)
-            if seed == 0 { context.note("weak form, 1% noise (seed 500): " + weak.equations.map(\.description).joined(separator: "; ")) }
+            if seed == 0 { context.note("weak form, 1% noise (noise seed \(derivedSeed(500, of: context.seed))): " + weak.equations.map(\.description).joined(separator: "; ")) }
         }
         if !weakWorst.isEmpty {
             context.record("weak_1pct_worst_error_percent", weakWorst)

@@ -23,9 +23,9 @@ struct PDEDiscovery: Experiment {
     ]
     let checks = [
         CheckSpec("right-terms-clean", "systems (of heat, Burgers, KdV) with exactly the right terms, clean data", .atLeast(3)),
-        CheckSpec("error-clean", "worst mean coefficient error on clean data (%)", .lessThan(1)),
+        CheckSpec("error-clean", "mean over a system's true terms of the relative coefficient error, worst system of heat, Burgers, KdV, clean data (%; PDE-FIND Table I's measure)", .lessThan(1)),
         CheckSpec("right-terms-noisy", "fraction of (system, seed) runs with exactly the right terms at 1% noise", .atLeast(1)),
-        CheckSpec("error-noisy", "worst mean coefficient error at 1% noise (%)", .lessThan(5)),
+        CheckSpec("error-noisy", "largest relative error of a true term's coefficient over the systems and seeds at 1% noise (%)", .lessThan(5)),
     ]
 
     // Simulation: heat is exact (FFT per output); Burgers 1e4 and KdV 2e4 ETDRK4 steps of
@@ -58,40 +58,46 @@ struct PDEDiscovery: Experiment {
                      Case(name: "KdV", data: DiscoveryBenchmark.kdv(), truth: ["u*u_x": -6, "u_xxx": -1])]
         context.progress(0.2, "simulated")
         var rightClean = 0
-        var worstClean = 0.0, worstNoisy = 0.0
+        // Per system, the mean error over its true terms (PDE-FIND's Table I measure) and the
+        // largest; the worst over systems of each is recorded. The clean check measures the
+        // mean (the largest, KdV's u_xxx with finite differences in t, is 1.12% > 1%); the noisy
+        // check the largest (stricter, as in interp.ode-discovery; it holds).
+        var worstClean = 0.0, worstNoisy = 0.0, worstMaxClean = 0.0, worstMeanNoisy = 0.0
         var rightNoisy = 0, noisyRuns = 0
         var found: [Double] = [], truths: [Double] = [], labels: [String] = []
         for c in cases {
             let dt = c.data.t.scalars[1] - c.data.t.scalars[0], dx = c.data.x.scalars[1] - c.data.x.scalars[0]
-            var rng = RandomGenerator(seed: 0)
+            var rng = RandomGenerator(seed: context.seed)
             var cleanOptions = PDEDiscoveryOptions()
             cleanOptions.derivative = .spectral
             let clean = try discoverPDE(c.data.u, dt: dt, dx: dx, options: cleanOptions, using: &rng).equations[0]
             let s = scoreEquation(clean, truth: c.truth)
             if s.rightTerms { rightClean += 1 }
+            worstMaxClean = Swift.max(worstMaxClean, s.maxErrorPercent)
             worstClean = Swift.max(worstClean, s.errorPercent)
-            context.note("\(c.name), clean (spectral x-derivatives, finite differences in t): \(clean)  [mean error \(String(format: "%.3g", s.errorPercent))%]")
+            context.note("\(c.name), clean (spectral x-derivatives, finite differences in t): \(clean)  [mean error \(String(format: "%.3g", s.errorPercent))%, max \(String(format: "%.3g", s.maxErrorPercent))%]")
             for (name, value) in c.truth.sorted(by: { $0.key < $1.key }) {
                 labels.append("\(c.name): \(name)")
                 truths.append(value)
                 found.append(clean.coefficient(of: name))
             }
             for seed in 0..<p.int("seeds") {
-                var noise = RandomGenerator(seed: UInt64(1000 + seed))
+                var noise = RandomGenerator(seed: derivedSeed(UInt64(1000 + seed), of: context.seed))
                 let u = DiscoveryBenchmark.addingNoise(c.data.u, level: 0.01, using: &noise)
                 // Polynomial derivatives (degree 12; in time PDE-FIND-like degree 4 on 11
                 // samples) on windows at least as wide as the scale where noise dominates.
                 var options = PDEDiscoveryOptions()
                 options.derivative = noiseMatchedSpaceDerivative(u, maxDerivative: options.maxDerivative)
                 options.timeDerivative = PDEDiscoveryOptions.noisyTimeDerivative
-                var split = RandomGenerator(seed: 0)
+                var split = RandomGenerator(seed: context.seed)
                 let e = try discoverPDE(u, dt: dt, dx: dx, options: options, using: &split).equations[0]
                 let score = scoreEquation(e, truth: c.truth)
                 noisyRuns += 1
                 if score.rightTerms { rightNoisy += 1 }
-                worstNoisy = Swift.max(worstNoisy, score.errorPercent)
+                worstNoisy = Swift.max(worstNoisy, score.maxErrorPercent)
+                worstMeanNoisy = Swift.max(worstMeanNoisy, score.errorPercent)
                 if seed == 0, case let .polynomial(_, width) = options.derivative {
-                    context.note("\(c.name), 1% noise (polynomial derivatives, space half-width \(width)), seed 1000: \(e)")
+                    context.note("\(c.name), 1% noise (polynomial derivatives, space half-width \(width)), noise seed \(derivedSeed(1000, of: context.seed)): \(e)")
                 }
             }
         }
@@ -124,6 +130,10 @@ struct PDEDiscovery: Experiment {
             separation: ErratumSeparation(measure: "relative residual of the best least-squares fit of the heat data by the law", asWrittenMiss: oscillator.residual,
                                           correctedMiss: diffusion.residual, threshold: 0.01))
         context.measure("right-terms-clean", Double(rightClean))
+        context.record("error_clean_worst_max_percent", .number(worstMaxClean))
+        context.record("error_noisy_worst_mean_percent", .number(worstMeanNoisy))
+        context.note(String(format: "Coefficient errors, worst over systems (and seeds): clean mean %.3g%%, max %.3g%%; 1%% noise mean %.3g%%, max %.3g%%.",
+                            worstClean, worstMaxClean, worstMeanNoisy, worstNoisy))
         context.measure("error-clean", worstClean)
         context.measure("right-terms-noisy", Double(rightNoisy) / Double(noisyRuns))
         context.measure("error-noisy", worstNoisy)
@@ -137,7 +147,7 @@ struct PDEDiscovery: Experiment {
                                     xLabel: "x", yLabel: "t", colorBarLabel: "u", squareCells: false))))
         context.figure(Figure(
             id: "coefficients", title: "Coefficients found (clean data) vs true",
-            caption: "Each true term's coefficient as found by STRidge on clean data with finite differences, next to its true value.",
+            caption: "Each true term's coefficient as found by STRidge on clean data (spectral x-derivatives, finite differences in t), next to its true value.",
             chart: .bars(BarChart(categories: labels, series: [BarSeries("found", values: found), BarSeries("true", values: truths)],
                                   valueAxis: Axis("coefficient")))))
 
@@ -154,7 +164,7 @@ struct PDEDiscovery: Experiment {
                 for level in levels {
                     var right = 0, maxError = 0.0
                     for seed in 0..<p.int("sweepSeeds") {
-                        let outcome = try runSweepCase(system, noise: level, seed: UInt64(seed + 1), formulation: formulation)
+                        let outcome = try runSweepCase(system, noise: level, noiseSeed: UInt64(seed + 1), seed: context.seed, formulation: formulation)
                         if outcome.rightTerms { right += 1 }
                         maxError = Swift.max(maxError, outcome.maxErrorPercent)
                     }
@@ -172,10 +182,11 @@ struct PDEDiscovery: Experiment {
                 errorSeries.append(Series(name, x: levels.map { $0 * 100 }, y: worst, style: .lineAndMarkers, dash: dash, color: color))
                 context.note("sweep \(name): right-terms fraction \(fractions), worst coefficient error % \(worst.map { String(format: "%.3g", $0) })")
             }
-            // PDE-FIND's Table I (mean error, clean and 1% noise) as markers.
+            // PDE-FIND's Table I (mean error, clean and 1% noise) as markers, only for cases on
+            // PDE-FIND's own data (`DiscoveryCase.tuning()`; the held-out cases carry none).
             let paper = [(0.0, system.paperClean), (1.0, system.paperNoisy)].compactMap { x, y in y.map { (x, $0) } }
             if !paper.isEmpty {
-                errorSeries.append(Series("\(system.name) PDE-FIND Table I", x: paper.map(\.0), y: paper.map(\.1), style: .markers, color: color))
+                errorSeries.append(Series("\(system.name) PDE-FIND Table I (its data)", x: paper.map(\.0), y: paper.map(\.1), style: .markers, color: color))
             }
             context.progress(0.5 + 0.5 * Double(index + 1) / Double(systems.count), "sweep \(system.name)")
         }
@@ -193,9 +204,9 @@ struct PDEDiscovery: Experiment {
             for level in levels {
                 var right = 0, maxError = 0.0
                 for seed in 0..<p.int("sweepSeeds") {
-                    var noise = RandomGenerator(seed: UInt64(seed + 1))
+                    var noise = RandomGenerator(seed: derivedSeed(UInt64(seed + 1), of: context.seed))
                     let noisy = level > 0 ? DiscoveryBenchmark.addingNoise(u, level: level, using: &noise) : u
-                    var split = RandomGenerator(seed: 0)
+                    var split = RandomGenerator(seed: context.seed)
                     let e = try discoverPDE2D(noisy, dt: 0.05, dx: lx / 64, dy: ly / 64, using: &split).equations[0]
                     let score = scoreEquation(e, truth: truth)
                     if score.rightTerms { right += 1 }
@@ -220,7 +231,7 @@ struct PDEDiscovery: Experiment {
                               legend: .below))))
         context.figure(Figure(
             id: "sweep-error", title: "Noise sweep: worst coefficient error over seeds",
-            caption: "Largest relative error of a true term's coefficient over the seeds (0% when every seed is exact to rounding is not drawn on the log axis). Markers: PDE-FIND's Table I mean errors (clean and 1% noise) for the same equations on its own grids.",
+            caption: "Largest relative error of a true term's coefficient over the seeds (0% when every seed is exact to rounding is not drawn on the log axis). PDE-FIND's Table I errors are not drawn: they were measured on its own grids, not on this held-out data.",
             chart: .plot(Plot(x: Axis("noise (% of std u)"), y: Axis("coefficient error (%)", scale: .log), series: errorSeries,
                               referenceLines: [.horizontal(1, label: "1% goal")], legend: .below))))
     }
