@@ -1,11 +1,13 @@
 """NumPy and JAX sides of `inductive bench --group autodiff`.
 
 One SGD step of an MLP 784-512-512-10 (ReLU, softmax cross-entropy, batch 128, float64):
-forward, backward, update. NumPy: a hand-written forward/backward. JAX: jax.grad under
-jit with x64 enabled (compile time excluded), plus a Hessian-vector product (jvp of grad).
-Run right after the Swift benchmark on the same machine.
+forward, backward, update (case mlp.step, 4 x --repeats timed runs as the Swift side).
+NumPy: a hand-written forward/backward. JAX: jax.grad under jit with x64 enabled (compile
+time excluded: the warm-up call compiles), plus a Hessian-vector product of the same loss
+(jvp of grad, forward-over-reverse; case mlp.hvp, 2 x --repeats runs).
+Run right after the Swift benchmark on the same machine; `scripts/bench-compare` does that.
 """
-from timing import median_seconds  # bench/timing.py
+from timing import Recorder, arguments, check_repeats, median_seconds  # bench/timing.py
 
 import numpy as np
 
@@ -50,10 +52,23 @@ def numpy_step(params, x, y, lr=0.01):
     return loss
 
 
-def main(repeats=20):
+def main():
+    parser = arguments(__doc__)
+    args = parser.parse_args()
+    check_repeats(parser, args)
+    log = Recorder("bench/autodiff.py", "autodiff")
+    log.versions = {"python-numpy": np.__version__}
+    try:
+        run(args.repeats, log)
+    finally:
+        log.write(args.json)
+
+
+def run(repeats, log):
     params, x, y = make_problem()
-    t = median_seconds(repeats, lambda: numpy_step(params, x, y))
+    t = median_seconds(4 * repeats, lambda: numpy_step(params, x, y))
     print(f"numpy mlp step 784-512-512-10 batch 128  {t * 1e3:8.2f} ms")
+    log.record("mlp.step", "numpy", t, 4 * repeats)
     try:
         import jax
         import jax.numpy as jnp
@@ -61,6 +76,7 @@ def main(repeats=20):
         print("jax not installed: pip install 'jax[cpu]' to compare")
         return
     jax.config.update("jax_enable_x64", True)
+    log.versions["jax"] = jax.__version__
     jparams = [jnp.asarray(p) for p in make_problem()[0]]
     jx, jy = jnp.asarray(x), jnp.asarray(y)
 
@@ -83,8 +99,9 @@ def main(repeats=20):
         state["p"] = step(state["p"])
         jax.block_until_ready(state["p"])
 
-    t = median_seconds(repeats, run_step)
+    t = median_seconds(4 * repeats, run_step)
     print(f"jax   mlp step 784-512-512-10 batch 128  {t * 1e3:8.2f} ms  (jit, float64, compile excluded)")
+    log.record("mlp.step", "jax", t, 4 * repeats)
     rng = np.random.default_rng(1)
     directions = [jnp.asarray(rng.standard_normal(p.shape)) for p in jparams]
 
@@ -92,8 +109,9 @@ def main(repeats=20):
     def hvp(ps, vs):
         return jax.jvp(jax.grad(loss_fn), (ps,), (vs,))[1]
 
-    t = median_seconds(repeats, lambda: jax.block_until_ready(hvp(jparams, directions)))
+    t = median_seconds(2 * repeats, lambda: jax.block_until_ready(hvp(jparams, directions)))
     print(f"jax   mlp hvp  784-512-512-10 batch 128  {t * 1e3:8.2f} ms")
+    log.record("mlp.hvp", "jax", t, 2 * repeats)
 
 
 if __name__ == "__main__":

@@ -2,19 +2,20 @@
 
 Fits Lorenz data with PySINDy's SINDy (second-order finite differences, degree-2 polynomial
 library, STLSQ with threshold 0.1 and its default ridge alpha 0.05) and prints the median
-wall time of `model.fit` end to end: derivative estimate, library, regression.
+wall time of `model.fit` end to end: derivative estimate, library, regression (case
+sindy.lorenz; one warm-up fit, then the median of --repeats fits, as the Swift side).
 
     inductive discover simulate lorenz --samples 50000 --out lorenz50k.npy
     python3 bench/sindy_lorenz.py --data lorenz50k.npy
     inductive bench --group sindy --data lorenz50k.npy
 
 Without --data the trajectory is integrated here with SciPy (rtol = atol = 1e-12).
-Needs `pip install pysindy` (not a dependency of the project).
+Needs PySINDy (bench/requirements-main.txt; not a dependency of the project);
+`scripts/bench-compare` installs it and runs both sides on the same data.
 """
-import argparse
-import time
-
 import numpy as np
+
+from timing import Recorder, arguments, check_repeats, median_seconds  # bench/timing.py
 
 
 def lorenz_data(samples, dt):
@@ -30,33 +31,33 @@ def lorenz_data(samples, dt):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = arguments(__doc__)
     parser.add_argument("--data", help=".npy of shape (samples, 3)")
     parser.add_argument("--samples", type=int, default=50_000)
     parser.add_argument("--dt", type=float, default=0.002)
-    parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
+    check_repeats(parser, args)
 
     import pysindy as ps
 
     x = np.load(args.data) if args.data else lorenz_data(args.samples, args.dt)
+
+    models = []
 
     def fit():
         model = ps.SINDy(optimizer=ps.STLSQ(threshold=0.1, alpha=0.05),
                          feature_library=ps.PolynomialLibrary(degree=2),
                          differentiation_method=ps.FiniteDifference(order=2))
         model.fit(x, t=args.dt, feature_names=["x", "y", "z"])
-        return model
+        models[:] = [model]
 
-    model = fit()  # warm-up (imports, caches)
-    times = []
-    for _ in range(args.repeats):
-        start = time.perf_counter()
-        model = fit()
-        times.append(time.perf_counter() - start)
-    model.print()
-    print(f"pysindy {ps.__version__}: SINDy fit on {x.shape[0]} samples: median {np.median(times) * 1e3:.2f} ms "
-          f"(min {min(times) * 1e3:.2f} ms, {args.repeats} runs)")
+    t = median_seconds(args.repeats, fit)  # the first fit (imports, caches) is the warm-up
+    models[0].print()
+    print(f"pysindy {ps.__version__}: SINDy fit on {x.shape[0]} samples: median {t * 1e3:.2f} ms ({args.repeats} runs)")
+    log = Recorder("bench/sindy_lorenz.py", "sindy")
+    log.versions = {"pysindy": ps.__version__, "python-numpy": np.__version__}
+    log.record("sindy.lorenz", "pysindy", t, args.repeats, samples=int(x.shape[0]))
+    log.write(args.json)
 
 
 if __name__ == "__main__":

@@ -20,12 +20,49 @@ enum BenchGroup: String, ExpressibleByArgument, CaseIterable {
     case tensor, autodiff, ntk, sindy, symmetry
 }
 
+/// One measured case of `inductive bench`: a stable name (the Python sides under `bench/`
+/// use the same names, so `scripts/bench-compare` pairs them), the median of `repeats` timed
+/// runs after one warm-up, in seconds.
+struct BenchCase {
+    var name: String
+    var seconds: Double
+    var repeats: Int
+}
+
+/// The cases of one `inductive bench` run in the order measured: what `--json` writes.
+struct BenchLog {
+    private(set) var cases: [BenchCase] = []
+
+    mutating func record(_ name: String, seconds: Double, repeats: Int) {
+        cases.append(BenchCase(name: name, seconds: seconds, repeats: repeats))
+    }
+
+    /// `{"tool", "group", "inductive", "blas", "openblas_core", "blas_threads", "cases":
+    /// [{"name", "implementation", "median", "unit", "repeats"}]}`; the same layout as the
+    /// files the Python sides write (`bench/timing.py`).
+    func json(group: BenchGroup) -> JSONValue {
+        let core = BLASCore.check().running
+        return [
+            "tool": "inductive bench",
+            "group": .string(group.rawValue),
+            "inductive": .string(InductiveVersion.string),
+            "blas": .string(BLAS.configuration),
+            "openblas_core": core.map { .string($0) } ?? .null,
+            "blas_threads": BLAS.threadCount.map { .int($0) } ?? .null,
+            "cases": .array(cases.map {
+                ["name": .string($0.name), "implementation": "inductive", "median": .number($0.seconds), "unit": "s",
+                 "repeats": .int($0.repeats)]
+            }),
+        ]
+    }
+}
+
 /// `inductive bench`: speed of the numerical core, to compare with NumPy on the same machine
 /// (`bench/foundation.py` prints the same lines for NumPy).
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmark the numerical core (matmul GFLOP/s, elementwise throughput).",
-        discussion: "Compare with `python3 bench/foundation.py` run right after on the same machine.")
+        discussion: "scripts/bench-compare runs every group and its Python counterpart (bench/*.py) in one sitting and prints the comparison table; --json writes the cases (name, median seconds, repeats) for it.")
 
     @Flag(help: "Only the elementwise cases.")
     var elementwiseOnly = false
@@ -39,27 +76,33 @@ struct Bench: ParsableCommand {
     @Option(parsing: .unconditional, help: "Timed repetitions per case, 1 to 1000 (the median is reported).")
     var repeats: Int = 5
 
+    @Option(help: "Also write the cases (name, median in seconds, repeats) as JSON to this file.")
+    var json: String?
+
     func validate() throws {
         try requireInteger(repeats, "repeats", 1...1000)
     }
 
     func run() throws {
+        try checkOutputs([json])
+        var log = BenchLog()
         if group == .sindy {
-            try sindy()
-            return
+            try sindy(&log)
+        } else {
+            print("BLAS: \(BLAS.configuration)")
+            switch group {
+            case .autodiff: benchAutodiff(&log)
+            case .ntk: try benchNTK(&log)
+            case .symmetry: benchSymmetry(&log)
+            case .tensor, .sindy: benchTensor(&log)
+            }
         }
-        print("BLAS: \(BLAS.configuration)")
-        switch group {
-        case .autodiff: benchAutodiff()
-        case .ntk: try benchNTK()
-        case .symmetry: benchSymmetry()
-        case .tensor, .sindy: benchTensor()
-        }
+        if let json { try JSONFile.write(log.json(group: group), to: json) }
     }
 
     /// One SGD step of an MLP 784-512-512-10 (ReLU, softmax cross-entropy, batch 128,
     /// float64): forward, backward, update; and a Hessian-vector product of the same loss.
-    func benchAutodiff() {
+    func benchAutodiff(_ log: inout BenchLog) {
         var rng = RandomGenerator(seed: 0)
         let sizes = [784, 512, 512, 10]
         var params: [Tensor] = []
@@ -88,6 +131,7 @@ struct Bench: ParsableCommand {
             lastLoss = l.scalar
         }
         print(String(format: "mlp step 784-512-512-10 batch 128  %8.2f ms  (loss %.4f)", tStep * 1e3, lastLoss))
+        log.record("mlp.step", seconds: tStep, repeats: repeats * 4)
         let directions = params.map { Tensor.randomNormal($0.shape, using: &rng) }
         var hvNorm = 0.0
         let tHVP = medianSeconds(repeats: repeats * 2) {
@@ -98,13 +142,14 @@ struct Bench: ParsableCommand {
             hvNorm = gradientTensors(of: inner, wrt: vars).map { $0.norm() }.reduce(0, +)
         }
         print(String(format: "mlp hvp  784-512-512-10 batch 128  %8.2f ms  (|Hv| %.4f)", tHVP * 1e3, hvNorm))
+        log.record("mlp.hvp", seconds: tHVP, repeats: repeats * 2)
     }
 
     /// Group convolutions on a batch of 128 8x8 images (forward and gradient), each against the
     /// plain convolution it should cost at most |G| times: a lifting layer 1 → C against a
     /// plain 1 → C convolution (it computes |G| C maps), a group convolution C|G| → C|G|
     /// against a plain C|G| → C convolution (the same inputs, |G| times fewer outputs).
-    func benchSymmetry() {
+    func benchSymmetry(_ log: inout BenchLog) {
         var rng = RandomGenerator(seed: 0)
         let batch = 128, channels = 8
         func time(_ layer: some Layer, _ x: Tensor) -> Double {
@@ -117,6 +162,7 @@ struct Bench: ParsableCommand {
         let images = Tensor.randomNormal([batch, 1, 8, 8], using: &rng)
         let plainLift = time(Convolution(inputChannels: 1, outputChannels: channels, kernel: [3, 3], activation: .relu, using: &rng), images)
         print(String(format: "plain conv 1->%d 3x3, batch %d of 8x8            %8.3f ms", channels, batch, plainLift * 1e3))
+        log.record("conv.plain.1-\(channels)", seconds: plainLift, repeats: repeats)
         for group in [FiniteGroup.rotations, .dihedral] {
             let order = group.order
             let lifting = time(GroupConvolution(group: group, lifting: true, inputChannels: 1, outputChannels: channels, kernel: 3,
@@ -124,6 +170,8 @@ struct Bench: ParsableCommand {
             let sameMaps = time(Convolution(inputChannels: 1, outputChannels: channels * order, kernel: [3, 3], activation: .relu, using: &rng), images)
             print(group.name + String(format: " lifting 1->%dx%d                               %8.3f ms  %5.2f x plain (|G| = %d); plain 1->%d: %.3f ms",
                          channels, order, lifting * 1e3, lifting / plainLift, order, channels * order, sameMaps * 1e3))
+            log.record("conv.\(group.name).lifting", seconds: lifting, repeats: repeats)
+            log.record("conv.plain.1-\(channels * order)", seconds: sameMaps, repeats: repeats)
             let maps = Tensor.randomNormal([batch, channels, order, 8, 8], using: &rng)
             let flat = maps.reshaped([batch, channels * order, 8, 8])
             let plain = time(Convolution(inputChannels: channels * order, outputChannels: channels, kernel: [3, 3], activation: .relu, using: &rng), flat)
@@ -131,10 +179,12 @@ struct Bench: ParsableCommand {
                                                   activation: .relu, using: &rng), maps)
             print(group.name + String(format: " group conv %dx%d->%dx%d vs plain %d->%d        %8.3f ms  %5.2f x plain (%.3f ms; |G| = %d)",
                          channels, order, channels, order, channels * order, channels, groupConv * 1e3, groupConv / plain, plain * 1e3, order))
+            log.record("conv.\(group.name).group", seconds: groupConv, repeats: repeats)
+            log.record("conv.plain.\(channels * order)-\(channels).\(group.name)", seconds: plain, repeats: repeats)
         }
     }
 
-    func benchTensor() {
+    func benchTensor(_ log: inout BenchLog) {
         var rng = RandomGenerator(seed: 0)
         for n in elementwiseOnly ? [] : [256, 1024, 2048] {
             let a = Tensor.randomNormal([n, n], using: &rng), b = Tensor.randomNormal([n, n], using: &rng)
@@ -142,20 +192,23 @@ struct Bench: ParsableCommand {
             let t = medianSeconds(repeats: repeats) { c = matmul(a, b) }
             precondition(c.count == n * n)
             print(String(format: "matmul n=%-5d %8.2f ms  %7.2f GFLOP/s", n, t * 1e3, 2 * pow(Double(n), 3) / t * 1e-9))
+            log.record("matmul.\(n)", seconds: t, repeats: repeats)
         }
         let n = 10_000_000
         let x = Tensor.randomNormal([n], using: &rng), y = Tensor.randomNormal([n], using: &rng)
         var z = Tensor(0)
         let tExp = medianSeconds(repeats: repeats) { z = exp(x) }
         print(String(format: "exp   n=1e7    %8.2f ms  %7.3f ns/element", tExp * 1e3, tExp / Double(n) * 1e9))
+        log.record("exp.1e7", seconds: tExp, repeats: repeats)
         let tAdd = medianSeconds(repeats: repeats) { z = x + y }
         print(String(format: "add   n=1e7    %8.2f ms  %7.3f ns/element", tAdd * 1e3, tAdd / Double(n) * 1e9))
+        log.record("add.1e7", seconds: tAdd, repeats: repeats)
         precondition(z.count == n)
     }
 
     /// SINDy end to end (finite-difference derivative, degree-2 library, STLSQ with threshold
     /// 0.1 and ridge alpha 0.05, PySINDy's defaults) on Lorenz data sampled at dt = 0.002.
-    func sindy() throws {
+    func sindy(_ log: inout BenchLog) throws {
         let x = try data.map { try NPY.read($0) } ?? (try DiscoveryBenchmark.lorenz(samples: 50_000)).y
         var options = ODEDiscoveryOptions()
         options.threshold = 0.1
@@ -165,6 +218,7 @@ struct Bench: ParsableCommand {
         let t = medianSeconds(repeats: repeats) { result = (try? discoverODE(x, dt: 0.002, options: options)) ?? result }
         print(result)
         print(String(format: "inductive: SINDy fit on %d samples: median %.2f ms (%d runs)", x.shape[0], t * 1e3, repeats))
+        log.record("sindy.lorenz", seconds: t, repeats: repeats)
     }
 }
 
@@ -174,7 +228,7 @@ extension Bench {
     /// 256 x 256 and 1024 x 1024 inputs; analytic NTK + NNGP of a depth-3 ReLU MLP on
     /// 2000 x 2000 inputs of dimension 64; closed-form GD-MSE train and test predictions
     /// (1000 train, 500 test points) at 10 times, eigendecomposition included.
-    func benchNTK() throws {
+    func benchNTK(_ log: inout BenchLog) throws {
         var rng = RandomGenerator(seed: 0)
         let mlp = InfiniteWidthMLP(depth: 2, activation: .relu, weightStd: 2.0.squareRoot(), biasStd: 0)
         let net = mlp.network(inputSize: 64, width: 512, using: &rng)
@@ -184,6 +238,7 @@ extension Bench {
             let t = medianSeconds(repeats: repeats) { k = try! empiricalNTK(net, x1, x2) }
             precondition(k.shape == [n, n])
             print(String(format: "empirical NTK 64-512-512-1 relu  %4d x %-4d  %8.2f ms", n, n, t * 1e3))
+            log.record("ntk.empirical.\(n)", seconds: t, repeats: repeats)
         }
         let deep = InfiniteWidthMLP(depth: 3, activation: .relu, weightStd: 2.0.squareRoot(), biasStd: 0.1)
         let a1 = Tensor.randomNormal([2000, 64], using: &rng), a2 = Tensor.randomNormal([2000, 64], using: &rng)
@@ -191,6 +246,7 @@ extension Bench {
         let tAnalytic = medianSeconds(repeats: repeats) { pair = deep.kernels(a1, a2) }
         precondition(pair.ntk.shape == [2000, 2000])
         print(String(format: "analytic NTK+NNGP depth 3 relu   2000 x 2000  %8.2f ms", tAnalytic * 1e3))
+        log.record("ntk.analytic.2000", seconds: tAnalytic, repeats: repeats)
         let xTrain = Tensor.randomNormal([1000, 64], using: &rng), xTest = Tensor.randomNormal([500, 64], using: &rng)
         let kTrain = deep.ntk(xTrain), kTest = deep.ntk(xTest, xTrain)
         let y = Tensor.randomNormal([1000, 1], using: &rng)
@@ -202,5 +258,6 @@ extension Bench {
         }
         precondition(outputs.count == 20)
         print(String(format: "GD-MSE predictions 1000 train, 500 test, 10 times  %8.2f ms", tGD * 1e3))
+        log.record("ntk.gd-mse", seconds: tGD, repeats: repeats)
     }
 }

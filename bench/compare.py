@@ -1,0 +1,571 @@
+"""The one-command comparison of `inductive bench` with its Python peers (scripts/bench-compare).
+
+Steps, in one sitting:
+1. Python environments, made once in a git-ignored folder (default .bench-env/ in the
+   repository) from the pinned requirements under bench/:
+   - main: NumPy + JAX (float64, jit) + PySINDy (bench/requirements-main.txt);
+   - nt:   neural-tangents 0.6.5 on jax/jaxlib 0.4.25, numpy < 2, tf2jax 0.3.6
+           (bench/requirements-nt.txt).
+   An environment is remade when its requirements file or the Python interpreter changes.
+   One that cannot be installed is recorded as failed (reason kept, not retried until the
+   requirements change or --retry-env); its rows say "peer unavailable: <reason>".
+2. The release binary: `swift build -c release --product inductive` (a no-op when up to date).
+3. For each group (tensor, autodiff, ntk, sindy, symmetry): `inductive bench --group G
+   --json ...`, then right after it the Python counterpart with the same --repeats (bench/
+   foundation.py, autodiff.py, ntk.py, sindy_lorenz.py; symmetry has none). Both sides time
+   one warm-up call (JAX's compile) and report the median of the timed calls.
+4. The table of the issue (workload | Inductive | peer | ratio | goal | met?), printed and
+   written as JSON atomically (default .bench-results/compare-<UTC time>.json; the path is
+   printed). ratio = peer time / Inductive time (for matmul: Inductive GFLOP/s / peer's).
+
+Same threads both sides: OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = MKL_NUM_THREADS = --threads
+(default: the CPUs this process may run on); below that count every process also runs under
+`taskset` on the first --threads CPUs (XLA's thread pool follows the affinity), and with 1
+thread XLA's multi-threaded Eigen is switched off. Same OpenBLAS kernels both sides:
+OPENBLAS_CORETYPE as given (--coretype, else the environment's), else the core `inductive info`
+calls best for this CPU (NumPy's own OpenBLAS reads the same variable; the JSON records the
+core each side ran).
+
+Exit status: 0 every row measured and every goal met; 1 every row measured, a goal missed;
+2 a row could not be measured (peer unavailable or a benchmark failed; the table shows
+why); 3 the release binary could not be built or run; 64 bad arguments.
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+from timing import write_json_atomically  # noqa: E402  (bench/timing.py)
+
+ENVIRONMENTS = {
+    "main": {"requirements": "requirements-main.txt", "smoke": "import numpy, scipy, jax, pysindy, threadpoolctl",
+             "what": "NumPy + JAX + PySINDy"},
+    "nt": {"requirements": "requirements-nt.txt", "smoke": "import numpy, jax, neural_tangents",
+           "what": "neural-tangents 0.6.5 on JAX 0.4.25"},
+}
+
+# group -> (Python script, environment, extra arguments); None: no Python counterpart.
+GROUPS = {
+    "tensor": ("foundation.py", "main"),
+    "autodiff": ("autodiff.py", "main"),
+    "ntk": ("ntk.py", "nt"),
+    "sindy": ("sindy_lorenz.py", "main"),
+    "symmetry": None,
+}
+
+# The issue's table: workload, group, case name, peer implementation, peer label, goal (minimum
+# ratio peer time / Inductive time), goal text, how to show the value.
+ROWS = [
+    ("matmul 1024", "tensor", "matmul.1024", "numpy", "NumPy", 1.0, "≥ NumPy", ("gflops", 2 * 1024 ** 3)),
+    ("exp 1e7", "tensor", "exp.1e7", "numpy", "NumPy", 1.5, "≥ 1.5× NumPy", None),
+    ("MLP step 784-512-512-10 b128", "autodiff", "mlp.step", "numpy", "NumPy", 1.0, "keep ≥ NumPy", None),
+    ("MLP step 784-512-512-10 b128", "autodiff", "mlp.step", "jax", "JAX", 1.0, "keep ≥ JAX", None),
+    ("Hessian-vector product, same MLP", "autodiff", "mlp.hvp", "jax", "JAX", 1.3, "≥ 1.3× JAX", None),
+    ("empirical NTK 256² (64-512-512-1)", "ntk", "ntk.empirical.256", "neural-tangents", "nt", 3.0, "≥ 3×", None),
+    ("empirical NTK 1024²", "ntk", "ntk.empirical.1024", "neural-tangents", "nt", 3.0, "≥ 3×", None),
+    ("analytic NTK+NNGP 2000², depth 3", "ntk", "ntk.analytic.2000", "neural-tangents", "nt", 5.0, "≥ 5×", None),
+    ("GD-MSE predictions (1000/500/10 times)", "ntk", "ntk.gd-mse", "neural-tangents", "nt", 2.0, "≥ 2×", None),
+    ("SINDy Lorenz 50k", "sindy", "sindy.lorenz", "pysindy", "PySINDy", 10.0, "keep ≥ 10×", None),
+]
+
+LORENZ_SAMPLES = 50_000
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        print(f"bench-compare: error: {message}", file=sys.stderr)
+        sys.exit(64)
+
+
+def parse(argv):
+    parser = Parser(prog="scripts/bench-compare", description=__doc__.split("\n\n")[0],
+                    epilog="Exit status: 0 all goals met; 1 a goal missed; 2 a row not measured; "
+                           "3 the release binary failed; 64 bad arguments.")
+    parser.add_argument("--out", help="the JSON file to write (default .bench-results/compare-<UTC time>.json)")
+    parser.add_argument("--repeats", type=int, default=5,
+                        help="timed runs per case on both sides (autodiff: 4x for the step, 2x for the HVP, both sides)")
+    parser.add_argument("--threads", type=int, help="threads for both sides (default: the CPUs available)")
+    parser.add_argument("--groups", default=",".join(GROUPS), help="comma-separated subset of " + ",".join(GROUPS))
+    parser.add_argument("--env-dir", default=os.path.join(REPO, ".bench-env"), help="where the Python environments live")
+    parser.add_argument("--python", help="the interpreter the environments are made from (default python3.11, else python3)")
+    parser.add_argument("--retry-env", action="store_true", help="retry installing an environment that failed before")
+    parser.add_argument("--no-python", action="store_true", help="run the Swift side only (rows show no peer)")
+    parser.add_argument("--coretype",
+                        help="OPENBLAS_CORETYPE for both sides (default: the environment's, else the core "
+                             "`inductive info` calls best for this CPU)")
+    parser.add_argument("--skip-build", action="store_true", help="use the existing release binary")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per benchmark process")
+    parser.add_argument("--quiet", action="store_true", help="print only the table and the JSON path")
+    args = parser.parse_args(argv)
+    if not 1 <= args.repeats <= 1000:
+        parser.error(f"--repeats must be an integer from 1 to 1000, got {args.repeats}")
+    available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if args.threads is None:
+        args.threads = available
+    if not 1 <= args.threads <= available:
+        parser.error(f"--threads must be from 1 to {available} (the CPUs available), got {args.threads}")
+    args.available_cpus = available
+    groups = [g.strip() for g in args.groups.split(",") if g.strip()]
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown or not groups:
+        parser.error(f"--groups: unknown group {', '.join(unknown) or '(none given)'}; choose from {', '.join(GROUPS)}")
+    args.groups = [g for g in GROUPS if g in groups]
+    if args.timeout <= 0:
+        parser.error("--timeout must be positive")
+    return args
+
+
+class Console:
+    def __init__(self, quiet):
+        self.quiet = quiet
+
+    def say(self, text=""):
+        if not self.quiet:
+            print(text, flush=True)
+
+
+def load():
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def utc_now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def last_lines(text, count=3):
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return " / ".join(lines[-count:])
+
+
+def pip_reason(log_text):
+    """The line of a pip log that says why it failed (its ERROR lines), else its last line."""
+    errors = [line.strip() for line in log_text.splitlines() if line.startswith("ERROR")]
+    return errors[0][:300] if errors else last_lines(log_text, 1)[:300]
+
+
+def find_python(requested):
+    if requested:
+        path = shutil.which(requested) or (requested if os.access(requested, os.X_OK) else None)
+        if not path:
+            raise UsageError(f"--python {requested}: no such interpreter")
+        return path
+    return shutil.which("python3.11") or shutil.which("python3") or sys.executable
+
+
+def python_version(interpreter):
+    out = subprocess.run([interpreter, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+                         capture_output=True, text=True)
+    return out.stdout.strip() or "unknown"
+
+
+def ensure_environment(name, args, console, record):
+    """Makes (once) or reuses .bench-env/<name>; returns its interpreter or None (with the
+    reason in record)."""
+    spec = ENVIRONMENTS[name]
+    requirements = os.path.join(HERE, spec["requirements"])
+    folder = os.path.join(args.env_dir, name)
+    interpreter = find_python(args.python)
+    version = python_version(interpreter)
+    stamp = f"{sha256(requirements)} python {version}"
+    stamp_file = os.path.join(folder, ".bench-compare-stamp")
+    failed_file = os.path.join(args.env_dir, f"{name}.failed")
+    log_file = os.path.join(args.env_dir, f"{name}.install.log")
+    record.update({"folder": os.path.relpath(folder, REPO), "requirements": os.path.relpath(requirements, REPO),
+                   "python": version, "created": False})
+    env_python = os.path.join(folder, "bin", "python")
+    if os.path.exists(stamp_file) and open(stamp_file).read().strip() == stamp and os.access(env_python, os.X_OK):
+        record["status"] = "ok"
+        return env_python
+    if os.path.exists(failed_file) and not args.retry_env:
+        previous = json.load(open(failed_file))
+        if previous.get("stamp") == stamp:
+            record.update(status="unavailable", reason=previous["reason"] + " (earlier attempt; --retry-env to retry)")
+            return None
+    console.say(f"== making the {name} environment ({spec['what']}) in {record['folder']} from "
+                f"{record['requirements']} with Python {version}: a few minutes, once")
+    os.makedirs(args.env_dir, exist_ok=True)
+    start = time.monotonic()
+    shutil.rmtree(folder, ignore_errors=True)
+    reason = None
+    with open(log_file, "w") as log:
+        steps = [[interpreter, "-m", "venv", folder],
+                 [env_python, "-m", "pip", "install", "--disable-pip-version-check", "-r", requirements],
+                 [env_python, "-c", spec["smoke"]]]
+        for step in steps:
+            log.write("$ " + " ".join(step) + "\n")
+            log.flush()
+            result = subprocess.run(step, stdout=log, stderr=subprocess.STDOUT,
+                                    env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+            if result.returncode != 0:
+                text = open(log_file).read()
+                what = {0: "venv failed", 1: "pip install failed", 2: "import failed"}[steps.index(step)]
+                reason = f"{what}: {pip_reason(text)}"
+                break
+    record["seconds"] = round(time.monotonic() - start, 1)
+    record["log"] = os.path.relpath(log_file, REPO)
+    if reason:
+        write_json_atomically({"stamp": stamp, "reason": reason}, failed_file)
+        record.update(status="unavailable", reason=reason)
+        console.say(f"   {name} environment unavailable: {reason} (log: {record['log']})")
+        return None
+    with open(stamp_file, "w") as f:
+        f.write(stamp + "\n")
+    if os.path.exists(failed_file):
+        os.unlink(failed_file)
+    record.update(status="ok", created=True)
+    console.say(f"   done in {record['seconds']:.0f} s")
+    return env_python
+
+
+def run_process(command, env, log_path, timeout, console, prefix="   "):
+    """Runs command, streams its standard output (indented) and keeps both streams in
+    log_path. Returns (exit status or None on timeout, stderr text)."""
+    with open(log_path, "w") as log:
+        log.write("$ " + " ".join(command) + "\n")
+        log.flush()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO,
+                                   text=True, start_new_session=True)
+        errors = []
+
+        def drain():
+            for line in process.stderr:
+                errors.append(line)
+
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        def kill():
+            try:
+                os.killpg(process.pid, 9)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            for line in process.stdout:
+                log.write(line)
+                console.say(prefix + line.rstrip("\n"))
+            status = process.wait()
+        finally:
+            timed_out = not timer.is_alive() and process.returncode is not None and process.returncode < 0
+            timer.cancel()
+        reader.join()
+        log.write("--- stderr\n" + "".join(errors))
+    if timed_out:
+        return None, "".join(errors)
+    return status, "".join(errors)
+
+
+def read_cases(path):
+    if not os.path.exists(path):
+        return None
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError):
+        return None
+
+
+def benchmark_environment(args, coretype):
+    env = dict(os.environ)
+    threads = str(args.threads)
+    env.update(OPENBLAS_NUM_THREADS=threads, OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads,
+               TF_CPP_MIN_LOG_LEVEL="3", JAX_PLATFORMS="cpu", PYTHONDONTWRITEBYTECODE="1")
+    if coretype:
+        env["OPENBLAS_CORETYPE"] = coretype
+    xla = env.get("XLA_FLAGS", "")
+    if args.threads == 1 and "intra_op_parallelism_threads" not in xla:
+        xla = (xla + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1").strip()
+    if xla:
+        env["XLA_FLAGS"] = xla
+    return env
+
+
+def pinned(command, args):
+    """Runs on the first --threads CPUs when that is fewer than available (taskset)."""
+    if args.threads < args.available_cpus and shutil.which("taskset"):
+        cpus = sorted(os.sched_getaffinity(0))[:args.threads]
+        return ["taskset", "-c", ",".join(map(str, cpus))] + command
+    return command
+
+
+def info_fields(binary, env):
+    out = subprocess.run([binary, "info"], capture_output=True, text=True, env=env, timeout=120)
+    fields = {}
+    for line in out.stdout.splitlines():
+        if line.startswith("inductive "):
+            fields["inductive"] = line.split(" ", 1)[1].strip()
+        elif ":" in line:
+            key, value = line.split(":", 1)
+            fields[key.strip()] = value.strip()
+    return out.returncode, fields
+
+
+def lscpu():
+    try:
+        text = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+    except OSError:
+        return {}
+    keep = ("Model name", "CPU(s)", "Thread(s) per core", "Core(s) per socket", "L2 cache", "L3 cache",
+            "Hypervisor vendor")
+    fields = {}
+    for line in text.splitlines():
+        if ":" in line:
+            key, value = line.split(":", 1)
+            if key.strip() in keep:
+                fields[key.strip()] = value.strip()
+    return fields
+
+
+def fmt_ms(seconds):
+    ms = seconds * 1e3
+    return f"{ms:.3g} ms" if ms < 10 else f"{ms:.1f} ms"
+
+
+def show(seconds, display):
+    if display and display[0] == "gflops":
+        return f"{display[1] / seconds * 1e-9:.1f} GFLOP/s"
+    return fmt_ms(seconds)
+
+
+def build_rows(results, groups, env_status, no_python):
+    rows = []
+    for workload, group, case, implementation, label, goal, goal_text, display in ROWS:
+        if group not in groups:
+            continue
+        g = results.get(group, {})
+        row = {"workload": workload, "case": case, "group": group, "peer_implementation": implementation,
+               "peer": label, "goal_ratio": goal, "goal": goal_text}
+        swift = [c for c in (g.get("inductive") or {}).get("cases", []) if c["name"] == case]
+        peers = [c for c in (g.get("python") or {}).get("cases", [])
+                 if c["name"] == case and c["implementation"] == implementation]
+        if swift:
+            row["inductive_seconds"] = swift[0]["median"]
+            row["inductive_repeats"] = swift[0]["repeats"]
+            row["inductive_display"] = show(swift[0]["median"], display)
+        if peers:
+            best = min(peers, key=lambda c: c["median"])
+            row["peer_seconds"] = best["median"]
+            row["peer_repeats"] = best["repeats"]
+            row["peer_display"] = f"{label} {show(best['median'], display)}"
+            if "variant" in best:
+                row["peer_variant"] = best["variant"]
+        if not swift:
+            row["status"] = "not measured"
+            row["reason"] = "inductive failed: " + (g.get("inductive_error") or f"no case {case}")
+        elif not peers:
+            row["status"] = "not measured"
+            if no_python:
+                row["reason"] = "peer not run (--no-python)"
+            else:
+                script = GROUPS[group]
+                env = env_status.get(script[1], {}) if script else {}
+                if env.get("status") == "unavailable":
+                    row["reason"] = f"peer unavailable: {env['reason']}"
+                elif g.get("python_error"):
+                    row["reason"] = f"peer unavailable: {g['python_error']}"
+                else:
+                    row["reason"] = f"peer unavailable: {label} gave no case {case}"
+        else:
+            row["ratio"] = row["peer_seconds"] / row["inductive_seconds"]
+            row["met"] = row["ratio"] >= goal
+            row["status"] = "measured"
+            if row["inductive_repeats"] != row["peer_repeats"]:
+                row["warning"] = f"repeats differ: {row['inductive_repeats']} vs {row['peer_repeats']}"
+        rows.append(row)
+    return rows
+
+
+def table(rows):
+    header = ["workload", "Inductive", "peer", "ratio", "goal", "met?"]
+    lines = []
+    for r in rows:
+        if r["status"] == "measured":
+            lines.append([r["workload"], r["inductive_display"], r["peer_display"], f"{r['ratio']:.2f}×", r["goal"],
+                          "yes" if r["met"] else "no"])
+        else:
+            lines.append([r["workload"], r.get("inductive_display", "—"), r.get("peer_display", r["reason"]), "—",
+                          r["goal"], "—"])
+    widths = [max(len(str(x[i])) for x in [header] + lines) for i in range(len(header))]
+
+    def render(cells):
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
+
+    out = [render(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [render(x) for x in lines]
+    notes = [f"  {r['workload']} vs {r['peer']}: {r['reason']}" for r in rows
+             if r["status"] != "measured" and r.get("inductive_display")]
+    notes += [f"  {r['workload']} vs {r['peer']}: {r['warning']}" for r in rows if r.get("warning")]
+    return "\n".join(out + notes)
+
+
+def main(argv):
+    try:
+        args = parse(argv)
+        interpreter = find_python(args.python)
+    except UsageError as e:
+        print(f"bench-compare: error: {e}", file=sys.stderr)
+        return 64
+    console = Console(args.quiet)
+    started = utc_now()
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    out_path = os.path.abspath(args.out) if args.out else os.path.join(REPO, ".bench-results", f"compare-{stamp}.json")
+    out_dir = os.path.dirname(out_path)
+    try:
+        os.makedirs(out_dir, exist_ok=True)
+        work = os.path.join(out_dir, f"compare-{stamp}")
+        os.makedirs(work, exist_ok=True)
+    except OSError as e:
+        print(f"bench-compare: error: cannot write in {out_dir}: {e.strerror}", file=sys.stderr)
+        return 64
+    document = {"tool": "scripts/bench-compare", "started": started.isoformat(timespec="seconds"),
+                "machine": {"lscpu": lscpu(), "kernel": platform.release(), "available_cpus": args.available_cpus},
+                "settings": {"repeats": args.repeats, "threads": args.threads, "groups": args.groups},
+                "load": {"start": load()}, "environments": {}, "groups": {}}
+
+    # 1. Python environments.
+    interpreters = {}
+    if not args.no_python:
+        needed = sorted({GROUPS[g][1] for g in args.groups if GROUPS[g]})
+        for name in needed:
+            record = {}
+            try:
+                interpreters[name] = ensure_environment(name, args, console, record)
+            except OSError as e:
+                record.update(status="unavailable", reason=f"cannot make the environment: {e}")
+                interpreters[name] = None
+            document["environments"][name] = record
+    document["settings"]["python_for_environments"] = interpreter
+
+    # 2. The release binary.
+    if not args.skip_build:
+        console.say("== swift build -c release --product inductive")
+        build_start = time.monotonic()
+        result = subprocess.run(["swift", "build", "-c", "release", "--product", "inductive"], cwd=REPO,
+                                capture_output=True, text=True)
+        document["build_seconds"] = round(time.monotonic() - build_start, 1)
+        if result.returncode != 0:
+            print("bench-compare: error: the release build failed: " + last_lines(result.stdout + result.stderr, 5),
+                  file=sys.stderr)
+            return 3
+    bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO, capture_output=True,
+                              text=True).stdout.strip()
+    binary = os.path.join(bin_path or os.path.join(REPO, ".build", "release"), "inductive")
+    if not os.access(binary, os.X_OK):
+        print(f"bench-compare: error: no release binary at {binary} (run without --skip-build)", file=sys.stderr)
+        return 3
+
+    # Same kernels and threads both sides.
+    coretype = args.coretype or os.environ.get("OPENBLAS_CORETYPE")
+    env = benchmark_environment(args, coretype)
+    status, fields = info_fields(binary, env)
+    if status != 0:
+        print(f"bench-compare: error: {binary} info failed (status {status})", file=sys.stderr)
+        return 3
+    if not coretype:
+        best = fields.get("OpenBLAS core", "").split("best for this CPU:")[-1].strip()
+        if best and best != "unknown" and "best for this CPU" in fields.get("OpenBLAS core", ""):
+            coretype = best
+            env = benchmark_environment(args, coretype)
+            status, fields = info_fields(binary, env)
+    document["settings"]["environment"] = {k: env.get(k) for k in (
+        "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_CORETYPE", "XLA_FLAGS")}
+    document["settings"]["taskset"] = args.threads < args.available_cpus and bool(shutil.which("taskset"))
+    document["inductive_info"] = fields
+    console.say(f"inductive {fields.get('inductive', '')}; BLAS: {fields.get('BLAS', '')}")
+    console.say(f"OpenBLAS core: {fields.get('OpenBLAS core', 'n/a')}; both sides run with "
+                f"OPENBLAS_CORETYPE={coretype or '(unset)'}, {args.threads} thread(s), {args.repeats} repeats; "
+                f"load {document['load']['start']}")
+
+    # SINDy: the same Lorenz trajectory for both sides.
+    lorenz = os.path.join(work, f"lorenz-{LORENZ_SAMPLES}.npy")
+    if "sindy" in args.groups:
+        result = subprocess.run([binary, "discover", "simulate", "lorenz", "--samples", str(LORENZ_SAMPLES),
+                                 "--out", lorenz], capture_output=True, text=True, env=env, cwd=REPO)
+        if result.returncode != 0:
+            lorenz = None
+            document["lorenz_error"] = last_lines(result.stderr, 2)
+
+    # 3. Every group, Swift then Python, in one sitting.
+    run_start = time.monotonic()
+    for group in args.groups:
+        g = {"load_before": load()}
+        group_start = time.monotonic()
+        swift_json = os.path.join(work, f"inductive-{group}.json")
+        command = [binary, "bench", "--group", group, "--repeats", str(args.repeats), "--json", swift_json]
+        if group == "sindy" and lorenz:
+            command += ["--data", lorenz]
+        console.say(f"== {group}: inductive bench --group {group} (load {g['load_before']})")
+        status, errors = run_process(pinned(command, args), env, os.path.join(work, f"inductive-{group}.log"),
+                                     args.timeout, console)
+        g["inductive"] = read_cases(swift_json)
+        if status != 0:
+            g["inductive_error"] = (f"timed out after {args.timeout:.0f} s" if status is None
+                                    else f"exit {status}: {last_lines(errors, 2)}")
+            console.say(f"   inductive bench failed: {g['inductive_error']}")
+        script = GROUPS[group]
+        if script and not args.no_python:
+            name, env_name = script
+            python = interpreters.get(env_name)
+            if python:
+                py_json = os.path.join(work, f"python-{group}.json")
+                command = [python, os.path.join(HERE, name), "--repeats", str(args.repeats), "--json", py_json]
+                if group == "sindy":
+                    if lorenz:
+                        command += ["--data", lorenz]
+                    else:
+                        command += ["--samples", str(LORENZ_SAMPLES)]
+                console.say(f"== {group}: bench/{name} ({env_name} environment; load {load()})")
+                status, errors = run_process(pinned(command, args), env, os.path.join(work, f"python-{group}.log"),
+                                             args.timeout, console)
+                g["python"] = read_cases(py_json)
+                if status != 0:
+                    g["python_error"] = (f"bench/{name} timed out after {args.timeout:.0f} s" if status is None
+                                         else f"bench/{name} exit {status}: {last_lines(errors, 1)[:300]}")
+                    console.say(f"   {g['python_error']}")
+        g["load_after"] = load()
+        g["seconds"] = round(time.monotonic() - group_start, 1)
+        document["groups"][group] = g
+    document["run_seconds"] = round(time.monotonic() - run_start, 1)
+    document["load"]["end"] = load()
+
+    # 4. The table.
+    rows = build_rows(document["groups"], args.groups, document["environments"], args.no_python)
+    document["rows"] = rows
+    document["finished"] = utc_now().isoformat(timespec="seconds")
+    measured = all(r["status"] == "measured" for r in rows)
+    met = measured and all(r["met"] for r in rows)
+    document["exit_status"] = 0 if met else 1 if measured else 2
+    if "symmetry" in document["groups"]:
+        document["swift_only"] = [c["name"] for c in (document["groups"]["symmetry"].get("inductive") or {}).get("cases", [])]
+    write_json_atomically(document, out_path)
+    print()
+    print(f"Inductive vs Python peers: medians of {args.repeats} runs after a warm-up, {args.threads} thread(s) both "
+          f"sides, OPENBLAS_CORETYPE={coretype or '(unset)'}; ratio = peer time / Inductive time; "
+          f"load {document['load']['start']} -> {document['load']['end']}; {document['run_seconds']:.0f} s")
+    print(table(rows))
+    print(f"JSON: {out_path}")
+    return document["exit_status"]
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
