@@ -403,7 +403,8 @@ def table(rows):
             lines.append([r["workload"], r["inductive_display"], r["peer_display"], f"{r['ratio']:.2f}×", r["goal"],
                           "yes" if r["met"] else "no"])
         else:
-            lines.append([r["workload"], r.get("inductive_display", "—"), r.get("peer_display", r["reason"]), "—",
+            reason = r["reason"] if len(r["reason"]) <= 70 else r["reason"][:69] + "…"
+            lines.append([r["workload"], r.get("inductive_display", "—"), r.get("peer_display", reason), "—",
                           r["goal"], "—"])
     widths = [max(len(str(x[i])) for x in [header] + lines) for i in range(len(header))]
 
@@ -413,7 +414,7 @@ def table(rows):
     out = [render(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [render(x) for x in lines]
     notes = [f"  {r['workload']} vs {r['peer']}: {r['reason']}" for r in rows
-             if r["status"] != "measured" and r.get("inductive_display")]
+             if r["status"] != "measured" and (len(r["reason"]) > 70 or "peer_display" in r)]
     notes += [f"  {r['workload']} vs {r['peer']}: {r['warning']}" for r in rows if r.get("warning")]
     return "\n".join(out + notes)
 
@@ -557,12 +558,18 @@ def main(argv):
     document["exit_status"] = 0 if met else 1 if measured else 2
     if "symmetry" in document["groups"]:
         document["swift_only"] = [c["name"] for c in (document["groups"]["symmetry"].get("inductive") or {}).get("cases", [])]
+    busiest = max(document["load"]["start"][0], document["load"]["end"][0])
+    if busiest > args.available_cpus:
+        document["load_warning"] = (f"load average {busiest:g} on {args.available_cpus} CPUs: other processes "
+                                    f"competed for the cores, the timings are unreliable (rerun on a quiet machine)")
     write_json_atomically(document, out_path)
     print()
     print(f"Inductive vs Python peers: medians of {args.repeats} runs after a warm-up, {args.threads} thread(s) both "
           f"sides, OPENBLAS_CORETYPE={coretype or '(unset)'}; ratio = peer time / Inductive time; "
           f"load {document['load']['start']} -> {document['load']['end']}; {document['run_seconds']:.0f} s")
     print(table(rows))
+    if "load_warning" in document:
+        print("warning: " + document["load_warning"])
     print(f"JSON: {out_path}")
     return document["exit_status"]
 
