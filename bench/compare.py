@@ -429,12 +429,24 @@ def main(argv):
     console = Console(args.quiet)
     started = utc_now()
     stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    if not shutil.which("swift") and not args.skip_build:
+        print("bench-compare: error: swift is not on PATH (needed to build the release binary)", file=sys.stderr)
+        return 3
     out_path = os.path.abspath(args.out) if args.out else os.path.join(REPO, ".bench-results", f"compare-{stamp}.json")
+    if os.path.isdir(out_path):
+        print(f"bench-compare: error: --out {args.out} is a directory; give a file name", file=sys.stderr)
+        return 64
     out_dir = os.path.dirname(out_path)
     try:
         os.makedirs(out_dir, exist_ok=True)
+        # The raw cases and logs of this run, beside the JSON (a fresh folder per run).
         work = os.path.join(out_dir, f"compare-{stamp}")
-        os.makedirs(work, exist_ok=True)
+        if os.path.exists(work):
+            work += f"-{os.getpid()}"
+        os.makedirs(work)
+        probe = os.path.join(out_dir, f".bench-compare-probe-{os.getpid()}")
+        open(probe, "w").close()
+        os.unlink(probe)
     except OSError as e:
         print(f"bench-compare: error: cannot write in {out_dir}: {e.strerror}", file=sys.stderr)
         return 64
@@ -456,6 +468,7 @@ def main(argv):
                 interpreters[name] = None
             document["environments"][name] = record
     document["settings"]["python_for_environments"] = interpreter
+    document["settings"]["work_folder"] = os.path.relpath(work, REPO)
 
     # 2. The release binary.
     if not args.skip_build:
@@ -468,8 +481,11 @@ def main(argv):
             print("bench-compare: error: the release build failed: " + last_lines(result.stdout + result.stderr, 5),
                   file=sys.stderr)
             return 3
-    bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO, capture_output=True,
-                              text=True).stdout.strip()
+    try:
+        bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO,
+                                  capture_output=True, text=True).stdout.strip()
+    except OSError:
+        bin_path = ""
     binary = os.path.join(bin_path or os.path.join(REPO, ".build", "release"), "inductive")
     if not os.access(binary, os.X_OK):
         print(f"bench-compare: error: no release binary at {binary} (run without --skip-build)", file=sys.stderr)
