@@ -26,9 +26,16 @@ OPENBLAS_CORETYPE as given (--coretype, else the environment's), else the core `
 calls best for this CPU (NumPy's own OpenBLAS reads the same variable; the JSON records the
 core each side ran).
 
+Regression tracking: --baseline FILE (an earlier JSON of this script) adds a column with
+each ratio's change against that run's, and a row whose ratio fell by more than --tolerance
+(default 25 %) counts as a regression. Ratios, not times: the peer timed in the same sitting
+cancels much of the machine's speed and load, but on a busy machine even ratios move by 2x,
+so compare runs made on a quiet machine.
+
 Exit status: 0 every row measured and every goal met; 1 every row measured, a goal missed;
 2 a row could not be measured (peer unavailable or a benchmark failed; the table shows
-why); 3 the release binary could not be built or run; 64 bad arguments.
+why); 3 the release binary could not be built or run; 4 (with --baseline, instead of 0 or
+1) a ratio regressed; 64 bad arguments.
 """
 import argparse
 import datetime
@@ -110,6 +117,9 @@ def parse(argv):
                              "`inductive info` calls best for this CPU)")
     parser.add_argument("--skip-build", action="store_true", help="use the existing release binary")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds allowed per benchmark process")
+    parser.add_argument("--baseline", help="an earlier JSON of this script: show each ratio's change against it")
+    parser.add_argument("--tolerance", type=float, default=0.25,
+                        help="with --baseline: a ratio lower than baseline x (1 - tolerance) is a regression (default 0.25)")
     parser.add_argument("--quiet", action="store_true", help="print only the table and the JSON path")
     args = parser.parse_args(argv)
     if not 1 <= args.repeats <= 1000:
@@ -127,6 +137,16 @@ def parse(argv):
     args.groups = [g for g in GROUPS if g in groups]
     if args.timeout <= 0:
         parser.error("--timeout must be positive")
+    if not 0 <= args.tolerance < 1:
+        parser.error(f"--tolerance must be in [0, 1), got {args.tolerance}")
+    args.baseline_ratios = None
+    if args.baseline:
+        try:
+            with open(args.baseline) as f:
+                rows = json.load(f)["rows"]
+            args.baseline_ratios = {(r["case"], r["peer_implementation"]): r["ratio"] for r in rows if "ratio" in r}
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            parser.error(f"--baseline {args.baseline}: not a bench-compare JSON ({e.__class__.__name__}: {e})")
     return args
 
 
@@ -395,8 +415,17 @@ def build_rows(results, groups, env_status, no_python):
     return rows
 
 
-def table(rows):
-    header = ["workload", "Inductive", "peer", "ratio", "goal", "met?"]
+def compare_with_baseline(rows, baseline, tolerance):
+    for r in rows:
+        before = baseline.get((r["case"], r["peer_implementation"]))
+        if before and "ratio" in r:
+            r["baseline_ratio"] = before
+            r["change"] = r["ratio"] / before - 1
+            r["regressed"] = r["ratio"] < before * (1 - tolerance)
+
+
+def table(rows, with_baseline=False):
+    header = ["workload", "Inductive", "peer", "ratio", "goal", "met?"] + (["vs baseline"] if with_baseline else [])
     lines = []
     for r in rows:
         if r["status"] == "measured":
@@ -406,6 +435,9 @@ def table(rows):
             reason = r["reason"] if len(r["reason"]) <= 70 else r["reason"][:69] + "…"
             lines.append([r["workload"], r.get("inductive_display", "—"), r.get("peer_display", reason), "—",
                           r["goal"], "—"])
+        if with_baseline:
+            lines[-1].append(f"{r['change'] * 100:+.0f}%" + (" REGRESSED" if r["regressed"] else "")
+                             if "change" in r else "—")
     widths = [max(len(str(x[i])) for x in [header] + lines) for i in range(len(header))]
 
     def render(cells):
@@ -572,6 +604,11 @@ def main(argv):
     measured = all(r["status"] == "measured" for r in rows)
     met = measured and all(r["met"] for r in rows)
     document["exit_status"] = 0 if met else 1 if measured else 2
+    if args.baseline_ratios is not None:
+        compare_with_baseline(rows, args.baseline_ratios, args.tolerance)
+        document["baseline"] = {"file": os.path.abspath(args.baseline), "tolerance": args.tolerance}
+        if measured and any(r.get("regressed") for r in rows):
+            document["exit_status"] = 4
     if "symmetry" in document["groups"]:
         document["swift_only"] = [c["name"] for c in (document["groups"]["symmetry"].get("inductive") or {}).get("cases", [])]
     busiest = max(document["load"]["start"][0], document["load"]["end"][0])
@@ -583,7 +620,7 @@ def main(argv):
     print(f"Inductive vs Python peers: medians of {args.repeats} runs after a warm-up, {args.threads} thread(s) both "
           f"sides, OPENBLAS_CORETYPE={coretype or '(unset)'}; ratio = peer time / Inductive time; "
           f"load {document['load']['start']} -> {document['load']['end']}; {document['run_seconds']:.0f} s")
-    print(table(rows))
+    print(table(rows, args.baseline_ratios is not None))
     if "load_warning" in document:
         print("warning: " + document["load_warning"])
     print(f"JSON: {out_path}")
