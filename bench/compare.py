@@ -286,6 +286,11 @@ def run_process(command, env, log_path, timeout, console, prefix="   "):
                 log.write(line)
                 console.say(prefix + line.rstrip("\n"))
             status = process.wait()
+        except BaseException:
+            # Ctrl-C reaches only this process (the benchmark has its own session): end it too.
+            kill()
+            process.wait()
+            raise
         finally:
             timed_out = not timer.is_alive() and process.returncode is not None and process.returncode < 0
             timer.cancel()
@@ -329,7 +334,10 @@ def pinned(command, args):
 
 
 def info_fields(binary, env):
-    out = subprocess.run([binary, "info"], capture_output=True, text=True, env=env, timeout=120)
+    try:
+        out = subprocess.run([binary, "info"], capture_output=True, text=True, env=env, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return str(e), {}
     fields = {}
     for line in out.stdout.splitlines():
         if line.startswith("inductive "):
@@ -453,6 +461,14 @@ def table(rows, with_baseline=False):
 
 def main(argv):
     try:
+        return compare(argv)
+    except KeyboardInterrupt:
+        print("\nbench-compare: interrupted", file=sys.stderr)
+        return 130
+
+
+def compare(argv):
+    try:
         args = parse(argv)
         interpreter = find_python(args.python)
     except UsageError as e:
@@ -512,6 +528,7 @@ def main(argv):
         if result.returncode != 0:
             print("bench-compare: error: the release build failed: " + last_lines(result.stdout + result.stderr, 5),
                   file=sys.stderr)
+            os.rmdir(work)
             return 3
     try:
         bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO,
@@ -521,6 +538,7 @@ def main(argv):
     binary = os.path.join(bin_path or os.path.join(REPO, ".build", "release"), "inductive")
     if not os.access(binary, os.X_OK):
         print(f"bench-compare: error: no release binary at {binary} (run without --skip-build)", file=sys.stderr)
+        os.rmdir(work)
         return 3
 
     # Same kernels and threads both sides.
@@ -529,6 +547,7 @@ def main(argv):
     status, fields = info_fields(binary, env)
     if status != 0:
         print(f"bench-compare: error: {binary} info failed (status {status})", file=sys.stderr)
+        os.rmdir(work)
         return 3
     if not coretype:
         best = fields.get("OpenBLAS core", "").split("best for this CPU:")[-1].strip()
