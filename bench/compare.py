@@ -634,6 +634,8 @@ def compare(argv):
     if busiest > args.available_cpus:
         document["load_warning"] = (f"load average {busiest:g} on {args.available_cpus} CPUs: other processes "
                                     f"competed for the cores, the timings are unreliable (rerun on a quiet machine)")
+        if args.baseline_ratios is not None:
+            document["load_warning"] += "; so are the changes against the baseline"
     write_json_atomically(document, out_path)
     print()
     print(f"Inductive vs Python peers: medians of {args.repeats} runs after a warm-up, {args.threads} thread(s) both "
