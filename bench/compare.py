@@ -6,7 +6,7 @@ Steps, in one sitting:
    - main: NumPy + JAX (float64, jit) + PySINDy (bench/requirements-main.txt);
    - nt:   neural-tangents 0.6.5 on jax/jaxlib 0.4.25, numpy < 2, tf2jax 0.3.6
            (bench/requirements-nt.txt).
-   An environment is remade when its requirements file or the Python interpreter changes.
+   An environment is remade when its requirement lines or the Python interpreter change.
    One that cannot be installed is recorded as failed (reason kept, not retried until the
    requirements change or --retry-env); its rows say "peer unavailable: <reason>".
 2. The release binary: `swift build -c release --product inductive` (a no-op when up to date).
@@ -167,9 +167,11 @@ def utc_now():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
+def requirements_digest(path):
+    """sha256 of the requirement lines (comments and blank lines do not remake an environment)."""
+    with open(path) as f:
+        lines = sorted(line.split("#", 1)[0].strip() for line in f)
+    return hashlib.sha256("\n".join(line for line in lines if line).encode()).hexdigest()
 
 
 def last_lines(text, count=3):
@@ -206,7 +208,7 @@ def ensure_environment(name, args, console, record):
     folder = os.path.join(args.env_dir, name)
     interpreter = find_python(args.python)
     version = python_version(interpreter)
-    stamp = f"{sha256(requirements)} python {version}"
+    stamp = f"{requirements_digest(requirements)} python {version}"
     stamp_file = os.path.join(folder, ".bench-compare-stamp")
     failed_file = os.path.join(args.env_dir, f"{name}.failed")
     log_file = os.path.join(args.env_dir, f"{name}.install.log")
