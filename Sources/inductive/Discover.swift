@@ -152,7 +152,7 @@ struct DiscoverODE: ParsableCommand {
         if refit != nil && formulation != .weak { throw ValidationError("--refit belongs to --formulation weak") }
         if let collocationTolerance {
             try requireNumber(collocationTolerance, "collocation-tolerance", Double.leastNormalMagnitude...1e6, "a positive number")
-            if formulation != .weak || (refit ?? .joint) != .joint { throw ValidationError("--collocation-tolerance belongs to --formulation weak with --refit joint") }
+            if formulation != .weak || (refit ?? ODEDiscoveryOptions().weakRefit) != .joint { throw ValidationError("--collocation-tolerance belongs to --formulation weak with --refit joint") }
         }
     }
 
