@@ -287,7 +287,9 @@ public struct JointCollocationProblem: Sendable {
 /// f_v = sum_j c_jv Theta_j (trapezoid collocation, second order: the clean-data bias is
 /// O(dt^2)). Unlike the weak form's linear estimators, the library is evaluated on the
 /// denoised states, so its noise (errors in variables) no longer limits the coefficients.
-/// Levenberg-Marquardt from (Y, coefficients): each step solves the normal equations, block
+/// Levenberg-Marquardt (Marquardt's diagonal scaling, Nielsen's damping update) from
+/// (Y or `initialStates`, coefficients), stopped when a step lowers the cost by less than 1e-6
+/// (it is a chi-square in noise units) or after `options.maxIterations`; each step solves the normal equations, block
 /// tridiagonal in the states (d x d blocks) bordered by the p coefficient columns, by a block
 /// tridiagonal Cholesky and the p x p Schur complement.
 ///
@@ -429,8 +431,8 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
         let nr = problem.residuals(nx, nc)
         let newCost = nr.reduce(0) { $0 + $1 * $1 }
         // The cost is a chi-square in noise units: moving one coefficient by one standard error
-        // changes it by about 1, so a change below 1e-6 leaves the coefficients within ~1e-3
-        // standard errors of the optimum (linear convergence at rate 0.999 or better).
+        // changes it by about 1, so once a step lowers it by less than 1e-6 the coefficients are
+        // within ~1e-3 standard errors of the optimum (unless convergence is very slow).
         if newCost.isFinite && newCost <= cost {
             let decrease = cost - newCost
             x = nx; c = nc; r = nr; cost = newCost
