@@ -101,6 +101,14 @@ public enum DiscoveryBenchmark {
         return try dormandPrince(.lorenz(), initial: [3, -6, 30], times: times, rtol: 1e-12, atol: 1e-12)
     }
 
+    /// Van der Pol (mu 1) from (-1.5, 1.2), 4000 samples 0.005 apart (20 time units, about 3
+    /// periods): a second ODE system for the joint estimation's held-out check (nothing is
+    /// chosen on it).
+    public static func vanDerPolHeldOut() throws -> ODESolution {
+        let times = (0..<4000).map { Double($0) * 0.005 }
+        return try dormandPrince(.vanDerPol(), initial: [-1.5, 1.2], times: times, rtol: 1e-12, atol: 1e-12)
+    }
+
     /// Lorenz (sigma 10, rho 28, beta 8/3) from (-8, 8, 27), `samples` states `dt` apart,
     /// integrated by Dormand-Prince with rtol = atol = 1e-12.
     public static func lorenz(samples: Int = 5000, dt: Double = 0.002) throws -> ODESolution {

@@ -157,7 +157,9 @@ public struct ODEDiscoveryOptions: Sendable, Equatable {
     /// Weak form: how the kept terms are refitted (`.generalized`: thresholded generalized
     /// least squares with the linearized noise covariance, `weakODEGeneralizedRefit`;
     /// `.diagonal` uses only its diagonal; `.none`: plain STLSQ).
-    public var weakRefit: WeakRefit = .generalized
+    public var weakRefit: WeakRefit = .joint
+    /// Weak form with `weakRefit` `.joint`: the joint estimation's settings.
+    public var joint: JointEstimationOptions = JointEstimationOptions()
 
     /// The defaults listed above.
     public init() {}
@@ -287,7 +289,7 @@ public func discoverODE(_ data: Tensor, dt: Double, options: ODEDiscoveryOptions
             let xi = (0..<terms).map { refitted[$0 * d + v] }
             let b = derivative.slice([.all, .index(v)])
             let next: [Double]
-            if options.weakRefit == .generalized {
+            if options.weakRefit != .diagonal {
                 next = weakODEGeneralizedRefit(theta, b, model: model, equation: v, coefficients: xi, threshold: options.threshold)
             } else {
                 var diagonalModel = model
@@ -297,7 +299,12 @@ public func discoverODE(_ data: Tensor, dt: Double, options: ODEDiscoveryOptions
             for j in 0..<terms { refitted[j * d + v] = next[j] }
         }
         fit.coefficients = Tensor(shape: [terms, d], scalars: refitted)
-        settings.append("kept terms refitted by \(options.weakRefit == .generalized ? "generalized" : "weighted") least squares with the linearized noise covariance, rethresholded at \(options.threshold)")
+        settings.append("kept terms refitted by \(options.weakRefit == .diagonal ? "weighted" : "generalized") least squares with the linearized noise covariance, rethresholded at \(options.threshold)")
+        if options.weakRefit == .joint {
+            settings.append(contentsOf: jointRefit(data, dt: dt, library: library, coefficients: &refitted, sigma: model.sigma,
+                                                   threshold: options.threshold, names: names, options: options.joint))
+            fit.coefficients = Tensor(shape: [terms, d], scalars: refitted)
+        }
     }
     let termNames = library.names
     let equations = (0..<d).map { v in
@@ -308,6 +315,58 @@ public func discoverODE(_ data: Tensor, dt: Double, options: ODEDiscoveryOptions
     }
     return DiscoveredEquations(equations: equations, termNames: termNames, coefficients: fit.coefficients,
                                diagnostics: fit.diagnostics, samplesUsed: theta.shape[0], settings: settings)
+}
+
+/// The `.joint` stage of `discoverODE`: joint state and parameter estimation on the terms of
+/// `coefficients` ([terms, d], updated in place), then backward elimination: the terms below
+/// `threshold` are dropped, else (when `options.dropInsignificant`) the least significant term
+/// when its squared z-score (c / standard error)^2 is below log(n d), the Schwarz (BIC) price of
+/// one parameter with n d observations; the rest is re-estimated, until no term goes (at most
+/// one round per kept term). Keeps the generalized least-squares coefficients when the first
+/// estimation breaks down. Returns the log lines.
+func jointRefit(_ data: Tensor, dt: Double, library: PolynomialLibrary, coefficients: inout [Double], sigma: [Double],
+                threshold: Double, names: [String], options: JointEstimationOptions) -> [String] {
+    let n = data.shape[0], d = data.shape[1]
+    var current = coefficients
+    var log: [String] = []
+    var rounds = 0, totalIterations = 0
+    let price = Foundation.log(Double(n * d))
+    var states: Tensor? = nil
+    while true {
+        rounds += 1
+        // Each round starts from the previous round's denoised states (warm start).
+        guard let estimate = jointStateParameterEstimate(data, dt: dt, exponents: library.exponents, coefficients: current,
+                                                         sigma: sigma, initialStates: states, options: options) else {
+            log.append(rounds == 1 ? "joint state and parameter estimation broke down: kept the generalized least-squares fit"
+                                   : "joint state and parameter estimation broke down in round \(rounds): kept the previous round's terms")
+            coefficients = current
+            return log
+        }
+        totalIterations += estimate.iterations
+        states = estimate.states
+        var next = estimate.coefficients
+        var dropped = next.indices.filter { next[$0] != 0 && Swift.abs(next[$0]) < threshold }
+        if dropped.isEmpty && options.dropInsignificant {
+            let scored = next.indices.filter { next[$0] != 0 && estimate.standardErrors[$0] > 0 }
+                .map { (index: $0, z2: next[$0] * next[$0] / (estimate.standardErrors[$0] * estimate.standardErrors[$0])) }
+            if let weakest = scored.min(by: { $0.z2 < $1.z2 }), weakest.z2 < price { dropped = [weakest.index] }
+        }
+        for j in dropped { next[j] = 0 }
+        current = next
+        if dropped.isEmpty || next.allSatisfy({ $0 == 0 }) {
+            log.append(String(format: "kept terms re-estimated jointly with the denoised states (trapezoid collocation, tolerance %.3g noise sd per step; %d rounds of elimination, %d Levenberg-Marquardt iterations",
+                              estimate.tolerance, rounds, totalIterations) + (estimate.converged ? ")" : ", the last not converged)"))
+            let termNames = library.names
+            for v in 0..<d {
+                let terms = termNames.indices.filter { current[$0 * d + v] != 0 }
+                    .map { "\(termNames[$0]) " + String(format: "%.6g ± %.2g", current[$0 * d + v], estimate.standardErrors[$0 * d + v]) }
+                log.append("  \(names[v])': " + terms.joined(separator: ", ") + " (± Gauss-Newton standard error)")
+            }
+            break
+        }
+    }
+    coefficients = current
+    return log
 }
 
 /// Settings of `discoverPDE` (PDE-FIND).
@@ -493,6 +552,9 @@ public func discoverPDE(
 /// (nil for the strong form and on clean data). Shared by `discoverPDE` and `ensembleDiscoverPDE`.
 func buildPDEProblem(_ u: Tensor, dt: Double, dx: Double, options: PDEDiscoveryOptions) throws
     -> (problem: PDERegressionProblem, settings: [String], model: WeakNoiseModel?) {
+    if options.formulation == .weak && options.weak.refit == .joint {
+        throw DiscoveryError.invalidOption("refit joint is for ODE systems (discover ode); PDEs use generalized, diagonal or none")
+    }
     switch options.formulation {
     case .strong:
         return (try buildPDERegression(u, dt: dt, dx: dx, options: options), [], nil)

@@ -113,22 +113,35 @@ public func runSweepCase(_ discoveryCase: DiscoveryCase, noise level: Double, no
                         seconds: seconds, equation: result.equations[0], settings: result.settings)
 }
 
-/// Weak SINDy on Lorenz samples plus noise of `level` (PDE-FIND's model, per column std, seed
-/// `seed`): whether every equation has exactly the right terms and the largest relative
-/// coefficient error over all true terms, in percent.
-public func runLorenzSweepCase(_ data: Tensor, dt: Double, noise level: Double, seed: UInt64, refit: WeakRefit = .generalized)
-    throws -> (rightTerms: Bool, maxErrorPercent: Double, equations: [Equation]) {
+/// Weak SINDy on ODE samples plus noise of `level` (PDE-FIND's model, std over all entries,
+/// seed `seed`) with the library of total degree `degree`: whether every equation has exactly
+/// the terms of `truth` (one dictionary per variable), the largest relative coefficient error
+/// over all true terms in percent, the equations and the seconds of the fit (noise excluded).
+public func runODESweepCase(_ data: Tensor, dt: Double, truth: [[String: Double]], degree: Int = 2, noise level: Double, seed: UInt64,
+                            refit: WeakRefit = ODEDiscoveryOptions().weakRefit, joint: JointEstimationOptions = JointEstimationOptions())
+    throws -> (rightTerms: Bool, maxErrorPercent: Double, equations: [Equation], seconds: Double) {
     var rng = RandomGenerator(seed: seed)
     let noisy = level > 0 ? DiscoveryBenchmark.addingNoise(data, level: level, using: &rng) : data
     var options = ODEDiscoveryOptions()
     options.formulation = .weak
     options.weakRefit = refit
+    options.degree = degree
+    options.joint = joint
+    let start = Date()
     let result = try discoverODE(noisy, dt: dt, options: options)
+    let seconds = Date().timeIntervalSince(start)
     var right = true, worst = 0.0
-    for (e, t) in zip(result.equations, ODESystem.lorenz().polynomialTerms!) {
+    for (e, t) in zip(result.equations, truth) {
         let s = scoreEquation(e, truth: t)
         right = right && s.rightTerms
         worst = Swift.max(worst, s.maxErrorPercent)
     }
-    return (right, worst, result.equations)
+    return (right, worst, result.equations, seconds)
+}
+
+/// `runODESweepCase` on Lorenz samples (degree 2).
+public func runLorenzSweepCase(_ data: Tensor, dt: Double, noise level: Double, seed: UInt64, refit: WeakRefit = ODEDiscoveryOptions().weakRefit)
+    throws -> (rightTerms: Bool, maxErrorPercent: Double, equations: [Equation]) {
+    let run = try runODESweepCase(data, dt: dt, truth: ODESystem.lorenz().polynomialTerms!, noise: level, seed: seed, refit: refit)
+    return (run.rightTerms, run.maxErrorPercent, run.equations)
 }

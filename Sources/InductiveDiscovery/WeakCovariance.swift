@@ -11,6 +11,10 @@ public enum WeakRefit: String, Sendable, Equatable, CaseIterable {
     case generalized
     /// As `.generalized` with only the diagonal of the covariance (weighted least squares).
     case diagonal
+    /// ODEs only: `.generalized`, then joint state and parameter estimation on the kept terms
+    /// (`jointStateParameterEstimate`: the coefficients and the denoised states together, with
+    /// the trapezoid collocation of the equation), re-thresholded.
+    case joint
 }
 
 /// The data a weak system was built from, kept to linearize its noise.

@@ -128,8 +128,11 @@ struct DiscoverODE: ParsableCommand {
     @Option(parsing: .unconditional, help: "Weak form: half-width of the time test functions in samples (default: chosen from the data's noise and spectrum).")
     var timeSupport: Int?
 
-    @Option(help: "Weak form on noisy data: refit the kept terms by generalized least squares with the noise covariance and re-threshold (generalized, the default), with its diagonal only (diagonal), or not (none).")
+    @Option(help: "Weak form on noisy data: refit the kept terms by generalized least squares with the noise covariance and re-threshold (generalized), then estimate them jointly with the denoised states under the equation's trapezoid collocation (joint, the default); GLS with the covariance's diagonal only (diagonal), or no refit (none).")
     var refit: WeakRefit?
+
+    @Option(parsing: .unconditional, help: "Weak form, --refit joint: the collocation tolerance per step in noise standard deviations (default 1 / samples).")
+    var collocationTolerance: Double?
 
     @OptionGroup var polynomial: PolynomialDerivativeOptions
 
@@ -147,6 +150,10 @@ struct DiscoverODE: ParsableCommand {
         if let timeSupport { try requireInteger(timeSupport, "time-support", 2...10_000_000) }
         if timeSupport != nil && formulation != .weak { throw ValidationError("--time-support belongs to --formulation weak") }
         if refit != nil && formulation != .weak { throw ValidationError("--refit belongs to --formulation weak") }
+        if let collocationTolerance {
+            try requireNumber(collocationTolerance, "collocation-tolerance", Double.leastNormalMagnitude...1e6, "a positive number")
+            if formulation != .weak || (refit ?? ODEDiscoveryOptions().weakRefit) != .joint { throw ValidationError("--collocation-tolerance belongs to --formulation weak with --refit joint") }
+        }
     }
 
     func run() throws {
@@ -160,6 +167,7 @@ struct DiscoverODE: ParsableCommand {
         options.formulation = formulation
         options.weakHalfWidth = timeSupport
         if let refit { options.weakRefit = refit }
+        options.joint.tolerance = collocationTolerance
         let x = try readData(data)
         // Too few samples for the library is reported by discoverODE before it allocates.
         if x.shape[1] >= 1, let terms = PolynomialLibrary.termCount(variables: x.shape[1], degree: degree), x.shape[0] > terms {
@@ -205,7 +213,7 @@ struct DiscoverPDE: ParsableCommand {
     @Option(parsing: .unconditional, help: "Weak form: half-width of the time test functions in samples (default: chosen from the data).")
     var timeSupport: Int?
 
-    @Option(help: "Weak form on noisy data: refit the kept terms on all windows by generalized least squares with the noise covariance (generalized, the default), with its diagonal only (diagonal), or keep the search's fit (none).")
+    @Option(help: "Weak form on noisy data: refit the kept terms on all windows by generalized least squares with the noise covariance (generalized, the default), with its diagonal only (diagonal), or keep the search's fit (none). joint is for discover ode.")
     var refit: WeakRefit?
 
     @Option(parsing: .unconditional, help: "Bag this many models over bootstrap resamples of the regression rows and print each term's inclusion probability and 90% interval (0 to 1000; 0: none).")
@@ -266,6 +274,7 @@ struct DiscoverPDE: ParsableCommand {
         if formulation == .strong && (spaceSupport != nil || timeSupport != nil || refit != nil) {
             throw ValidationError("--space-support, --time-support and --refit belong to the weak formulation")
         }
+        if refit == .joint { throw ValidationError("--refit joint is for ODE systems (discover ode); PDEs use generalized, diagonal or none") }
     }
 
     /// The formulation used: the given one, else strong when strong-form derivative options

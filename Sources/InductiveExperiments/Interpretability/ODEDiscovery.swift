@@ -6,7 +6,8 @@ import InductiveTensor
 
 /// Notes, "Interpretability": SINDy (Brunton, Proctor and Kutz 2016) on the Lorenz system:
 /// STLSQ over the degree-2 polynomial library recovers the right-hand side. Also run: the weak
-/// formulation on the same trajectory with 1% noise.
+/// formulation on the same trajectory with 1% noise (default settings: the joint state and
+/// parameter refit).
 struct ODEDiscovery: Experiment {
     let id = "interp.ode-discovery"
     let section = NotesSection.interpretability
@@ -67,7 +68,7 @@ struct ODEDiscovery: Experiment {
         }
         if !weakWorst.isEmpty {
             context.record("weak_1pct_worst_error_percent", weakWorst)
-            context.note("Weak form at 1% noise: right terms in \(weakRight) of \(weakWorst.count) seeds, worst coefficient error \(String(format: "%.3g", weakWorst.max()!))%.")
+            context.note("Weak form at 1% noise (refit \(ODEDiscoveryOptions().weakRefit.rawValue)): right terms in \(weakRight) of \(weakWorst.count) seeds, worst coefficient error \(String(format: "%.3g", weakWorst.max()!))%.")
         }
         let x = data.y.slice([.all, .index(0)]).scalars, z = data.y.slice([.all, .index(2)]).scalars
         context.figure(Figure(

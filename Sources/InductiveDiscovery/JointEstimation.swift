@@ -1,0 +1,471 @@
+import Foundation
+import InductiveTensor
+
+/// Settings of `jointStateParameterEstimate`.
+public struct JointEstimationOptions: Sendable, Equatable {
+    /// The collocation tolerance tau: the defect of step i in variable v enters the least squares
+    /// divided by tau sigma_v, i.e. as a model error of standard deviation tau sigma_v per step.
+    /// nil: 1 / samples, so that deviations from the model are penalized on every time scale
+    /// shorter than the record (a random walk of tau sigma per step drifts by sigma only after
+    /// 1 / tau^2 steps); scale-free (in units of the noise and the sampling).
+    public var tolerance: Double? = nil
+    /// Levenberg-Marquardt iterations at most.
+    public var maxIterations: Int = 100
+    /// `discoverODE`'s joint stage: after the threshold, also drop, one at a time, terms whose
+    /// squared z-score (coefficient / standard error)^2 is below log(n d) (BIC).
+    public var dropInsignificant: Bool = true
+
+    /// The defaults listed above.
+    public init() {}
+}
+
+/// The result of `jointStateParameterEstimate`.
+public struct JointEstimate: Sendable {
+    /// Coefficients, layout [terms, d] row-major (as `SparseRegressionFit.coefficients`), 0 off the support.
+    public var coefficients: [Double]
+    /// Gauss-Newton standard errors of the coefficients (same layout): sqrt of the diagonal of
+    /// the inverse Schur complement at the solution, in the noise model's units.
+    public var standardErrors: [Double]
+    /// The denoised states X^ [n, d].
+    public var states: Tensor
+    /// Levenberg-Marquardt iterations taken, and whether the cost stopped decreasing before the cap.
+    public var iterations: Int
+    public var converged: Bool
+    /// The tolerance tau used.
+    public var tolerance: Double
+}
+
+/// x^e for small non-negative integer e.
+@inline(__always) private func integerPower(_ x: Double, _ e: Int) -> Double {
+    var r = 1.0
+    for _ in 0..<e { r *= x }
+    return r
+}
+
+/// Cholesky of the symmetric n x n matrix m (row-major) in place: the lower factor L (L L^T = m)
+/// in the lower triangle. false when a pivot is not positive or not finite (callers use it only
+/// on matrices positive definite by construction, so this is a rounding breakdown, answered by
+/// more damping).
+private func denseCholesky(_ m: inout [Double], _ n: Int, offset o: Int = 0) -> Bool {
+    for j in 0..<n {
+        var s = m[o + j * n + j]
+        for k in 0..<j { s -= m[o + j * n + k] * m[o + j * n + k] }
+        guard s > 0 && s.isFinite else { return false }
+        let root = s.squareRoot()
+        m[o + j * n + j] = root
+        for i in (j + 1)..<n {
+            var t = m[o + i * n + j]
+            for k in 0..<j { t -= m[o + i * n + k] * m[o + j * n + k] }
+            m[o + i * n + j] = t / root
+        }
+    }
+    return true
+}
+
+/// Solves L z = b (forward, `transpose` false) or L^T z = b for the lower factor at l[o...],
+/// n x n, on `columns` right-hand sides stored at b[bo + q * columns + c].
+private func triangularSolve(_ l: [Double], _ o: Int, _ n: Int, _ b: inout [Double], _ bo: Int, columns: Int, transpose: Bool) {
+    if !transpose {
+        for q in 0..<n {
+            for c in 0..<columns {
+                var s = b[bo + q * columns + c]
+                for k in 0..<q { s -= l[o + q * n + k] * b[bo + k * columns + c] }
+                b[bo + q * columns + c] = s / l[o + q * n + q]
+            }
+        }
+    } else {
+        for q in stride(from: n - 1, through: 0, by: -1) {
+            for c in 0..<columns {
+                var s = b[bo + q * columns + c]
+                for k in (q + 1)..<n { s -= l[o + k * n + q] * b[bo + k * columns + c] }
+                b[bo + q * columns + c] = s / l[o + q * n + q]
+            }
+        }
+    }
+}
+
+/// A symmetric positive definite block-tridiagonal matrix with n blocks of size d x d
+/// (diagonal blocks D_i, upper blocks E_i = A[i, i+1]), factored as A = L L^T with L block lower
+/// bidiagonal: L_ii = chol(D_i - W_(i-1)^T W_(i-1)), W_i = L_ii^-1 E_i (L[i+1, i] = W_i^T).
+/// Cost O(n d^3) to factor, O(n d^2) per right-hand side to solve.
+public struct BlockTridiagonalCholesky: Sendable {
+    let n: Int, d: Int
+    var l: [Double]  // [n, d, d] lower factors
+    var w: [Double]  // [n - 1, d, d]
+
+    /// Factors the matrix with diagonal blocks `diagonal` [n, d, d] and upper blocks `upper`
+    /// [n - 1, d, d] (row-major). nil on a non-positive pivot: for a matrix positive definite
+    /// by construction, a rounding breakdown.
+    public init?(diagonal: [Double], upper: [Double], blocks n: Int, size d: Int) {
+        precondition(n >= 1 && d >= 1 && diagonal.count == n * d * d && upper.count == (n - 1) * d * d, "block shapes")
+        self.n = n
+        self.d = d
+        l = diagonal
+        w = upper
+        let dd = d * d
+        for i in 0..<n {
+            if i > 0 {
+                // D_i - W_(i-1)^T W_(i-1)
+                for a in 0..<d {
+                    for b in 0..<d {
+                        var s = 0.0
+                        for k in 0..<d { s += w[(i - 1) * dd + k * d + a] * w[(i - 1) * dd + k * d + b] }
+                        l[i * dd + a * d + b] -= s
+                    }
+                }
+            }
+            guard denseCholesky(&l, d, offset: i * dd) else { return nil }
+            if i < n - 1 { triangularSolve(l, i * dd, d, &w, i * dd, columns: d, transpose: false) }
+        }
+    }
+
+    /// Solves A x = b in place for `columns` right-hand sides, b laid out [n, d, columns].
+    public func solve(_ b: inout [Double], columns: Int) {
+        let dd = d * d, block = d * columns
+        for i in 0..<n {
+            if i > 0 {
+                // b_i -= W_(i-1)^T z_(i-1)
+                for a in 0..<d {
+                    for c in 0..<columns {
+                        var s = 0.0
+                        for k in 0..<d { s += w[(i - 1) * dd + k * d + a] * b[(i - 1) * block + k * columns + c] }
+                        b[i * block + a * columns + c] -= s
+                    }
+                }
+            }
+            triangularSolve(l, i * dd, d, &b, i * block, columns: columns, transpose: false)
+        }
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            if i < n - 1 {
+                // z_i -= W_i x_(i+1)
+                for a in 0..<d {
+                    for c in 0..<columns {
+                        var s = 0.0
+                        for k in 0..<d { s += w[i * dd + a * d + k] * b[(i + 1) * block + k * columns + c] }
+                        b[i * block + a * columns + c] -= s
+                    }
+                }
+            }
+            triangularSolve(l, i * dd, d, &b, i * block, columns: columns, transpose: true)
+        }
+    }
+}
+
+/// The residuals and Jacobian of `jointStateParameterEstimate`'s least squares: states X [n, d]
+/// and the coefficients c (the `parameters` nonzero entries of the start, ordered by equation
+/// then term) on a polynomial support.
+public struct JointCollocationProblem: Sendable {
+    let y: [Double]            // [n, d] data
+    let n: Int, d: Int
+    let dt: Double
+    let sigma: [Double]        // per variable
+    let scale: [Double]        // tau sigma_v
+    let terms: [[Int]]         // exponents of the distinct support terms
+    let parameterTerm: [Int]   // parameter k -> index into terms
+    let parameterEquation: [Int]
+
+    /// The number of coefficients estimated.
+    public var parameters: Int { parameterTerm.count }
+    /// The start's nonzero coefficients in parameter order, and the support term of each.
+    public let start: [Double]
+    let supportTerms: [Int]
+    let termCount: Int
+
+    /// The problem for data y [n, d] (n >= 3), steps dt, library exponent rows `exponents`,
+    /// start and support `coefficients` [terms, d] row-major, noise sigma per variable and
+    /// tolerance tau; nil when these do not fit together or the support is empty.
+    public init?(_ y: Tensor, dt: Double, exponents: [[Int]], coefficients: [Double], sigma: [Double], tolerance tau: Double) {
+        guard y.rank == 2 else { return nil }
+        let n = y.shape[0], d = y.shape[1], termCount = exponents.count
+        guard n >= 3, d >= 1, coefficients.count == termCount * d, sigma.count == d, exponents.allSatisfy({ $0.count == d }),
+              sigma.allSatisfy({ $0 > 0 && $0.isFinite }), dt > 0 && dt.isFinite, tau > 0 && tau.isFinite else { return nil }
+        var supportTerms: [Int] = [], parameterTerm: [Int] = [], parameterEquation: [Int] = [], start: [Double] = []
+        var termIndex: [Int: Int] = [:]
+        for v in 0..<d {
+            for j in 0..<termCount where coefficients[j * d + v] != 0 {
+                if termIndex[j] == nil { termIndex[j] = supportTerms.count; supportTerms.append(j) }
+                parameterTerm.append(termIndex[j]!)
+                parameterEquation.append(v)
+                start.append(coefficients[j * d + v])
+            }
+        }
+        guard !start.isEmpty else { return nil }
+        self.y = y.scalars; self.n = n; self.d = d; self.dt = dt; self.sigma = sigma; self.scale = sigma.map { tau * $0 }
+        self.terms = supportTerms.map { exponents[$0] }; self.parameterTerm = parameterTerm; self.parameterEquation = parameterEquation
+        self.start = start; self.supportTerms = supportTerms; self.termCount = termCount
+    }
+
+    /// Parameter-ordered coefficients written back to the full [terms, d] layout (0 off the support).
+    public func fullCoefficients(_ c: [Double]) -> [Double] {
+        var full = [Double](repeating: 0, count: termCount * d)
+        for k in 0..<parameters { full[supportTerms[parameterTerm[k]] * d + parameterEquation[k]] = c[k] }
+        return full
+    }
+
+    /// Values [n, terms] and gradients [n, terms, d] of the support monomials at the states.
+    func monomials(_ x: [Double]) -> (values: [Double], gradients: [Double]) {
+        let t = terms.count
+        var values = [Double](repeating: 0, count: n * t), gradients = [Double](repeating: 0, count: n * t * d)
+        for i in 0..<n {
+            for (k, e) in terms.enumerated() {
+                var v = 1.0
+                for r in 0..<d { v *= integerPower(x[i * d + r], e[r]) }
+                values[i * t + k] = v
+                for q in 0..<d where e[q] > 0 {
+                    var g = Double(e[q])
+                    for r in 0..<d { g *= integerPower(x[i * d + r], r == q ? e[r] - 1 : e[r]) }
+                    gradients[(i * t + k) * d + q] = g
+                }
+            }
+        }
+        return (values, gradients)
+    }
+
+    /// f(X_i) [n, d] from the monomial values.
+    func rightHandSide(_ values: [Double], _ c: [Double]) -> [Double] {
+        let t = terms.count
+        var f = [Double](repeating: 0, count: n * d)
+        for i in 0..<n {
+            for k in 0..<parameters { f[i * d + parameterEquation[k]] += c[k] * values[i * t + parameterTerm[k]] }
+        }
+        return f
+    }
+
+    /// The residual vector: data part (X - Y) / sigma [n, d], then the trapezoid defects
+    /// (X_(i+1) - X_i - dt/2 (f_i + f_(i+1))) / (tau sigma) [n - 1, d].
+    public func residuals(_ x: [Double], _ c: [Double]) -> [Double] {
+        let f = rightHandSide(monomials(x).values, c)
+        var r = [Double](repeating: 0, count: (2 * n - 1) * d)
+        for i in 0..<n { for v in 0..<d { r[i * d + v] = (x[i * d + v] - y[i * d + v]) / sigma[v] } }
+        for i in 0..<(n - 1) {
+            for v in 0..<d {
+                r[(n + i) * d + v] = (x[(i + 1) * d + v] - x[i * d + v] - 0.5 * dt * (f[i * d + v] + f[(i + 1) * d + v])) / scale[v]
+            }
+        }
+        return r
+    }
+
+    /// The Jacobian's blocks at (x, c): for defect i, L_i = d r2_i / d X_i, R_i = d r2_i / d X_(i+1)
+    /// (each [d, d]) and P_i = d r2_i / d c ([d, parameters]); the data part is diag(1 / sigma).
+    public func jacobian(_ x: [Double], _ c: [Double]) -> (l: [Double], r: [Double], p: [Double]) {
+        let (values, gradients) = monomials(x)
+        let t = terms.count, np = parameters, dd = d * d
+        // Df_i [n, d, d]: d f_v / d x_q.
+        var df = [Double](repeating: 0, count: n * dd)
+        for i in 0..<n {
+            for k in 0..<np {
+                let v = parameterEquation[k], term = parameterTerm[k]
+                for q in 0..<d { df[i * dd + v * d + q] += c[k] * gradients[(i * t + term) * d + q] }
+            }
+        }
+        var l = [Double](repeating: 0, count: (n - 1) * dd), r = l
+        var p = [Double](repeating: 0, count: (n - 1) * d * np)
+        for i in 0..<(n - 1) {
+            for v in 0..<d {
+                for q in 0..<d {
+                    let identity = v == q ? 1.0 : 0.0
+                    l[i * dd + v * d + q] = (-identity - 0.5 * dt * df[i * dd + v * d + q]) / scale[v]
+                    r[i * dd + v * d + q] = (identity - 0.5 * dt * df[(i + 1) * dd + v * d + q]) / scale[v]
+                }
+            }
+            for k in 0..<np {
+                let v = parameterEquation[k], term = parameterTerm[k]
+                p[(i * d + v) * np + k] = -0.5 * dt * (values[i * t + term] + values[(i + 1) * t + term]) / scale[v]
+            }
+        }
+        return (l, r, p)
+    }
+}
+
+/// Joint state and parameter estimation for X' = Theta(X) Xi on a fixed support: from samples
+/// Y [n, d] (row i at time i dt) with noise of standard deviation sigma_v per variable, finds the
+/// states X^ and the coefficients c of the nonzero entries of `coefficients` ([terms, d]) that minimize
+///
+///     sum_(i, v) (X^_iv - Y_iv)^2 / sigma_v^2
+///       + sum_(i < n-1, v) [X^_(i+1)v - X^_iv - dt/2 (f_v(X^_i) + f_v(X^_(i+1)))]^2 / (tau sigma_v)^2,
+///
+/// f_v = sum_j c_jv Theta_j (trapezoid collocation, second order: the clean-data bias is
+/// O(dt^2)). Unlike the weak form's linear estimators, the library is evaluated on the
+/// denoised states, so its noise (errors in variables) no longer limits the coefficients.
+/// Levenberg-Marquardt (Marquardt's diagonal scaling, Nielsen's damping update) from
+/// (Y or `initialStates`, coefficients), stopped when a step lowers the cost by less than 1e-6
+/// (it is a chi-square in noise units) or after `options.maxIterations`; each step solves the normal equations, block
+/// tridiagonal in the states (d x d blocks) bordered by the p coefficient columns, by a block
+/// tridiagonal Cholesky and the p x p Schur complement.
+///
+/// - Parameters:
+///   - exponents: the library's exponent rows (`PolynomialLibrary.exponents`), one per term.
+///   - coefficients: the start and the support, [terms, d] row-major.
+///   - initialStates: the states to start from (default: the data), [n, d].
+/// - Returns: nil when the data or settings cannot be used (fewer than 3 samples, a sigma that is
+///   not positive, an empty support) or the iteration breaks down (non-finite values).
+/// - Cost: O(n (d^3 + d^2 p + d p^2) + p^3) per iteration, memory O(n d (d + p)).
+public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[Int]], coefficients: [Double], sigma: [Double],
+                                        initialStates: Tensor? = nil, options: JointEstimationOptions = JointEstimationOptions()) -> JointEstimate? {
+    guard y.rank == 2, y.shape[0] >= 3 else { return nil }
+    let tau = options.tolerance ?? 1 / Double(y.shape[0])
+    guard let problem = JointCollocationProblem(y, dt: dt, exponents: exponents, coefficients: coefficients, sigma: sigma, tolerance: tau) else { return nil }
+    let n = problem.n, d = problem.d
+    let np = problem.parameters, dd = d * d
+    var x = problem.y, c = problem.start
+    if let initialStates {
+        guard initialStates.shape == y.shape, initialStates.isFinite else { return nil }
+        x = initialStates.scalars
+    }
+    var r = problem.residuals(x, c)
+    var cost = r.reduce(0) { $0 + $1 * $1 }
+    guard cost.isFinite else { return nil }
+    var lambda = 1e-6, growth = 2.0
+    var iterations = 0, converged = false
+    var lastSchur: [Double]? = nil
+
+    /// Normal equations at (x, c) with damping lambda; returns the step (dx, dc) and the
+    /// undamped Schur complement, or nil on a breakdown.
+    func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double, undampedSchur: Bool)
+        -> (dx: [Double], dc: [Double], schur: [Double], predicted: Double)? {
+        let (l, rr, p) = problem.jacobian(x, c)
+        var diagonal = [Double](repeating: 0, count: n * dd), upper = [Double](repeating: 0, count: Swift.max(0, n - 1) * dd)
+        var border = [Double](repeating: 0, count: n * d * np)  // B [n, d, np]
+        var corner = [Double](repeating: 0, count: np * np)
+        var gx = [Double](repeating: 0, count: n * d), gc = [Double](repeating: 0, count: np)
+        for i in 0..<n {
+            for v in 0..<d {
+                diagonal[i * dd + v * d + v] = 1 / (problem.sigma[v] * problem.sigma[v])
+                gx[i * d + v] = r[i * d + v] / problem.sigma[v]
+            }
+        }
+        for i in 0..<(n - 1) {
+            let r2 = (n + i) * d
+            for a in 0..<d {
+                for b in 0..<d {
+                    var sll = 0.0, srr = 0.0, slr = 0.0
+                    for v in 0..<d {
+                        sll += l[i * dd + v * d + a] * l[i * dd + v * d + b]
+                        srr += rr[i * dd + v * d + a] * rr[i * dd + v * d + b]
+                        slr += l[i * dd + v * d + a] * rr[i * dd + v * d + b]
+                    }
+                    diagonal[i * dd + a * d + b] += sll
+                    diagonal[(i + 1) * dd + a * d + b] += srr
+                    upper[i * dd + a * d + b] = slr
+                }
+                var sl = 0.0, sr = 0.0
+                for v in 0..<d { sl += l[i * dd + v * d + a] * r[r2 + v]; sr += rr[i * dd + v * d + a] * r[r2 + v] }
+                gx[i * d + a] += sl
+                gx[(i + 1) * d + a] += sr
+                for k in 0..<np {
+                    var bl = 0.0, br = 0.0
+                    for v in 0..<d { bl += l[i * dd + v * d + a] * p[(i * d + v) * np + k]; br += rr[i * dd + v * d + a] * p[(i * d + v) * np + k] }
+                    border[(i * d + a) * np + k] += bl
+                    border[((i + 1) * d + a) * np + k] += br
+                }
+            }
+            for v in 0..<d {
+                let row = (i * d + v) * np
+                for k in 0..<np where p[row + k] != 0 {
+                    gc[k] += p[row + k] * r[r2 + v]
+                    for k2 in 0..<np { corner[k * np + k2] += p[row + k] * p[row + k2] }
+                }
+            }
+        }
+        // Marquardt damping: lambda times the diagonal.
+        let stateDiagonal = (0..<(n * d)).map { diagonal[($0 / d) * dd + ($0 % d) * (d + 1)] }
+        for i in 0..<n { for a in 0..<d { diagonal[i * dd + a * d + a] *= 1 + damping } }
+        var dampedCorner = corner
+        for k in 0..<np { dampedCorner[k * np + k] *= 1 + damping }
+        guard let factor = BlockTridiagonalCholesky(diagonal: diagonal, upper: upper, blocks: n, size: d) else { return nil }
+        // A^-1 [gx, B] in one pass: np + 1 right-hand sides.
+        let columns = np + 1
+        var rhs = [Double](repeating: 0, count: n * d * columns)
+        for row in 0..<(n * d) {
+            rhs[row * columns] = gx[row]
+            for k in 0..<np { rhs[row * columns + 1 + k] = border[row * np + k] }
+        }
+        factor.solve(&rhs, columns: columns)
+        // S = C - B^T A^-1 B, s = -gc + B^T A^-1 gx.
+        var reduction = [Double](repeating: 0, count: np * np), right = gc.map { -$0 }
+        for row in 0..<(n * d) {
+            for k in 0..<np {
+                let b = border[row * np + k]
+                if b == 0 { continue }
+                right[k] += b * rhs[row * columns]
+                for k2 in 0..<np { reduction[k * np + k2] += b * rhs[row * columns + 1 + k2] }
+            }
+        }
+        var schur = dampedCorner
+        for q in 0..<(np * np) { schur[q] -= reduction[q] }
+        var factorS = schur
+        // Symmetrize the rounding of the two products before factoring.
+        for a in 0..<np { for b in 0..<a { let m = 0.5 * (factorS[a * np + b] + factorS[b * np + a]); factorS[a * np + b] = m; factorS[b * np + a] = m } }
+        guard denseCholesky(&factorS, np) else { return nil }
+        var dc = right
+        triangularSolve(factorS, 0, np, &dc, 0, columns: 1, transpose: false)
+        triangularSolve(factorS, 0, np, &dc, 0, columns: 1, transpose: true)
+        var dx = [Double](repeating: 0, count: n * d)
+        for row in 0..<(n * d) {
+            var s = -rhs[row * columns]
+            for k in 0..<np { s -= rhs[row * columns + 1 + k] * dc[k] }
+            dx[row] = s
+        }
+        var undamped: [Double] = []
+        if undampedSchur {
+            undamped = corner
+            for q in 0..<(np * np) { undamped[q] -= reduction[q] }
+        }
+        // The model's decrease |r|^2 - |r + J delta|^2 = -2 g.delta - delta^T J^T J delta, with
+        // (J^T J + lambda D) delta = -g: -g.delta + lambda delta^T D delta.
+        var gd = 0.0, dDd = 0.0
+        for q in 0..<(n * d) { gd += gx[q] * dx[q]; dDd += stateDiagonal[q] * dx[q] * dx[q] }
+        for k in 0..<np { gd += gc[k] * dc[k]; dDd += corner[k * np + k] * dc[k] * dc[k] }
+        return (dx, dc, undamped, -gd + damping * dDd)
+    }
+
+    while iterations < options.maxIterations {
+        iterations += 1
+        guard let s = step(x, c, r, damping: lambda, undampedSchur: false) else {
+            lambda *= growth
+            growth *= 2
+            if lambda > 1e12 { break }
+            continue
+        }
+        let nx = zip(x, s.dx).map { $0 + $1 }, nc = zip(c, s.dc).map { $0 + $1 }
+        let nr = problem.residuals(nx, nc)
+        let newCost = nr.reduce(0) { $0 + $1 * $1 }
+        // The cost is a chi-square in noise units: moving one coefficient by one standard error
+        // changes it by about 1, so once a step lowers it by less than 1e-6 the coefficients are
+        // within ~1e-3 standard errors of the optimum (unless convergence is very slow).
+        if newCost.isFinite && newCost <= cost {
+            let decrease = cost - newCost
+            x = nx; c = nc; r = nr; cost = newCost
+            // Nielsen's update from the gain ratio rho = actual / predicted decrease.
+            let rho = s.predicted > 0 ? decrease / s.predicted : 1
+            lambda = Swift.max(lambda * Swift.max(1.0 / 3, 1 - Foundation.pow(2 * rho - 1, 3)), 1e-15)
+            growth = 2
+            if decrease <= 1e-6 { converged = true; break }
+        } else if newCost.isFinite && newCost - cost <= 1e-6 {
+            // At the optimum up to rounding: the step no longer lowers the cost measurably.
+            converged = true
+            break
+        } else {
+            lambda *= growth
+            growth *= 2
+            if lambda > 1e12 { break }
+        }
+    }
+    guard c.allSatisfy({ $0.isFinite }), x.allSatisfy({ $0.isFinite }) else { return nil }
+    lastSchur = step(x, c, r, damping: 0, undampedSchur: true)?.schur
+    let full = problem.fullCoefficients(c)
+    var standardErrors = [Double](repeating: 0, count: np)
+    if var s = lastSchur {
+        for a in 0..<np { for b in 0..<a { let m = 0.5 * (s[a * np + b] + s[b * np + a]); s[a * np + b] = m; s[b * np + a] = m } }
+        if denseCholesky(&s, np) {
+            for k in 0..<np {
+                var e = [Double](repeating: 0, count: np)
+                e[k] = 1
+                triangularSolve(s, 0, np, &e, 0, columns: 1, transpose: false)
+                standardErrors[k] = e.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            }
+        }
+    }
+    return JointEstimate(coefficients: full, standardErrors: problem.fullCoefficients(standardErrors), states: Tensor(shape: [n, d], scalars: x),
+                         iterations: iterations, converged: converged, tolerance: tau)
+}
