@@ -158,9 +158,8 @@ struct TridiagonalEigenfactors: Sendable {
     /// Q X (or Q^T X) for X column-major [n, k], in place.
     func applyQ(_ x: inout [Double], columns k: Int, transpose: Bool) {
         if n == 0 || k == 0 { return }
-        var a = reflectors
         let info = LAPACKE_dormtr(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int8(UInt8(ascii: "U")),
-                                  Int8(UInt8(ascii: transpose ? "T" : "N")), Int32(n), Int32(k), &a, Int32(n), tau, &x, Int32(n))
+                                  Int8(UInt8(ascii: transpose ? "T" : "N")), Int32(n), Int32(k), reflectors, Int32(n), tau, &x, Int32(n))
         precondition(info == 0, "KernelEigensystem: dormtr failed with info \(info)")
     }
     #endif
