@@ -132,16 +132,18 @@ struct DenseStack: Sendable {
         if activations.filter({ $0 != .identity }) == [.relu] {
             // The autodiff's rules written out in one pass (same values, same bits):
             // relu(z) = z for z > 0 or NaN, else +0; relu'(z) = [z > 0] (ones times the mask).
-            var value = z, derivative = z
-            value.withUnsafeMutableBufferPointer { v in
-                derivative.withUnsafeMutableBufferPointer { d in
-                    for i in 0..<v.count {
-                        let x = v[i]
-                        v[i] = x > 0 || x.isNaN ? x : 0
-                        d[i] = x > 0 ? 1 : 0
+            var derivative = Tensor(0)
+            let value = Tensor(shape: z.shape, unsafeUninitialized: { v in
+                derivative = Tensor(shape: z.shape, unsafeUninitialized: { d in
+                    z.withUnsafeBufferPointer { zp in
+                        for i in 0..<zp.count {
+                            let x = zp[i]
+                            v[i] = x > 0 || x.isNaN ? x : 0
+                            d[i] = x > 0 ? 1 : 0
+                        }
                     }
-                }
-            }
+                })
+            })
             return (value, derivative)
         }
         let v = Variable.parameter(z)
@@ -243,8 +245,22 @@ final class GramScratch: @unchecked Sendable {
     let second: UnsafeMutablePointer<Double>
 
     init(capacity: Int) {
-        first = .allocate(capacity: Swift.max(capacity, 1))
-        second = .allocate(capacity: Swift.max(capacity, 1))
+        first = GramScratch.buffer(capacity)
+        second = GramScratch.buffer(capacity)
+    }
+
+    /// Large buffers ask for transparent huge pages, as fresh tensors do (first-touch faults
+    /// of 4 KiB pages otherwise cost more than the pass over them).
+    static func buffer(_ capacity: Int) -> UnsafeMutablePointer<Double> {
+        let p = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(capacity, 1))
+        #if os(Linux)
+        if capacity >= 1 << 19 {
+            let page = 1 << 21
+            let start = (Int(bitPattern: p) + page - 1) & ~(page - 1), end = (Int(bitPattern: p) + capacity * 8) & ~(page - 1)
+            if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
+        }
+        #endif
+        return p
     }
 
     deinit {
