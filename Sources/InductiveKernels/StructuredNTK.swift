@@ -183,6 +183,8 @@ struct DenseStack: Sendable {
                 let width = f1.signals[l].shape[1]
                 let s1 = f1.signals[l].reshaped([b1, k * width]), s2 = f2.signals[l].reshaped([b2, k * width])
                 let scratch = scratch ?? GramScratch(capacity: b1 * b2)
+                // Raw pointers into `scratch` are used below: keep it alive to the end of the layer.
+                defer { withExtendedLifetime(scratch) {} }
                 DenseStack.gram(f1.inputs[l], f2.inputs[l], same: same, into: scratch.first)
                 let target = SendablePointer(out), h = SendablePointer(scratch.first), d = SendablePointer(scratch.second)
                 let offset1 = rows1.lowerBound, offset2 = rows2.lowerBound
