@@ -236,6 +236,7 @@ struct EmpiricalSetup {
         let blocks1 = stride(from: 0, to: n1, by: plan.blockRows1).map { $0..<Swift.min($0 + plan.blockRows1, n1) }
         let blocks2 = symmetric ? blocks1 : stride(from: 0, to: n2, by: plan.blockRows2).map { $0..<Swift.min($0 + plan.blockRows2, n2) }
         var result = Tensor(shape: shape) { $0.initialize(repeating: 0) }
+        let scratch = stack != nil && !full ? GramScratch(capacity: plan.blockRows1 * plan.blockRows2) : nil
         result.withUnsafeMutableBufferPointer { out in
             var cached2: (Range<Int>, BlockFeatures)?
             for (bi, r1) in blocks1.enumerated() {
@@ -248,7 +249,7 @@ struct EmpiricalSetup {
                         f2 = features(x2[rows: r2])
                         if blocks2.count == 1 { cached2 = (r2, f2) }
                     }
-                    accumulate(f1, f2, same: same, into: out.baseAddress!, n2: n2, rows1: r1, rows2: r2)
+                    accumulate(f1, f2, same: same, into: out.baseAddress!, n2: n2, rows1: r1, rows2: r2, scratch: scratch)
                 }
             }
         }
@@ -268,10 +269,10 @@ struct EmpiricalSetup {
     }
 
     func accumulate(_ f1: BlockFeatures, _ f2: BlockFeatures, same: Bool, into out: UnsafeMutablePointer<Double>, n2: Int,
-                    rows1: Range<Int>, rows2: Range<Int>) {
+                    rows1: Range<Int>, rows2: Range<Int>, scratch: GramScratch?) {
         switch (f1, f2) {
         case let (.structured(s1), .structured(s2)):
-            stack!.accumulateNTK(s1, s2, same: same, into: out, n2: n2, rows1: rows1, rows2: rows2, outputs: outputs)
+            stack!.accumulateNTK(s1, s2, same: same, into: out, n2: n2, rows1: rows1, rows2: rows2, outputs: outputs, scratch: scratch)
         case let (.jacobian(j1), .jacobian(j2)):
             contractJacobians(j1, j2, same: same, into: out, n2: n2, rows1: rows1, rows2: rows2)
         default:

@@ -48,10 +48,12 @@ public enum MSEConvention: Sendable, Equatable {
 /// Shapes: K [N, N] (lower triangle read; a traced kernel, each output evolving
 /// independently, or a flattened full kernel [N k, N k] with Y flattened), Y [N] or [N, k];
 /// outputs at T times: an array of T tensors shaped like Y (train) or [M] / [M, k] (test).
-/// Cost: one O(N³) eigendecomposition; then O((N + M) N k) per time, all times of a call
+/// Cost: one O(N³) eigendecomposition, kept factored (the tridiagonal reduction and the
+/// tridiagonal eigenvectors, without `dsyevd`'s final 2 N³ product: see
+/// `KernelEigensystem.init(factoring:)`); then O((N + M) N k) per time, all times of a call
 /// in one matrix product.
 public struct GradientDescentMSE: Sendable {
-    /// The eigensystem of K + ρ I.
+    /// The eigensystem of K + ρ I (kept factored: its `eigenvectors` are formed on access).
     public let eigensystem: KernelEigensystem
     /// Y, [N] or [N, k].
     public let targets: Tensor
@@ -85,7 +87,8 @@ public struct GradientDescentMSE: Sendable {
             let n = k.shape[0]
             k.withUnsafeMutableBufferPointer { p in for i in 0..<n { p[i * n + i] += diagonalRegularization } }
         }
-        eigensystem = try KernelEigensystem(k)
+        // Kept factored: the predictions need V only applied to a few columns.
+        eigensystem = try KernelEigensystem(factoring: k)
         self.targets = targets
         self.learningRate = learningRate
         self.diagonalRegularization = diagonalRegularization

@@ -151,7 +151,7 @@ struct AnalyticRecursion {
                 ntk.withUnsafeMutableBufferPointer { pt in
                     let buffers = PairBuffers(q12: pq.baseAddress!, theta: pt.baseAddress!)
                     let arrays = (x1, other), diagonals = (sq1, sq2, q1, q2, roots1, roots2), depth = mlp.depth
-                    parallelChunks(rows: n1, work: n2 * (depth + 1)) { rows in
+                    parallelChunks(rows: n1, work: n2 * (depth + 1), triangular: symmetric) { rows in
                         arrays.0.withUnsafeBufferPointer { px1 in
                             arrays.1.withUnsafeBufferPointer { px2 in
                                 inductive_relu_kernels(
@@ -179,7 +179,7 @@ struct AnalyticRecursion {
                 let buffers = PairBuffers(q12: pq.baseAddress!, theta: pt.baseAddress!)
                 for _ in 0..<mlp.depth {
                     let (c1, c2) = (q1, q2)
-                    parallelChunks(rows: n1, work: n2) { rows in
+                    parallelChunks(rows: n1, work: n2, triangular: symmetric) { rows in
                         self.layer(rows: rows, n2: n2, lowerOnly: symmetric, q1: c1, q2: c2, s2: s2, b2: b2, buffers: buffers)
                     }
                     q1 = q1.map { diagonalLayer($0, s2: s2, b2: b2) }
@@ -192,11 +192,22 @@ struct AnalyticRecursion {
     }
 
     /// Copies the computed lower triangle of both kernels into the upper one.
+    /// In tiles of 64 x 64 (the column-wise writes of a plain loop miss the cache on every
+    /// entry of a large kernel), the row bands of tiles split over the cores.
     func mirrorLowerTriangle(_ buffers: PairBuffers, n: Int) {
-        for i in 0..<n { for j in 0..<i {
-            buffers.q12[j * n + i] = buffers.q12[i * n + j]
-            buffers.theta[j * n + i] = buffers.theta[i * n + j]
-        } }
+        let tile = 64, bands = (n + tile - 1) / tile
+        parallelChunks(rows: bands, work: n * tile, triangular: true) { range in
+            for band in range {
+                let i0 = band * tile, i1 = Swift.min(i0 + tile, n)
+                for j0 in stride(from: 0, to: i1, by: tile) {
+                    let j1 = Swift.min(j0 + tile, n)
+                    for i in i0..<i1 { for j in j0..<Swift.min(j1, i) {
+                        buffers.q12[j * n + i] = buffers.q12[i * n + j]
+                        buffers.theta[j * n + i] = buffers.theta[i * n + j]
+                    } }
+                }
+            }
+        }
     }
 
     /// Σ(x, x) after one more layer.
@@ -270,16 +281,31 @@ func rowSquaredNorms(_ x: Tensor) -> [Double] {
 }
 
 /// Runs `body` on disjoint ranges of 0..<rows on all cores (serially when the total work,
-/// rows x `work` scalar operations, is too small to pay for threads).
-func parallelChunks(rows: Int, work: Int, _ body: @Sendable (Range<Int>) -> Void) {
+/// rows x `work` scalar operations, is too small to pay for threads). With `triangular`, row
+/// i costs i + 1 units (the lower triangle of a symmetric kernel): the ranges are cut where
+/// the cumulative work i(i+1)/2 crosses equal shares, so that every chunk costs the same.
+/// (A local helper: a shared work-splitting helper in InductiveTensor could replace it.)
+func parallelChunks(rows: Int, work: Int, triangular: Bool = false, _ body: @Sendable (Range<Int>) -> Void) {
     let cores = ProcessInfo.processInfo.activeProcessorCount
     if cores <= 1 || rows < 2 || rows * work < 40_000 {
         body(0..<rows)
         return
     }
     let chunks = Swift.min(rows, cores * 4)
+    let bounds = chunkBounds(rows: rows, chunks: chunks, triangular: triangular)
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
-        let start = rows * c / chunks, end = rows * (c + 1) / chunks
+        let start = bounds[c], end = bounds[c + 1]
         if start < end { body(start..<end) }
+    }
+}
+
+/// chunks + 1 increasing row boundaries from 0 to rows: equal row counts, or (triangular)
+/// equal shares of Σ_{i < b} (i + 1) = b(b+1)/2, i.e. b_c ≈ rows sqrt(c / chunks).
+func chunkBounds(rows: Int, chunks: Int, triangular: Bool) -> [Int] {
+    (0...chunks).map { c in
+        if !triangular { return rows * c / chunks }
+        if c == chunks { return rows }
+        let b = Int((Double(rows) * (Double(c) / Double(chunks)).squareRoot()).rounded())
+        return Swift.min(Swift.max(b, 0), rows)
     }
 }

@@ -129,6 +129,23 @@ struct DenseStack: Sendable {
     /// this path and the Jacobian path agree on conventions such as relu'(0) = 0.
     static func applyWithDerivative(_ activations: [Activation], to z: Tensor) -> (Tensor, Tensor) {
         if activations.allSatisfy({ $0 == .identity }) { return (z, Tensor.ones(z.shape)) }
+        if activations.filter({ $0 != .identity }) == [.relu] {
+            // The autodiff's rules written out in one pass (same values, same bits):
+            // relu(z) = z for z > 0 or NaN, else +0; relu'(z) = [z > 0] (ones times the mask).
+            var derivative = Tensor(0)
+            let value = Tensor(shape: z.shape, unsafeUninitialized: { v in
+                derivative = Tensor(shape: z.shape, unsafeUninitialized: { d in
+                    z.withUnsafeBufferPointer { zp in
+                        for i in 0..<zp.count {
+                            let x = zp[i]
+                            v[i] = x > 0 || x.isNaN ? x : 0
+                            d[i] = x > 0 ? 1 : 0
+                        }
+                    }
+                })
+            })
+            return (value, derivative)
+        }
         let v = Variable.parameter(z)
         var y = v
         for a in activations { y = a(y) }
@@ -139,16 +156,16 @@ struct DenseStack: Sendable {
     /// Θ_ab(x, x') = Σ_l (sw_l² h_l(x)·h_l(x') + sb_l² [bias]) δ_l^a(x)·δ_l^b(x').
     /// `out` is [n1, n2] (trace/mean, scaled by `outputScale`) or [n1, n2, k, k] (full).
     func accumulateNTK(_ f1: Features, _ f2: Features, same: Bool, into out: UnsafeMutablePointer<Double>,
-                       n2: Int, rows1: Range<Int>, rows2: Range<Int>, outputs: OutputContraction) {
+                       n2: Int, rows1: Range<Int>, rows2: Range<Int>, outputs: OutputContraction, scratch: GramScratch? = nil) {
         let b1 = rows1.count, b2 = rows2.count, k = outputSize
         let full = outputs == .full
         let outputScale = outputs == .mean ? 1 / Double(k) : 1
         for (l, stage) in stages.enumerated() {
-            let hGram = same ? f1.inputs[l].gramRows() : matmul(f1.inputs[l], f2.inputs[l], transposeB: true)
             let sw2 = stage.weightScale * stage.weightScale
             let sb2 = stage.bias == nil ? 0 : stage.biasScale * stage.biasScale
             if full {
                 // E[(i k + a), (j k + b)] = δ_l^a(x_i)·δ_l^b(x'_j).
+                let hGram = same ? f1.inputs[l].gramRows() : matmul(f1.inputs[l], f2.inputs[l], transposeB: true)
                 let e = same ? f1.signals[l].gramRows() : matmul(f1.signals[l], f2.signals[l], transposeB: true)
                 hGram.withUnsafeBufferPointer { h in
                     e.withUnsafeBufferPointer { ep in
@@ -164,17 +181,105 @@ struct DenseStack: Sendable {
             } else {
                 // Σ_a δ_l^a(x)·δ_l^a(x'): the Gram matrix of δ_l reshaped to [b, k n_{l+1}].
                 let width = f1.signals[l].shape[1]
-                let s1 = f1.signals[l].reshaped([b1, k * width])
-                let d = same ? s1.gramRows() : matmul(s1, f2.signals[l].reshaped([b2, k * width]), transposeB: true)
-                hGram.withUnsafeBufferPointer { h in
-                    d.withUnsafeBufferPointer { dp in
-                        for i in 0..<b1 {
-                            let row = out + (rows1.lowerBound + i) * n2 + rows2.lowerBound
-                            for j in 0..<b2 { row[j] += outputScale * (sw2 * h[i * b2 + j] + sb2) * dp[i * b2 + j] }
+                let s1 = f1.signals[l].reshaped([b1, k * width]), s2 = f2.signals[l].reshaped([b2, k * width])
+                let scratch = scratch ?? GramScratch(capacity: b1 * b2)
+                // Raw pointers into `scratch` are used below: keep it alive to the end of the layer.
+                defer { withExtendedLifetime(scratch) {} }
+                DenseStack.gram(f1.inputs[l], f2.inputs[l], same: same, into: scratch.first)
+                let target = SendablePointer(out), h = SendablePointer(scratch.first), d = SendablePointer(scratch.second)
+                let offset1 = rows1.lowerBound, offset2 = rows2.lowerBound
+                if k * width == 1 {
+                    // A rank-one signal Gram (the last layer of a scalar network): s1_i s2_j, the
+                    // one rounded product the K = 1 product would return, formed where it is used.
+                    let v1 = SendablePointer(copying: s1), v2 = SendablePointer(copying: s2)
+                    defer { v1.pointer.deallocate(); v2.pointer.deallocate() }
+                    parallelChunks(rows: b1, work: b2) { rows in
+                        for i in rows {
+                            let row = target.pointer + (offset1 + i) * n2 + offset2, hRow = h.pointer + i * b2
+                            let si = v1.pointer[i]
+                            for j in 0..<b2 { row[j] += outputScale * (sw2 * hRow[j] + sb2) * (si * v2.pointer[j]) }
+                        }
+                    }
+                } else {
+                    DenseStack.gram(s1, s2, same: same, into: scratch.second)
+                    // The Hadamard product and the accumulation in one pass over the two Grams.
+                    parallelChunks(rows: b1, work: b2) { rows in
+                        for i in rows {
+                            let row = target.pointer + (offset1 + i) * n2 + offset2
+                            let hRow = h.pointer + i * b2, dRow = d.pointer + i * b2
+                            for j in 0..<b2 { row[j] += outputScale * (sw2 * hRow[j] + sb2) * dRow[j] }
                         }
                     }
                 }
             }
         }
+    }
+}
+
+extension DenseStack {
+    /// a [m, w] times b [n, w]^T into c [m, n]: the BLAS call `gramRows` (same: a = b, syrk,
+    /// both triangles written) or `matmul(a, b, transposeB: true)` makes, so the entries are
+    /// theirs bit for bit, written into a reused buffer instead of a fresh tensor.
+    static func gram(_ a: Tensor, _ b: Tensor, same: Bool, into c: UnsafeMutablePointer<Double>) {
+        let m = a.shape[0], w = a.shape[1], n = same ? m : b.shape[0]
+        if m == 0 || n == 0 { return }
+        if w == 0 {
+            c.initialize(repeating: 0, count: m * n)
+            return
+        }
+        a.withUnsafeBufferPointer { pa in
+            if same {
+                BLAS.syrk(transpose: false, n: m, k: w, alpha: 1, a: pa.baseAddress!, lda: w, beta: 0, c: c, ldc: m)
+            } else {
+                b.withUnsafeBufferPointer { pb in
+                    BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: w, alpha: 1, a: pa.baseAddress!, lda: w,
+                              b: pb.baseAddress!, ldb: w, beta: 0, c: c, ldc: n)
+                }
+            }
+        }
+    }
+}
+
+/// Two Gram buffers of one block pair, reused across layers and blocks (a fresh multi-MiB
+/// tensor per product is mapped and page-faulted anew every time).
+final class GramScratch: @unchecked Sendable {
+    let first: UnsafeMutablePointer<Double>
+    let second: UnsafeMutablePointer<Double>
+
+    init(capacity: Int) {
+        first = GramScratch.buffer(capacity)
+        second = GramScratch.buffer(capacity)
+    }
+
+    /// Large buffers ask for transparent huge pages, as fresh tensors do (first-touch faults
+    /// of 4 KiB pages otherwise cost more than the pass over them).
+    static func buffer(_ capacity: Int) -> UnsafeMutablePointer<Double> {
+        let p = UnsafeMutablePointer<Double>.allocate(capacity: Swift.max(capacity, 1))
+        #if os(Linux)
+        if capacity >= 1 << 19 {
+            let page = 1 << 21
+            let start = (Int(bitPattern: p) + page - 1) & ~(page - 1), end = (Int(bitPattern: p) + capacity * 8) & ~(page - 1)
+            if end > start { _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_HUGEPAGE) }
+        }
+        #endif
+        return p
+    }
+
+    deinit {
+        first.deallocate()
+        second.deallocate()
+    }
+}
+
+/// A raw pointer handed to the worker threads of `parallelChunks` (each writes disjoint rows).
+struct SendablePointer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<Double>
+    init(_ pointer: UnsafeMutablePointer<Double>) { self.pointer = pointer }
+
+    /// A fresh copy of `t`'s scalars (the caller deallocates it).
+    init(copying t: Tensor) {
+        pointer = .allocate(capacity: Swift.max(t.count, 1))
+        let p = pointer
+        t.withUnsafeBufferPointer { src in if let base = src.baseAddress { p.initialize(from: base, count: src.count) } }
     }
 }

@@ -62,14 +62,15 @@ import Testing
     }
 
     /// The symmetric computation K(x) agrees with the general one on the same pairs, and
-    /// the kernels are symmetric PSD.
-    @Test(arguments: [Activation.relu, .erf, .identity])
-    func symmetricPositiveSemidefinite(_ activation: Activation) throws {
+    /// the kernels are symmetric PSD. At n = 260 the symmetric work is split over the cores in
+    /// chunks of equal triangular work and mirrored in 64 x 64 tiles (5 bands).
+    @Test(arguments: [Activation.relu, .erf, .identity], [30, 260])
+    func symmetricPositiveSemidefinite(_ activation: Activation, _ n: Int) throws {
         let mlp = InfiniteWidthMLP(depth: 3, activation: activation, weightStd: 1.4, biasStd: 0.3)
-        var x = normal([30, 4], seed: 5)
+        var x = normal([n, 4], seed: 5)
         x.assign([.index(3)], x.row(0) * 2)
         x.assign([.index(4)], x.row(1))
-        let k = mlp.kernels(x), kk = mlp.kernels(x, x[rows: 0..<29])
+        let k = mlp.kernels(x), kk = mlp.kernels(x, x[rows: 0..<(n - 1)])
         #expect(asymmetry(k.ntk) == 0 && asymmetry(k.nngp) == 0)
         // Two computations of the same entries: the symmetric one (lower triangle, mirrored)
         // and the general one on a different second argument. They differ by rounding only,
@@ -79,8 +80,8 @@ import Testing
         // for 3 layers: <= ~34 eps max|K|), which is large relative to entries that are small by
         // cancellation. Tolerance: rtol 1e-14 plus atol 64 eps max|K|.
         let ntkScale = abs(k.ntk).maxAll(), nngpScale = abs(k.nngp).maxAll()
-        expectClose(kk.ntk, k.ntk.slice([.all, .range(0..<29)]), rtol: 1e-14, atol: 64 * Double.ulpOfOne * ntkScale)
-        expectClose(kk.nngp, k.nngp.slice([.all, .range(0..<29)]), rtol: 1e-14, atol: 64 * Double.ulpOfOne * nngpScale)
+        expectClose(kk.ntk, k.ntk.slice([.all, .range(0..<(n - 1))]), rtol: 1e-14, atol: 64 * Double.ulpOfOne * ntkScale)
+        expectClose(kk.nngp, k.nngp.slice([.all, .range(0..<(n - 1))]), rtol: 1e-14, atol: 64 * Double.ulpOfOne * nngpScale)
         // PSD up to rounding: eigenvalues >= -1e-12 relative (a Gram matrix computed in
         // floating point can have eigenvalues of order -eps * n * |K|).
         #expect(try relativeMinimumEigenvalue(k.ntk) > -1e-12)
