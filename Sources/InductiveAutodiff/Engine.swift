@@ -69,6 +69,22 @@ func reverseSweep(of output: Variable, wrt targets: [Variable], cotangent seed: 
             needed.insert(id)
         }
     }
+    // Forward over reverse: the value of v's gradient is needed only when a rule reads it for
+    // a gradient value that is needed or for a tangent (see GradientCoefficients); otherwise
+    // rules may return tangent-only gradients (placeholder values), e.g. skip the product
+    // H W^T feeding a first layer whose input is constant. Inputs come first in `order`.
+    var valueNeeded = Set<ObjectIdentifier>()
+    if mode == .tangents {
+        for v in order {
+            guard let node = v.node, needed.contains(ObjectIdentifier(v)) else { continue }
+            for (i, input) in node.inputs.enumerated() where input.requiresGrad && needed.contains(ObjectIdentifier(input)) {
+                if valueNeeded.contains(ObjectIdentifier(input)) || node.tangentNeedsGradientValue(i) {
+                    valueNeeded.insert(ObjectIdentifier(v))
+                    break
+                }
+            }
+        }
+    }
     func pass(_ v: Variable) -> Variable {
         switch mode {
         case .constants: return v.detached
@@ -92,8 +108,7 @@ func reverseSweep(of output: Variable, wrt targets: [Variable], cotangent seed: 
             inputs: node.inputs.map(pass),
             needsGradient: needs)
         if mode == .tangents {
-            // A leaf target's gradient is not read, only its tangent (H v).
-            arguments.tangentOnly = node.inputs.map { $0.node == nil && targetIDs.contains(ObjectIdentifier($0)) }
+            arguments.tangentOnly = node.inputs.map { !valueNeeded.contains(ObjectIdentifier($0)) }
         }
         let inputGrads = node.backward(arguments)
         precondition(inputGrads.count == node.inputs.count, "operation '\(node.name)' returned \(inputGrads.count) gradients for \(node.inputs.count) inputs")

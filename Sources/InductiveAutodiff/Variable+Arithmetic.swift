@@ -23,21 +23,21 @@ extension Variable {
 
     /// a + b with broadcasting; gradient (g, g), each summed back to its operand's shape.
     public static func + (a: Variable, b: Variable) -> Variable {
-        record("add", a.value + b.value, [a, b], perExample: { inputs, g, i, batch in
+        record("add", a.value + b.value, [a, b], coefficients: .constant, perExample: { inputs, g, i, batch in
             perExampleBroadcastSum(g, operandShape: inputs[i].shape, batch: batch)
         }, tangent: { t in tangentSum(t.tangent(0), t.tangent(1)) }) { r in [r.needs(0) ? r.gradient : nil, r.needs(1) ? r.gradient : nil] }
     }
 
     /// a - b with broadcasting; gradient (g, -g).
     public static func - (a: Variable, b: Variable) -> Variable {
-        record("subtract", a.value - b.value, [a, b], perExample: { inputs, g, i, batch in
+        record("subtract", a.value - b.value, [a, b], coefficients: .constant, perExample: { inputs, g, i, batch in
             perExampleBroadcastSum(i == 0 ? g : -g, operandShape: inputs[i].shape, batch: batch)
         }, tangent: { t in tangentDifference(t.tangent(0), t.tangent(1)) }) { r in [r.needs(0) ? r.gradient : nil, r.needs(1) ? -r.gradient : nil] }
     }
 
     /// a * b elementwise with broadcasting; gradient (g b, g a).
     public static func * (a: Variable, b: Variable) -> Variable {
-        record("multiply", a.value * b.value, [a, b], perExample: { inputs, g, i, batch in
+        record("multiply", a.value * b.value, [a, b], coefficients: .bilinear, perExample: { inputs, g, i, batch in
             perExampleBroadcastSum(g * inputs[1 - i].value, operandShape: inputs[i].shape, batch: batch)
         }, tangent: { t in tangentSum(t.tangent(0).map { $0 * t.input(1) }, t.tangent(1).map { t.input(0) * $0 }) }) { r in
             [r.needs(0) ? r.gradient * r.input(1) : nil, r.needs(1) ? r.gradient * r.input(0) : nil]
@@ -57,7 +57,7 @@ extension Variable {
 
     /// Negation; gradient -g.
     public static prefix func - (a: Variable) -> Variable {
-        record("negate", -a.value, [a], tangent: { t in t.tangent(0).map { -$0 } }) { r in [-r.gradient] }
+        record("negate", -a.value, [a], coefficients: .constant, tangent: { t in t.tangent(0).map { -$0 } }) { r in [-r.gradient] }
     }
 
     // Mixed operands: tensors and numbers are constants.
@@ -74,14 +74,14 @@ extension Variable {
     /// Operators with a number on either side.
     public static func +(a: Variable, b: Double) -> Variable {
         let c = b
-        return record("add", a.value + c, [a], tangent: { t in t.tangent(0) }) { r in [r.gradient] }
+        return record("add", a.value + c, [a], coefficients: .constant, tangent: { t in t.tangent(0) }) { r in [r.gradient] }
     }
     public static func +(a: Double, b: Variable) -> Variable { b + a }
     public static func -(a: Variable, b: Double) -> Variable { a + (-b) }
     public static func -(a: Double, b: Variable) -> Variable { -b + a }
     public static func *(a: Variable, b: Double) -> Variable {
         let c = b
-        return record("scale", a.value * c, [a], tangent: { t in t.tangent(0).map { $0 * c } }) { r in [r.gradient * c] }
+        return record("scale", a.value * c, [a], coefficients: .constant, tangent: { t in t.tangent(0).map { $0 * c } }) { r in [r.gradient * c] }
     }
     public static func *(a: Double, b: Variable) -> Variable { b * a }
     public static func /(a: Variable, b: Double) -> Variable { a * (1 / b) }
@@ -93,7 +93,7 @@ extension Variable {
         if shape == target { return self }
         let reduced = summed(value, toShape: target)
         let source = shape
-        return Variable.record("sumToShape", reduced, [self], tangent: { t in t.tangent(0).map { summed($0, toShape: target) } }) { r in
+        return Variable.record("sumToShape", reduced, [self], coefficients: .constant, tangent: { t in t.tangent(0).map { summed($0, toShape: target) } }) { r in
             [r.gradient.broadcast(to: source)]
         }
     }
@@ -102,7 +102,7 @@ extension Variable {
     public func broadcast(to target: [Int]) -> Variable {
         if shape == target { return self }
         let source = shape
-        return Variable.record("broadcast", value.broadcast(to: target), [self],
+        return Variable.record("broadcast", value.broadcast(to: target), [self], coefficients: .constant,
                                tangent: { t in t.tangent(0).map { $0.broadcast(to: target) } }) { r in [r.gradient.sumToShape(source)] }
     }
 }

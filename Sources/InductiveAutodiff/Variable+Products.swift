@@ -15,7 +15,7 @@ public func matmul(_ a: Variable, _ b: Variable, transposeA: Bool = false, trans
         return r.reshaped(Array(r.shape.dropLast()))
     }
     let value = matmul(a.value, b.value, transposeA: transposeA, transposeB: transposeB)
-    return Variable.record("matmul", value, [a, b], perExample: { inputs, g, i, batch in
+    return Variable.record("matmul", value, [a, b], coefficients: .bilinear, perExample: { inputs, g, i, batch in
         // Fast path: a shared 2-d weight on the right of a batched left operand.
         guard i == 1, inputs[1].rank == 2, !transposeA, inputs[0].rank >= 2, inputs[0].shape[0] == batch else { return nil }
         let x = inputs[0].value

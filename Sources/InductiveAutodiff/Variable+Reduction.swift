@@ -5,7 +5,7 @@ extension Variable {
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Variable {
         let source = shape
         let kept = value.reducedShape(value.normalizedAxes(axes), keepDims: true)
-        return Variable.record("sum", value.sum(axes: axes, keepDims: keepDims), [self],
+        return Variable.record("sum", value.sum(axes: axes, keepDims: keepDims), [self], coefficients: .constant,
                                tangent: { t in t.tangent(0).map { $0.sum(axes: axes, keepDims: keepDims) } }) { r in
             [r.gradient.reshaped(kept).broadcast(to: source)]
         }
@@ -46,7 +46,7 @@ extension Variable {
         let weights = mask / mask.sum(axes: axes, keepDims: true)
         let outShape = value.reducedShape(value.normalizedAxes(axes), keepDims: keepDims)
         let source = shape
-        return Variable.record(name, kept.reshaped(outShape), [self], tangent: { t in
+        return Variable.record(name, kept.reshaped(outShape), [self], coefficients: .constant, tangent: { t in
             t.tangent(0).map { ($0 * weights).sum(axes: axes, keepDims: true).reshaped(outShape) }
         }) { r in
             [r.gradient.reshaped(kept.shape).broadcast(to: source) * Variable(weights)]

@@ -143,6 +143,19 @@ public typealias BackwardRule = @Sendable (BackwardArguments) -> [Variable?]
 /// structure does not allow it.
 typealias PerExampleRule = @Sendable (_ inputs: [Variable], _ gradient: Tensor, _ inputIndex: Int, _ batch: Int) -> Tensor?
 
+/// How a backward rule's input gradients g_i depend on the output gradient g, which tells a
+/// forward-over-reverse sweep when the tangent of g_i needs the value of g (otherwise that
+/// value is skipped where nothing else reads it).
+enum GradientCoefficients: Sendable {
+    /// g_i = L_i g with L_i fixed (linear maps, constant masks): d g_i = L_i dg.
+    case constant
+    /// Two inputs, g_i = L(other input) g with L linear in the other input (products):
+    /// d g_i = L(other) dg + L(d other) g needs g only when the other input has a tangent.
+    case bilinear
+    /// Anything else: needs g whenever an input carries a tangent.
+    case general
+}
+
 final class Node: Sendable {
     let name: String
     let inputs: [Variable]
@@ -151,14 +164,25 @@ final class Node: Sendable {
     /// cannot be differentiated again.
     let differentiableBackward: Bool
     let perExample: PerExampleRule?
+    let coefficients: GradientCoefficients
 
     init(name: String, inputs: [Variable], differentiableBackward: Bool = true, perExample: PerExampleRule? = nil,
-         backward: @escaping BackwardRule) {
+         coefficients: GradientCoefficients = .general, backward: @escaping BackwardRule) {
         self.name = name
         self.inputs = inputs
         self.backward = backward
         self.differentiableBackward = differentiableBackward
         self.perExample = perExample
+        self.coefficients = coefficients
+    }
+
+    /// Whether the tangent of input i's gradient needs the value of the output's gradient.
+    func tangentNeedsGradientValue(_ i: Int) -> Bool {
+        switch coefficients {
+        case .constant: return false
+        case .bilinear: return inputs.count == 2 ? inputs[1 - i].tangent != nil : inputs.contains { $0.tangent != nil }
+        case .general: return inputs.contains { $0.tangent != nil }
+        }
     }
 }
 
@@ -169,11 +193,12 @@ extension Variable {
     /// When an input carries a tangent, `tangent` computes the output's (forward mode), eagerly:
     /// values and tangents travel together, and backward rules run on such values propagate
     /// tangents through the reverse sweep (forward-over-reverse).
-    static func record(_ name: String, _ value: Tensor, _ inputs: [Variable], perExample: PerExampleRule? = nil,
-                       tangent: TangentRule, backward: @escaping BackwardRule) -> Variable {
+    static func record(_ name: String, _ value: Tensor, _ inputs: [Variable], coefficients: GradientCoefficients = .general,
+                       perExample: PerExampleRule? = nil, tangent: TangentRule, backward: @escaping BackwardRule) -> Variable {
         let t = outputTangent(value, inputs, tangent)
         for input in inputs where input.requiresGrad {
-            return Variable(value: value, node: Node(name: name, inputs: inputs, perExample: perExample, backward: backward), tangent: t)
+            return Variable(value: value, node: Node(name: name, inputs: inputs, perExample: perExample, coefficients: coefficients,
+                                                     backward: backward), tangent: t)
         }
         return t == nil ? Variable(value) : Variable(value: value, requiresGrad: false, node: nil, tangent: t)
     }
