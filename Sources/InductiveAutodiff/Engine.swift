@@ -114,8 +114,15 @@ func reverseSweep(of output: Variable, wrt targets: [Variable], cotangent seed: 
         precondition(inputGrads.count == node.inputs.count, "operation '\(node.name)' returned \(inputGrads.count) gradients for \(node.inputs.count) inputs")
         for (i, input) in node.inputs.enumerated() where needs[i] {
             guard var gi = inputGrads[i] else { continue }
-            if gi.shape != input.shape { gi = gi.sumToShape(input.shape) }
             let key = ObjectIdentifier(input)
+            if mode == .tangents && !valueNeeded.contains(key) {
+                // Only the tangent is read: reduce and accumulate tangents alone.
+                guard var t = gi.tangent else { continue }
+                if t.shape != input.shape { t = summed(t, toShape: input.shape) }
+                grads[key] = Variable.tangentOnly(grads[key]?.tangent.map { $0 + t } ?? t)
+                continue
+            }
+            if gi.shape != input.shape { gi = gi.sumToShape(input.shape) }
             grads[key] = grads[key].map { $0 + gi } ?? gi
         }
         if !targetIDs.contains(id) { grads[id] = nil }  // free intermediate gradients early
