@@ -35,29 +35,6 @@ public func vjp(at x: Tensor, of f: (Variable) -> Variable, cotangent u: Tensor)
     return (y.value, gradientTensors(of: y, wrt: [v], seed: u)[0])
 }
 
-/// The Jacobian-vector product J_f(x) t (shape of f(x)) for a tangent t shaped like x, with
-/// f(x), by the double-VJP construction: g(u) = J^T u is linear in a dummy cotangent u, so
-/// J t = d<g(u), t>/du. Cost: one forward and two backward passes (no forward-mode rules).
-public func jvp(at x: Tensor, of f: (Variable) -> Variable, tangent t: Tensor) -> (value: Tensor, jvp: Tensor) {
-    precondition(t.shape == x.shape, "jvp: tangent shape \(t.shape) differs from x shape \(x.shape)")
-    let v = Variable.parameter(x)
-    let y = f(v)
-    let u = Variable.parameter(Tensor.zeros(y.shape))
-    let g = gradients(of: y, wrt: [v], cotangent: u, createGraph: true)[0]
-    return (y.value, gradientTensors(of: g, wrt: [u], seed: t)[0])
-}
-
-/// The Hessian-vector product H v = d/dx <grad f(x), v> for a scalar f, exact (no finite
-/// differences). Cost: about two backward passes.
-public func hessianVectorProduct(at x: Tensor, of f: (Variable) -> Variable, vector v: Tensor) -> Tensor {
-    precondition(v.shape == x.shape, "hessianVectorProduct: vector shape \(v.shape) differs from x shape \(x.shape)")
-    let p = Variable.parameter(x)
-    let y = f(p)
-    precondition(y.count == 1, "hessianVectorProduct: f must return one element, got shape \(y.shape)")
-    let g = gradients(of: y, wrt: [p], createGraph: true)[0]
-    return gradientTensors(of: g, wrt: [p], seed: v)[0]
-}
-
 /// The full Hessian of a scalar f at x, shape x.shape + x.shape (n x n for a vector): the
 /// gradient graph is built once, then one reverse sweep per coordinate. For small problems
 /// (n up to a few thousand).

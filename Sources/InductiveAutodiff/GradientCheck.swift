@@ -19,6 +19,12 @@ public struct GradientCheckResult: Sendable, CustomStringConvertible {
         "max scaled error \(maxError) at argument \(worstArgument) entry \(worstIndex): analytic \(analytic), finite differences \(numeric)"
     }
 
+    /// The scaled difference of two computations of the same derivatives (e.g. two exact
+    /// methods), reported like a finite-difference check.
+    public static func scaledDifference(_ first: [Tensor], _ second: [Tensor]) -> GradientCheckResult {
+        compare(first, second)
+    }
+
     static func compare(_ analytic: [Tensor], _ numeric: [Tensor]) -> GradientCheckResult {
         var worst = (error: -1.0, arg: 0, index: 0, a: 0.0, n: 0.0)
         for (k, (a, n)) in zip(analytic, numeric).enumerated() {
@@ -65,24 +71,38 @@ public func checkGradient(of f: ([Variable]) -> Variable, at xs: [Tensor]) -> Gr
     return GradientCheckResult.compare(analytic, numeric)
 }
 
-/// Checks second derivatives: the Hessian-vector product from double backward against the
-/// central difference of gradients (grad f(x + h v) - grad f(x - h v)) / 2h, for a
-/// direction v per argument. A correct rule gives scaled errors of about 1e-8; use a
-/// tolerance of 1e-5.
-public func checkHessianVectorProduct(of f: ([Variable]) -> Variable, at xs: [Tensor], direction vs: [Tensor]) -> GradientCheckResult {
+/// Checks second derivatives: the Hessian-vector product by `method` (default reverse over
+/// reverse, i.e. double backward) against the central difference of gradients
+/// (grad f(x + h v) - grad f(x - h v)) / 2h, for a direction v per argument. A correct rule
+/// gives scaled errors of about 1e-8; use a tolerance of 1e-5.
+public func checkHessianVectorProduct(of f: ([Variable]) -> Variable, at xs: [Tensor], direction vs: [Tensor],
+                                      method: HessianVectorProductMethod = .reverseOverReverse) -> GradientCheckResult {
     precondition(vs.count == xs.count && zip(vs, xs).allSatisfy { $0.shape == $1.shape }, "checkHessianVectorProduct: directions must match the arguments")
-    let params = xs.map(Variable.parameter)
-    let y = f(params)
-    let g = gradients(of: y, wrt: params, createGraph: true)
-    // <g, v> summed over arguments, differentiated again.
-    var inner = (g[0] * Variable(vs[0])).sum()
-    for k in 1..<Swift.max(g.count, 1) { inner = inner + (g[k] * Variable(vs[k])).sum() }
-    let analytic = gradientTensors(of: inner, wrt: params)
-    let scale = xs.map { $0.norm(.infinity) }.max() ?? 1
-    let vmax = Swift.max(vs.map { $0.norm(.infinity) }.max() ?? 1, 1e-300)
-    let h = centralDifferenceStep(scale) / vmax
+    let analytic = hessianVectorProduct(at: xs, vectors: vs, method: method, of: f)
+    let h = directionalStep(xs, vs)
     let up = gradients(at: zip(xs, vs).map { $0 + h * $1 }, of: f)
     let down = gradients(at: zip(xs, vs).map { $0 - h * $1 }, of: f)
     let numeric = zip(up, down).map { ($0 - $1) / (2 * h) }
     return GradientCheckResult.compare(analytic, numeric)
+}
+
+/// Checks forward mode: the Jacobian-vector product `jvp(at:tangents:of:)` of any f (every
+/// output entry) against the central difference (f(x + h t) - f(x - h t)) / 2h along the
+/// tangents t. Errors scaled as in `checkGradient`; a correct rule gives about 1e-9, use a
+/// tolerance of 1e-6. Cost: one forward-mode and two plain evaluations of f.
+public func checkJacobianVectorProduct(of f: ([Variable]) -> Variable, at xs: [Tensor], tangents ts: [Tensor]) -> GradientCheckResult {
+    precondition(ts.count == xs.count && zip(ts, xs).allSatisfy { $0.shape == $1.shape }, "checkJacobianVectorProduct: tangents must match the arguments")
+    let analytic = jvp(at: xs, tangents: ts, of: f).tangent
+    let h = directionalStep(xs, ts)
+    func evaluate(_ args: [Tensor]) -> Tensor { f(args.map { Variable(constant: $0) }).value }
+    let numeric = (evaluate(zip(xs, ts).map { $0 + h * $1 }) - evaluate(zip(xs, ts).map { $0 - h * $1 })) / (2 * h)
+    return GradientCheckResult.compare([analytic], [numeric])
+}
+
+/// The step along directions vs: cbrt(eps) max(1, max|x|) / max|v|, so that no coordinate
+/// moves by more than the per-coordinate step of `checkGradient`.
+func directionalStep(_ xs: [Tensor], _ vs: [Tensor]) -> Double {
+    let scale = xs.map { $0.norm(.infinity) }.max() ?? 1
+    let vmax = Swift.max(vs.map { $0.norm(.infinity) }.max() ?? 1, 1e-300)
+    return centralDifferenceStep(scale) / vmax
 }

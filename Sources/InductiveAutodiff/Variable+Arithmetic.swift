@@ -23,30 +23,33 @@ extension Variable {
 
     /// a + b with broadcasting; gradient (g, g), each summed back to its operand's shape.
     public static func + (a: Variable, b: Variable) -> Variable {
-        record("add", a.value + b.value, [a, b], perExample: { inputs, g, i, batch in
+        record("add", a.value + b.value, [a, b], coefficients: .constant, perExample: { inputs, g, i, batch in
             perExampleBroadcastSum(g, operandShape: inputs[i].shape, batch: batch)
-        }) { r in [r.needs(0) ? r.gradient : nil, r.needs(1) ? r.gradient : nil] }
+        }, tangent: { t in tangentSum(t.tangent(0), t.tangent(1)) }) { r in [r.needs(0) ? r.gradient : nil, r.needs(1) ? r.gradient : nil] }
     }
 
     /// a - b with broadcasting; gradient (g, -g).
     public static func - (a: Variable, b: Variable) -> Variable {
-        record("subtract", a.value - b.value, [a, b], perExample: { inputs, g, i, batch in
+        record("subtract", a.value - b.value, [a, b], coefficients: .constant, perExample: { inputs, g, i, batch in
             perExampleBroadcastSum(i == 0 ? g : -g, operandShape: inputs[i].shape, batch: batch)
-        }) { r in [r.needs(0) ? r.gradient : nil, r.needs(1) ? -r.gradient : nil] }
+        }, tangent: { t in tangentDifference(t.tangent(0), t.tangent(1)) }) { r in [r.needs(0) ? r.gradient : nil, r.needs(1) ? -r.gradient : nil] }
     }
 
     /// a * b elementwise with broadcasting; gradient (g b, g a).
     public static func * (a: Variable, b: Variable) -> Variable {
-        record("multiply", a.value * b.value, [a, b], perExample: { inputs, g, i, batch in
+        record("multiply", a.value * b.value, [a, b], coefficients: .bilinear, perExample: { inputs, g, i, batch in
             perExampleBroadcastSum(g * inputs[1 - i].value, operandShape: inputs[i].shape, batch: batch)
-        }) { r in
+        }, tangent: { t in tangentSum(t.tangent(0).map { $0 * t.input(1) }, t.tangent(1).map { t.input(0) * $0 }) }) { r in
             [r.needs(0) ? r.gradient * r.input(1) : nil, r.needs(1) ? r.gradient * r.input(0) : nil]
         }
     }
 
     /// a / b elementwise with broadcasting; gradient (g / b, -g a / b^2).
     public static func / (a: Variable, b: Variable) -> Variable {
-        record("divide", a.value / b.value, [a, b]) { r in
+        record("divide", a.value / b.value, [a, b], tangent: { t in
+            let a = t.input(0), b = t.input(1)
+            return tangentSum(t.tangent(0).map { $0 / b }, t.tangent(1).map { -($0 * a) / (b * b) })
+        }) { r in
             let a = r.input(0), b = r.input(1)
             return [r.needs(0) ? r.gradient / b : nil, r.needs(1) ? -(r.gradient * a) / (b * b) : nil]
         }
@@ -54,7 +57,7 @@ extension Variable {
 
     /// Negation; gradient -g.
     public static prefix func - (a: Variable) -> Variable {
-        record("negate", -a.value, [a]) { r in [-r.gradient] }
+        record("negate", -a.value, [a], coefficients: .constant, tangent: { t in t.tangent(0).map { -$0 } }) { r in [-r.gradient] }
     }
 
     // Mixed operands: tensors and numbers are constants.
@@ -71,14 +74,14 @@ extension Variable {
     /// Operators with a number on either side.
     public static func +(a: Variable, b: Double) -> Variable {
         let c = b
-        return record("add", a.value + c, [a]) { r in [r.gradient] }
+        return record("add", a.value + c, [a], coefficients: .constant, tangent: { t in t.tangent(0) }) { r in [r.gradient] }
     }
     public static func +(a: Double, b: Variable) -> Variable { b + a }
     public static func -(a: Variable, b: Double) -> Variable { a + (-b) }
     public static func -(a: Double, b: Variable) -> Variable { -b + a }
     public static func *(a: Variable, b: Double) -> Variable {
         let c = b
-        return record("scale", a.value * c, [a]) { r in [r.gradient * c] }
+        return record("scale", a.value * c, [a], coefficients: .constant, tangent: { t in t.tangent(0).map { $0 * c } }) { r in [r.gradient * c] }
     }
     public static func *(a: Double, b: Variable) -> Variable { b * a }
     public static func /(a: Variable, b: Double) -> Variable { a * (1 / b) }
@@ -88,19 +91,18 @@ extension Variable {
     /// over axes where `target` has extent 1 (the adjoint of broadcasting).
     public func sumToShape(_ target: [Int]) -> Variable {
         if shape == target { return self }
-        let lead = rank - target.count
-        precondition(lead >= 0, "sumToShape: cannot reduce \(shape) to \(target)")
-        var axes = Array(0..<lead)
-        for (i, t) in target.enumerated() where t == 1 && shape[lead + i] != 1 { axes.append(lead + i) }
-        let reduced = value.sum(axes: axes, keepDims: true).reshaped(target)
+        let reduced = summed(value, toShape: target)
         let source = shape
-        return Variable.record("sumToShape", reduced, [self]) { r in [r.gradient.broadcast(to: source)] }
+        return Variable.record("sumToShape", reduced, [self], coefficients: .constant, tangent: { t in t.tangent(0).map { summed($0, toShape: target) } }) { r in
+            [r.gradient.broadcast(to: source)]
+        }
     }
 
     /// Repeats this value along broadcast axes to `target` shape (NumPy `broadcast_to`).
     public func broadcast(to target: [Int]) -> Variable {
         if shape == target { return self }
         let source = shape
-        return Variable.record("broadcast", value.broadcast(to: target), [self]) { r in [r.gradient.sumToShape(source)] }
+        return Variable.record("broadcast", value.broadcast(to: target), [self], coefficients: .constant,
+                               tangent: { t in t.tangent(0).map { $0.broadcast(to: target) } }) { r in [r.gradient.sumToShape(source)] }
     }
 }

@@ -6,7 +6,11 @@ import InductiveTensor
 public func solve(_ a: Variable, _ b: Variable) -> Variable {
     let x: Tensor
     do { x = try solve(a.value, b.value) } catch { preconditionFailure("solve(Variable): \(error)") }
-    return Variable.record("solve", x, [a, b]) { r in
+    // dx = A^-1 (db - dA x).
+    return Variable.record("solve", x, [a, b], tangent: { t in
+        guard let rhs = tangentDifference(t.tangent(1), t.tangent(0).map { matmul($0, t.output) }) else { return nil }
+        do { return try solve(t.input(0), rhs) } catch { preconditionFailure("solve(Variable): \(error)") }
+    }) { r in
         let gb = solve(r.input(0).transposed(), r.gradient)
         let x = r.output
         let ga: Variable? = r.needs(0)
@@ -31,7 +35,16 @@ public func eigh(_ a: Variable) -> (values: Variable, vectors: Variable) {
     do { (w, v) = try eigh(symmetric.value) } catch { preconditionFailure("eigh(Variable): \(error)") }
     // Both results travel as one packed [n + 1, n] value: row 0 holds w, rows 1... hold V.
     let packed = Tensor.concatenate([w.reshaped([1, n]), v])
-    let result = Variable.record("eigh", packed, [symmetric]) { r in
+    // Forward: with M = V^T dS V, dw_i = M_ii and dV = V (F o M).
+    let result = Variable.record("eigh", packed, [symmetric], tangent: { t in
+        t.tangent(0).map { ds in
+            let m = matmul(matmul(v, ds, transposeA: true), v)
+            let diff = w.reshaped([1, n]) - w.reshaped([n, 1])
+            let f = (1 - Tensor.eye(n)) / (diff + Tensor.eye(n))
+            let dw = (m * Tensor.eye(n)).sum(axes: [0], keepDims: true)
+            return Tensor.concatenate([dw, matmul(v, f * m)])
+        }
+    }) { r in
         let w = r.output.slice([.index(0)])
         let v = r.output.slice([.range(1..<(n + 1))])
         let gw = r.gradient.slice([.index(0)])

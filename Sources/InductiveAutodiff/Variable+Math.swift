@@ -7,9 +7,12 @@ import InductiveTensor
 
 extension Variable {
     /// An elementwise operation y = f(x) with dy/dx given as a Variable expression.
-    static func unary(_ name: String, _ x: Variable, _ value: Tensor,
+    /// `coefficients: .constant` when the derivative is a constant mask (piecewise-linear functions).
+    static func unary(_ name: String, _ x: Variable, _ value: Tensor, coefficients: GradientCoefficients = .general,
                       _ derivative: @escaping @Sendable (_ x: Variable, _ y: Variable) -> Variable) -> Variable {
-        record(name, value, [x]) { r in [r.gradient * derivative(r.input(0), r.output)] }
+        record(name, value, [x], coefficients: coefficients, tangent: { t in
+            t.tangent(0).map { $0 * derivative(Variable(t.input(0)), Variable(t.output)).value }
+        }) { r in [r.gradient * derivative(r.input(0), r.output)] }
     }
 }
 
@@ -17,22 +20,22 @@ extension Variable {
 public func exp(_ x: Variable) -> Variable { Variable.unary("exp", x, exp(x.value)) { _, y in y } }
 /// log x; derivative 1/x.
 public func log(_ x: Variable) -> Variable {
-    Variable.record("log", log(x.value), [x]) { r in [r.gradient / r.input(0)] }
+    Variable.record("log", log(x.value), [x], tangent: { t in t.tangent(0).map { $0 / t.input(0) } }) { r in [r.gradient / r.input(0)] }
 }
 /// log(1 + x); derivative 1/(1 + x).
 public func log1p(_ x: Variable) -> Variable {
-    Variable.record("log1p", log1p(x.value), [x]) { r in [r.gradient / (r.input(0) + 1)] }
+    Variable.record("log1p", log1p(x.value), [x], tangent: { t in t.tangent(0).map { $0 / (t.input(0) + 1) } }) { r in [r.gradient / (r.input(0) + 1)] }
 }
 /// e^x - 1; derivative e^x = y + 1.
 public func expm1(_ x: Variable) -> Variable { Variable.unary("expm1", x, expm1(x.value)) { _, y in y + 1 } }
 /// sqrt x; derivative 1 / (2 sqrt x) (infinite at 0).
 public func sqrt(_ x: Variable) -> Variable {
-    Variable.record("sqrt", sqrt(x.value), [x]) { r in [r.gradient / (r.output * 2)] }
+    Variable.record("sqrt", sqrt(x.value), [x], tangent: { t in t.tangent(0).map { $0 / (t.output * 2) } }) { r in [r.gradient / (r.output * 2)] }
 }
 /// x^2; derivative 2x.
 public func square(_ x: Variable) -> Variable { Variable.unary("square", x, square(x.value)) { x, _ in x * 2 } }
 /// |x|; derivative sign(x) (0 at 0).
-public func abs(_ x: Variable) -> Variable { Variable.unary("abs", x, abs(x.value)) { x, _ in Variable(sign(x.value)) } }
+public func abs(_ x: Variable) -> Variable { Variable.unary("abs", x, abs(x.value), coefficients: .constant) { x, _ in Variable(sign(x.value)) } }
 /// sign(x), a constant: its derivative is zero almost everywhere.
 public func sign(_ x: Variable) -> Variable { Variable(sign(x.value)) }
 /// sin x; derivative cos x.
@@ -49,12 +52,12 @@ public func erf(_ x: Variable) -> Variable {
 }
 /// max(x, 0); derivative 1 where x > 0, else 0 (0 at x = 0).
 public func relu(_ x: Variable) -> Variable {
-    Variable.unary("relu", x, relu(x.value)) { x, _ in Variable(x.value .> 0) }
+    Variable.unary("relu", x, relu(x.value), coefficients: .constant) { x, _ in Variable(x.value .> 0) }
 }
 /// x for x > 0, slope * x otherwise; derivative 1 or slope.
 public func leakyRelu(_ x: Variable, slope: Double) -> Variable {
     let v = x.value.map { $0 > 0 ? $0 : slope * $0 }
-    return Variable.unary("leakyRelu", x, v) { x, _ in Variable(x.value.map { $0 > 0 ? 1 : slope }) }
+    return Variable.unary("leakyRelu", x, v, coefficients: .constant) { x, _ in Variable(x.value.map { $0 > 0 ? 1 : slope }) }
 }
 /// log(1 + e^x); derivative sigma(x).
 public func softplus(_ x: Variable) -> Variable { Variable.unary("softplus", x, softplus(x.value)) { x, _ in sigmoid(x) } }
@@ -68,7 +71,10 @@ public func pow(_ x: Variable, _ p: Double) -> Variable {
 
 /// x^y elementwise with broadcasting; d/dx = y x^(y-1), d/dy = x^y log x (x > 0).
 public func pow(_ x: Variable, _ y: Variable) -> Variable {
-    Variable.record("powVariable", pow(x.value, y.value), [x, y]) { r in
+    Variable.record("powVariable", pow(x.value, y.value), [x, y], tangent: { t in
+        let x = t.input(0), y = t.input(1)
+        return tangentSum(t.tangent(0).map { $0 * (y * pow(x, y - 1)) }, t.tangent(1).map { $0 * (t.output * log(x)) })
+    }) { r in
         let x = r.input(0), y = r.input(1)
         return [r.needs(0) ? r.gradient * y * pow(x, y - 1) : nil, r.needs(1) ? r.gradient * r.output * log(x) : nil]
     }
@@ -78,14 +84,16 @@ extension Variable {
     /// min(max(x, low), high); derivative 1 strictly inside, 0 outside (1 at the bounds).
     public func clamped(min low: Double = -.infinity, max high: Double = .infinity) -> Variable {
         let mask = value.map { $0 >= low && $0 <= high ? 1 : 0 }
-        return Variable.record("clamp", value.clamped(min: low, max: high), [self]) { r in [r.gradient * Variable(mask)] }
+        return Variable.record("clamp", value.clamped(min: low, max: high), [self], coefficients: .constant, tangent: { t in t.tangent(0).map { $0 * mask } }) { r in [r.gradient * Variable(mask)] }
     }
 
     /// `condition != 0 ? a : b` elementwise (the condition is a constant).
     public static func `where`(_ condition: Tensor, _ a: Variable, _ b: Variable) -> Variable {
         let chooseA = condition .!= Tensor(0)
         let chooseB = 1 - chooseA
-        return record("where", Tensor.where(condition, a.value, b.value), [a, b]) { r in
+        return record("where", Tensor.where(condition, a.value, b.value), [a, b], coefficients: .constant, tangent: { t in
+            tangentSum(t.tangent(0).map { $0 * chooseA }, t.tangent(1).map { $0 * chooseB })
+        }) { r in
             [r.needs(0) ? r.gradient * Variable(chooseA) : nil, r.needs(1) ? r.gradient * Variable(chooseB) : nil]
         }
     }
@@ -93,7 +101,9 @@ extension Variable {
     /// Elementwise maximum; where a == b the gradient is split equally.
     public static func maximum(_ a: Variable, _ b: Variable) -> Variable {
         let wa = Tensor.zipWith(a.value, b.value) { $0 > $1 ? 1 : ($0 == $1 ? 0.5 : 0) }
-        return record("maximum", Tensor.maximum(a.value, b.value), [a, b]) { r in
+        return record("maximum", Tensor.maximum(a.value, b.value), [a, b], coefficients: .constant, tangent: { t in
+            tangentSum(t.tangent(0).map { $0 * wa }, t.tangent(1).map { $0 * (1 - wa) })
+        }) { r in
             [r.needs(0) ? r.gradient * Variable(wa) : nil, r.needs(1) ? r.gradient * Variable(1 - wa) : nil]
         }
     }

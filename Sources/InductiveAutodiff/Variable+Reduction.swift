@@ -5,7 +5,8 @@ extension Variable {
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Variable {
         let source = shape
         let kept = value.reducedShape(value.normalizedAxes(axes), keepDims: true)
-        return Variable.record("sum", value.sum(axes: axes, keepDims: keepDims), [self]) { r in
+        return Variable.record("sum", value.sum(axes: axes, keepDims: keepDims), [self], coefficients: .constant,
+                               tangent: { t in t.tangent(0).map { $0.sum(axes: axes, keepDims: keepDims) } }) { r in
             [r.gradient.reshaped(kept).broadcast(to: source)]
         }
     }
@@ -45,7 +46,9 @@ extension Variable {
         let weights = mask / mask.sum(axes: axes, keepDims: true)
         let outShape = value.reducedShape(value.normalizedAxes(axes), keepDims: keepDims)
         let source = shape
-        return Variable.record(name, kept.reshaped(outShape), [self]) { r in
+        return Variable.record(name, kept.reshaped(outShape), [self], coefficients: .constant, tangent: { t in
+            t.tangent(0).map { ($0 * weights).sum(axes: axes, keepDims: true).reshaped(outShape) }
+        }) { r in
             [r.gradient.reshaped(kept.shape).broadcast(to: source) * Variable(weights)]
         }
     }
@@ -55,7 +58,9 @@ extension Variable {
         let kept = value.logSumExp(axes: axes, keepDims: true)
         let outShape = value.reducedShape(value.normalizedAxes(axes), keepDims: keepDims)
         let source = shape
-        return Variable.record("logSumExp", kept.reshaped(outShape), [self]) { r in
+        return Variable.record("logSumExp", kept.reshaped(outShape), [self], tangent: { t in
+            t.tangent(0).map { ($0 * exp(t.input(0) - kept)).sum(axes: axes, keepDims: true).reshaped(outShape) }
+        }) { r in
             let y = r.output.reshaped(kept.shape)
             return [r.gradient.reshaped(kept.shape).broadcast(to: source) * exp(r.input(0) - y)]
         }

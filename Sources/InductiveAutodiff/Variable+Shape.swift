@@ -5,7 +5,7 @@ extension Variable {
     public func reshaped(_ newShape: [Int]) -> Variable {
         if newShape == shape { return self }
         let source = shape
-        return Variable.record("reshape", value.reshaped(newShape), [self]) { r in [r.gradient.reshaped(source)] }
+        return Variable.record("reshape", value.reshaped(newShape), [self], coefficients: .constant, tangent: { t in t.tangent(0).map { $0.reshaped(t.output.shape) } }) { r in [r.gradient.reshaped(source)] }
     }
 
     /// Variadic form of `reshaped(_:)`.
@@ -19,12 +19,12 @@ extension Variable {
         var inverseOrder = [Int](repeating: 0, count: order.count)
         for (i, o) in order.enumerated() { inverseOrder[o] = i }
         let inverse = inverseOrder
-        return Variable.record("permute", value.permuted(order), [self]) { r in [r.gradient.permuted(inverse)] }
+        return Variable.record("permute", value.permuted(order), [self], coefficients: .constant, tangent: { t in t.tangent(0).map { $0.permuted(order) } }) { r in [r.gradient.permuted(inverse)] }
     }
 
     /// Matrix transpose (last two axes swapped for rank > 2).
     public func transposed() -> Variable {
-        Variable.record("transpose", value.transposed(), [self]) { r in [r.gradient.transposed()] }
+        Variable.record("transpose", value.transposed(), [self], coefficients: .constant, tangent: { t in t.tangent(0).map { $0.transposed() } }) { r in [r.gradient.transposed()] }
     }
 
     /// Shorthand for `transposed()`.
@@ -39,7 +39,7 @@ extension Variable {
     /// The sub-tensor selected by `specs`; gradient: the output gradient placed into zeros.
     public func slice(_ specs: [Slice]) -> Variable {
         let source = shape
-        return Variable.record("slice", value.slice(specs), [self]) { r in [r.gradient.embedded(in: source, at: specs)] }
+        return Variable.record("slice", value.slice(specs), [self], coefficients: .constant, tangent: { t in t.tangent(0).map { $0.slice(specs) } }) { r in [r.gradient.embedded(in: source, at: specs)] }
     }
 
     /// Variadic form of `slice(_:)`.
@@ -50,14 +50,20 @@ extension Variable {
     public func embedded(in target: [Int], at specs: [Slice]) -> Variable {
         var out = Tensor.zeros(target)
         out.assign(specs, value)
-        return Variable.record("embed", out, [self]) { r in [r.gradient.slice(specs)] }
+        return Variable.record("embed", out, [self], coefficients: .constant, tangent: { t in
+            t.tangent(0).map { tangent in
+                var embedded = Tensor.zeros(target)
+                embedded.assign(specs, tangent)
+                return embedded
+            }
+        }) { r in [r.gradient.slice(specs)] }
     }
 
     /// Entries at `indices` along `axis`; gradient: scatter-add of the output gradient.
     public func take(_ indices: [Int], axis: Int = 0) -> Variable {
         let a = Tensor.normalizeAxis(axis, rank: rank)
         let n = shape[a]
-        return Variable.record("take", value.take(indices, axis: a), [self]) { r in
+        return Variable.record("take", value.take(indices, axis: a), [self], coefficients: .constant, tangent: { t in t.tangent(0).map { $0.take(indices, axis: a) } }) { r in
             [r.gradient.scatterAdd(indices, axis: a, count: n)]
         }
     }
@@ -65,7 +71,8 @@ extension Variable {
     /// out[indices[k]] += self[k] along `axis`, into `count` positions (the adjoint of `take`).
     public func scatterAdd(_ indices: [Int], axis: Int, count n: Int) -> Variable {
         let a = Tensor.normalizeAxis(axis, rank: rank)
-        return Variable.record("scatterAdd", value.scatterAdding(indices, axis: a, count: n), [self]) { r in
+        return Variable.record("scatterAdd", value.scatterAdding(indices, axis: a, count: n), [self], coefficients: .constant,
+                               tangent: { t in t.tangent(0).map { $0.scatterAdding(indices, axis: a, count: n) } }) { r in
             [r.gradient.take(indices, axis: a)]
         }
     }
@@ -108,7 +115,9 @@ extension Variable {
         }
         let value = Tensor.concatenate(parts.map(\.value), axis: a)
         let ranges = bounds
-        return record("concatenate", value, parts) { r in
+        return record("concatenate", value, parts, coefficients: .constant, tangent: { t in
+            Tensor.concatenate(t.tangents.enumerated().map { i, tangent in tangent ?? Tensor.zeros(t.input(i).shape) }, axis: a)
+        }) { r in
             ranges.enumerated().map { i, range in
                 r.needs(i) ? r.gradient.slice([Slice](repeating: .all, count: a) + [.range(range)]) : nil
             }
