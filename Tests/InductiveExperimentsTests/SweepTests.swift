@@ -207,6 +207,16 @@ struct SweepProbe: Experiment {
         }
     }
 
+    /// Text values that differ only in characters a file name cannot hold still get folders of their own.
+    @Test func gridPointsNeverShareAFolder() throws {
+        let plan = try SweepPlan(experiment: probe, quick: true, grid: ["mode=a b,a-b"], seeds: "0")
+        var records: [Int: SweepPointRecord] = [:]
+        for point in plan.points { records[point.position] = try SweepRunner.run(plan, point).record }
+        let names = SweepSummary(plan: plan, records: records).report.entries.map(\.directoryName)
+        #expect(names.count == 3 && Set(names).count == 3, "\(names)")
+        #expect(Set(plan.points.map(\.fileName)).count == 2)
+    }
+
     @Test func manifestRoundTripsToTheSamePlan() throws {
         let experiment = ExperimentRegistry.experiment("ib.double-descent")!
         let plan = try SweepPlan(experiment: experiment, quick: true, grid: ["noise=0.1,0.5", "ratios=0.5,1,20;0.5,1,2,20"], seeds: "0..7")

@@ -214,8 +214,12 @@ public struct SweepSummary: Sendable {
         if !plan.axes.isEmpty { metadata.append(Parameter("grid", plan.gridText)) }
         metadata += [Parameter("sweep seeds", plan.seedsText), Parameter("points", String(plan.pointCount)),
                      Parameter("inductive", InductiveVersion.string), Parameter("BLAS", blas)]
-        var report = Report(title: "Sweep: \(e.title)", introduction: intro, metadata: metadata,
-                            entries: [overviewEntry] + gridPoints.enumerated().map { gridEntry($0.element, index: $0.offset) })
+        var entries = [overviewEntry] + gridPoints.enumerated().map { gridEntry($0.element, index: $0.offset) }
+        // Text values that differ only in characters a file name cannot hold would share a folder: number them.
+        if Set(entries.map(\.directoryName)).count < entries.count {
+            for i in entries.indices.dropFirst() { entries[i].id += " #\(i)" }
+        }
+        var report = Report(title: "Sweep: \(e.title)", introduction: intro, metadata: metadata, entries: entries)
         report.entryNoun = ("overview + grid points", "overview or grid point")
         return report
     }
