@@ -81,16 +81,20 @@ struct PlotRenderer {
                 canvas.polyline(run, stroke: color(of: series, at: i).hexString, width: PlotRenderer.lineWidth, dash: PlotRenderer.dashPattern(series.dash))
             }
         }
+        canvas.endGroup()
+        // Outside the clip, like the markers, so that a bar at the edge of the plot keeps its caps;
+        // only bars at x inside the plot, their ends held inside it (a cap is drawn only at a true end).
         for (i, series) in plot.series.enumerated() where series.errors != nil {
             let stroke = color(of: series, at: i).hexString
-            for bar in errorBarRuns(series, xMap, yMap) {
-                canvas.line(bar.x, bar.low, bar.x, bar.high, stroke: stroke, width: PlotRenderer.errorBarWidth)
-                for y in [bar.low, bar.high] {
+            for bar in errorBarRuns(series, xMap, yMap) where bar.x >= area.left - 0.5 && bar.x <= area.right + 0.5 {
+                let low = min(bar.low, area.bottom), high = max(bar.high, area.top)
+                guard low > high else { continue }
+                canvas.line(bar.x, low, bar.x, high, stroke: stroke, width: PlotRenderer.errorBarWidth)
+                for (y, end) in [(low, bar.low), (high, bar.high)] where y == end {
                     canvas.line(bar.x - PlotRenderer.errorBarCap, y, bar.x + PlotRenderer.errorBarCap, y, stroke: stroke, width: PlotRenderer.errorBarWidth)
                 }
             }
         }
-        canvas.endGroup()
         for (i, series) in plot.series.enumerated() where series.style != .line {
             let fill = color(of: series, at: i).hexString
             for run in pointRuns(series, xMap, yMap, insideOnly: true) {
