@@ -120,6 +120,8 @@ struct Reproduce: ParsableCommand {
     @OptionGroup var options: ExperimentOptions
     @Option(help: "Only experiments whose id matches this glob (e.g. 'ntk.*').") var only: String?
     @Flag(help: "Exit non-zero when any check fails (for CI).") var strict = false
+    @Option(help: ArgumentHelp("Run only shard I of N (1-based) of the selected experiments and write no report; `inductive merge` builds the report from the shards' folders.", valueName: "I/N"))
+    var shard: String?
 
     func run() throws {
         let selected = only.map(ExperimentRegistry.matching) ?? ExperimentRegistry.all
@@ -134,6 +136,11 @@ struct Reproduce: ParsableCommand {
             let own = overrides.filter { key, _ in experiment.parameters.contains { $0.key == key } }
             _ = try experiment.resolve(quick: options.quick, overrides: own)
         }
+        if let shard {
+            try ReproduceShard(selected: selected, overrides: overrides, options: options, only: only,
+                               shard: try Shard(parsing: shard), strict: strict).run()
+            return
+        }
         var entries: [ReportEntry] = []
         let start = ProgressLine.now()
         for (i, experiment) in selected.enumerated() {
@@ -145,31 +152,41 @@ struct Reproduce: ParsableCommand {
             progress.finish("[\(i + 1)/\(selected.count)] " + summaryLine(entry))
             entries.append(entry)
         }
-        let report = Report(
-            title: "Inductive: the claims of the notes, measured",
-            introduction: "Each section runs one experiment of the catalogue and checks the claim of the lecture notes against measurement, with tolerances fixed before the run.",
-            metadata: [Parameter("size", options.quick ? "quick" : "full"), Parameter("seed", String(options.seed)),
-                       Parameter("inductive", InductiveVersion.string), Parameter("BLAS", BLAS.configuration)],
-            entries: entries)
-        try report.write(to: options.out)
-        let held = entries.reduce(0) { $0 + $1.checksHeld }, failed = entries.reduce(0) { $0 + $1.checksFailed }
-        let crashed = entries.filter { $0.status == .crashed }.count
-        say("")
-        let width = entries.map(\.id.count).max() ?? 0
-        say("experiment".padding(toLength: width + 2, withPad: " ", startingAt: 0) + "held  failed  not run  errata  runtime  status")
-        for e in entries {
-            let notRun = e.checks.count - e.checksHeld - e.checksFailed
-            let status = e.status == .ok ? "ok" : (e.status == .crashed ? "CRASHED" : "FAILED CHECKS")
-            say(e.id.padding(toLength: width + 2, withPad: " ", startingAt: 0)
-                + String(format: "%4d  %6d  %7d  %6d  %6.1fs  %@", e.checksHeld, e.checksFailed, notRun, e.errata.count, e.runtimeSeconds, status))
-        }
-        say(String(format: "%d experiments in %.1f s: %d checks held, %d failed, %d crashed", entries.count, ProgressLine.now() - start, held, failed, crashed))
-        for e in entries where e.status != .ok {
-            if case .crashed(let message) = e.outcome { say("  \(e.id) crashed: \(message)") }
-            for c in e.checks where c.verdict == .fails { say("  \(e.id): \(checkLine(c))") }
-        }
+        try reproduceReport(entries, quick: options.quick, seed: options.seed).write(to: options.out)
+        let (failed, crashed) = printReproduceSummary(entries, seconds: ProgressLine.now() - start)
         say("report: \(options.out)/index.html")
         if crashed > 0 { throw RunFailure(message: "\(crashed) experiment(s) crashed") }
         if strict && failed > 0 { throw RunFailure(message: "\(failed) check(s) failed (--strict)") }
     }
+}
+
+/// The report `reproduce` writes (and `merge` rebuilds from reproduce shards).
+func reproduceReport(_ entries: [ReportEntry], quick: Bool, seed: UInt64) -> Report {
+    Report(
+        title: "Inductive: the claims of the notes, measured",
+        introduction: "Each section runs one experiment of the catalogue and checks the claim of the lecture notes against measurement, with tolerances fixed before the run.",
+        metadata: [Parameter("size", quick ? "quick" : "full"), Parameter("seed", String(seed)),
+                   Parameter("inductive", InductiveVersion.string), Parameter("BLAS", BLAS.configuration)],
+        entries: entries)
+}
+
+/// Prints the table of experiments and the failures; returns the failed checks and crashes.
+func printReproduceSummary(_ entries: [ReportEntry], seconds: Double) -> (failed: Int, crashed: Int) {
+    let held = entries.reduce(0) { $0 + $1.checksHeld }, failed = entries.reduce(0) { $0 + $1.checksFailed }
+    let crashed = entries.filter { $0.status == .crashed }.count
+    say("")
+    let width = entries.map(\.id.count).max() ?? 0
+    say("experiment".padding(toLength: width + 2, withPad: " ", startingAt: 0) + "held  failed  not run  errata  runtime  status")
+    for e in entries {
+        let notRun = e.checks.count - e.checksHeld - e.checksFailed
+        let status = e.status == .ok ? "ok" : (e.status == .crashed ? "CRASHED" : "FAILED CHECKS")
+        say(e.id.padding(toLength: width + 2, withPad: " ", startingAt: 0)
+            + String(format: "%4d  %6d  %7d  %6d  %6.1fs  %@", e.checksHeld, e.checksFailed, notRun, e.errata.count, e.runtimeSeconds, status))
+    }
+    say(String(format: "%d experiments in %.1f s: %d checks held, %d failed, %d crashed", entries.count, seconds, held, failed, crashed))
+    for e in entries where e.status != .ok {
+        if case .crashed(let message) = e.outcome { say("  \(e.id) crashed: \(message)") }
+        for c in e.checks where c.verdict == .fails { say("  \(e.id): \(checkLine(c))") }
+    }
+    return (failed, crashed)
 }

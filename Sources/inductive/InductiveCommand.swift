@@ -8,7 +8,7 @@ struct InductiveCommand: ParsableCommand {
         commandName: "inductive",
         abstract: "The theory of deep learning, runnable: kernels, solvers, experiments and a report.",
         version: InductiveVersion.string,
-        subcommands: [List.self, Run.self, Reproduce.self, Train.self, NTK.self, Discover.self, Info.self, Bench.self]
+        subcommands: [List.self, Run.self, Reproduce.self, Sweep.self, Merge.self, Train.self, NTK.self, Discover.self, Info.self, Bench.self]
     )
 
     /// ArgumentParser's entry point, after asking the allocator to recycle freed tensors

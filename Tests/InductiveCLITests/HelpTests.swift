@@ -6,7 +6,7 @@ import Testing
     static let commands: [[String]] = [
         [], ["list"], ["run"], ["reproduce"], ["train"], ["ntk"], ["ntk", "analytic"], ["ntk", "empirical"],
         ["discover"], ["discover", "ode"], ["discover", "pde"], ["discover", "simulate"], ["discover", "table"],
-        ["info"], ["bench"],
+        ["info"], ["bench"], ["sweep"], ["merge"],
     ]
 
     @Test(arguments: commands)

@@ -26,6 +26,27 @@ public enum ExperimentRunner {
     /// recorded as a crash in the returned entry (and in result.json).
     public static func run(_ experiment: any Experiment, options: RunOptions,
                            progress: (@Sendable (Double, String) -> Void)? = nil) throws -> ReportEntry {
+        let evaluation = try evaluate(experiment, options: options, progress: progress)
+        _ = try ReportFiles.writeExperiment(evaluation.entry, result: evaluation.result, to: options.outputDirectory)
+        return evaluation.entry
+    }
+
+    /// What one run produced, before anything is written.
+    public struct Evaluation: Sendable {
+        /// What the report shows (its `runtimeSeconds` is the wall-clock time of the run).
+        public let entry: ReportEntry
+        /// The verdict of every declared check, in declaration order.
+        public let outcomes: [CheckOutcome]
+        /// The named numbers and series the run recorded.
+        public let series: [(name: String, values: JSONValue)]
+        /// The content of `result.json`.
+        public let result: JSONValue
+    }
+
+    /// Runs one experiment exactly as `run` does, without writing anything (`options.outputDirectory`
+    /// is not used). Parameter errors throw before anything runs.
+    public static func evaluate(_ experiment: any Experiment, options: RunOptions,
+                                progress: (@Sendable (Double, String) -> Void)? = nil) throws -> Evaluation {
         let values = try experiment.resolve(quick: options.quick, overrides: options.overrides)
         var context = ExperimentContext(parameters: values, quick: options.quick, seed: options.seed,
                                         checks: experiment.checks, progress: progress)
@@ -47,8 +68,7 @@ public enum ExperimentRunner {
             size: options.quick ? "quick" : "full", figures: context.figures, notes: context.notes)
         let result = resultJSON(experiment: experiment, entry: entry, values: values, options: options,
                                 outcomes: outcomes, context: context)
-        _ = try ReportFiles.writeExperiment(entry, result: result, to: options.outputDirectory)
-        return entry
+        return Evaluation(entry: entry, outcomes: outcomes, series: context.series, result: result)
     }
 
     static func resultJSON(experiment: any Experiment, entry: ReportEntry, values: ParameterValues, options: RunOptions,

@@ -6,6 +6,9 @@ struct PlotRenderer {
     static let lineWidth = 2.25
     static let markerRadius = 4.0
     static let bandOpacity = 0.2
+    static let errorBarWidth = 1.5
+    /// Half-width of an error bar's caps, in pixels.
+    static let errorBarCap = 4.0
 
     let plot: Plot
     let title: String
@@ -79,6 +82,19 @@ struct PlotRenderer {
             }
         }
         canvas.endGroup()
+        // Outside the clip, like the markers, so that a bar at the edge of the plot keeps its caps;
+        // only bars at x inside the plot, their ends held inside it (a cap is drawn only at a true end).
+        for (i, series) in plot.series.enumerated() where series.errors != nil {
+            let stroke = color(of: series, at: i).hexString
+            for bar in errorBarRuns(series, xMap, yMap) where bar.x >= area.left - 0.5 && bar.x <= area.right + 0.5 {
+                let low = min(bar.low, area.bottom), high = max(bar.high, area.top)
+                guard low > high else { continue }
+                canvas.line(bar.x, low, bar.x, high, stroke: stroke, width: PlotRenderer.errorBarWidth)
+                for (y, end) in [(low, bar.low), (high, bar.high)] where y == end {
+                    canvas.line(bar.x - PlotRenderer.errorBarCap, y, bar.x + PlotRenderer.errorBarCap, y, stroke: stroke, width: PlotRenderer.errorBarWidth)
+                }
+            }
+        }
         for (i, series) in plot.series.enumerated() where series.style != .line {
             let fill = color(of: series, at: i).hexString
             for run in pointRuns(series, xMap, yMap, insideOnly: true) {
@@ -127,6 +143,9 @@ struct PlotRenderer {
                 if drawable(series.y[j], log: yLog) {
                     xs.append(series.x[j])
                     ys.append(series.y[j])
+                }
+                if let errors = series.errors, j < errors.count, drawable(series.y[j], log: yLog), errors[j].isFinite {
+                    ys += [series.y[j] - errors[j], series.y[j] + errors[j]].filter { drawable($0, log: yLog) }
                 }
                 if let band = series.band, j < band.lower.count, j < band.upper.count {
                     let b = [band.lower[j], band.upper[j]].filter { drawable($0, log: yLog) }
@@ -230,6 +249,20 @@ struct PlotRenderer {
         return polygons
     }
 
+    /// The error bars in pixels: x, and the pixel rows of y − e and y + e (on a log axis a
+    /// lower end <= 0 is drawn at the bottom of the plot). Points or errors that cannot be
+    /// drawn have no bar.
+    func errorBarRuns(_ series: Series, _ x: AxisMap, _ y: AxisMap) -> [(x: Double, low: Double, high: Double)] {
+        guard let errors = series.errors else { return [] }
+        var bars: [(x: Double, low: Double, high: Double)] = []
+        for j in 0..<min(series.x.count, series.y.count, errors.count) where errors[j].isFinite && errors[j] > 0 {
+            guard let px = x.pixel(series.x[j]), y.pixel(series.y[j]) != nil,
+                  let high = y.pixel(series.y[j] + errors[j]) else { continue }
+            bars.append((px, y.pixel(series.y[j] - errors[j]) ?? y.start + 2, high))
+        }
+        return bars
+    }
+
     /// A reference line sampled across the plot, split where it cannot be drawn.
     func referenceRuns(_ line: ReferenceLine, _ x: AxisMap, _ y: AxisMap) -> [Run] {
         switch line.shape {
@@ -270,6 +303,7 @@ struct PlotRenderer {
                 runs += pointRuns(Series("", x: series.x, y: band.lower), x, y)
                 runs += pointRuns(Series("", x: series.x, y: band.upper), x, y)
             }
+            for bar in errorBarRuns(series, x, y) { runs.append([(bar.x, bar.low), (bar.x, bar.high)]) }
         }
         for line in plot.referenceLines { runs += referenceRuns(line, x, y) }
         var points: [(Double, Double)] = []

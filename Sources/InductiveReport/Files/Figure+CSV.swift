@@ -33,8 +33,8 @@ public struct FigureData: Sendable, Equatable {
 extension Figure {
     /// The data behind the figure.
     ///
-    /// - Plot: one column for x and one per series (plus `lower`/`upper` band columns)
-    ///   when all series share their x values; otherwise an x and a y column per series.
+    /// - Plot: one column for x and one per series (plus `lower`/`upper` band columns and an
+    ///   `error` column for error bars) when all series share their x values; otherwise an x and a y column per series.
     ///   Reference lines are described in comments.
     /// - Heat map: the grid, rows × columns, as given (row 0 first).
     /// - Image grid: one row per image, its pixels row-major.
@@ -99,6 +99,10 @@ extension Figure {
             if let band = s.band {
                 header += [name + " lower", name + " upper"]
                 columns += [band.lower, band.upper]
+            }
+            if let errors = s.errors {
+                header.append(name + " error")
+                columns.append(errors)
             }
         }
         return FigureData(comments: comments, header: header, values: FigureData.matrix(columns))

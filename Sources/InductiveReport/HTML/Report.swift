@@ -21,12 +21,20 @@ public struct Report: Sendable, Equatable {
     public var metadata: [Parameter]
     /// The experiments, in the order shown.
     public var entries: [ReportEntry]
+    /// What the entries are, as the summary's tally and first column name them (plural,
+    /// singular), e.g. ("grid points", "grid point") for a sweep.
+    public var entryNoun: (plural: String, singular: String) = ("experiments", "experiment")
 
     public init(title: String, introduction: String = "", metadata: [Parameter] = [], entries: [ReportEntry]) {
         self.title = title
         self.introduction = introduction
         self.metadata = metadata
         self.entries = entries
+    }
+
+    public static func == (a: Report, b: Report) -> Bool {
+        a.title == b.title && a.introduction == b.introduction && a.metadata == b.metadata && a.entries == b.entries
+            && a.entryNoun == b.entryNoun
     }
 
     /// Writes `index.html` into `directory` (atomically), after the experiments' files:
@@ -115,17 +123,19 @@ public struct Report: Sendable, Equatable {
         let held = entries.reduce(0) { $0 + $1.checksHeld }
         let failed = entries.reduce(0) { $0 + $1.checksFailed }
         let crashed = entries.filter { $0.status == .crashed }.count
-        let runtime = entries.reduce(0) { $0 + ($1.runtimeSeconds.isFinite ? $1.runtimeSeconds : 0) }
+        // Entries without a runtime (NaN, e.g. summaries of many runs) add nothing; none at all shows "–".
+        let runtime = entries.contains { $0.runtimeSeconds.isFinite }
+            ? entries.reduce(0) { $0 + ($1.runtimeSeconds.isFinite ? $1.runtimeSeconds : 0) } : .nan
         let errata = entries.reduce(0) { $0 + $1.errata.count }
         var out = "<section id=\"summary\">\n<div class=\"tallies\">\n"
-        out += "<div class=\"tally\"><span class=\"n\">\(entries.count)</span><span class=\"what\">experiments</span></div>\n"
+        out += "<div class=\"tally\"><span class=\"n\">\(entries.count)</span><span class=\"what\">\(XML.escape(entryNoun.plural))</span></div>\n"
         out += "<div class=\"tally t-ok\"><span class=\"n\">\(held)</span><span class=\"what\">checks hold</span></div>\n"
         out += "<div class=\"tally\(failed > 0 ? " t-fail" : "")\"><span class=\"n\">\(failed)</span><span class=\"what\">checks fail</span></div>\n"
         out += "<div class=\"tally\(crashed > 0 ? " t-crash" : "")\"><span class=\"n\">\(crashed)</span><span class=\"what\">crashed</span></div>\n"
         out += "<div class=\"tally\"><span class=\"n\">\(errata)</span><span class=\"what\">errata in the notes</span></div>\n"
         out += "<div class=\"tally\"><span class=\"n long\">\(XML.escape(NumberFormat.duration(runtime)))</span><span class=\"what\">total runtime</span></div>\n"
         out += "</div>\n"
-        out += "<div class=\"table-wrap\"><table class=\"summary\">\n<thead><tr><th>Experiment</th><th>Section</th><th>Claim</th><th class=\"num\">Checks</th><th class=\"num\">Runtime</th><th>Status</th></tr></thead>\n<tbody>\n"
+        out += "<div class=\"table-wrap\"><table class=\"summary\">\n<thead><tr><th>\(XML.escape(entryNoun.singular.prefix(1).uppercased() + entryNoun.singular.dropFirst()))</th><th>Section</th><th>Claim</th><th class=\"num\">Checks</th><th class=\"num\">Runtime</th><th>Status</th></tr></thead>\n<tbody>\n"
         for entry in entries {
             let status = entry.status
             let rowClass = status == .ok ? "" : " class=\"row-\(status == .crashed ? "crashed" : "failed")\""
@@ -164,10 +174,10 @@ public struct Report: Sendable, Equatable {
         out += "<p class=\"eyebrow\">\(Report.text(entry.section)) · <code>\(XML.escape(entry.id))</code></p>\n"
         out += "<h2>\(Report.text(entry.title))\(Report.badge(status))</h2>\n"
         out += "<p class=\"claim\">\(Report.text(entry.claim))</p>\n"
-        var meta = ["runtime " + NumberFormat.duration(entry.runtimeSeconds)]
+        var meta = entry.runtimeSeconds.isNaN ? [] : ["runtime " + NumberFormat.duration(entry.runtimeSeconds)]
         if !entry.size.isEmpty { meta.append(entry.size + " size") }
         if !entry.checks.isEmpty { meta.append("\(entry.checksHeld) of \(entry.checks.count) checks hold") }
-        out += "<p class=\"runmeta\">\(meta.map(XML.escape).joined(separator: " · ")) · <a class=\"back\" href=\"#summary\">back to the summary ↑</a></p>\n"
+        out += "<p class=\"runmeta\">\(meta.map { XML.escape($0) + " · " }.joined())<a class=\"back\" href=\"#summary\">back to the summary ↑</a></p>\n"
         if case .crashed(let message) = entry.outcome {
             out += "<div class=\"crash\"><strong>The run crashed:</strong> \(XML.escape(message))</div>\n"
         }

@@ -82,6 +82,9 @@ public struct Series: Sendable, Equatable, Codable {
     public var y: [Double]
     /// A shaded band, e.g. mean ± standard error over seeds.
     public var band: Band?
+    /// Half-lengths of vertical error bars, one per point (drawn from y − e to y + e with
+    /// short caps; NaN or nil draws none), e.g. the standard error of a mean over seeds.
+    public var errors: [Double]?
     /// Line, markers, or both.
     public var style: Style
     /// Solid, dashed or dotted line.
@@ -94,9 +97,10 @@ public struct Series: Sendable, Equatable, Codable {
     /// - Precondition: `x`, `y` (and the band's arrays) have the same length.
     public init(
         _ name: String, x: [Double], y: [Double], band: Band? = nil, style: Style = .line,
-        dash: Dash = .solid, color: Color? = nil, inLegend: Bool = true
+        dash: Dash = .solid, color: Color? = nil, inLegend: Bool = true, errors: [Double]? = nil
     ) {
         precondition(x.count == y.count, "Series '\(name)': \(x.count) x values but \(y.count) y values")
+        if let errors { precondition(errors.count == x.count, "Series '\(name)': \(errors.count) errors for \(x.count) points") }
         if let band {
             precondition(
                 band.lower.count == x.count && band.upper.count == x.count,
@@ -110,6 +114,7 @@ public struct Series: Sendable, Equatable, Codable {
         self.dash = dash
         self.color = color
         self.inLegend = inLegend
+        self.errors = errors
     }
 }
 

@@ -122,4 +122,24 @@ import Testing
         #expect(svg.contains("slope n<tspan dy=\"-6.46\" font-size=\"12.24\">-1/2</tspan><tspan dy=\"6.46\"> and K</tspan><tspan dy=\"3.74\" font-size=\"12.24\">emp</tspan>"))
         #expect(XMLCheck(svg).text.contains("slope n-1/2 and Kemp"))
     }
+
+    /// Lines drawn in the series' colour at the error bars' width: a bar is a vertical line and a cap at each true end.
+    func errorBarLines(_ svg: String) -> Int {
+        svg.components(separatedBy: "<line ").dropFirst().filter { $0.contains("stroke=\"#123456\" stroke-width=\"1.5\"") }.count
+    }
+
+    @Test func errorBarsAreDrawnWithCapsAndWrittenToTheCSV() throws {
+        let color = Color(hex: 0x123456)
+        let linear = Plot(x: Axis("x"), y: Axis("y"), series: [
+            Series("s", x: [1, 2, 3], y: [1, 2, 3], style: .markers, color: color, errors: [0.5, .nan, 0])])
+        let svg = figure(linear).svg()
+        #expect(XMLCheck(svg).isWellFormed)
+        #expect(errorBarLines(svg) == 3, "one bar (the NaN and zero errors draw none): a line and two caps")
+        let csv = figure(linear).data.csv
+        #expect(csv.contains("x,s,s error") && csv.contains("1.0,1.0,0.5"))
+        // On a log axis a lower end <= 0 goes to the bottom of the plot, without a cap there.
+        let log = Plot(x: Axis("x"), y: Axis("y", scale: .log), series: [
+            Series("s", x: [1, 2], y: [1, 10], style: .markers, color: color, errors: [2, 1])])
+        #expect(errorBarLines(figure(log).svg()) == 2 + 3)
+    }
 }

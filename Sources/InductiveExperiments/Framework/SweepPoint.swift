@@ -1,0 +1,278 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import InductiveReport
+import InductiveTensor
+
+/// The result of one sweep point as stored in `DIR/points/<point>.json`: everything a merge
+/// needs (checks, every recorded number, the figures) and nothing that differs from run to
+/// run (no wall-clock time, no host name), so the same point gives the same bytes in any
+/// process with the same BLAS settings.
+public struct SweepPointRecord: Codable, Sendable {
+    public static let currentFormat = "inductive sweep point 1"
+
+    /// One declared check's outcome.
+    public struct Check: Codable, Sendable {
+        public var id: String
+        public var name: String
+        public var measured: Double?
+        public var predicted: Double?
+        /// `holds`, `fails` or `not run`.
+        public var verdict: String
+        /// Why the check did not run or was not measured.
+        public var reason: String?
+    }
+
+    /// A number the run recorded (a series' scalar, flattened: `erratum_separation_0.threshold`).
+    public struct Scalar: Codable, Sendable {
+        public var name: String
+        public var value: Double
+    }
+
+    /// A list of numbers the run recorded (a curve).
+    public struct Numbers: Codable, Sendable {
+        public var name: String
+        public var values: [Double]
+    }
+
+    public var format: String
+    public var experiment: String
+    public var fingerprint: String
+    public var inductive: String
+    /// The BLAS library and its thread count (results are identical only with the same).
+    public var blas: String
+    public var size: String
+    /// The grid values of the point, in the grid's key order.
+    public var settings: [Parameter]
+    public var seed: String
+    /// `ok`, `failed checks` or `crashed`.
+    public var status: String
+    public var crash: String?
+    public var checks: [Check]
+    public var scalars: [Scalar]
+    public var arrays: [Numbers]
+    public var figures: [Figure]
+
+    /// The record of a finished run of `point`.
+    public init(plan: SweepPlan, point: SweepPoint, evaluation: ExperimentRunner.Evaluation) {
+        format = SweepPointRecord.currentFormat
+        experiment = plan.experiment.id
+        fingerprint = SweepPlan.fingerprint(plan.experiment)
+        inductive = InductiveVersion.string
+        blas = SweepPointRecord.blasSettings
+        size = plan.quick ? "quick" : "full"
+        settings = point.settings
+        seed = String(point.seed)
+        status = evaluation.entry.status.rawValue
+        if case .crashed(let message) = evaluation.entry.outcome { crash = message }
+        checks = evaluation.outcomes.map { o in
+            Check(id: o.spec.id, name: o.spec.name, measured: o.measured, predicted: o.predicted,
+                  verdict: o.holds.map { $0 ? "holds" : "fails" } ?? "not run", reason: o.reason)
+        }
+        var scalars: [Scalar] = [], arrays: [Numbers] = []
+        for (name, value) in evaluation.series { SweepPointRecord.flatten(value, name: name, into: &scalars, &arrays) }
+        self.scalars = scalars
+        self.arrays = arrays
+        figures = evaluation.entry.figures
+    }
+
+    /// The BLAS settings that decide how results round: OpenBLAS's core and thread count (read
+    /// without `openblas_get_config`, whose static buffer is not safe to read from several threads).
+    public static var blasSettings: String {
+        guard let core = BLASCore.runningCore, let threads = BLAS.threadCount else { return BLAS.configuration }
+        return "OpenBLAS \(core), \(threads) thread\(threads == 1 ? "" : "s")"
+    }
+
+    /// Collects the numbers of a recorded value: numbers as scalars, lists of numbers as
+    /// arrays, objects and mixed lists member by member (`name.key`, `name[i]`).
+    static func flatten(_ value: JSONValue, name: String, into scalars: inout [Scalar], _ arrays: inout [Numbers]) {
+        switch value {
+        case .int(let v): scalars.append(Scalar(name: name, value: Double(v)))
+        case .number(let v): scalars.append(Scalar(name: name, value: v))
+        case .array(let items):
+            let numbers = items.compactMap { item -> Double? in
+                switch item {
+                case .int(let v): return Double(v)
+                case .number(let v): return v
+                default: return nil
+                }
+            }
+            if !items.isEmpty && numbers.count == items.count {
+                arrays.append(Numbers(name: name, values: numbers))
+            } else {
+                for (i, item) in items.enumerated() { flatten(item, name: "\(name)[\(i)]", into: &scalars, &arrays) }
+            }
+        case .object(let members):
+            for member in members { flatten(member.value, name: "\(name).\(member.key)", into: &scalars, &arrays) }
+        case .null, .bool, .string: break
+        }
+    }
+
+    /// The file's bytes: sorted keys, so the same record always gives the same bytes.
+    public func encoded() throws -> [UInt8] {
+        var data = try JSONFile.encoder.encode(self)
+        data.append(0x0A)
+        return [UInt8](data)
+    }
+
+    /// Reads a record written by `encoded()`.
+    public static func decode(_ data: Data) throws -> SweepPointRecord {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+        let record = try decoder.decode(SweepPointRecord.self, from: data)
+        guard record.format == currentFormat else { throw SweepError("format '\(record.format)' is not '\(currentFormat)'") }
+        return record
+    }
+
+    /// True when the record is the result of `point` of `plan` (same experiment definition,
+    /// size, grid values and seed).
+    public func matches(_ plan: SweepPlan, _ point: SweepPoint) -> Bool {
+        experiment == plan.experiment.id && fingerprint == SweepPlan.fingerprint(plan.experiment)
+            && inductive == InductiveVersion.string && size == (plan.quick ? "quick" : "full")
+            && settings == point.settings && seed == String(point.seed)
+    }
+}
+
+/// A sweep's folder: `sweep.json` (the plan, the same for every shard), `points/` (one
+/// file per finished point, written atomically: a point is either complete or absent) and
+/// `timings/shard-I-of-N.csv` (wall-clock seconds per point: the only file that differs
+/// from run to run).
+public struct SweepDirectory: Sendable {
+    public let path: String
+
+    public init(_ path: String) { self.path = path }
+
+    public var manifestPath: String { path + "/sweep.json" }
+    public var pointsPath: String { path + "/points" }
+    public var timingsPath: String { path + "/timings" }
+    public func pointPath(_ point: SweepPoint) -> String { pointsPath + "/" + point.fileName }
+    public func timingsPath(_ shard: Shard) -> String { timingsPath + "/shard-\(shard.index)-of-\(shard.count).csv" }
+
+    /// Creates the folders and writes the manifest, or checks that the one there is this
+    /// sweep's (a folder holds one sweep).
+    public func prepare(for plan: SweepPlan) throws {
+        let manifest = plan.manifest.rendered()
+        if let existing = FileManager.default.contents(atPath: manifestPath) {
+            guard existing == Data(manifest.utf8) else {
+                throw SweepError("\(path) holds another sweep (its sweep.json differs: " + SweepDirectory.difference(existing, Data(manifest.utf8)) + "); use another --out")
+            }
+        }
+        try ReportFiles.createDirectory(pointsPath)
+        try ReportFiles.createDirectory(timingsPath)
+        // Every shard writes the same bytes, atomically: concurrent shards agree.
+        if !FileManager.default.fileExists(atPath: manifestPath) {
+            try SweepDirectory.writeAtomically(Array(manifest.utf8), to: manifestPath, ownsFile: false)
+        }
+    }
+
+    /// Writes `bytes` to a hidden partial file `.NAME.partial-HOST-PID-TIME` beside `path`,
+    /// flushes it and renames it over `path`: a reader sees the old file or the whole new one.
+    ///
+    /// Unlike `AtomicFile`, which removes temporaries whose process is gone, a partial file is
+    /// never taken for stale by a shard on another machine sharing the folder (its process
+    /// id means nothing there). Only the writer of a file (`ownsFile`: each point belongs to
+    /// one shard) removes the partials that killed attempts at the same file left behind.
+    static func writeAtomically(_ bytes: [UInt8], to path: String, ownsFile: Bool) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path, name = url.lastPathComponent
+        let prefix = "." + name + ".partial-"
+        if ownsFile, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) {
+            for stale in names where stale.hasPrefix(prefix) { unlink(directory + "/" + stale) }
+        }
+        let host = FileName.sanitized(ProcessInfo.processInfo.hostName)
+        let temporary = directory + "/" + prefix + "\(host)-\(getpid())-\(DispatchTime.now().uptimeNanoseconds)"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else { throw FileError(path: path, action: "cannot create a file there", errno: errno) }
+        var failure: Int32?
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = posixWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = errno }
+        if close(fd) != 0 && failure == nil { failure = errno }
+        if failure == nil && rename(temporary, path) != 0 { failure = errno }
+        if let failure {
+            unlink(temporary)
+            throw FileError(path: path, action: "write failed", errno: failure)
+        }
+    }
+
+    /// The first top-level member in which two manifests differ, e.g. `grid`.
+    static func difference(_ a: Data, _ b: Data) -> String {
+        let x = (try? JSONSerialization.jsonObject(with: a)) as? [String: Any] ?? [:]
+        let y = (try? JSONSerialization.jsonObject(with: b)) as? [String: Any] ?? [:]
+        for key in ["format", "experiment", "inductive", "fingerprint", "size", "grid", "seeds", "points"] {
+            let u = x[key].map { "\($0)" }, v = y[key].map { "\($0)" }
+            if u != v { return "\(key) \(u ?? "missing") vs \(v ?? "missing")" }
+        }
+        return "not a sweep manifest"
+    }
+
+    /// True when the point's file is there and holds this point's result.
+    public func isComplete(_ point: SweepPoint, of plan: SweepPlan) -> Bool {
+        guard let data = FileManager.default.contents(atPath: pointPath(point)),
+              let record = try? SweepPointRecord.decode(data) else { return false }
+        return record.matches(plan, point)
+    }
+
+    /// Writes the point's file atomically.
+    public func write(_ record: SweepPointRecord, for point: SweepPoint) throws {
+        try SweepDirectory.writeAtomically(try record.encoded(), to: pointPath(point), ownsFile: true)
+    }
+
+    /// Adds a row `position,point,seconds` to the shard's timings file (rewritten atomically).
+    public func recordTiming(_ point: SweepPoint, seconds: Double, shard: Shard) throws {
+        let file = timingsPath(shard)
+        var text = FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) } ?? "position,point,seconds\n"
+        text += "\(point.position),\(SweepCSV.field(point.label)),\(String(format: "%.3f", seconds))\n"
+        try SweepDirectory.writeAtomically(Array(text.utf8), to: file, ownsFile: true)
+    }
+}
+
+/// Runs sweep points.
+public enum SweepRunner {
+    /// Runs one point exactly as `inductive run ID --seed S --set key=value...` would and
+    /// returns its record and the wall-clock seconds it took.
+    public static func run(_ plan: SweepPlan, _ point: SweepPoint,
+                           progress: (@Sendable (Double, String) -> Void)? = nil) throws -> (record: SweepPointRecord, seconds: Double) {
+        let options = RunOptions(quick: plan.quick, seed: point.seed, overrides: point.overrides, outputDirectory: "")
+        let evaluation = try ExperimentRunner.evaluate(plan.experiment, options: options, progress: progress)
+        return (SweepPointRecord(plan: plan, point: point, evaluation: evaluation), evaluation.entry.runtimeSeconds)
+    }
+}
+
+/// CSV fields as the sweep's files write them.
+enum SweepCSV {
+    /// The text, quoted when it holds a comma, quote or line break.
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A number in its shortest round-trip form; `nan`, `inf`, `-inf` for the others.
+    static func number(_ x: Double) -> String {
+        if x.isNaN { return "nan" }
+        if x.isInfinite { return x > 0 ? "inf" : "-inf" }
+        return "\(x)"
+    }
+}
+
+/// The system's write(2) (the name `write` is taken by methods here).
+private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.write(fd, buffer, count)
+    #else
+    return Darwin.write(fd, buffer, count)
+    #endif
+}
