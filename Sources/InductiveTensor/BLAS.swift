@@ -110,10 +110,16 @@ public enum BLAS {
         #if canImport(Accelerate)
         return "Accelerate (Apple)"
         #else
-        let config = String(cString: openblas_get_config())
-        return "\(config), \(openblas_get_num_threads()) threads"
+        return "\(openBLASBuildConfiguration), \(openblas_get_num_threads()) threads"
         #endif
     }
+
+    #if !canImport(Accelerate)
+    /// OpenBLAS's build description, read once: `openblas_get_config` rebuilds it in a static
+    /// buffer on every call, so concurrent calls can return a torn string. A `static let` is
+    /// initialized exactly once, thread-safely.
+    private static let openBLASBuildConfiguration = String(cString: openblas_get_config())
+    #endif
 
     /// Number of threads the BLAS uses (OpenBLAS only; nil elsewhere).
     public static var threadCount: Int? {
