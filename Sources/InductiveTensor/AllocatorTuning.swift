@@ -34,7 +34,7 @@ public enum AllocatorTuning {
     ///   without glibc (nothing to do) or for values glibc rejects.
     @discardableResult
     public static func retainFreedMemory(
-        mmapThreshold: Int = 32 << 20, trimThreshold: Int = 512 << 20, largeBuffersFromHeap: Bool = true
+        mmapThreshold: Int = 32 << 20, trimThreshold: Int = 1 << 30, largeBuffersFromHeap: Bool = true
     ) -> Bool {
         guard let mmap = Int32(exactly: mmapThreshold), let trim = Int32(exactly: trimThreshold) else { return false }
         let thresholds = inductive_retain_freed_memory(mmap, trim) == 1
