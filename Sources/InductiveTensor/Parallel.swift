@@ -21,9 +21,14 @@ public enum Parallel {
     /// part would have fewer than `minimumPerPart` elements.
     @inlinable
     public static func parts(count: Int, minimumPerPart: Int = minimumElementsPerPart) -> Int {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        return Swift.max(1, Swift.min(cores, count / Swift.max(minimumPerPart, 1)))
+        let most = count / Swift.max(minimumPerPart, 1)
+        return most < 2 ? 1 : Swift.min(cores, most)
     }
+
+    /// Active processors, read once: on Linux, Foundation's `activeProcessorCount` reads
+    /// cgroup and proc files on every call (four system calls), far more than a small
+    /// elementwise operation costs. A constant of the process, not mutable state.
+    public static let cores = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Calls `body` on contiguous ranges that partition `0 ..< count`, concurrently when
     /// there is more than one part (see `parts(count:minimumPerPart:)`). `body` must only

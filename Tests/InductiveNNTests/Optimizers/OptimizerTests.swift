@@ -131,10 +131,10 @@ extension OptimizerTests {
     /// Adam updates its moments in place; the result must be bit for bit the whole-tensor
     /// formulas of Algorithm 1 (m <- b1 m + (1 - b1) g, v <- b2 v + (1 - b2) g^2, written
     /// here as tensor expressions): the same operations on every element in the same order,
-    /// so tolerance zero. Large enough (2^17 + 5 elements) that the in-place loops run split
-    /// over the cores; coupled decay so that the gradient is a modified copy.
+    /// so tolerance zero. Large enough (two parts' worth plus 5 elements) that the in-place
+    /// loops run split over the cores; coupled decay so that the gradient is a modified copy.
     @Test func adamInPlaceMomentsEqualTheTensorFormulas() {
-        let n = (1 << 17) + 5
+        let n = 2 * Parallel.minimumElementsPerPart + 5
         var rng = RandomGenerator(seed: 77)
         var adam = Adam(learningRate: 0.01, weightDecay: .coupled(1e-3))
         var p = [Tensor((0..<n).map { _ in rng.uniform(-1, 1) })]
