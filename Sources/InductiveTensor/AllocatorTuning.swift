@@ -12,8 +12,9 @@ public enum AllocatorTuning {
     /// unmaps it again), so the kernel's page-fault and zeroing work can exceed the
     /// arithmetic. With this setting freed buffers are recycled: the Hessian-vector product
     /// benchmark of an MLP 784-512-512-10, batch 128, went from 23 ms to 13 ms on a 2-core
-    /// machine, and the full-size `ntk.linearized-dynamics` experiment from 93 s of system
-    /// time (13 million page faults) to a few seconds.
+    /// machine, and the full-size `ntk.linearized-dynamics` experiment (128 MiB weights, above
+    /// any mmap threshold glibc accepts) from 62 s of system time and 13.7 million page
+    /// faults to 5.5 s and 0.37 million, with the same peak memory.
     ///
     /// - Parameters:
     ///   - mmapThreshold: blocks of at least this many bytes get their own mapping when
