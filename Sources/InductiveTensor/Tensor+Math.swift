@@ -3,6 +3,10 @@ import Foundation
 
 // Elementwise functions (free functions, as in NumPy), comparisons and selection.
 
+/// Parts of libm calls and exp are split from this many elements on (cheap ones: the
+/// default of `mapParallel`, see `Parallel`).
+private let costly = Parallel.minimumElementsPerPart
+
 /// e^x elementwise (vectorized, and split over the cores for large tensors; within 2 ulp of
 /// libm's `exp`, and each element's bits do not depend on the split).
 public func exp(_ x: Tensor) -> Tensor {
@@ -16,11 +20,11 @@ public func exp(_ x: Tensor) -> Tensor {
     }
 }
 /// Natural logarithm elementwise (NaN for negative inputs, -inf at 0).
-public func log(_ x: Tensor) -> Tensor { x.mapParallel { Foundation.log($0) } }
+public func log(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.log($0) } }
 /// log(1 + x) elementwise, accurate for small |x|.
-public func log1p(_ x: Tensor) -> Tensor { x.mapParallel { Foundation.log1p($0) } }
+public func log1p(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.log1p($0) } }
 /// e^x - 1 elementwise, accurate for small |x|.
-public func expm1(_ x: Tensor) -> Tensor { x.mapParallel { Foundation.expm1($0) } }
+public func expm1(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.expm1($0) } }
 /// Square root elementwise.
 public func sqrt(_ x: Tensor) -> Tensor { x.mapParallel { $0.squareRoot() } }
 /// x^2 elementwise.
@@ -30,21 +34,21 @@ public func abs(_ x: Tensor) -> Tensor { x.mapParallel { Swift.abs($0) } }
 /// sign(x) in {-1, 0, 1} elementwise (NaN stays NaN).
 public func sign(_ x: Tensor) -> Tensor { x.mapParallel { $0 > 0 ? 1 : ($0 < 0 ? -1 : $0) } }
 /// sin(x) elementwise.
-public func sin(_ x: Tensor) -> Tensor { x.mapParallel { Foundation.sin($0) } }
+public func sin(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.sin($0) } }
 /// cos(x) elementwise.
-public func cos(_ x: Tensor) -> Tensor { x.mapParallel { Foundation.cos($0) } }
+public func cos(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.cos($0) } }
 /// tanh(x) elementwise.
-public func tanh(_ x: Tensor) -> Tensor { x.mapParallel { Foundation.tanh($0) } }
+public func tanh(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.tanh($0) } }
 /// erf(x) = (2 / sqrt(pi)) * integral_0^x e^(-t^2) dt elementwise.
-public func erf(_ x: Tensor) -> Tensor { x.mapParallel { Foundation.erf($0) } }
+public func erf(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.erf($0) } }
 /// max(x, 0) elementwise (NaN stays NaN, as in NumPy).
 public func relu(_ x: Tensor) -> Tensor { x.mapParallel { $0 > 0 || $0.isNaN ? $0 : 0 } }
 
 /// sigma(x) = 1 / (1 + e^-x), evaluated without overflow for either sign of x.
-public func sigmoid(_ x: Tensor) -> Tensor { x.mapParallel(scalarSigmoid) }
+public func sigmoid(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly, scalarSigmoid) }
 
 /// softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|), stable for large |x|.
-public func softplus(_ x: Tensor) -> Tensor { x.mapParallel(scalarSoftplus) }
+public func softplus(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly, scalarSoftplus) }
 
 /// x^p elementwise for a constant exponent (fast paths for p = 2, 0.5, 1, -1).
 public func pow(_ x: Tensor, _ p: Double) -> Tensor {
@@ -53,7 +57,7 @@ public func pow(_ x: Tensor, _ p: Double) -> Tensor {
     case 2: return x.mapParallel { $0 * $0 }
     case 0.5: return x.mapParallel { $0.squareRoot() }
     case -1: return x.mapParallel { 1 / $0 }
-    default: return x.mapParallel { Foundation.pow($0, p) }
+    default: return x.mapParallel(minimumPerPart: costly) { Foundation.pow($0, p) }
     }
 }
 

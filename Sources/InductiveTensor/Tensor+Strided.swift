@@ -192,7 +192,7 @@ extension Tensor {
                 a.scalars.withUnsafeBufferPointer { pa in
                     b.scalars.withUnsafeBufferPointer { pb in
                         guard let x = pa.baseAddress, let y = pb.baseAddress, let z = dst.baseAddress else { return }
-                        Parallel.forEachRange(count: n) { r in
+                        Parallel.forEachRange(count: n, minimumPerPart: Parallel.minimumCheapElementsPerPart) { r in
                             for i in r { z[i] = Op.apply(x[i], y[i]) }
                         }
                     }
@@ -210,14 +210,16 @@ extension Tensor {
         return zipWith(a, b) { Op.apply($0, $1) }
     }
 
-    /// Elementwise `op(x)` like `map`, split over the cores for large tensors; `op` must be
-    /// a pure function (it runs on several threads at once). Same bits as `map`.
+    /// Elementwise `op(x)` like `map`, split over the cores for large tensors (parts of at
+    /// least `minimumPerPart` elements: the default suits cheap operations, costly ones pass
+    /// `Parallel.minimumElementsPerPart`); `op` must be a pure function (it runs on several
+    /// threads at once). Same bits as `map`.
     @inlinable @inline(__always)
-    func mapParallel(_ op: (Double) -> Double) -> Tensor {
+    func mapParallel(minimumPerPart: Int = Parallel.minimumCheapElementsPerPart, _ op: (Double) -> Double) -> Tensor {
         Tensor(shape: shape) { out in
             scalars.withUnsafeBufferPointer { p in
                 guard let x = p.baseAddress, let z = out.baseAddress else { return }
-                Parallel.forEachRange(count: p.count) { r in
+                Parallel.forEachRange(count: p.count, minimumPerPart: minimumPerPart) { r in
                     for i in r { z[i] = op(x[i]) }
                 }
             }
@@ -230,7 +232,7 @@ extension Tensor {
     mutating func updateParallel(_ op: (Double) -> Double) {
         _scalars.withUnsafeMutableBufferPointer { p in
             guard let z = p.baseAddress else { return }
-            Parallel.forEachRange(count: p.count) { r in
+            Parallel.forEachRange(count: p.count, minimumPerPart: Parallel.minimumCheapElementsPerPart) { r in
                 for i in r { z[i] = op(z[i]) }
             }
         }
@@ -243,7 +245,7 @@ extension Tensor {
         _scalars.withUnsafeMutableBufferPointer { p in
             other._scalars.withUnsafeBufferPointer { q in
                 guard let z = p.baseAddress, let y = q.baseAddress else { return }
-                Parallel.forEachRange(count: p.count) { r in
+                Parallel.forEachRange(count: p.count, minimumPerPart: Parallel.minimumCheapElementsPerPart) { r in
                     for i in r { z[i] = op(z[i], y[i]) }
                 }
             }

@@ -10,7 +10,8 @@ import Testing
 @Suite struct ParallelTests {
     /// Several parts per core and odd lengths, so that ranges start at unaligned offsets
     /// (vector loop bodies and scalar tails meet at different elements than in one pass).
-    static let n = 4 * Parallel.minimumElementsPerPart + 13
+    /// (Four parts of the cheap operations' threshold, so every kind of operation splits.)
+    static let n = 4 * Parallel.minimumCheapElementsPerPart + 13
 
     static func values(_ n: Int, seed: UInt64, low: Double = -4, high: Double = 4) -> Tensor {
         var rng = RandomGenerator(seed: seed)
@@ -40,6 +41,7 @@ import Testing
     @Test func partsFollowTheThreshold() {
         #expect(Parallel.parts(count: Parallel.minimumElementsPerPart - 1) == 1)
         #expect(Parallel.parts(count: 0) == 1)
+        #expect(Parallel.minimumCheapElementsPerPart >= Parallel.minimumElementsPerPart)
         #expect(Parallel.cores == ProcessInfo.processInfo.activeProcessorCount)
         #expect(Parallel.parts(count: 1 << 30) == Parallel.cores)
     }

@@ -134,7 +134,7 @@ extension OptimizerTests {
     /// so tolerance zero. Large enough (two parts' worth plus 5 elements) that the in-place
     /// loops run split over the cores; coupled decay so that the gradient is a modified copy.
     @Test func adamInPlaceMomentsEqualTheTensorFormulas() {
-        let n = 2 * Parallel.minimumElementsPerPart + 5
+        let n = 2 * Parallel.minimumCheapElementsPerPart + 5
         var rng = RandomGenerator(seed: 77)
         var adam = Adam(learningRate: 0.01, weightDecay: .coupled(1e-3))
         var p = [Tensor((0..<n).map { _ in rng.uniform(-1, 1) })]
