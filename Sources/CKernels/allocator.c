@@ -16,3 +16,20 @@ int inductive_retain_freed_memory(int mmap_threshold, int trim_threshold) {
     return 0;
 #endif
 }
+
+int inductive_set_mmap_max(int max_mappings) {
+#if defined(__GLIBC__)
+    return mallopt(M_MMAP_MAX, max_mappings) == 1;
+#else
+    (void)max_mappings;
+    return 0;
+#endif
+}
+
+int inductive_release_freed_memory(void) {
+#if defined(__GLIBC__)
+    return malloc_trim(0);
+#else
+    return 0;
+#endif
+}

@@ -10,28 +10,24 @@ extension Tensor {
     @inlinable public static func / (a: Tensor, b: Tensor) -> Tensor { apply(a, b, DivideKernel.self) }
 
     /// Elementwise with a number on either side (the number broadcasts).
-    @inlinable public static func +(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 + y } }
-    @inlinable public static func -(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 - y } }
-    @inlinable public static func *(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 * y } }
-    @inlinable public static func /(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 / y } }
-    @inlinable public static func +(a: Double, b: Tensor) -> Tensor { let x = a; return b.map { x + $0 } }
-    @inlinable public static func -(a: Double, b: Tensor) -> Tensor { let x = a; return b.map { x - $0 } }
-    @inlinable public static func *(a: Double, b: Tensor) -> Tensor { let x = a; return b.map { x * $0 } }
-    @inlinable public static func /(a: Double, b: Tensor) -> Tensor { let x = a; return b.map { x / $0 } }
+    @inlinable public static func +(a: Tensor, b: Double) -> Tensor { let y = b; return a.mapParallel { $0 + y } }
+    @inlinable public static func -(a: Tensor, b: Double) -> Tensor { let y = b; return a.mapParallel { $0 - y } }
+    @inlinable public static func *(a: Tensor, b: Double) -> Tensor { let y = b; return a.mapParallel { $0 * y } }
+    @inlinable public static func /(a: Tensor, b: Double) -> Tensor { let y = b; return a.mapParallel { $0 / y } }
+    @inlinable public static func +(a: Double, b: Tensor) -> Tensor { let x = a; return b.mapParallel { x + $0 } }
+    @inlinable public static func -(a: Double, b: Tensor) -> Tensor { let x = a; return b.mapParallel { x - $0 } }
+    @inlinable public static func *(a: Double, b: Tensor) -> Tensor { let x = a; return b.mapParallel { x * $0 } }
+    @inlinable public static func /(a: Double, b: Tensor) -> Tensor { let x = a; return b.mapParallel { x / $0 } }
 
     /// Elementwise negation.
-    @inlinable public static prefix func - (a: Tensor) -> Tensor { a.map { -$0 } }
+    @inlinable public static prefix func - (a: Tensor) -> Tensor { a.mapParallel { -$0 } }
 
     /// In place `a += b`; `b` must broadcast to `a`'s shape. Equal shapes and scalars
     /// update the storage without a temporary.
     @inlinable
     public static func += (a: inout Tensor, b: Tensor) {
         if a.shape == b.shape {
-            a._scalars.withUnsafeMutableBufferPointer { pa in
-                b.scalars.withUnsafeBufferPointer { pb in
-                    for i in 0..<pa.count { pa[i] += pb[i] }
-                }
-            }
+            a.updateParallel(with: b) { $0 + $1 }
         } else {
             let r = a + b
             precondition(r.shape == a.shape, "+=: shape \(b.shape) does not broadcast into \(a.shape)")
@@ -43,11 +39,7 @@ extension Tensor {
     /// In place `a -= b`; `b` must broadcast to `a`'s shape.
     public static func -= (a: inout Tensor, b: Tensor) {
         if a.shape == b.shape {
-            a._scalars.withUnsafeMutableBufferPointer { pa in
-                b.scalars.withUnsafeBufferPointer { pb in
-                    for i in 0..<pa.count { pa[i] -= pb[i] }
-                }
-            }
+            a.updateParallel(with: b) { $0 - $1 }
         } else {
             let r = a - b
             precondition(r.shape == a.shape, "-=: shape \(b.shape) does not broadcast into \(a.shape)")
@@ -58,6 +50,10 @@ extension Tensor {
     @inlinable
     /// In place `a *= b` (broadcasting into `a`'s shape).
     public static func *= (a: inout Tensor, b: Tensor) {
+        if a.shape == b.shape {
+            a.updateParallel(with: b) { $0 * $1 }
+            return
+        }
         let r = a * b
         precondition(r.shape == a.shape, "*=: shape \(b.shape) does not broadcast into \(a.shape)")
         a = r
@@ -66,6 +62,10 @@ extension Tensor {
     @inlinable
     /// In place `a /= b` (broadcasting into `a`'s shape).
     public static func /= (a: inout Tensor, b: Tensor) {
+        if a.shape == b.shape {
+            a.updateParallel(with: b) { $0 / $1 }
+            return
+        }
         let r = a / b
         precondition(r.shape == a.shape, "/=: shape \(b.shape) does not broadcast into \(a.shape)")
         a = r
@@ -75,25 +75,31 @@ extension Tensor {
     /// Scales every element in place.
     public static func *=(a: inout Tensor, b: Double) {
         let y = b
-        a._scalars.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] *= y } }
+        a.updateParallel { $0 * y }
     }
 
     @inlinable
     /// Adds a number to every element in place.
     public static func +=(a: inout Tensor, b: Double) {
         let y = b
-        a._scalars.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] += y } }
+        a.updateParallel { $0 + y }
     }
 
     /// `self += alpha * x` for equal shapes (BLAS-1 `axpy`), without a temporary.
     @inlinable
     public mutating func addScaled(_ x: Tensor, _ alpha: Double) {
         precondition(x.shape == shape, "addScaled: shapes \(shape) and \(x.shape) differ")
-        _scalars.withUnsafeMutableBufferPointer { p in
-            x.scalars.withUnsafeBufferPointer { q in
-                for i in 0..<p.count { p[i] += alpha * q[i] }
-            }
-        }
+        updateParallel(with: x) { $0 + alpha * $1 }
+    }
+
+    /// `self[i] = op(self[i], other[i])` for equal shapes, in place: no new buffer (the
+    /// storage is copied first only if it is shared with another tensor). O(count); large
+    /// tensors are split over the cores, hence `op` is `@Sendable` (a pure function of its
+    /// arguments); each element gets the same bits as `Tensor.zipWith(self, other, op)`.
+    @inlinable
+    public mutating func updateElements(with other: Tensor, _ op: @Sendable (Double, Double) -> Double) {
+        precondition(other.shape == shape, "updateElements: shapes \(shape) and \(other.shape) differ")
+        updateParallel(with: other, op)
     }
 
     /// Elementwise `min(max(x, low), high)`. NaN stays NaN.

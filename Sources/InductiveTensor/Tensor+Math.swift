@@ -3,53 +3,61 @@ import Foundation
 
 // Elementwise functions (free functions, as in NumPy), comparisons and selection.
 
-/// e^x elementwise (vectorized; within 2 ulp of libm's `exp`).
+/// Parts of libm calls and exp are split from this many elements on (cheap ones: the
+/// default of `mapParallel`, see `Parallel`).
+private let costly = Parallel.minimumElementsPerPart
+
+/// e^x elementwise (vectorized, and split over the cores for large tensors; within 2 ulp of
+/// libm's `exp`, and each element's bits do not depend on the split).
 public func exp(_ x: Tensor) -> Tensor {
     Tensor(shape: x.shape) { out in
         x.withUnsafeBufferPointer { p in
-            if let src = p.baseAddress { inductive_exp(src, out.baseAddress!, p.count) }
+            guard let src = p.baseAddress, let dst = out.baseAddress else { return }
+            Parallel.forEachRange(count: p.count) { r in
+                inductive_exp(src + r.lowerBound, dst + r.lowerBound, r.count)
+            }
         }
     }
 }
 /// Natural logarithm elementwise (NaN for negative inputs, -inf at 0).
-public func log(_ x: Tensor) -> Tensor { x.map { Foundation.log($0) } }
+public func log(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.log($0) } }
 /// log(1 + x) elementwise, accurate for small |x|.
-public func log1p(_ x: Tensor) -> Tensor { x.map { Foundation.log1p($0) } }
+public func log1p(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.log1p($0) } }
 /// e^x - 1 elementwise, accurate for small |x|.
-public func expm1(_ x: Tensor) -> Tensor { x.map { Foundation.expm1($0) } }
+public func expm1(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.expm1($0) } }
 /// Square root elementwise.
-public func sqrt(_ x: Tensor) -> Tensor { x.map { $0.squareRoot() } }
+public func sqrt(_ x: Tensor) -> Tensor { x.mapParallel { $0.squareRoot() } }
 /// x^2 elementwise.
-public func square(_ x: Tensor) -> Tensor { x.map { $0 * $0 } }
+public func square(_ x: Tensor) -> Tensor { x.mapParallel { $0 * $0 } }
 /// |x| elementwise.
-public func abs(_ x: Tensor) -> Tensor { x.map { Swift.abs($0) } }
+public func abs(_ x: Tensor) -> Tensor { x.mapParallel { Swift.abs($0) } }
 /// sign(x) in {-1, 0, 1} elementwise (NaN stays NaN).
-public func sign(_ x: Tensor) -> Tensor { x.map { $0 > 0 ? 1 : ($0 < 0 ? -1 : $0) } }
+public func sign(_ x: Tensor) -> Tensor { x.mapParallel { $0 > 0 ? 1 : ($0 < 0 ? -1 : $0) } }
 /// sin(x) elementwise.
-public func sin(_ x: Tensor) -> Tensor { x.map { Foundation.sin($0) } }
+public func sin(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.sin($0) } }
 /// cos(x) elementwise.
-public func cos(_ x: Tensor) -> Tensor { x.map { Foundation.cos($0) } }
+public func cos(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.cos($0) } }
 /// tanh(x) elementwise.
-public func tanh(_ x: Tensor) -> Tensor { x.map { Foundation.tanh($0) } }
+public func tanh(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.tanh($0) } }
 /// erf(x) = (2 / sqrt(pi)) * integral_0^x e^(-t^2) dt elementwise.
-public func erf(_ x: Tensor) -> Tensor { x.map { Foundation.erf($0) } }
+public func erf(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.erf($0) } }
 /// max(x, 0) elementwise (NaN stays NaN, as in NumPy).
-public func relu(_ x: Tensor) -> Tensor { x.map { $0 > 0 || $0.isNaN ? $0 : 0 } }
+public func relu(_ x: Tensor) -> Tensor { x.mapParallel { $0 > 0 || $0.isNaN ? $0 : 0 } }
 
 /// sigma(x) = 1 / (1 + e^-x), evaluated without overflow for either sign of x.
-public func sigmoid(_ x: Tensor) -> Tensor { x.map(scalarSigmoid) }
+public func sigmoid(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly, scalarSigmoid) }
 
 /// softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|), stable for large |x|.
-public func softplus(_ x: Tensor) -> Tensor { x.map(scalarSoftplus) }
+public func softplus(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly, scalarSoftplus) }
 
 /// x^p elementwise for a constant exponent (fast paths for p = 2, 0.5, 1, -1).
 public func pow(_ x: Tensor, _ p: Double) -> Tensor {
     switch p {
     case 1: return x
-    case 2: return x.map { $0 * $0 }
-    case 0.5: return x.map { $0.squareRoot() }
-    case -1: return x.map { 1 / $0 }
-    default: return x.map { Foundation.pow($0, p) }
+    case 2: return x.mapParallel { $0 * $0 }
+    case 0.5: return x.mapParallel { $0.squareRoot() }
+    case -1: return x.mapParallel { 1 / $0 }
+    default: return x.mapParallel(minimumPerPart: costly) { Foundation.pow($0, p) }
     }
 }
 

@@ -61,19 +61,11 @@ extension Tensor {
     public func sum(axis: Int, keepDims: Bool = false) -> Tensor { sum(axes: [axis], keepDims: keepDims) }
 
     /// Sum of all elements, with four interleaved accumulators (faster, and a smaller
-    /// rounding error than one running sum).
+    /// rounding error than one running sum); above `Parallel.sumChunk` elements, chunk by
+    /// chunk (the chunks split over the cores) in an order that does not depend on the
+    /// number of threads (see `Parallel.chunkedSum`).
     public func sumAll() -> Double {
-        scalars.withUnsafeBufferPointer { p in
-            var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-            let n = p.count
-            var i = 0
-            while i + 4 <= n {
-                s0 += p[i]; s1 += p[i + 1]; s2 += p[i + 2]; s3 += p[i + 3]
-                i += 4
-            }
-            while i < n { s0 += p[i]; i += 1 }
-            return (s0 + s1) + (s2 + s3)
-        }
+        scalars.withUnsafeBufferPointer { Parallel.chunkedSum($0) }
     }
 
     /// Mean over `axes` (all when nil).

@@ -181,7 +181,9 @@ extension Tensor {
     }
 
     /// Elementwise binary kernel dispatched statically through `Op` (guaranteed inlined
-    /// into the loops after specialization); same semantics as `zipWith(_:_:_:)`.
+    /// into the loops after specialization); same semantics as `zipWith(_:_:_:)`. Equal
+    /// shapes and a scalar operand are split over the cores for large tensors (each element
+    /// is computed by the same expression whichever thread runs it: same bits).
     @inlinable
     static func apply<Op: BinaryKernel>(_ a: Tensor, _ b: Tensor, _: Op.Type) -> Tensor {
         if a.shape == b.shape {
@@ -189,13 +191,65 @@ extension Tensor {
             return Tensor(shape: a.shape) { dst in
                 a.scalars.withUnsafeBufferPointer { pa in
                     b.scalars.withUnsafeBufferPointer { pb in
-                        let x = pa.baseAddress!, y = pb.baseAddress!, z = dst.baseAddress!
-                        for i in 0..<n { z[i] = Op.apply(x[i], y[i]) }
+                        guard let x = pa.baseAddress, let y = pb.baseAddress, let z = dst.baseAddress else { return }
+                        Parallel.forEachRange(count: n, minimumPerPart: Parallel.minimumCheapElementsPerPart) { r in
+                            for i in r { z[i] = Op.apply(x[i], y[i]) }
+                        }
                     }
                 }
             }
         }
+        if b.count == 1 && b.rank <= a.rank {
+            let y = b.scalars[0]
+            return a.mapParallel { Op.apply($0, y) }
+        }
+        if a.count == 1 && a.rank <= b.rank {
+            let x = a.scalars[0]
+            return b.mapParallel { Op.apply(x, $0) }
+        }
         return zipWith(a, b) { Op.apply($0, $1) }
+    }
+
+    /// Elementwise `op(x)` like `map`, split over the cores for large tensors (parts of at
+    /// least `minimumPerPart` elements: the default suits cheap operations, costly ones pass
+    /// `Parallel.minimumElementsPerPart`); `op` must be a pure function (it runs on several
+    /// threads at once). Same bits as `map`.
+    @inlinable @inline(__always)
+    func mapParallel(minimumPerPart: Int = Parallel.minimumCheapElementsPerPart, _ op: (Double) -> Double) -> Tensor {
+        Tensor(shape: shape) { out in
+            scalars.withUnsafeBufferPointer { p in
+                guard let x = p.baseAddress, let z = out.baseAddress else { return }
+                Parallel.forEachRange(count: p.count, minimumPerPart: minimumPerPart) { r in
+                    for i in r { z[i] = op(x[i]) }
+                }
+            }
+        }
+    }
+
+    /// `self[i] = op(self[i])` in place (copying first if the storage is shared), split over
+    /// the cores for large tensors; `op` must be pure. Same bits as the serial loop.
+    @inlinable @inline(__always)
+    mutating func updateParallel(_ op: (Double) -> Double) {
+        _scalars.withUnsafeMutableBufferPointer { p in
+            guard let z = p.baseAddress else { return }
+            Parallel.forEachRange(count: p.count, minimumPerPart: Parallel.minimumCheapElementsPerPart) { r in
+                for i in r { z[i] = op(z[i]) }
+            }
+        }
+    }
+
+    /// `self[i] = op(self[i], other[i])` in place for equal shapes, split over the cores for
+    /// large tensors; `op` must be pure. Same bits as the serial loop.
+    @inlinable @inline(__always)
+    mutating func updateParallel(with other: Tensor, _ op: (Double, Double) -> Double) {
+        _scalars.withUnsafeMutableBufferPointer { p in
+            other._scalars.withUnsafeBufferPointer { q in
+                guard let z = p.baseAddress, let y = q.baseAddress else { return }
+                Parallel.forEachRange(count: p.count, minimumPerPart: Parallel.minimumCheapElementsPerPart) { r in
+                    for i in r { z[i] = op(z[i], y[i]) }
+                }
+            }
+        }
     }
 
     /// Elementwise `op(x)` (always inlined, so `op` is inlined into the loop).

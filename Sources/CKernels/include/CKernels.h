@@ -29,6 +29,15 @@ void inductive_relu_kernels(size_t row_begin, size_t row_end, size_t n1, size_t 
 /// trim_threshold); 1 when both were accepted, 0 otherwise (and always 0 without glibc).
 int inductive_retain_freed_memory(int mmap_threshold, int trim_threshold);
 
+/// glibc only: mallopt(M_MMAP_MAX, max_mappings), the number of blocks served by their own
+/// mapping at once (0: every block comes from the heap and is reused after free); 1 when
+/// accepted, 0 otherwise (and always 0 without glibc).
+int inductive_set_mmap_max(int max_mappings);
+
+/// glibc only: malloc_trim(0), which returns free heap memory to the system (the top of the
+/// heap, and whole free pages inside it); 1 when memory was released, 0 otherwise.
+int inductive_release_freed_memory(void);
+
 /// Instruction-set extensions reported by inductive_cpu_identify: each bit is set only when the
 /// processor has the extension and the operating system enables its registers.
 enum {

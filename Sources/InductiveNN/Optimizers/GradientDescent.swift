@@ -99,8 +99,11 @@ public struct Adam: Optimizer {
         for i in parameters.indices {
             var g = gradients[i]
             weightDecay.apply(to: &parameters[i], gradient: &g, learningRate: eta)
-            firstMoment[i] = firstMoment[i] * beta1 + g * (1 - beta1)
-            secondMoment[i] = secondMoment[i] * beta2 + g * g * (1 - beta2)
+            // In place, element by element the same expressions as m * b1 + g * (1 - b1) and
+            // v * b2 + g * g * (1 - b2) on whole tensors (same bits, no temporaries).
+            let (d1, w1, d2, w2) = (beta1, 1 - beta1, beta2, 1 - beta2)
+            firstMoment[i].updateElements(with: g) { m, x in m * d1 + x * w1 }
+            secondMoment[i].updateElements(with: g) { v, x in v * d2 + x * x * w2 }
             let (b1, b2, e) = (c1, c2, epsilon)
             let direction = Tensor.zipWith(firstMoment[i], secondMoment[i]) { m, v in (m / b1) / ((v / b2).squareRoot() + e) }
             parameters[i].addScaled(direction, -eta)

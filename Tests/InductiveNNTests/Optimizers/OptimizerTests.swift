@@ -126,3 +126,29 @@ func minimizeAdamReference(steps: Int) -> Tensor {
     var adam = Adam(learningRate: 0.05)
     return minimize(&adam, steps: steps)
 }
+
+extension OptimizerTests {
+    /// Adam updates its moments in place; the result must be bit for bit the whole-tensor
+    /// formulas of Algorithm 1 (m <- b1 m + (1 - b1) g, v <- b2 v + (1 - b2) g^2, written
+    /// here as tensor expressions): the same operations on every element in the same order,
+    /// so tolerance zero. Large enough (two parts' worth plus 5 elements) that the in-place
+    /// loops run split over the cores; coupled decay so that the gradient is a modified copy.
+    @Test func adamInPlaceMomentsEqualTheTensorFormulas() {
+        let n = 2 * Parallel.minimumCheapElementsPerPart + 5
+        var rng = RandomGenerator(seed: 77)
+        var adam = Adam(learningRate: 0.01, weightDecay: .coupled(1e-3))
+        var p = [Tensor((0..<n).map { _ in rng.uniform(-1, 1) })]
+        var q = p[0], m = Tensor.zeros([n]), v = Tensor.zeros([n])
+        for t in 1...3 {
+            let g0 = Tensor((0..<n).map { _ in rng.uniform(-2, 2) })
+            adam.update(&p, gradients: [g0], rng: &rng)
+            var g = g0
+            g.addScaled(q, 1e-3)
+            m = m * 0.9 + g * (1 - 0.9)
+            v = v * 0.999 + g * g * (1 - 0.999)
+            let c1 = 1 - Foundation.pow(0.9, Double(t)), c2 = 1 - Foundation.pow(0.999, Double(t))
+            q.addScaled(Tensor.zipWith(m, v) { a, b in (a / c1) / ((b / c2).squareRoot() + 1e-8) }, -0.01)
+            #expect(zip(p[0].scalars, q.scalars).allSatisfy { $0.bitPattern == $1.bitPattern }, "step \(t)")
+        }
+    }
+}
