@@ -19,12 +19,21 @@ Steps, in one sitting:
    printed). ratio = peer time / Inductive time (for matmul: Inductive GFLOP/s / peer's).
 
 Same threads both sides: OPENBLAS_NUM_THREADS = OMP_NUM_THREADS = MKL_NUM_THREADS = --threads
-(default: the CPUs this process may run on); below that count every process also runs under
-`taskset` on the first --threads CPUs (XLA's thread pool follows the affinity), and with 1
-thread XLA's multi-threaded Eigen is switched off. Same OpenBLAS kernels both sides:
-OPENBLAS_CORETYPE as given (--coretype, else the environment's), else the core `inductive info`
-calls best for this CPU (NumPy's own OpenBLAS reads the same variable; the JSON records the
-core each side ran).
+(default: the CPUs this process may run on); below that count every benchmark process is
+pinned to --threads CPUs (os.sched_setaffinity in the child before it starts, one logical CPU
+per physical core first, so 2 threads do not share one core's hyperthreads). The affinity is
+the real control of the threads nobody reads those variables for: Swift's own work splitting
+(sized by the CPUs it may run on) and XLA's thread pool. With 1 thread XLA's multi-threaded
+Eigen is also switched off (--xla_cpu_multi_thread_eigen=false). Where the affinity cannot be
+set (no sched_setaffinity), --threads below the available count is refused. The JSON records
+the CPUs applied (settings.affinity).
+Same OpenBLAS kernels for the NumPy/SciPy rows (and neural-tangents' eigendecomposition,
+through SciPy's LAPACK): OPENBLAS_CORETYPE as given (--coretype, else the environment's), else
+the core `inductive info` calls best for this CPU (NumPy's own OpenBLAS reads the same
+variable; the JSON records the core each side ran). The JAX rows (MLP step and HVP, empirical
+and analytic NTK) run XLA's own CPU kernels (Eigen / oneDNN), not OpenBLAS: they compare
+different GEMM kernels whatever the core type. The GD-MSE row of neural-tangents runs eagerly
+(op by op, its predictor is not jit-compiled as a whole); its eigendecomposition dominates.
 
 Regression tracking: --baseline FILE (an earlier JSON of this script) adds a column with
 each ratio's change against that run's, and a row whose ratio fell by more than --tolerance
@@ -130,6 +139,12 @@ def parse(argv):
     if not 1 <= args.threads <= available:
         parser.error(f"--threads must be from 1 to {available} (the CPUs available), got {args.threads}")
     args.available_cpus = available
+    args.cpus = None
+    if args.threads < available:
+        if not hasattr(os, "sched_setaffinity"):
+            parser.error(f"--threads {args.threads} needs CPU pinning (os.sched_setaffinity), not available on this "
+                         f"platform; run with all {available} CPUs (omit --threads)")
+        args.cpus = pinned_cpus(args.threads, os.sched_getaffinity(0))
     groups = [g.strip() for g in args.groups.split(",") if g.strip()]
     unknown = [g for g in groups if g not in GROUPS]
     if unknown or not groups:
@@ -215,11 +230,17 @@ def ensure_environment(name, args, console, record):
     record.update({"folder": os.path.relpath(folder, REPO), "requirements": os.path.relpath(requirements, REPO),
                    "python": version, "created": False})
     env_python = os.path.join(folder, "bin", "python")
-    if os.path.exists(stamp_file) and open(stamp_file).read().strip() == stamp and os.access(env_python, os.X_OK):
+    if read_text(stamp_file).strip() == stamp and os.access(env_python, os.X_OK):
         record["status"] = "ok"
         return env_python
     if os.path.exists(failed_file) and not args.retry_env:
-        previous = json.load(open(failed_file))
+        try:
+            with open(failed_file) as f:
+                previous = json.load(f)
+            if not isinstance(previous, dict) or not isinstance(previous.get("reason"), str):
+                previous = {}
+        except (OSError, ValueError):
+            previous = {}  # unreadable or foreign: as if absent
         if previous.get("stamp") == stamp:
             record.update(status="unavailable", reason=previous["reason"] + " (earlier attempt; --retry-env to retry)")
             return None
@@ -239,7 +260,7 @@ def ensure_environment(name, args, console, record):
             result = subprocess.run(step, stdout=log, stderr=subprocess.STDOUT,
                                     env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
             if result.returncode != 0:
-                text = open(log_file).read()
+                text = read_text(log_file)
                 what = {0: "venv failed", 1: "pip install failed", 2: "import failed"}[steps.index(step)]
                 reason = f"{what}: {pip_reason(text)}"
                 break
@@ -259,14 +280,27 @@ def ensure_environment(name, args, console, record):
     return env_python
 
 
-def run_process(command, env, log_path, timeout, console, prefix="   "):
-    """Runs command, streams its standard output (indented) and keeps both streams in
-    log_path. Returns (exit status or None on timeout, stderr text)."""
+def read_text(path):
+    """The file's text, or "" when it is missing or unreadable."""
+    try:
+        with open(path) as f:
+            return f.read()
+    except (OSError, ValueError):
+        return ""
+
+
+def run_process(command, env, log_path, timeout, console, prefix="   ", cpus=None):
+    """Runs command (on the CPUs `cpus` when given), streams its standard output (indented)
+    and keeps both streams in log_path. Returns (exit status or None on timeout, stderr text)."""
     with open(log_path, "w") as log:
         log.write("$ " + " ".join(command) + "\n")
         log.flush()
+        if cpus:
+            log.write(f"# pinned to CPUs {','.join(map(str, cpus))}\n")
+            log.flush()
+        pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=REPO,
-                                   text=True, start_new_session=True)
+                                   text=True, start_new_session=True, preexec_fn=pin)
         errors = []
 
         def drain():
@@ -307,7 +341,8 @@ def read_cases(path):
     if not os.path.exists(path):
         return None
     try:
-        return json.load(open(path))
+        with open(path) as f:
+            return json.load(f)
     except (OSError, ValueError):
         return None
 
@@ -320,19 +355,36 @@ def benchmark_environment(args, coretype):
     if coretype:
         env["OPENBLAS_CORETYPE"] = coretype
     xla = env.get("XLA_FLAGS", "")
-    if args.threads == 1 and "intra_op_parallelism_threads" not in xla:
-        xla = (xla + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1").strip()
+    # XLA's flag parser stops at the first token without a leading "-": flags only. The
+    # thread count itself is set by the affinity (see pinned_cpus).
+    if args.threads == 1 and "xla_cpu_multi_thread_eigen" not in xla:
+        xla = (xla + " --xla_cpu_multi_thread_eigen=false").strip()
     if xla:
         env["XLA_FLAGS"] = xla
     return env
 
 
-def pinned(command, args):
-    """Runs on the first --threads CPUs when that is fewer than available (taskset)."""
-    if args.threads < args.available_cpus and shutil.which("taskset"):
-        cpus = sorted(os.sched_getaffinity(0))[:args.threads]
-        return ["taskset", "-c", ",".join(map(str, cpus))] + command
-    return command
+def pinned_cpus(threads, available):
+    """The CPUs the benchmark processes run on: None (all of `available`, unpinned) when
+    threads covers them, else `threads` of them, one logical CPU per physical core first
+    (hyperthread siblings share a core's units: two of them are not two cores' worth), in
+    order of CPU number. Core identity from /sys (package id, core id); unknown cores count
+    as distinct."""
+    available = sorted(available)
+    if threads >= len(available):
+        return None
+
+    def core(cpu):
+        topology = f"/sys/devices/system/cpu/cpu{cpu}/topology/"
+        ids = tuple(read_text(topology + name).strip() for name in ("physical_package_id", "core_id"))
+        return ids if all(ids) else ("cpu", str(cpu))
+
+    first, siblings, seen = [], [], set()
+    for cpu in available:
+        key = core(cpu)
+        (siblings if key in seen else first).append(cpu)
+        seen.add(key)
+    return sorted((first + siblings)[:threads])
 
 
 def info_fields(binary, env):
@@ -559,11 +611,12 @@ def compare(argv):
             status, fields = info_fields(binary, env)
     document["settings"]["environment"] = {k: env.get(k) for k in (
         "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_CORETYPE", "XLA_FLAGS")}
-    document["settings"]["taskset"] = args.threads < args.available_cpus and bool(shutil.which("taskset"))
+    document["settings"]["affinity"] = args.cpus  # None: every available CPU, unpinned
     document["inductive_info"] = fields
     console.say(f"inductive {fields.get('inductive', '')}; BLAS: {fields.get('BLAS', '')}")
     console.say(f"OpenBLAS core: {fields.get('OpenBLAS core', 'n/a')}; both sides run with "
-                f"OPENBLAS_CORETYPE={coretype or '(unset)'}, {args.threads} thread(s), {args.repeats} repeats; "
+                f"OPENBLAS_CORETYPE={coretype or '(unset)'}, {args.threads} thread(s) "
+                f"({'pinned to CPUs ' + ','.join(map(str, args.cpus)) if args.cpus else 'all CPUs'}), {args.repeats} repeats; "
                 f"load {document['load']['start']}")
 
     # SINDy: the same Lorenz trajectory for both sides.
@@ -585,8 +638,8 @@ def compare(argv):
         if group == "sindy" and lorenz:
             command += ["--data", lorenz]
         console.say(f"== {group}: inductive bench --group {group} (load {g['load_before']})")
-        status, errors = run_process(pinned(command, args), env, os.path.join(work, f"inductive-{group}.log"),
-                                     args.timeout, console)
+        status, errors = run_process(command, env, os.path.join(work, f"inductive-{group}.log"),
+                                     args.timeout, console, cpus=args.cpus)
         g["inductive"] = read_cases(swift_json)
         if status != 0:
             g["inductive_error"] = (f"timed out after {args.timeout:.0f} s" if status is None
@@ -605,8 +658,8 @@ def compare(argv):
                     else:
                         command += ["--samples", str(LORENZ_SAMPLES)]
                 console.say(f"== {group}: bench/{name} ({env_name} environment; load {load()})")
-                status, errors = run_process(pinned(command, args), env, os.path.join(work, f"python-{group}.log"),
-                                             args.timeout, console)
+                status, errors = run_process(command, env, os.path.join(work, f"python-{group}.log"),
+                                             args.timeout, console, cpus=args.cpus)
                 g["python"] = read_cases(py_json)
                 if status != 0:
                     g["python_error"] = (f"bench/{name} timed out after {args.timeout:.0f} s" if status is None

@@ -19,7 +19,8 @@ differ, timings do not depend on them):
   inputs of dimension 64, kernel_fn jit-compiled;
 - ntk.gd-mse: predict.gradient_descent_mse on a 1000 x 1000 train kernel, train and test
   (500 points) outputs at 10 times, predictor built inside the timed call (its
-  eigendecomposition is done on first use, as ours).
+  eigendecomposition is done on first use, as ours). Run eagerly (op by op),
+  not jit-compiled as a whole, unlike the other JAX cases; the eigendecomposition dominates its time.
 Medians of --repeats timed calls (default 5), as the Swift side.
 """
 from timing import Recorder, arguments, check_repeats, median_seconds  # bench/timing.py

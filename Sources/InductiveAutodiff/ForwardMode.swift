@@ -22,8 +22,15 @@ public func jvp(at xs: [Tensor], tangents ts: [Tensor], of f: ([Variable]) -> Va
     for (x, t) in zip(xs, ts) {
         precondition(t.shape == x.shape, "jvp: tangent shape \(t.shape) differs from argument shape \(x.shape)")
     }
-    let y = f(zip(xs, ts).map { Variable.dual($0, tangent: $1) })
+    // An all-zero tangent is no tangent: attaching it would run the tangent rules with 0
+    // times an infinite derivative (sqrt at 0, d/dy of 0^y) and give NaN where nil gives 0.
+    let y = f(zip(xs, ts).map { x, t in isAllZero(t) ? Variable(constant: x) : Variable.dual(x, tangent: t) })
     return (y.value, y.tangent ?? Tensor.zeros(y.shape))
+}
+
+/// Whether every entry of t is zero (±0): such a tangent contributes nothing to J t.
+func isAllZero(_ t: Tensor) -> Bool {
+    t.withUnsafeBufferPointer { p in p.allSatisfy { $0 == 0 } }
 }
 
 /// The Jacobian-vector product J_f(x) t (shape of f(x)) for a tangent t shaped like x, with
@@ -80,7 +87,8 @@ public func hessianVectorProduct(at xs: [Tensor], vectors vs: [Tensor], method: 
     }
     switch method {
     case .forwardOverReverse:
-        let params = zip(xs, vs).map { Variable.dual($0, tangent: $1, requiresGrad: true) }
+        // A zero direction block carries no tangent (see `jvp(at:tangents:of:)`).
+        let params = zip(xs, vs).map { x, v in isAllZero(v) ? Variable.parameter(x) : Variable.dual(x, tangent: v, requiresGrad: true) }
         let y = f(params)
         precondition(y.count == 1, "hessianVectorProduct: f must return one element, got shape \(y.shape)")
         return gradientTangents(of: y, wrt: params)

@@ -28,9 +28,12 @@ public func log1p(_ x: Variable) -> Variable {
 }
 /// e^x - 1; derivative e^x = y + 1.
 public func expm1(_ x: Variable) -> Variable { Variable.unary("expm1", x, expm1(x.value)) { _, y in y + 1 } }
-/// sqrt x; derivative 1 / (2 sqrt x) (infinite at 0).
+/// sqrt x; derivative 1 / (2 sqrt x) (infinite at 0). A zero tangent entry gives a zero
+/// tangent even at x = 0 (no movement, no change), not 0/0.
 public func sqrt(_ x: Variable) -> Variable {
-    Variable.record("sqrt", sqrt(x.value), [x], tangent: { t in t.tangent(0).map { $0 / (t.output * 2) } }) { r in [r.gradient / (r.output * 2)] }
+    Variable.record("sqrt", sqrt(x.value), [x], tangent: { t in
+        t.tangent(0).map { dx in Tensor.where(dx, dx / (t.output * 2), dx) }  // dx = ±0 stays itself
+    }) { r in [r.gradient / (r.output * 2)] }
 }
 /// x^2; derivative 2x.
 public func square(_ x: Variable) -> Variable { Variable.unary("square", x, square(x.value)) { x, _ in x * 2 } }
@@ -69,14 +72,24 @@ public func pow(_ x: Variable, _ p: Double) -> Variable {
     return Variable.unary("pow", x, pow(x.value, p)) { x, _ in pow(x, p - 1) * p }
 }
 
-/// x^y elementwise with broadcasting; d/dx = y x^(y-1), d/dy = x^y log x (x > 0).
+/// x^y elementwise with broadcasting; d/dx = y x^(y-1), d/dy = x^y log x (x > 0), and
+/// d/dy = 0 at x = 0, y > 0 (0^y = 0 for all y > 0; the formula would give 0 (-inf) = NaN).
 public func pow(_ x: Variable, _ y: Variable) -> Variable {
-    Variable.record("powVariable", pow(x.value, y.value), [x, y], tangent: { t in
+    let value = pow(x.value, y.value)
+    // 1 where x = 0 < y (broadcast to the output's shape), else 0.
+    let zeroBase = (x.value .== Tensor(0)) * (y.value .> Tensor(0))
+    let singular = zeroBase.shape == value.shape ? zeroBase : zeroBase + Tensor.zeros(value.shape)
+    let hasSingular = !isAllZero(singular)
+    return Variable.record("powVariable", value, [x, y], tangent: { t in
         let x = t.input(0), y = t.input(1)
-        return tangentSum(t.tangent(0).map { $0 * (y * pow(x, y - 1)) }, t.tangent(1).map { $0 * (t.output * log(x)) })
+        return tangentSum(t.tangent(0).map { $0 * (y * pow(x, y - 1)) }, t.tangent(1).map { dy in
+            let factor = t.output * log(x)
+            return dy * (hasSingular ? Tensor.where(singular, Tensor.zeros(factor.shape), factor) : factor)
+        })
     }) { r in
         let x = r.input(0), y = r.input(1)
-        return [r.needs(0) ? r.gradient * y * pow(x, y - 1) : nil, r.needs(1) ? r.gradient * r.output * log(x) : nil]
+        let logX = hasSingular ? Variable.where(singular, Variable(Tensor.zeros(singular.shape)), r.output * log(x)) : r.output * log(x)
+        return [r.needs(0) ? r.gradient * y * pow(x, y - 1) : nil, r.needs(1) ? r.gradient * logX : nil]
     }
 }
 

@@ -260,7 +260,16 @@ func tangentByDoubleVJP(_ name: String, _ args: TangentArguments, _ backward: Ba
     for (i, g) in grads.enumerated() {
         guard let t = args.tangents[i], var g else { continue }
         if g.shape != t.shape { g = g.sumToShape(t.shape) }
-        precondition(g.requiresGrad, "operation '\(name)': its backward rule does not build gradients from the output gradient with Variable operations, so no tangent can be derived from it; pass `tangent:` to customOperation")
+        // A gradient that does not depend on u is constant in u; being linear in u, it is
+        // zero (an input the output does not depend on) and adds nothing to J t. At u = 0 a
+        // rule that computed with constants also gives 0, so the rule is probed once more at
+        // u = 1: a non-zero constant there means no tangent can be derived from it.
+        if !g.requiresGrad {
+            let probe = backward(BackwardArguments(output: Variable(args.output), gradient: Variable(Tensor.ones(args.output.shape)),
+                                                   inputs: args.inputs.map { Variable($0) }, needsGradient: needs))[i]
+            precondition(probe.map { isAllZero($0.value) } ?? true, "operation '\(name)': its backward rule does not build gradients from the output gradient with Variable operations, so no tangent can be derived from it; pass `tangent:` to customOperation")
+            continue
+        }
         let term = (g * Variable(t)).sum()
         inner = inner.map { $0 + term } ?? term
     }

@@ -280,6 +280,9 @@ func rowSquaredNorms(_ x: Tensor) -> [Double] {
     }
 }
 
+/// Below this many scalar operations (rows x work) `parallelChunks` runs serially.
+let parallelWorkThreshold = 40_000
+
 /// Runs `body` on disjoint ranges of 0..<rows on all cores (serially when the total work,
 /// rows x `work` scalar operations, is too small to pay for threads). With `triangular`, row
 /// i costs i + 1 units (the lower triangle of a symmetric kernel): the ranges are cut where
@@ -287,7 +290,7 @@ func rowSquaredNorms(_ x: Tensor) -> [Double] {
 /// (A local helper: a shared work-splitting helper in InductiveTensor could replace it.)
 func parallelChunks(rows: Int, work: Int, triangular: Bool = false, _ body: @Sendable (Range<Int>) -> Void) {
     let cores = ProcessInfo.processInfo.activeProcessorCount
-    if cores <= 1 || rows < 2 || rows * work < 40_000 {
+    if cores <= 1 || rows < 2 || rows * work < parallelWorkThreshold {
         body(0..<rows)
         return
     }

@@ -16,8 +16,12 @@ import InductiveTensor
 public struct KernelEigensystem: Sendable {
     /// λ, shape [n], descending.
     public let eigenvalues: Tensor
-    /// V, shape [n, n]; column i is the unit eigenvector q_i of λ_i. Formed on each access
-    /// (2 n³ flops) for an eigensystem kept factored (`init(factoring:)`).
+    /// V, shape [n, n]; column i is the unit eigenvector q_i of λ_i.
+    ///
+    /// - Complexity: free for `init(_:)`. For an eigensystem kept factored (the one of
+    ///   `GradientDescentMSE.eigensystem`) **every access forms V anew: 2 n³ flops and n²
+    ///   doubles**; read it once into a local (`let v = es.eigenvectors`), never per entry or
+    ///   in a loop; `project`/`reconstruct` need no V.
     public var eigenvectors: Tensor {
         switch storage {
         case .explicit(let v): return v
@@ -160,7 +164,12 @@ struct TridiagonalEigenfactors: Sendable {
         if n == 0 || k == 0 { return }
         let info = LAPACKE_dormtr(LAPACK_COL_MAJOR, Int8(UInt8(ascii: "L")), Int8(UInt8(ascii: "U")),
                                   Int8(UInt8(ascii: transpose ? "T" : "N")), Int32(n), Int32(k), reflectors, Int32(n), tau, &x, Int32(n))
-        precondition(info == 0, "KernelEigensystem: dormtr failed with info \(info)")
+        // -1010: LAPACKE could not allocate dormtr's workspace (out of memory); any other
+        // non-zero info is an argument error, a bug here. Non-throwing callers (`project`,
+        // `reconstruct`): stop with a message that names the cause.
+        precondition(info == 0, info == -1010
+            ? "KernelEigensystem: out of memory for dormtr's workspace (LAPACK_WORK_MEMORY_ERROR, n = \(n), \(k) columns)"
+            : "KernelEigensystem: dormtr rejected argument \(-info) (info \(info))")
     }
     #endif
 

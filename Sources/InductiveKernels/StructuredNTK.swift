@@ -183,6 +183,7 @@ struct DenseStack: Sendable {
                 let width = f1.signals[l].shape[1]
                 let s1 = f1.signals[l].reshaped([b1, k * width]), s2 = f2.signals[l].reshaped([b2, k * width])
                 let scratch = scratch ?? GramScratch(capacity: b1 * b2)
+                precondition(b1 * b2 <= scratch.capacity, "accumulateNTK: a [\(b1), \(b2)] block does not fit a scratch of \(scratch.capacity) entries")
                 // Raw pointers into `scratch` are used below: keep it alive to the end of the layer.
                 defer { withExtendedLifetime(scratch) {} }
                 DenseStack.gram(f1.inputs[l], f2.inputs[l], same: same, into: scratch.first)
@@ -245,8 +246,11 @@ extension DenseStack {
 final class GramScratch: @unchecked Sendable {
     let first: UnsafeMutablePointer<Double>
     let second: UnsafeMutablePointer<Double>
+    /// Entries of each buffer: a block of b1 x b2 pairs needs b1 b2 <= capacity.
+    let capacity: Int
 
     init(capacity: Int) {
+        self.capacity = capacity
         first = GramScratch.buffer(capacity)
         second = GramScratch.buffer(capacity)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import InductiveAutodiff
 import InductiveTensor
 import InductiveTestSupport
@@ -101,5 +102,76 @@ import Testing
         let y = dot(x, matmul(Variable(a), x))
         let ht = gradientTangents(of: y, wrt: [x])[0]
         expectClose(ht, matmul(a + a.T, t), rtol: 0, atol: 1e-13)
+    }
+
+    /// A zero tangent is no tangent: pow(x, y) with x_0 = 0 (d/dy of x^y there is 0 log 0 =
+    /// NaN by the formula; 0^y = 0 for y > 0, so the true derivative is 0) and y's tangent
+    /// zero gives the single-argument jvp, and so does a non-zero tangent on y (the guarded
+    /// rule: 0 at x = 0 < y). The inputs are exact binary fractions and each route forms the
+    /// same products y x^(y-1) t_x, so they agree bit for bit; the y-tangent term elsewhere
+    /// is x^y log x t_y (one log, a few products: rtol 1e-14). sqrt at 0 with a zero tangent:
+    /// 0, not 0/0.
+    @Test func zeroTangentsAtSingularPoints() {
+        let x = Tensor([0, 0.5, 2]), y = Tensor([2.5, 3, 1.5])
+        let tx = Tensor([1, -0.25, 0.5]), ty = Tensor([0.75, 0, -1])
+        let (_, both) = jvp(at: [x, y], tangents: [tx, Tensor.zeros([3])]) { pow($0[0], $0[1]) }
+        let single = jvp(at: x, of: { pow($0, Variable(constant: y)) }, tangent: tx).jvp
+        #expect(both.scalars.allSatisfy { $0.isFinite }, "\(both)")
+        #expect(both == single)
+        let (_, alongY) = jvp(at: [x, y], tangents: [Tensor.zeros([3]), ty]) { pow($0[0], $0[1]) }
+        let expectedY = Tensor((0..<3).map { i in
+            x.scalars[i] == 0 ? 0 : Foundation.pow(x.scalars[i], y.scalars[i]) * Foundation.log(x.scalars[i]) * ty.scalars[i]
+        })
+        expectClose(alongY, expectedY, rtol: 1e-14)
+        // The reverse rule agrees: d/dy sum(x^y) at x = 0 is 0.
+        let yv = Variable.parameter(y)
+        let dy = gradientTensors(of: pow(Variable(constant: x), yv).sum(), wrt: [yv])[0]
+        #expect(dy.scalars.allSatisfy { $0.isFinite } && dy.scalars[0] == 0, "\(dy)")
+        // sqrt: a zero tangent entry at 0 (dual leaf with a mixed tangent, so it is not dropped).
+        let s = sqrt(Variable.dual(Tensor([0, 4]), tangent: Tensor([0, 1])))
+        #expect(s.tangent == Tensor([0, 0.25]))
+        // Forward over reverse with an all-zero direction block b through sqrt at 0:
+        // f = sum(a^2 sqrt(b)), (H v)_a = 2 v_a sqrt(b) + 2 a d sqrt(b)[v_b] = 2 v_a sqrt(b)
+        // for v_b = 0 (finite, although d sqrt/db is infinite at b = 0); exact here.
+        let f: @Sendable ([Variable]) -> Variable = { p in (p[0] * p[0] * sqrt(p[1])).sum() }
+        let at = [Tensor([0.5, -1]), Tensor([0, 4])], vs = [Tensor([1, 0.5]), Tensor.zeros([2])]
+        let forward = hessianVectorProduct(at: at, vectors: vs, of: f)
+        #expect(forward[0] == Tensor([0, 2]), "\(forward)")
+    }
+
+    /// A custom operation whose backward rule returns a constant (zero) gradient for an input
+    /// it does not depend on: the double-VJP tangent skips that input instead of stopping.
+    /// y = 2 a (b unused); the tangent is 2 t_a, exact.
+    @Test func customOperationWithConstantGradient() {
+        let a = Tensor([1, -2]), b = Tensor([3, 4])
+        let (_, t) = jvp(at: [a, b], tangents: [Tensor([0.5, 1]), Tensor([1, 1])]) { v in
+            customOperation("twiceFirst", inputs: v, value: v[0].value * 2, differentiableBackward: true) { r in
+                [r.gradient * 2, Variable(constant: Tensor.zeros([2]))]
+            }
+        }
+        #expect(t == Tensor([1, 2]))
+    }
+
+    /// The single-term tangent-only product paths (a constant factor, the parameter's
+    /// gradient read for its tangent only) with transposed operands: matmul(x, W^T) and
+    /// matmul(W, x^T) with x constant. Forward over reverse against reverse over reverse:
+    /// entries are sums of <= 40 products of O(1) factors, ~40 eps of their scale; 1e-12
+    /// scaled leaves >= 100x.
+    @Test func tangentOnlyProductsWithTransposes() {
+        let x = normal([5, 4], seed: 51), x2 = normal([3, 4], seed: 52)
+        let f: @Sendable ([Variable]) -> Variable = { p in
+            let h = tanh(matmul(Variable(constant: x), p[0], transposeB: true))          // [5, 3]
+            let g = tanh(matmul(p[1], Variable(constant: x2), transposeB: true))          // [5, 3]
+            let k = tanh(matmul(p[0], Variable(constant: x), transposeB: true))           // [3, 5]
+            let m = tanh(matmul(Variable(constant: x), p[1], transposeA: true))            // [4, 4]
+            return square(h * g).sum() + square(k).sum() + square(m).sum()
+        }
+        let params = [normal([3, 4], seed: 53) * 0.5, normal([5, 4], seed: 54) * 0.5]
+        let vs = [normal([3, 4], seed: 55), normal([5, 4], seed: 56)]
+        let forward = hessianVectorProduct(at: params, vectors: vs, of: f)
+        let reverse = hessianVectorProduct(at: params, vectors: vs, method: .reverseOverReverse, of: f)
+        let agreement = GradientCheckResult.scaledDifference(forward, reverse)
+        #expect(agreement.passes(1e-12), "\(agreement)")
+        #expect(checkHessianVectorProduct(of: f, at: params, direction: vs, method: .forwardOverReverse).passes(.secondOrderFiniteDifferences))
     }
 }

@@ -30,8 +30,10 @@ import Testing
 
     /// The eigensystem `GradientDescentMSE` keeps factored (`dsytrd` + `dstedc`, V = Q S
     /// never formed) against the explicit `dsyevd` one, on a 150-point kernel (3 columns):
-    /// - eigenvalues: the same LAPACK steps on the same matrix (measured bit-identical); bound
-    ///   n eps lambda_1 all the same;
+    /// - eigenvalues: the same LAPACK steps on the same matrix, but not necessarily the same
+    ///   code path (dsyevd may give dsytrd another workspace than LAPACKE's query, i.e. the
+    ///   unblocked instead of the blocked reduction): bit-identical here, not guaranteed; both
+    ///   are backward stable, so n eps lambda_1 bounds the difference;
     /// - V^T r, V c and V itself: Q S applied in a different order. Each side applies two
     ///   orthogonal maps (n-term sums, backward stable: <= c n eps ||r||_2 per entry, 3.3e-14
     ///   ||r|| for c = 1); atol 16 n eps ||r||_2 leaves room for the constant. S is shared, so

@@ -31,19 +31,26 @@ import Testing
 
     /// The fast paths of the structured kernel at a size where they all run: a scalar ReLU
     /// network without bias (the ReLU derivative formed directly, the last layer's rank-one
-    /// signal Gram formed in place, the fused Hadamard pass split over the cores: 120 x 100
-    /// pairs), and with bias and 2 outputs (the Gram products into reused buffers), against the
-    /// Jacobian path (per-example gradients from the autodiff, J1 J2^T), whose sums run over the
-    /// P parameters in another order: each route is within ~P eps/2 max|K| of the exact sums
+    /// signal Gram formed in place, the fused Hadamard pass split over the cores), and with
+    /// bias and 2 outputs (the Gram products into reused buffers), against the Jacobian path
+    /// (per-example gradients from the autodiff, J1 J2^T), whose sums run over the P
+    /// parameters in another order: each route is within ~P eps/2 max|K| of the exact sums
     /// (P <= 1,058 here), so atol P eps max|K|, rtol 1e-10 as above. Symmetric (x2 = x1, syrk)
     /// and non-symmetric (gemm) alike; the symmetric result must be exactly symmetric.
+    /// 260 x 200 = 52,000 and 260 x 260 = 67,600 pairs: above the 40,000 operations below
+    /// which `parallelChunks` runs serially (`parallelWorkThreshold`), so on a machine with 2 or more cores the
+    /// Hadamard passes run in concurrent row chunks (a wrong row offset or a race there fails
+    /// here); 120 x 100 never reached them.
     @Test(arguments: [(false, 1), (true, 2)])
     func fastPathsAgreeWithJacobianPath(_ useBias: Bool, _ outputs: Int) throws {
         let net = mlp([6, 24, 32, outputs], activation: .relu, useBias: useBias, seed: 31)
-        let x1 = normal([120, 6], seed: 32), x2 = normal([100, 6], seed: 33)
+        let x1 = normal([260, 6], seed: 32), x2 = normal([200, 6], seed: 33)
         let pEps = Double(net.flatParameters.count) * Double.ulpOfOne
         for contraction in [OutputContraction.trace, .mean] {
-            let structured = try empiricalNTK(net, x1, x2, outputs: contraction, implementation: .structured)
+            var plan: EmpiricalKernelPlan?
+            let structured = try empiricalNTK(net, x1, x2, outputs: contraction, implementation: .structured) { plan = $0 }
+            // One block of all pairs, so each Hadamard pass covers 52,000 of them.
+            #expect(plan?.blockRows1 == 260 && plan?.blockRows2 == 200)
             let generic = try empiricalNTK(net, x1, x2, outputs: contraction, implementation: .jacobian)
             expectClose(structured, generic, rtol: 1e-10, atol: pEps * generic.norm(.infinity), "\(contraction)")
             let symmetric = try empiricalNTK(net, x1, outputs: contraction, implementation: .structured)
