@@ -269,7 +269,7 @@ public struct SweepPlan: Sendable {
             throw SweepError("\(path): unknown experiment '\(id)'")
         }
         guard version == InductiveVersion.string, fingerprint == SweepPlan.fingerprint(experiment) else {
-            throw SweepError("\(path) was made by another version of \(id) (inductive \(version)); this is inductive \(InductiveVersion.string)")
+            throw SweepError("\(path) was made by another version of \(id) (inductive \(version), another declaration of its parameters or checks); this is inductive \(InductiveVersion.string)")
         }
         guard let grid = object["grid"] as? [[String: Any]] else { throw SweepError("\(path) is not a sweep manifest (grid)") }
         let axes = try grid.map { axis -> SweepAxis in
@@ -284,6 +284,9 @@ public struct SweepPlan: Sendable {
     /// A hash of what defines the experiment's results: its id, parameters (keys, values,
     /// ranges) and checks (ids, rules), and the toolkit's version. Results with different
     /// fingerprints are never merged.
+    ///
+    /// Limit: the experiment's code is not hashed, so shards built from commits that differ
+    /// only inside an experiment's `run` get equal fingerprints; merge only shards of one build.
     public static func fingerprint(_ experiment: any Experiment) -> String {
         var text = "\(InductiveVersion.string)|\(experiment.id)"
         for p in experiment.parameters {
