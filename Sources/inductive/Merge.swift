@@ -99,7 +99,7 @@ struct Merge: ParsableCommand {
         var entries: [ReportEntry] = [], missing: [String] = []
         var copies: [(path: String, bytes: [UInt8])] = []
         let outURL = URL(fileURLWithPath: out).standardized
-        var folders: [String] = []
+        var folders: [String] = [], blasSettings: [String] = []
         for id in ids {
             let folder = FileName.sanitized(id)
             let holders = directories.filter { FileManager.default.fileExists(atPath: $0 + "/" + folder + "/" + ReproduceShard.entryName) }
@@ -122,6 +122,13 @@ struct Merge: ParsableCommand {
                 entry = entry ?? decoded
             }
             entries.append(entry!)
+            // The BLAS the shard ran with (result.json), not the merging host's.
+            if let data = FileManager.default.contents(atPath: directory + "/" + folder + "/result.json"),
+               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+               let versions = object["versions"] as? [String: Any], let blas = versions["blas"] as? String,
+               !blasSettings.contains(blas) {
+                blasSettings.append(blas)
+            }
             guard URL(fileURLWithPath: directory).standardized != outURL else { continue }
             // Every regular file under the experiment's folder, subfolders included.
             let base = directory + "/" + folder
@@ -144,7 +151,12 @@ struct Merge: ParsableCommand {
         for id in ids where !missing.contains(id) { try ReportFiles.createDirectory(out + "/" + FileName.sanitized(id)) }
         for folder in folders { try ReportFiles.createDirectory(out + "/" + folder) }
         try writeOutputGroup(copies)
-        try reproduceReport(entries, quick: size == "quick", seed: seed).write(to: out)
+        let blas = blasSettings.isEmpty ? BLAS.configuration
+            : blasSettings.count == 1 ? blasSettings[0] : "mixed across shards: " + blasSettings.joined(separator: "; ")
+        if blasSettings.count > 1 {
+            FileHandle.standardError.write(Data("warning: the shards ran with different BLAS settings (\(blasSettings.joined(separator: "; ")))\n".utf8))
+        }
+        try reproduceReport(entries, quick: size == "quick", seed: seed, blas: blas).write(to: out)
         let (_, crashed) = printReproduceSummary(entries, seconds: entries.reduce(0) { $0 + $1.runtimeSeconds })
         say("report: \(out)/index.html")
         if crashed > 0 { throw RunFailure(message: "\(crashed) experiment(s) crashed") }

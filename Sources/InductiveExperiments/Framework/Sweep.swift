@@ -97,7 +97,8 @@ public struct SweepPoint: Sendable, Equatable, Hashable {
     public var fileName: String {
         var readable = FileName.sanitized((settings.map { "\($0.key)-\($0.value)" } + ["seed-\(seed)"]).joined(separator: "_"))
         if readable.count > 80 { readable = String(readable.prefix(80)) }
-        return readable + "." + SweepPlan.hashHex(label).prefix(8) + ".json"
+        // The whole 64-bit hash: the readable part may be cut before `seed-S`.
+        return readable + "." + SweepPlan.hashHex(label) + ".json"
     }
 
     public func hash(into hasher: inout Hasher) {
