@@ -161,12 +161,12 @@ struct Reproduce: ParsableCommand {
 }
 
 /// The report `reproduce` writes (and `merge` rebuilds from reproduce shards).
-func reproduceReport(_ entries: [ReportEntry], quick: Bool, seed: UInt64) -> Report {
+func reproduceReport(_ entries: [ReportEntry], quick: Bool, seed: UInt64, blas: String = BLAS.configuration) -> Report {
     Report(
         title: "Inductive: the claims of the notes, measured",
         introduction: "Each section runs one experiment of the catalogue and checks the claim of the lecture notes against measurement, with tolerances fixed before the run.",
         metadata: [Parameter("size", quick ? "quick" : "full"), Parameter("seed", String(seed)),
-                   Parameter("inductive", InductiveVersion.string), Parameter("BLAS", BLAS.configuration)],
+                   Parameter("inductive", InductiveVersion.string), Parameter("BLAS", blas)],
         entries: entries)
 }
 

@@ -9,7 +9,9 @@ struct Merge: ParsableCommand {
         abstract: "Merge the folders of sweep shards (summary.csv, summary.json, index.html) or of reproduce shards (the ordinary report).",
         discussion: """
         Refuses folders of different sweeps or experiment versions, files that are not points of the sweep, a point \
-        with different results in two folders, and points run with different BLAS settings. Missing points are listed \
+        (or a reproduced experiment) with different results in two folders, and points run with different BLAS settings. \
+        "Experiment version" compares the inductive version and the experiment's declaration (parameters, checks), not \
+        its code: merge only shards built from the same commit. Missing points are listed \
         and refused unless --allow-missing. Wall-clock times go to OUT/timings.csv only: the other files are the same \
         bytes whichever shards and processes ran the points.
         """)
@@ -97,21 +99,48 @@ struct Merge: ParsableCommand {
         var entries: [ReportEntry] = [], missing: [String] = []
         var copies: [(path: String, bytes: [UInt8])] = []
         let outURL = URL(fileURLWithPath: out).standardized
+        var folders: [String] = [], blasSettings: [String] = []
         for id in ids {
             let folder = FileName.sanitized(id)
-            guard let directory = directories.first(where: { FileManager.default.fileExists(atPath: $0 + "/" + folder + "/" + ReproduceShard.entryName) }) else {
+            let holders = directories.filter { FileManager.default.fileExists(atPath: $0 + "/" + folder + "/" + ReproduceShard.entryName) }
+            guard let directory = holders.first else {
                 missing.append(id)
                 continue
             }
-            let data = FileManager.default.contents(atPath: directory + "/" + folder + "/" + ReproduceShard.entryName) ?? Data()
-            do { entries.append(try ReproduceShard.decodeEntry(data)) } catch {
-                throw InputError("\(directory)/\(folder)/\(ReproduceShard.entryName) cannot be read as a report entry")
+            var entry: ReportEntry?
+            for holder in holders {
+                let path = holder + "/" + folder + "/" + ReproduceShard.entryName
+                let decoded: ReportEntry
+                do { decoded = try ReproduceShard.decodeEntry(FileManager.default.contents(atPath: path) ?? Data()) } catch {
+                    throw InputError("\(path) cannot be read as a report entry")
+                }
+                // A duplicated experiment (overlapping --only, a rerun with another N) must agree: checks and
+                // measured values, not the runtime (nor notes, where an experiment may report its own timing).
+                if let first = entry, !ReproduceShard.sameResults(first, decoded) {
+                    throw InputError("\(id) has different results in \(directory) and \(holder) (checks or measured values differ)")
+                }
+                entry = entry ?? decoded
+            }
+            entries.append(entry!)
+            // The BLAS the shard ran with (result.json), not the merging host's.
+            if let data = FileManager.default.contents(atPath: directory + "/" + folder + "/result.json"),
+               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+               let versions = object["versions"] as? [String: Any], let blas = versions["blas"] as? String,
+               !blasSettings.contains(blas) {
+                blasSettings.append(blas)
             }
             guard URL(fileURLWithPath: directory).standardized != outURL else { continue }
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder)) ?? []
-            for name in names.sorted() where !name.hasPrefix(".") {
-                guard let bytes = FileManager.default.contents(atPath: directory + "/" + folder + "/" + name) else { continue }
-                copies.append((out + "/" + folder + "/" + name, [UInt8](bytes)))
+            // Every regular file under the experiment's folder, subfolders included.
+            let base = directory + "/" + folder
+            let enumerator = FileManager.default.enumerator(atPath: base)
+            var relatives: [String] = []
+            while let relative = enumerator?.nextObject() as? String { relatives.append(relative) }
+            for relative in relatives.sorted() where !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isDirectory) else { continue }
+                if isDirectory.boolValue { folders.append(folder + "/" + relative); continue }
+                guard let bytes = FileManager.default.contents(atPath: base + "/" + relative) else { continue }
+                copies.append((out + "/" + folder + "/" + relative, [UInt8](bytes)))
             }
         }
         if !missing.isEmpty {
@@ -120,8 +149,14 @@ struct Merge: ParsableCommand {
             FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
         }
         for id in ids where !missing.contains(id) { try ReportFiles.createDirectory(out + "/" + FileName.sanitized(id)) }
+        for folder in folders { try ReportFiles.createDirectory(out + "/" + folder) }
         try writeOutputGroup(copies)
-        try reproduceReport(entries, quick: size == "quick", seed: seed).write(to: out)
+        let blas = blasSettings.isEmpty ? BLAS.configuration
+            : blasSettings.count == 1 ? blasSettings[0] : "mixed across shards: " + blasSettings.joined(separator: "; ")
+        if blasSettings.count > 1 {
+            FileHandle.standardError.write(Data("warning: the shards ran with different BLAS settings (\(blasSettings.joined(separator: "; ")))\n".utf8))
+        }
+        try reproduceReport(entries, quick: size == "quick", seed: seed, blas: blas).write(to: out)
         let (_, crashed) = printReproduceSummary(entries, seconds: entries.reduce(0) { $0 + $1.runtimeSeconds })
         say("report: \(out)/index.html")
         if crashed > 0 { throw RunFailure(message: "\(crashed) experiment(s) crashed") }

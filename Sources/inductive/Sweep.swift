@@ -13,7 +13,9 @@ struct Sweep: ParsableCommand {
         `inductive run ID --seed S --set key=value ...` would and its result goes to DIR/points/ as one file written \
         atomically; points already complete are skipped, so a killed shard is simply run again. Wall-clock times go to \
         DIR/timings/ only. Results are identical across processes and machines with the same BLAS thread count \
-        (set OPENBLAS_NUM_THREADS=1 for every shard).
+        (set OPENBLAS_NUM_THREADS=1 for every shard); a point run with another BLAS setting is run again. A crashed \
+        point is recorded and not rerun, and every run of its shard exits non-zero (delete its file to retry). \
+        Shards of different N, or two runs of one shard at once, may share DIR.
         """)
 
     @Argument(help: "The experiment id (see `inductive list`).") var id: String
@@ -40,28 +42,30 @@ struct Sweep: ParsableCommand {
         try checkOutputDirectory(out)
         let directory = SweepDirectory(out)
         try directory.prepare(for: plan)
-        var skipped = 0, crashed: [String] = []
         let start = ProgressLine.now()
-        for (i, point) in points.enumerated() {
+        let progressLines = ProgressLines()
+        let result = try SweepRunner.runShard(plan, shard, in: directory, started: { i, point in
+            let progress = ExperimentProgress(label: "[\(i + 1)/\(points.count)] \(id) \(point.label)")
+            progressLines.current = progress
+            return { progress.update($0, $1) }
+        }, finished: { i, point, record, seconds in
             let tag = "[\(i + 1)/\(points.count)] \(id) \(point.label)"
-            if directory.isComplete(point, of: plan) {
-                skipped += 1
-                FileHandle.standardError.write(Data("\(tag) ... already done\n".utf8))
-                continue
+            if let seconds {
+                progressLines.current?.finish(String(format: "%@ ... %.1f s  %@", tag, seconds, record.status))
+                progressLines.current = nil
+            } else {
+                FileHandle.standardError.write(Data("\(tag) ... already done\(record.status == "crashed" ? " (crashed)" : "")\n".utf8))
             }
-            let progress = ExperimentProgress(label: tag)
-            let (record, seconds) = try SweepRunner.run(plan, point, progress: { progress.update($0, $1) })
-            try directory.write(record, for: point)
-            try directory.recordTiming(point, seconds: seconds, shard: shard)
-            if record.status == "crashed" { crashed.append("\(point.label): \(record.crash ?? "")") }
-            progress.finish(String(format: "%@ ... %.1f s  %@", tag, seconds, record.status))
-        }
+        })
         say(String(format: "shard %@ of %@: %d points (%d already done) in %.1f s; results in %@/points/",
-                   shard.description, id, points.count, skipped, ProgressLine.now() - start, out))
-        if !crashed.isEmpty {
-            throw RunFailure(message: "\(crashed.count) point(s) crashed (recorded in \(out)/points/): \(crashed[0])")
-        }
+                   shard.description, id, points.count, result.skipped, ProgressLine.now() - start, out))
+        if let failure = result.failure(out: out) { throw RunFailure(message: failure) }
     }
+}
+
+/// The progress line of the point running now.
+private final class ProgressLines {
+    var current: ExperimentProgress?
 }
 
 /// `inductive reproduce --shard I/N`: the selected experiments at positions p with
@@ -102,7 +106,9 @@ struct ReproduceShard {
             throw InputError("\(out) holds shards of another reproduce run (its \(Self.manifestName) differs); use another --out")
         }
         try ReportFiles.createDirectory(out)
-        if !FileManager.default.fileExists(atPath: manifestPath) { try AtomicFile.write(manifest, to: manifestPath) }
+        // Not `AtomicFile`: it removes temporaries whose process id is dead here, which on a
+        // folder shared by several machines would delete another host's live temporary.
+        if !FileManager.default.fileExists(atPath: manifestPath) { try SweepDirectory.writeAtomically(Array(manifest.utf8), to: manifestPath) }
         let positions = Array(shard.positions(of: selected.count))
         var entries: [ReportEntry] = []
         let start = ProgressLine.now()
@@ -129,6 +135,14 @@ struct ReproduceShard {
         say("shard \(shard) written to \(out)/; build the report with `inductive merge DIR... --out OUT`")
         if crashed > 0 { throw RunFailure(message: "\(crashed) experiment(s) crashed") }
         if strict && failed > 0 { throw RunFailure(message: "\(failed) check(s) failed (--strict)") }
+    }
+
+    /// True when two runs of one experiment agree on what the report states: outcome, checks
+    /// (measured and predicted values, verdicts) and errata; runtime and notes may differ.
+    static func sameResults(_ a: ReportEntry, _ b: ReportEntry) -> Bool {
+        guard let x = try? JSONFile.encoder.encode(a.checks), let y = try? JSONFile.encoder.encode(b.checks),
+              let u = try? JSONFile.encoder.encode(a.errata), let v = try? JSONFile.encoder.encode(b.errata) else { return false }
+        return a.outcome == b.outcome && x == y && u == v
     }
 
     static func decodeEntry(_ data: Data) throws -> ReportEntry {

@@ -167,6 +167,24 @@ import Testing
         for id in ["ib.batchnorm-smoothness", "ib.batchnorm-depth"] {
             #expect(FileManager.default.fileExists(atPath: folder.path("report/\(id)/result.json")))
         }
+        // An experiment in two folders: its subfolders are copied, and the copies must agree.
+        let shard1 = try FileManager.default.contentsOfDirectory(atPath: folder.path("s1"))
+            .filter { FileManager.default.fileExists(atPath: folder.path("s1/\($0)/report-entry.json")) }
+        #expect(shard1.count == 1)
+        let id = try #require(shard1.first)
+        try FileManager.default.copyItem(atPath: folder.path("s1"), toPath: folder.path("dup"))
+        try FileManager.default.createDirectory(atPath: folder.path("s1/\(id)/extra"), withIntermediateDirectories: true)
+        try Data("kept\n".utf8).write(to: URL(fileURLWithPath: folder.path("s1/\(id)/extra/note.txt")))
+        try run(["merge", folder.path("s1"), folder.path("dup"), folder.path("s2"), "--out", folder.path("report2")])
+        #expect(FileManager.default.contents(atPath: folder.path("report2/\(id)/extra/note.txt")) == Data("kept\n".utf8))
+        let entryPath = folder.path("dup/\(id)/report-entry.json")
+        var entry = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: entryPath))) as? [String: Any])
+        var checks = try #require(entry["checks"] as? [[String: Any]])
+        checks[0]["measured"] = 12345.5
+        entry["checks"] = checks
+        try JSONSerialization.data(withJSONObject: entry).write(to: URL(fileURLWithPath: entryPath))
+        let disagree = try CommandRunner.run(["merge", folder.path("s1"), folder.path("dup"), folder.path("s2"), "--out", folder.path("m")])
+        expectOneLineError(disagree, names: "\(id) has different results", ["merge", "s1", "dup", "s2"])
         // Shards of different runs are not merged.
         try run(["reproduce", "--quick", "--seed", "1", "--only", "ib.batchnorm-depth", "--shard", "1/1", "--out", folder.path("other")])
         let mixed = try CommandRunner.run(["merge", folder.path("s1"), folder.path("other"), "--out", folder.path("m")])

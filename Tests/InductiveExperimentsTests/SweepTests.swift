@@ -27,6 +27,8 @@ struct SweepProbe: Experiment {
 
     func run(_ context: inout ExperimentContext) throws {
         let p = context.parameters
+        // `mode=crash-odd`: odd seeds crash (a crashed point in a sweep).
+        if p.string("mode") == "crash-odd" && context.seed % 2 == 1 { throw SweepError("probe crash") }
         let draws = (0..<p.int("count")).map { _ in context.rng.uniform() }
         context.measure("draw", draws[0])
         context.measure("half", draws[0])
@@ -125,6 +127,8 @@ struct SweepProbe: Experiment {
         let s = SeedStatistics([4, 1, .nan, 3, 2])
         #expect(s.count == 5 && s.finite == 4)
         #expect(s.mean == 2.5 && s.minimum == 1 && s.maximum == 4)
+        // A mean, four squares, a sum, a division and a square root of O(1) numbers: a few
+        // roundings of ~1.1e-16 each on a value of ~0.65, i.e. about 5 ulp.
         #expect(abs(s.standardError - (5.0 / 12).squareRoot()) <= 1e-15)
         #expect(s.q25 == 1.75 && s.median == 2.5 && s.q75 == 3.25)
         let one = SeedStatistics([7])
@@ -232,6 +236,191 @@ struct SweepProbe: Experiment {
         #expect(try a.record.encoded() == b.record.encoded())
         let text = String(decoding: try a.record.encoded(), as: UTF8.self)
         #expect(!text.contains("runtime") && !text.contains("seconds"))
-        #expect(a.seconds >= 0)
+    }
+
+    /// A grid over `count` changes the x values of the probe's figure (1...count): every grid
+    /// point still gets its averaged curve, at its own x values.
+    @Test func averagedCurvesAreDrawnForEveryGridPointWhenXDependsOnTheGrid() throws {
+        let plan = try SweepPlan(experiment: probe, quick: true, grid: ["count=2,3,5"], seeds: "0..2")
+        var records: [Int: SweepPointRecord] = [:]
+        for point in plan.points { records[point.position] = try SweepRunner.run(plan, point).record }
+        let summary = SweepSummary(plan: plan, records: records)
+        let overview = summary.report.entries[0]
+        guard case .plot(let plot) = overview.figures.first(where: { $0.id == "mean-draws" })?.chart else {
+            Issue.record("no averaged figure")
+            return
+        }
+        #expect(plot.series.map(\.x.count) == [2, 3, 5])
+        // Each grid point's mean is the mean of its own seeds' curves.
+        for (g, count) in [2, 3, 5].enumerated() {
+            let ys = (0..<3).map { s -> [Double] in
+                guard case .plot(let p) = records[g * 3 + s]!.figures[0].chart else { return [] }
+                return p.series[0].y
+            }
+            let expected = (0..<count).map { i in Statistics.meanAndStandardError(ys.map { $0[i] }).mean }
+            #expect(plot.series[g].y == expected)
+        }
+        #expect(summary.droppedCurves.isEmpty && !overview.notes.contains { $0.contains("of 3 seeds") })
+        #expect(summary.gridPoints.map { $0.curves.first { $0.name == "draws" }?.mean.count } == [2, 3, 5])
+    }
+
+    /// A crashed seed leaves its grid point's curve averaged over the other seeds, and says so.
+    @Test func aCrashedSeedIsLeftOutOfTheCurvesWithANote() throws {
+        let plan = try SweepPlan(experiment: probe, quick: true, grid: ["mode=crash-odd"], seeds: "0..3")
+        var records: [Int: SweepPointRecord] = [:]
+        for point in plan.points { records[point.position] = try SweepRunner.run(plan, point).record }
+        #expect(records.values.filter { $0.status == "crashed" }.count == 2)
+        let summary = SweepSummary(plan: plan, records: records)
+        let overview = summary.report.entries[0]
+        guard case .plot(let plot) = overview.figures.first(where: { $0.id == "mean-draws" })?.chart else {
+            Issue.record("no averaged figure")
+            return
+        }
+        #expect(plot.series.count == 1 && plot.series[0].name.contains("(2 of 4 seeds)"))
+        #expect(overview.notes.contains { $0.contains("mean of 2 of 4 seeds") && $0.contains("2 without the series") })
+        #expect(summary.gridPoints[0].curves.first { $0.name == "draws" }?.seeds == 2)
+        #expect(overview.notes.contains { $0.contains("'draws'") && $0.contains("2 of 4 seeds") })
+    }
+
+    /// Valid JSON whose series lists disagree in length is refused with one line (not a trap
+    /// in the merge or the renderer).
+    @Test func aMalformedPointFileIsRefusedWithOneLine() throws {
+        try withTemporaryDirectory(prefix: "inductive-sweep") { root in
+            let plan = try SweepPlan(experiment: probe, quick: true, grid: [], seeds: "0..1")
+            try runShard(plan, .whole, into: root)
+            let path = SweepDirectory(root).pointPath(plan.point(at: 1))
+            var object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+            var figures = object["figures"] as! [[String: Any]]
+            var chart = figures[0]["chart"] as! [String: Any]
+            var plotObject = chart["plot"] as! [String: Any]
+            if plotObject["_0"] != nil { plotObject = plotObject["_0"] as! [String: Any] }
+            var series = plotObject["series"] as! [[String: Any]]
+            series[0]["y"] = Array((series[0]["y"] as! [Any]).dropLast())
+            plotObject["series"] = series
+            if (chart["plot"] as! [String: Any])["_0"] != nil { chart["plot"] = ["_0": plotObject] } else { chart["plot"] = plotObject }
+            figures[0]["chart"] = chart
+            object["figures"] = figures
+            try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
+            let error = #expect(throws: SweepError.self) { try SweepMerge.collect([root], experiments: [probe]) }
+            #expect(error?.reason.contains("differ in length") == true, "\(error?.reason ?? "")")
+            #expect(error?.reason.contains("\n") == false)
+            // The shard treats it as not done and runs the point again.
+            #expect(!SweepDirectory(root).isComplete(plan.point(at: 1), of: plan))
+        }
+    }
+
+    /// A crashed point fails its shard on every run: the rerun skips it (it is recorded) but
+    /// still reports the crash, so a retry cannot hide it.
+    @Test func aCrashedPointFailsEveryRunOfItsShard() throws {
+        try withTemporaryDirectory(prefix: "inductive-sweep") { root in
+            let plan = try SweepPlan(experiment: probe, quick: true, grid: ["mode=crash-odd"], seeds: "0..3")
+            let folder = SweepDirectory(root)
+            try folder.prepare(for: plan)
+            let first = try SweepRunner.runShard(plan, .whole, in: folder)
+            #expect(first.skipped == 0 && first.crashed.count == 2 && first.failure(out: root) != nil)
+            let again = try SweepRunner.runShard(plan, .whole, in: folder)
+            #expect(again.skipped == 4 && again.crashed.count == 2)
+            #expect(again.failure(out: root)?.contains("2 point(s) crashed") == true)
+            // Only the first run ran points: 4 timing rows in all.
+            let (_, records, timings) = try SweepMerge.collect([root], experiments: [probe])
+            #expect(records.count == 4 && timings.count == 4)
+        }
+    }
+
+    /// A point run with another BLAS setting is not "already done": the rerun replaces it.
+    @Test func aPointOfAnotherBLASSettingIsRunAgain() throws {
+        try withTemporaryDirectory(prefix: "inductive-sweep") { root in
+            let plan = try SweepPlan(experiment: probe, quick: true, grid: [], seeds: "0..1")
+            try runShard(plan, .whole, into: root)
+            let folder = SweepDirectory(root), point = plan.point(at: 0)
+            var record = try #require(folder.completedRecord(point, of: plan))
+            record.blas = "OpenBLAS Other, 64 threads"
+            try folder.write(record, for: point)
+            #expect(!folder.isComplete(point, of: plan) && folder.isComplete(plan.point(at: 1), of: plan))
+            let run = try SweepRunner.runShard(plan, .whole, in: folder)
+            #expect(run.skipped == 1)
+            #expect(folder.completedRecord(point, of: plan)?.blas == SweepPointRecord.blasSettings)
+        }
+    }
+
+    /// Partials left by killed writers are removed only when surely dead (this host and a
+    /// process id that does not exist, or older than an hour); a fresh partial of another host
+    /// or of a live process is kept; the merge ignores partials.
+    @Test func onlyDeadPartialsAreRemoved() throws {
+        try withTemporaryDirectory(prefix: "inductive-sweep") { root in
+            let plan = try SweepPlan(experiment: probe, quick: true, grid: [], seeds: "0..1")
+            let folder = SweepDirectory(root)
+            try folder.prepare(for: plan)
+            let name = plan.point(at: 0).fileName
+            let host = FileName.sanitized(ProcessInfo.processInfo.hostName).replacingOccurrences(of: "-", with: "_")
+            // 2^31 - 2 is above every Linux pid_max (at most 2^22), so no such process exists.
+            let dead = "." + name + ".partial-\(host)-2147483646-1f", otherHost = "." + name + ".partial-elsewhere_node-2147483646-2f"
+            let live = "." + name + ".partial-\(host)-\(getpid())-3f", old = "." + name + ".partial-elsewhere_node-12-4f"
+            for partial in [dead, otherHost, live, old] {
+                try Data("{\"trunc".utf8).write(to: URL(fileURLWithPath: folder.pointsPath + "/" + partial))
+            }
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * SweepDirectory.stalePartialAge)],
+                                                  ofItemAtPath: folder.pointsPath + "/" + old)
+            // The merge ignores partials (only the two points count).
+            #expect(SweepSummary(plan: plan, records: try SweepMerge.collect([root], experiments: [probe]).records).missing.count == 2)
+            _ = try SweepRunner.runShard(plan, .whole, in: folder)
+            let left = Set(try FileManager.default.contentsOfDirectory(atPath: folder.pointsPath).filter { $0.hasPrefix(".") })
+            #expect(left == [otherHost, live])
+            #expect(try SweepMerge.collect([root], experiments: [probe]).records.count == 2)
+        }
+    }
+
+    /// Many writers of one file at once (threads of one process: the hardest case for names
+    /// built from host and process id) never delete each other's partials: every write
+    /// succeeds, the file is one of the writes whole, and no partial is left.
+    @Test func concurrentWritersOfOneFileAllSucceed() throws {
+        try withTemporaryDirectory(prefix: "inductive-sweep") { root in
+            let path = root + "/file.json"
+            let failures = Locked(0)
+            DispatchQueue.concurrentPerform(iterations: 8) { i in
+                for k in 0..<25 {
+                    do { try SweepDirectory.writeAtomically(Array("writer \(i) write \(k)\n".utf8), to: path) } catch {
+                        failures.withLock { $0 += 1 }
+                    }
+                }
+            }
+            #expect(failures.withLock { $0 } == 0)
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+            #expect(text.hasPrefix("writer ") && text.hasSuffix(" write 24\n"))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["file.json"])
+        }
+    }
+
+    /// Shards of different N in one folder (and a shard run twice at once) overlap but agree:
+    /// the merge equals one run's, and every process's timings are kept.
+    @Test func shardsOfDifferentNInOneFolderMergeToOneRun() throws {
+        try withTemporaryDirectory(prefix: "inductive-sweep") { root in
+            let plan = try SweepPlan(experiment: probe, quick: true, grid: ["scale=1,2"], seeds: "0..3")
+            try runShard(plan, .whole, into: root + "/one")
+            let folder = SweepDirectory(root + "/mixed")
+            try folder.prepare(for: plan)
+            let shards = [try Shard(index: 1, count: 2), try Shard(index: 1, count: 3), try Shard(index: 2, count: 3),
+                          try Shard(index: 3, count: 3), try Shard(index: 1, count: 3)]
+            let errors = Locked([String]())
+            DispatchQueue.concurrentPerform(iterations: shards.count) { i in
+                do { _ = try SweepRunner.runShard(plan, shards[i], in: folder) } catch {
+                    errors.withLock { $0.append(String(describing: error)) }
+                }
+            }
+            #expect(errors.withLock { $0 }.isEmpty)
+            #expect(try summaryFiles([root + "/mixed"]) == (try summaryFiles([root + "/one"])))
+        }
+    }
+}
+
+/// A value shared by the threads of a test.
+final class Locked<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<R>(_ body: (inout Value) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
     }
 }

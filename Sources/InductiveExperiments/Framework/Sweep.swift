@@ -97,7 +97,8 @@ public struct SweepPoint: Sendable, Equatable, Hashable {
     public var fileName: String {
         var readable = FileName.sanitized((settings.map { "\($0.key)-\($0.value)" } + ["seed-\(seed)"]).joined(separator: "_"))
         if readable.count > 80 { readable = String(readable.prefix(80)) }
-        return readable + "." + SweepPlan.hashHex(label).prefix(8) + ".json"
+        // The whole 64-bit hash: the readable part may be cut before `seed-S`.
+        return readable + "." + SweepPlan.hashHex(label) + ".json"
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -269,7 +270,7 @@ public struct SweepPlan: Sendable {
             throw SweepError("\(path): unknown experiment '\(id)'")
         }
         guard version == InductiveVersion.string, fingerprint == SweepPlan.fingerprint(experiment) else {
-            throw SweepError("\(path) was made by another version of \(id) (inductive \(version)); this is inductive \(InductiveVersion.string)")
+            throw SweepError("\(path) was made by another version of \(id) (inductive \(version), another declaration of its parameters or checks); this is inductive \(InductiveVersion.string)")
         }
         guard let grid = object["grid"] as? [[String: Any]] else { throw SweepError("\(path) is not a sweep manifest (grid)") }
         let axes = try grid.map { axis -> SweepAxis in
@@ -284,6 +285,9 @@ public struct SweepPlan: Sendable {
     /// A hash of what defines the experiment's results: its id, parameters (keys, values,
     /// ranges) and checks (ids, rules), and the toolkit's version. Results with different
     /// fingerprints are never merged.
+    ///
+    /// Limit: the experiment's code is not hashed, so shards built from commits that differ
+    /// only inside an experiment's `run` get equal fingerprints; merge only shards of one build.
     public static func fingerprint(_ experiment: any Experiment) -> String {
         var text = "\(InductiveVersion.string)|\(experiment.id)"
         for p in experiment.parameters {

@@ -74,12 +74,14 @@ public struct SweepSummary: Sendable {
         public var reason: String?
     }
 
-    /// A recorded list of numbers averaged element by element (only when every seed
-    /// recorded it with the same length).
+    /// A recorded list of numbers averaged element by element over the seeds that recorded
+    /// it with the same length as the first seed that recorded it.
     public struct Curve: Sendable {
         public var name: String
         public var mean: [Double]
         public var standardError: [Double]
+        /// The seeds averaged (fewer than the grid point's when some crashed or differ in length).
+        public var seeds: Int
     }
 
     /// One grid point's summary.
@@ -141,10 +143,12 @@ public struct SweepSummary: Sendable {
         var arrayNames: [String] = []
         for record in records { for a in record.arrays where !arrayNames.contains(a.name) { arrayNames.append(a.name) } }
         for name in arrayNames {
-            let arrays = records.compactMap { $0.arrays.first { $0.name == name }?.values }
-            guard arrays.count == records.count, let length = arrays.first?.count, arrays.allSatisfy({ $0.count == length }) else { continue }
+            // The seeds that recorded the list with the first one's length (a crashed seed records nothing).
+            let found = records.compactMap { $0.arrays.first { $0.name == name }?.values }
+            guard let length = found.first?.count else { continue }
+            let arrays = found.filter { $0.count == length }
             let stats = (0..<length).map { i in SeedStatistics(arrays.map { $0[i] }) }
-            curves.append(Curve(name: name, mean: stats.map(\.mean), standardError: stats.map(\.standardError)))
+            curves.append(Curve(name: name, mean: stats.map(\.mean), standardError: stats.map(\.standardError), seeds: arrays.count))
         }
         return GridPoint(settings: settings, seeds: records.map(\.seed), quantities: quantities, curves: curves)
     }
@@ -193,7 +197,7 @@ public struct SweepSummary: Sendable {
                 return .object(m)
             })),
             ("curves", .array(g.curves.map { c in
-                .object([("name", .string(c.name)), ("mean", .numbers(c.mean)), ("standard_error", .numbers(c.standardError))])
+                .object([("name", .string(c.name)), ("seeds", .int(c.seeds)), ("mean", .numbers(c.mean)), ("standard_error", .numbers(c.standardError))])
             })),
         ])
     }
@@ -228,10 +232,17 @@ public struct SweepSummary: Sendable {
         let e = plan.experiment
         var notes = ["The summary over seeds of every check and recorded number is in summary.csv and summary.json (mean, standard error, quartiles, minimum and maximum); wall-clock times are in timings.csv."]
         if plan.seedCount < 2 { notes.append("One seed per grid point: no standard error (no error bars).") }
+        let plots = averagedPlots
+        notes += plots.notes
+        for g in gridPoints {
+            for c in g.curves where c.seeds < g.seeds.count {
+                notes.append("Recorded list '\(c.name)', \(g.label): mean of \(c.seeds) of \(g.seeds.count) seeds (the others did not record it or recorded another length).")
+            }
+        }
         return ReportEntry(id: e.id + " sweep", section: e.section.description, title: e.title + ": over the grid and seeds",
                            claim: e.claim, runtimeSeconds: .nan, checks: [],
                            parameters: plan.axes.map { Parameter($0.key, $0.values.joined(separator: " · ")) } + [Parameter("sweep seeds (--seeds)", plan.seedsText)],
-                           size: plan.quick ? "quick" : "full", figures: averagedFigures + checkFigures, notes: notes)
+                           size: plan.quick ? "quick" : "full", figures: plots.figures + checkFigures, notes: notes)
     }
 
     func gridEntry(_ g: GridPoint, index: Int) -> ReportEntry {
@@ -271,36 +282,67 @@ public struct SweepSummary: Sendable {
     }
 
     /// The experiment's plots averaged over seeds: one series per grid point and original
-    /// series, mean ± standard error where every seed drew the series at the same x values.
-    var averagedFigures: [Figure] {
-        guard let firstRecord = records.first(where: { !$0.isEmpty })?.first else { return [] }
-        var figures: [Figure] = []
-        for template in firstRecord.figures {
-            guard case .plot(let plot) = template.chart else { continue }
-            var series: [Series] = []
-            for (g, group) in records.enumerated() where !group.isEmpty {
-                for (k, original) in plot.series.enumerated() {
-                    let ys = group.compactMap { record -> [Double]? in
-                        guard let figure = record.figures.first(where: { $0.id == template.id }), case .plot(let p) = figure.chart,
-                              k < p.series.count, p.series[k].name == original.name, p.series[k].x.elementsEqual(original.x) else { return nil }
-                        return p.series[k].y
+    /// series, mean ± standard error over the seeds that drew the series at the same x values
+    /// as the grid point's first seed that drew it (x may differ between grid points, e.g. a
+    /// grid over the widths plotted). Seeds left out (crashed, or x differing between seeds)
+    /// are named in the legend and listed by `droppedCurves`.
+    var averagedFigures: [Figure] { averagedPlots.figures }
+
+    /// Notes on the curves averaged over fewer than all seeds of their grid point, or not drawn.
+    public var droppedCurves: [String] { averagedPlots.notes }
+
+    var averagedPlots: (figures: [Figure], notes: [String]) {
+        // Figure ids and series names in the order they first appear across all records.
+        var templates: [(figure: Figure, plot: Plot, names: [String])] = []
+        for group in records {
+            for record in group {
+                for figure in record.figures {
+                    guard case .plot(let plot) = figure.chart else { continue }
+                    if let t = templates.firstIndex(where: { $0.figure.id == figure.id }) {
+                        for s in plot.series where !templates[t].names.contains(s.name) { templates[t].names.append(s.name) }
+                    } else {
+                        templates.append((figure, plot, plot.series.map(\.name)))
                     }
-                    guard ys.count == group.count else { continue }
-                    let stats = original.x.indices.map { i in SeedStatistics(ys.map { $0[i] }) }
-                    let label = gridPoints[g].settings.isEmpty ? original.name : "\(original.name), \(gridPoints[g].label)"
-                    series.append(Series(label, x: original.x, y: stats.map(\.mean), style: .lineAndMarkers,
-                                         dash: [.solid, .dashed, .dotted][k % 3], color: Palette.color(at: g),
-                                         errors: stats.map(\.standardError)))
                 }
             }
-            guard !series.isEmpty else { continue }
+        }
+        func series(_ record: SweepPointRecord, figure id: String, name: String) -> Series? {
+            guard let figure = record.figures.first(where: { $0.id == id }), case .plot(let p) = figure.chart else { return nil }
+            return p.series.first { $0.name == name }
+        }
+        var figures: [Figure] = [], notes: [String] = []
+        for template in templates {
+            var drawn: [Series] = []
+            for (g, group) in records.enumerated() where !group.isEmpty {
+                for (k, name) in template.names.enumerated() {
+                    let found = group.map { series($0, figure: template.figure.id, name: name) }
+                    guard let reference = found.compactMap({ $0 }).first else { continue }
+                    let ys = found.compactMap { s -> [Double]? in s.flatMap { $0.x.elementsEqual(reference.x) ? $0.y : nil } }
+                    var label = gridPoints[g].settings.isEmpty ? name : "\(name), \(gridPoints[g].label)"
+                    if ys.count < group.count {
+                        let without = found.filter { $0 == nil }.count, otherX = group.count - ys.count - without
+                        var why: [String] = []
+                        if without > 0 { why.append("\(without) without the series (crashed or not drawn)") }
+                        if otherX > 0 { why.append("\(otherX) at other x values") }
+                        notes.append("'\(template.figure.title)', \(label): mean of \(ys.count) of \(group.count) seeds; left out: "
+                                     + why.joined(separator: ", ") + ".")
+                        label += " (\(ys.count) of \(group.count) seeds)"
+                    }
+                    let stats = reference.x.indices.map { i in SeedStatistics(ys.map { $0[i] }) }
+                    drawn.append(Series(label, x: reference.x, y: stats.map(\.mean), style: .lineAndMarkers,
+                                        dash: [.solid, .dashed, .dotted][k % 3], color: Palette.color(at: g),
+                                        errors: stats.map(\.standardError)))
+                }
+            }
+            guard !drawn.isEmpty else { continue }
+            let plot = template.plot
             figures.append(Figure(
-                id: "mean-" + template.id, title: template.title + " (mean over seeds)",
+                id: "mean-" + template.figure.id, title: template.figure.title + " (mean over seeds)",
                 caption: "Mean over \(plan.seedCount) seeds at each grid point (colour: grid point; line style: series); error bars: ± one standard error of the mean. The experiment's own figure for one seed is drawn the same way without averaging.",
-                chart: .plot(Plot(x: plot.xAxis, y: plot.yAxis, series: series, referenceLines: plot.referenceLines, legend: .below)),
+                chart: .plot(Plot(x: plot.xAxis, y: plot.yAxis, series: drawn, referenceLines: plot.referenceLines, legend: .below)),
                 size: Size(width: 760, height: 520)))
         }
-        return figures
+        return (figures, notes)
     }
 
     /// Each check's mean ± standard error against the first numeric grid key (one line per
@@ -400,7 +442,8 @@ public enum SweepMerge {
                 }
                 if let first = records.values.first, first.blas != record.blas {
                     throw SweepError("points ran with different BLAS settings ('\(first.blas)' and '\(record.blas)' in \(path)): "
-                                     + "run every shard with the same OPENBLAS_NUM_THREADS")
+                                     + "run every shard with the same OPENBLAS_NUM_THREADS and OPENBLAS_CORETYPE; "
+                                     + "a rerun of a shard with the first setting replaces the points of another setting")
                 }
                 records[point.position] = record
                 bytes[point.position] = (data, path)

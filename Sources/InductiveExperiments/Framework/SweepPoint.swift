@@ -124,7 +124,34 @@ public struct SweepPointRecord: Codable, Sendable {
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
         let record = try decoder.decode(SweepPointRecord.self, from: data)
         guard record.format == currentFormat else { throw SweepError("format '\(record.format)' is not '\(currentFormat)'") }
+        try record.validateFigures()
         return record
+    }
+
+    /// Refuses figures whose lists disagree in length. The synthesized `Codable` of `Series`
+    /// and `BarSeries` bypasses their initializers' checks, and the merge and the renderer
+    /// index y, errors and band by the x positions.
+    func validateFigures() throws {
+        for figure in figures {
+            switch figure.chart {
+            case .plot(let plot):
+                for series in plot.series {
+                    let n = series.x.count
+                    guard series.y.count == n, series.errors.map({ $0.count == n }) ?? true,
+                          series.band.map({ $0.lower.count == n && $0.upper.count == n }) ?? true else {
+                        throw SweepError("figure '\(figure.id)', series '\(series.name)': x, y, errors and band differ in length")
+                    }
+                }
+            case .bars(let chart):
+                for series in chart.series {
+                    guard series.values.count == chart.categories.count,
+                          series.errors.map({ $0.count == chart.categories.count }) ?? true else {
+                        throw SweepError("figure '\(figure.id)', bars '\(series.name)': values and categories differ in length")
+                    }
+                }
+            default: break
+            }
+        }
     }
 
     /// True when the record is the result of `point` of `plan` (same experiment definition,
@@ -138,8 +165,8 @@ public struct SweepPointRecord: Codable, Sendable {
 
 /// A sweep's folder: `sweep.json` (the plan, the same for every shard), `points/` (one
 /// file per finished point, written atomically: a point is either complete or absent) and
-/// `timings/shard-I-of-N.csv` (wall-clock seconds per point: the only file that differs
-/// from run to run).
+/// `timings/shard-I-of-N.HOST.PID.csv` (wall-clock seconds per point, one file per process:
+/// the only files that differ from run to run).
 public struct SweepDirectory: Sendable {
     public let path: String
 
@@ -149,7 +176,6 @@ public struct SweepDirectory: Sendable {
     public var pointsPath: String { path + "/points" }
     public var timingsPath: String { path + "/timings" }
     public func pointPath(_ point: SweepPoint) -> String { pointsPath + "/" + point.fileName }
-    public func timingsPath(_ shard: Shard) -> String { timingsPath + "/shard-\(shard.index)-of-\(shard.count).csv" }
 
     /// Creates the folders and writes the manifest, or checks that the one there is this
     /// sweep's (a folder holds one sweep).
@@ -164,26 +190,32 @@ public struct SweepDirectory: Sendable {
         try ReportFiles.createDirectory(timingsPath)
         // Every shard writes the same bytes, atomically: concurrent shards agree.
         if !FileManager.default.fileExists(atPath: manifestPath) {
-            try SweepDirectory.writeAtomically(Array(manifest.utf8), to: manifestPath, ownsFile: false)
+            try SweepDirectory.writeAtomically(Array(manifest.utf8), to: manifestPath)
         }
     }
 
-    /// Writes `bytes` to a hidden partial file `.NAME.partial-HOST-PID-TIME` beside `path`,
+    /// Writes `bytes` to a hidden partial file `.NAME.partial-HOST-PID-RANDOM` beside `path`,
     /// flushes it and renames it over `path`: a reader sees the old file or the whole new one.
     ///
-    /// Unlike `AtomicFile`, which removes temporaries whose process is gone, a partial file is
-    /// never taken for stale by a shard on another machine sharing the folder (its process
-    /// id means nothing there). Only the writer of a file (`ownsFile`: each point belongs to
-    /// one shard) removes the partials that killed attempts at the same file left behind.
-    static func writeAtomically(_ bytes: [UInt8], to path: String, ownsFile: Bool) throws {
+    /// Several processes may write the same file at once (a Kubernetes replacement pod while
+    /// the old one terminates, a Slurm requeue, a shard rerun while it still runs, shards of
+    /// different N in one folder): each writes its own partial (host, process id and a random
+    /// suffix), and the last rename wins; the results of one point are the same bytes. A
+    /// writer removes only partials that are surely dead (`isStalePartial`), never a live one
+    /// of another process, on this machine or another one sharing the folder.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path, name = url.lastPathComponent
         let prefix = "." + name + ".partial-"
-        if ownsFile, let names = try? FileManager.default.contentsOfDirectory(atPath: directory) {
-            for stale in names where stale.hasPrefix(prefix) { unlink(directory + "/" + stale) }
+        let host = FileName.sanitized(ProcessInfo.processInfo.hostName).replacingOccurrences(of: "-", with: "_")
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: directory) {
+            for stale in names where stale.hasPrefix(prefix)
+                && isStalePartial(directory + "/" + stale, suffix: String(stale.dropFirst(prefix.count)), host: host) {
+                unlink(directory + "/" + stale)
+            }
         }
-        let host = FileName.sanitized(ProcessInfo.processInfo.hostName)
-        let temporary = directory + "/" + prefix + "\(host)-\(getpid())-\(DispatchTime.now().uptimeNanoseconds)"
+        // A random suffix, not only the process id: two threads, or two hosts with the same name, never share a partial.
+        let temporary = directory + "/" + prefix + "\(host)-\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard fd >= 0 else { throw FileError(path: path, action: "cannot create a file there", errno: errno) }
         var failure: Int32?
@@ -208,6 +240,23 @@ public struct SweepDirectory: Sendable {
         }
     }
 
+    /// A partial file older than this is dead whoever wrote it: a partial lives only while
+    /// its writer writes and flushes one small file.
+    public static let stalePartialAge: TimeInterval = 3600
+
+    /// True when the partial (its name's part after `.partial-`: `HOST-PID-RANDOM`) is surely
+    /// dead: written on this host by a process that no longer exists, or older than
+    /// `stalePartialAge` (a process id on another host means nothing here).
+    static func isStalePartial(_ path: String, suffix: String, host: String) -> Bool {
+        let parts = suffix.split(separator: "-")
+        if parts.count == 3, parts[0] == host, let pid = Int32(parts[1]), pid > 0,
+           kill(pid, 0) != 0 && errno == ESRCH {
+            return true
+        }
+        guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { return false }
+        return Date().timeIntervalSince(modified) > stalePartialAge
+    }
+
     /// The first top-level member in which two manifests differ, e.g. `grid`.
     static func difference(_ a: Data, _ b: Data) -> String {
         let x = (try? JSONSerialization.jsonObject(with: a)) as? [String: Any] ?? [:]
@@ -219,24 +268,38 @@ public struct SweepDirectory: Sendable {
         return "not a sweep manifest"
     }
 
-    /// True when the point's file is there and holds this point's result.
-    public func isComplete(_ point: SweepPoint, of plan: SweepPlan) -> Bool {
+    /// True when the point's file is there and holds this point's result, run with this
+    /// process's BLAS settings.
+    public func isComplete(_ point: SweepPoint, of plan: SweepPlan) -> Bool { completedRecord(point, of: plan) != nil }
+
+    /// The point's record when its file holds this point's result run with this process's
+    /// BLAS settings (`SweepPointRecord.blasSettings`); nil otherwise, so a rerun overwrites a
+    /// result of another BLAS setting (which the merge would refuse) instead of keeping it.
+    public func completedRecord(_ point: SweepPoint, of plan: SweepPlan) -> SweepPointRecord? {
         guard let data = FileManager.default.contents(atPath: pointPath(point)),
-              let record = try? SweepPointRecord.decode(data) else { return false }
-        return record.matches(plan, point)
+              let record = try? SweepPointRecord.decode(data),
+              record.matches(plan, point), record.blas == SweepPointRecord.blasSettings else { return nil }
+        return record
     }
 
     /// Writes the point's file atomically.
     public func write(_ record: SweepPointRecord, for point: SweepPoint) throws {
-        try SweepDirectory.writeAtomically(try record.encoded(), to: pointPath(point), ownsFile: true)
+        try SweepDirectory.writeAtomically(try record.encoded(), to: pointPath(point))
     }
 
-    /// Adds a row `position,point,seconds` to the shard's timings file (rewritten atomically).
+    /// This process's timings file, `timings/shard-I-of-N.HOST.PID.csv`: one per process, so
+    /// that two processes running the same shard at once never lose each other's rows.
+    public func timingsPath(_ shard: Shard, process: Int32 = getpid()) -> String {
+        let host = FileName.sanitized(ProcessInfo.processInfo.hostName)
+        return timingsPath + "/shard-\(shard.index)-of-\(shard.count).\(host).\(process).csv"
+    }
+
+    /// Adds a row `position,point,seconds` to this process's timings file (rewritten atomically).
     public func recordTiming(_ point: SweepPoint, seconds: Double, shard: Shard) throws {
         let file = timingsPath(shard)
         var text = FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) } ?? "position,point,seconds\n"
         text += "\(point.position),\(SweepCSV.field(point.label)),\(String(format: "%.3f", seconds))\n"
-        try SweepDirectory.writeAtomically(Array(text.utf8), to: file, ownsFile: true)
+        try SweepDirectory.writeAtomically(Array(text.utf8), to: file)
     }
 }
 
@@ -249,6 +312,50 @@ public enum SweepRunner {
         let options = RunOptions(quick: plan.quick, seed: point.seed, overrides: point.overrides, outputDirectory: "")
         let evaluation = try ExperimentRunner.evaluate(plan.experiment, options: options, progress: progress)
         return (SweepPointRecord(plan: plan, point: point, evaluation: evaluation), evaluation.entry.runtimeSeconds)
+    }
+
+    /// What one shard run did.
+    public struct ShardRun: Sendable {
+        public var points: [SweepPoint] = []
+        /// Points whose result was already there.
+        public var skipped = 0
+        /// `label: message` of every crashed point of the shard, run now or recorded earlier.
+        public var crashed: [String] = []
+
+        /// The shard's failure, nil when no point crashed. A crash recorded by an earlier run
+        /// counts too, so a retry (Slurm `--requeue`, a Kubernetes `backoffLimit`, a rerun)
+        /// cannot turn a crashed shard into a successful one; crashed points are not rerun.
+        public func failure(out: String) -> String? {
+            guard let first = crashed.first else { return nil }
+            return "\(crashed.count) point(s) crashed (recorded in \(out)/points/; delete a point's file to run it again): \(first)"
+        }
+    }
+
+    /// Runs the points of `shard` not complete in `directory` (which must be prepared),
+    /// writing each point's file and timing; `started` gets each point to run and returns its
+    /// progress callback, `finished` gets each point with its record and seconds (nil seconds:
+    /// already done).
+    public static func runShard(_ plan: SweepPlan, _ shard: Shard, in directory: SweepDirectory,
+                                started: (Int, SweepPoint) -> (@Sendable (Double, String) -> Void)? = { _, _ in nil },
+                                finished: (Int, SweepPoint, SweepPointRecord, Double?) -> Void = { _, _, _, _ in }) throws -> ShardRun {
+        var result = ShardRun()
+        result.points = plan.points(in: shard)
+        for (i, point) in result.points.enumerated() {
+            let record: SweepPointRecord
+            if let done = directory.completedRecord(point, of: plan) {
+                result.skipped += 1
+                record = done
+                finished(i, point, record, nil)
+            } else {
+                let (fresh, seconds) = try run(plan, point, progress: started(i, point))
+                try directory.write(fresh, for: point)
+                try directory.recordTiming(point, seconds: seconds, shard: shard)
+                record = fresh
+                finished(i, point, record, seconds)
+            }
+            if record.status == "crashed" { result.crashed.append("\(point.label): \(record.crash ?? "")") }
+        }
+        return result
     }
 }
 
