@@ -23,8 +23,11 @@ public struct JointEstimationOptions: Sendable, Equatable {
 public struct JointEstimate: Sendable {
     /// Coefficients, layout [terms, d] row-major (as `SparseRegressionFit.coefficients`), 0 off the support.
     public var coefficients: [Double]
-    /// Gauss-Newton standard errors of the coefficients (same layout): sqrt of the diagonal of
-    /// the inverse Schur complement at the solution, in the noise model's units.
+    /// Gauss-Newton standard errors of the coefficients (same layout, 0 off the support): sqrt of
+    /// the diagonal of the (pseudo-)inverse Schur complement at the solution, in the noise
+    /// model's units (`identifiedStandardErrors`). +infinity for a coefficient the data do not
+    /// identify (a term collinear with others or about 0 on the trajectory); NaN when the
+    /// Jacobian at the solution is not finite.
     public var standardErrors: [Double]
     /// The denoised states X^ [n, d].
     public var states: Tensor
@@ -122,19 +125,7 @@ public struct BlockTridiagonalCholesky: Sendable {
     /// Solves A x = b in place for `columns` right-hand sides, b laid out [n, d, columns].
     public func solve(_ b: inout [Double], columns: Int) {
         let dd = d * d, block = d * columns
-        for i in 0..<n {
-            if i > 0 {
-                // b_i -= W_(i-1)^T z_(i-1)
-                for a in 0..<d {
-                    for c in 0..<columns {
-                        var s = 0.0
-                        for k in 0..<d { s += w[(i - 1) * dd + k * d + a] * b[(i - 1) * block + k * columns + c] }
-                        b[i * block + a * columns + c] -= s
-                    }
-                }
-            }
-            triangularSolve(l, i * dd, d, &b, i * block, columns: columns, transpose: false)
-        }
+        forwardSolve(&b, columns: columns)
         for i in stride(from: n - 1, through: 0, by: -1) {
             if i < n - 1 {
                 // z_i -= W_i x_(i+1)
@@ -147,6 +138,24 @@ public struct BlockTridiagonalCholesky: Sendable {
                 }
             }
             triangularSolve(l, i * dd, d, &b, i * block, columns: columns, transpose: true)
+        }
+    }
+
+    /// The forward half of `solve`: z = L^-1 b in place (b laid out [n, d, columns]).
+    public func forwardSolve(_ b: inout [Double], columns: Int) {
+        let dd = d * d, block = d * columns
+        for i in 0..<n {
+            if i > 0 {
+                // b_i -= W_(i-1)^T z_(i-1)
+                for a in 0..<d {
+                    for c in 0..<columns {
+                        var s = 0.0
+                        for k in 0..<d { s += w[(i - 1) * dd + k * d + a] * b[(i - 1) * block + k * columns + c] }
+                        b[i * block + a * columns + c] -= s
+                    }
+                }
+            }
+            triangularSolve(l, i * dd, d, &b, i * block, columns: columns, transpose: false)
         }
     }
 }
@@ -277,6 +286,83 @@ public struct JointCollocationProblem: Sendable {
     }
 }
 
+extension JointCollocationProblem {
+    /// The Schur complement of the states in the undamped Gauss-Newton matrix J^T J at (x, c),
+    /// S = C - B^T A^-1 B (p x p), in the form without cancellation: with the Jacobian
+    /// J = [Sigma^-1 0; L P] (L the defects' state blocks, block bidiagonal, P their coefficient
+    /// columns), Woodbury gives S = P^T (I + L Sigma^2 L^T)^-1 P. M = I + L Sigma^2 L^T is block
+    /// tridiagonal ((n - 1) blocks of d x d) with eigenvalues >= 1; with M = G G^T and W = G^-1 P,
+    /// S = W^T W is a Gram matrix, positive semidefinite by construction.
+    /// Returns W^T W row-major, or nil when the values are not finite (M >= I cannot fail to
+    /// factor otherwise). Cost O(n (d^3 + d^2 p + d p^2)), memory O(n d (d + p)).
+    public func schurComplement(_ x: [Double], _ c: [Double]) -> [Double]? {
+        let (l, r, p) = jacobian(x, c)
+        let blocks = n - 1, dd = d * d, np = parameters
+        guard l.allSatisfy({ $0.isFinite }), r.allSatisfy({ $0.isFinite }), p.allSatisfy({ $0.isFinite }) else { return nil }
+        let variance = sigma.map { $0 * $0 }
+        // Row i of L: L_i at state block i, R_i at state block i + 1.
+        var diagonal = [Double](repeating: 0, count: blocks * dd), upper = [Double](repeating: 0, count: Swift.max(0, blocks - 1) * dd)
+        for i in 0..<blocks {
+            for a in 0..<d {
+                for b in 0..<d {
+                    var s = a == b ? 1.0 : 0.0
+                    for q in 0..<d {
+                        s += variance[q] * (l[i * dd + a * d + q] * l[i * dd + b * d + q] + r[i * dd + a * d + q] * r[i * dd + b * d + q])
+                    }
+                    diagonal[i * dd + a * d + b] = s
+                    if i + 1 < blocks {
+                        var u = 0.0
+                        for q in 0..<d { u += variance[q] * r[i * dd + a * d + q] * l[(i + 1) * dd + b * d + q] }
+                        upper[i * dd + a * d + b] = u
+                    }
+                }
+            }
+        }
+        guard let factor = BlockTridiagonalCholesky(diagonal: diagonal, upper: upper, blocks: blocks, size: d) else { return nil }
+        var w = p  // [n - 1, d, np]
+        factor.forwardSolve(&w, columns: np)
+        var s = [Double](repeating: 0, count: np * np)
+        for row in 0..<(blocks * d) {
+            for a in 0..<np where w[row * np + a] != 0 {
+                for b in a..<np { s[a * np + b] += w[row * np + a] * w[row * np + b] }
+            }
+        }
+        for a in 0..<np { for b in 0..<a { s[a * np + b] = s[b * np + a] } }
+        return s.allSatisfy({ $0.isFinite }) ? s : nil
+    }
+}
+
+/// Standard errors from the p x p Schur complement S (row-major, positive semidefinite) of a
+/// least squares with `rows` residuals summed into it: sqrt of the diagonal of the
+/// pseudo-inverse, with the rank decided by eigenvalues, never by a factorization failing.
+/// S = V diag(w) V^T; an eigenvalue w_j <= tol = (rows + p) eps max(w) is a direction the data do
+/// not determine (tol bounds the rounding of the Gram product W^T W over `rows` terms, Higham
+/// gamma_rows, plus the eigensolver's backward error p eps |S|). The variance of coefficient k
+/// splits into the determined part sum_(w_j > tol) V_kj^2 / w_j and the undetermined part
+/// sum_(w_j <= tol) V_kj^2 / tol (the smallest variance such a direction could have); when the
+/// undetermined part is the larger, coefficient k is not identifiable and its standard error is
+/// +infinity (rounding mixes a determined coefficient into a null direction by at most
+/// ~eps max(w) / w_j, whose share is then below p / rows^2 of its variance). All +infinity when S
+/// is 0; NaN when S is not finite or the eigensolver fails. Cost O(p^3).
+public func identifiedStandardErrors(schur s: [Double], parameters np: Int, rows: Int) -> [Double] {
+    precondition(s.count == np * np && np >= 1 && rows >= 1, "Schur complement shape")
+    guard s.allSatisfy({ $0.isFinite }), let (values, vectors) = try? eigh(Tensor(shape: [np, np], scalars: s)) else {
+        return [Double](repeating: .nan, count: np)
+    }
+    let w = values.scalars, v = vectors.scalars
+    let largest = w.map { Swift.abs($0) }.max() ?? 0
+    guard largest > 0 else { return [Double](repeating: .infinity, count: np) }
+    let tol = Double(rows + np) * Double.ulpOfOne * largest
+    return (0..<np).map { k in
+        var determined = 0.0, undetermined = 0.0
+        for j in 0..<np {
+            let share = v[k * np + j] * v[k * np + j]
+            if w[j] > tol { determined += share / w[j] } else { undetermined += share / tol }
+        }
+        return undetermined > determined ? .infinity : determined.squareRoot()
+    }
+}
+
 /// Joint state and parameter estimation for X' = Theta(X) Xi on a fixed support: from samples
 /// Y [n, d] (row i at time i dt) with noise of standard deviation sigma_v per variable, finds the
 /// states X^ and the coefficients c of the nonzero entries of `coefficients` ([terms, d]) that minimize
@@ -288,17 +374,23 @@ public struct JointCollocationProblem: Sendable {
 /// O(dt^2)). Unlike the weak form's linear estimators, the library is evaluated on the
 /// denoised states, so its noise (errors in variables) no longer limits the coefficients.
 /// Levenberg-Marquardt (Marquardt's diagonal scaling, Nielsen's damping update) from
-/// (Y or `initialStates`, coefficients), stopped when a step lowers the cost by less than 1e-6
-/// (it is a chi-square in noise units) or after `options.maxIterations`; each step solves the normal equations, block
+/// (Y or `initialStates`, coefficients), stopped when a step damped by lambda <= 1 lowers the cost
+/// by less than 1e-6 (it is a chi-square in noise units) or after `options.maxIterations`; each step solves the normal equations, block
 /// tridiagonal in the states (d x d blocks) bordered by the p coefficient columns, by a block
-/// tridiagonal Cholesky and the p x p Schur complement.
+/// tridiagonal Cholesky and the p x p Schur complement C - B^T A^-1 B. That difference loses
+/// up to about 2 log10(1 / tau) digits (cond(A) <= 4 / tau^2 + 1); a step whose Schur
+/// complement then fails to factor is answered by more damping, so for records of ~1e6 samples
+/// and more the iteration can stop unconverged. The standard errors do not have this limit:
+/// they use the cancellation-free Gram form (`JointCollocationProblem.schurComplement`).
 ///
 /// - Parameters:
 ///   - exponents: the library's exponent rows (`PolynomialLibrary.exponents`), one per term.
 ///   - coefficients: the start and the support, [terms, d] row-major.
 ///   - initialStates: the states to start from (default: the data), [n, d].
 /// - Returns: nil when the data or settings cannot be used (fewer than 3 samples, a sigma that is
-///   not positive, an empty support) or the iteration breaks down (non-finite values).
+///   not positive, an empty support, `initialStates` of another shape or not finite) or the
+///   iteration ends on non-finite values. When the damping passes 1e12 without an accepted
+///   step, the last accepted point with `converged` false.
 /// - Cost: O(n (d^3 + d^2 p + d p^2) + p^3) per iteration, memory O(n d (d + p)).
 public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[Int]], coefficients: [Double], sigma: [Double],
                                         initialStates: Tensor? = nil, options: JointEstimationOptions = JointEstimationOptions()) -> JointEstimate? {
@@ -317,12 +409,11 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
     guard cost.isFinite else { return nil }
     var lambda = 1e-6, growth = 2.0
     var iterations = 0, converged = false
-    var lastSchur: [Double]? = nil
 
     /// Normal equations at (x, c) with damping lambda; returns the step (dx, dc) and the
-    /// undamped Schur complement, or nil on a breakdown.
-    func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double, undampedSchur: Bool)
-        -> (dx: [Double], dc: [Double], schur: [Double], predicted: Double)? {
+    /// model's predicted decrease, or nil on a breakdown (answered by more damping).
+    func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double)
+        -> (dx: [Double], dc: [Double], predicted: Double)? {
         let (l, rr, p) = problem.jacobian(x, c)
         var diagonal = [Double](repeating: 0, count: n * dd), upper = [Double](repeating: 0, count: Swift.max(0, n - 1) * dd)
         var border = [Double](repeating: 0, count: n * d * np)  // B [n, d, np]
@@ -370,8 +461,13 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
         // Marquardt damping: lambda times the diagonal.
         let stateDiagonal = (0..<(n * d)).map { diagonal[($0 / d) * dd + ($0 % d) * (d + 1)] }
         for i in 0..<n { for a in 0..<d { diagonal[i * dd + a * d + a] *= 1 + damping } }
+        // Moré's floor: a coefficient whose column is (about) 0 on the trajectory is still damped.
         var dampedCorner = corner
-        for k in 0..<np { dampedCorner[k * np + k] *= 1 + damping }
+        let cornerFloor = 1e-12 * (0..<np).map { corner[$0 * np + $0] }.reduce(0, Swift.max)
+        for k in 0..<np {
+            let ckk = corner[k * np + k]
+            dampedCorner[k * np + k] = ckk > cornerFloor ? ckk * (1 + damping) : ckk + damping * cornerFloor
+        }
         guard let factor = BlockTridiagonalCholesky(diagonal: diagonal, upper: upper, blocks: n, size: d) else { return nil }
         // A^-1 [gx, B] in one pass: np + 1 right-hand sides.
         let columns = np + 1
@@ -406,22 +502,17 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
             for k in 0..<np { s -= rhs[row * columns + 1 + k] * dc[k] }
             dx[row] = s
         }
-        var undamped: [Double] = []
-        if undampedSchur {
-            undamped = corner
-            for q in 0..<(np * np) { undamped[q] -= reduction[q] }
-        }
         // The model's decrease |r|^2 - |r + J delta|^2 = -2 g.delta - delta^T J^T J delta, with
         // (J^T J + lambda D) delta = -g: -g.delta + lambda delta^T D delta.
         var gd = 0.0, dDd = 0.0
         for q in 0..<(n * d) { gd += gx[q] * dx[q]; dDd += stateDiagonal[q] * dx[q] * dx[q] }
-        for k in 0..<np { gd += gc[k] * dc[k]; dDd += corner[k * np + k] * dc[k] * dc[k] }
-        return (dx, dc, undamped, -gd + damping * dDd)
+        for k in 0..<np { gd += gc[k] * dc[k]; dDd += Swift.max(corner[k * np + k], cornerFloor) * dc[k] * dc[k] }
+        return (dx, dc, -gd + damping * dDd)
     }
 
     while iterations < options.maxIterations {
         iterations += 1
-        guard let s = step(x, c, r, damping: lambda, undampedSchur: false) else {
+        guard let s = step(x, c, r, damping: lambda) else {
             lambda *= growth
             growth *= 2
             if lambda > 1e12 { break }
@@ -433,6 +524,10 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
         // The cost is a chi-square in noise units: moving one coefficient by one standard error
         // changes it by about 1, so once a step lowers it by less than 1e-6 the coefficients are
         // within ~1e-3 standard errors of the optimum (unless convergence is very slow).
+        // Only a step damped by at most lambda = 1 (at least about half the Gauss-Newton step on
+        // the Marquardt scale) measures the distance to the optimum; a tiny change under heavy
+        // damping only reflects a short step.
+        let measures = lambda <= 1
         if newCost.isFinite && newCost <= cost {
             let decrease = cost - newCost
             x = nx; c = nc; r = nr; cost = newCost
@@ -440,8 +535,8 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
             let rho = s.predicted > 0 ? decrease / s.predicted : 1
             lambda = Swift.max(lambda * Swift.max(1.0 / 3, 1 - Foundation.pow(2 * rho - 1, 3)), 1e-15)
             growth = 2
-            if decrease <= 1e-6 { converged = true; break }
-        } else if newCost.isFinite && newCost - cost <= 1e-6 {
+            if decrease <= 1e-6 && measures { converged = true; break }
+        } else if newCost.isFinite && newCost - cost <= 1e-6 && measures {
             // At the optimum up to rounding: the step no longer lowers the cost measurably.
             converged = true
             break
@@ -452,20 +547,9 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
         }
     }
     guard c.allSatisfy({ $0.isFinite }), x.allSatisfy({ $0.isFinite }) else { return nil }
-    lastSchur = step(x, c, r, damping: 0, undampedSchur: true)?.schur
     let full = problem.fullCoefficients(c)
-    var standardErrors = [Double](repeating: 0, count: np)
-    if var s = lastSchur {
-        for a in 0..<np { for b in 0..<a { let m = 0.5 * (s[a * np + b] + s[b * np + a]); s[a * np + b] = m; s[b * np + a] = m } }
-        if denseCholesky(&s, np) {
-            for k in 0..<np {
-                var e = [Double](repeating: 0, count: np)
-                e[k] = 1
-                triangularSolve(s, 0, np, &e, 0, columns: 1, transpose: false)
-                standardErrors[k] = e.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            }
-        }
-    }
+    let standardErrors = problem.schurComplement(x, c).map { identifiedStandardErrors(schur: $0, parameters: np, rows: (n - 1) * d) }
+        ?? [Double](repeating: .nan, count: np)
     return JointEstimate(coefficients: full, standardErrors: problem.fullCoefficients(standardErrors), states: Tensor(shape: [n, d], scalars: x),
                          iterations: iterations, converged: converged, tolerance: tau)
 }
