@@ -141,6 +141,23 @@ public struct BlockTridiagonalCholesky: Sendable {
         }
     }
 
+    /// The backward half of `solve`: x = L^-T z in place (z laid out [n, d, columns]).
+    public func backwardSolve(_ b: inout [Double], columns: Int) {
+        let dd = d * d, block = d * columns
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            if i < n - 1 {
+                for a in 0..<d {
+                    for c in 0..<columns {
+                        var s = 0.0
+                        for k in 0..<d { s += w[i * dd + a * d + k] * b[(i + 1) * block + k * columns + c] }
+                        b[i * block + a * columns + c] -= s
+                    }
+                }
+            }
+            triangularSolve(l, i * dd, d, &b, i * block, columns: columns, transpose: true)
+        }
+    }
+
     /// The forward half of `solve`: z = L^-1 b in place (b laid out [n, d, columns]).
     public func forwardSolve(_ b: inout [Double], columns: Int) {
         let dd = d * d, block = d * columns
@@ -375,13 +392,13 @@ public func identifiedStandardErrors(schur s: [Double], parameters np: Int, rows
 /// denoised states, so its noise (errors in variables) no longer limits the coefficients.
 /// Levenberg-Marquardt (Marquardt's diagonal scaling, Nielsen's damping update) from
 /// (Y or `initialStates`, coefficients), stopped when a step damped by lambda <= 1 lowers the cost
-/// by less than 1e-6 (it is a chi-square in noise units) or after `options.maxIterations`; each step solves the normal equations, block
-/// tridiagonal in the states (d x d blocks) bordered by the p coefficient columns, by a block
-/// tridiagonal Cholesky and the p x p Schur complement C - B^T A^-1 B. That difference loses
-/// up to about 2 log10(1 / tau) digits (cond(A) <= 4 / tau^2 + 1); a step whose Schur
-/// complement then fails to factor is answered by more damping, so for records of ~1e6 samples
-/// and more the iteration can stop unconverged. The standard errors do not have this limit:
-/// they use the cancellation-free Gram form (`JointCollocationProblem.schurComplement`).
+/// by less than 1e-6 (it is a chi-square in noise units) or after `options.maxIterations`; each
+/// step solves the normal equations, block tridiagonal in the states (d x d blocks) bordered by
+/// the p coefficient columns, through the Woodbury form: a block tridiagonal Cholesky of
+/// M = I + L D^-1 L^T ((n - 1) blocks) and the p x p Schur complement as the Gram matrix
+/// lambda diag(C) + W^T W, W = G^-1 P, never the difference C - B^T A^-1 B (which loses up to
+/// ~2 log10(1 / tau) digits). The standard errors use the same form at lambda = 0
+/// (`JointCollocationProblem.schurComplement`, `identifiedStandardErrors`).
 ///
 /// - Parameters:
 ///   - exponents: the library's exponent rows (`PolynomialLibrary.exponents`), one per term.
@@ -410,103 +427,114 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
     var lambda = 1e-6, growth = 2.0
     var iterations = 0, converged = false
 
-    /// Normal equations at (x, c) with damping lambda; returns the step (dx, dc) and the
-    /// model's predicted decrease, or nil on a breakdown (answered by more damping).
+    /// The damped normal equations at (x, c) without forming C - B^T A^-1 B: with the state
+    /// block A_lambda = D + L^T L (D = Sigma^-2 + lambda diag(A), diagonal) and
+    /// M = I + L D^-1 L^T (block tridiagonal, (n - 1) blocks, eigenvalues >= 1, M = G G^T),
+    /// Woodbury gives the Schur complement lambda diag(C) + W^T W (W = G^-1 P), the reduced
+    /// right-hand side -P^T M^-1 (r2 - L D^-1 Sigma^-1 r1), and the states' step
+    /// dx = -D^-1 (Sigma^-1 r1 + L^T z), z = M^-1 (r2 + P dc - L D^-1 Sigma^-1 r1).
+    /// Returns the step and the model's predicted decrease, or nil on a breakdown (answered by
+    /// more damping).
     func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double)
         -> (dx: [Double], dc: [Double], predicted: Double)? {
         let (l, rr, p) = problem.jacobian(x, c)
-        var diagonal = [Double](repeating: 0, count: n * dd), upper = [Double](repeating: 0, count: Swift.max(0, n - 1) * dd)
-        var border = [Double](repeating: 0, count: n * d * np)  // B [n, d, np]
-        var corner = [Double](repeating: 0, count: np * np)
-        var gx = [Double](repeating: 0, count: n * d), gc = [Double](repeating: 0, count: np)
-        for i in 0..<n {
-            for v in 0..<d {
-                diagonal[i * dd + v * d + v] = 1 / (problem.sigma[v] * problem.sigma[v])
-                gx[i * d + v] = r[i * d + v] / problem.sigma[v]
+        let blocks = n - 1
+        // diag(A) = Sigma^-2 + diag(L^T L), and D.
+        var stateDiagonal = [Double](repeating: 0, count: n * d)
+        for i in 0..<n { for v in 0..<d { stateDiagonal[i * d + v] = 1 / (problem.sigma[v] * problem.sigma[v]) } }
+        for i in 0..<blocks {
+            for q in 0..<d {
+                var sl = 0.0, sr = 0.0
+                for a in 0..<d { sl += l[i * dd + a * d + q] * l[i * dd + a * d + q]; sr += rr[i * dd + a * d + q] * rr[i * dd + a * d + q] }
+                stateDiagonal[i * d + q] += sl
+                stateDiagonal[(i + 1) * d + q] += sr
             }
         }
-        for i in 0..<(n - 1) {
-            let r2 = (n + i) * d
+        let inverseD = (0..<(n * d)).map { 1 / (1 / (problem.sigma[$0 % d] * problem.sigma[$0 % d]) + damping * stateDiagonal[$0]) }
+        var diagonal = [Double](repeating: 0, count: blocks * dd), upper = [Double](repeating: 0, count: Swift.max(0, blocks - 1) * dd)
+        for i in 0..<blocks {
             for a in 0..<d {
                 for b in 0..<d {
-                    var sll = 0.0, srr = 0.0, slr = 0.0
-                    for v in 0..<d {
-                        sll += l[i * dd + v * d + a] * l[i * dd + v * d + b]
-                        srr += rr[i * dd + v * d + a] * rr[i * dd + v * d + b]
-                        slr += l[i * dd + v * d + a] * rr[i * dd + v * d + b]
+                    var s = a == b ? 1.0 : 0.0
+                    for q in 0..<d {
+                        s += l[i * dd + a * d + q] * l[i * dd + b * d + q] * inverseD[i * d + q]
+                            + rr[i * dd + a * d + q] * rr[i * dd + b * d + q] * inverseD[(i + 1) * d + q]
                     }
-                    diagonal[i * dd + a * d + b] += sll
-                    diagonal[(i + 1) * dd + a * d + b] += srr
-                    upper[i * dd + a * d + b] = slr
-                }
-                var sl = 0.0, sr = 0.0
-                for v in 0..<d { sl += l[i * dd + v * d + a] * r[r2 + v]; sr += rr[i * dd + v * d + a] * r[r2 + v] }
-                gx[i * d + a] += sl
-                gx[(i + 1) * d + a] += sr
-                for k in 0..<np {
-                    var bl = 0.0, br = 0.0
-                    for v in 0..<d { bl += l[i * dd + v * d + a] * p[(i * d + v) * np + k]; br += rr[i * dd + v * d + a] * p[(i * d + v) * np + k] }
-                    border[(i * d + a) * np + k] += bl
-                    border[((i + 1) * d + a) * np + k] += br
-                }
-            }
-            for v in 0..<d {
-                let row = (i * d + v) * np
-                for k in 0..<np where p[row + k] != 0 {
-                    gc[k] += p[row + k] * r[r2 + v]
-                    for k2 in 0..<np { corner[k * np + k2] += p[row + k] * p[row + k2] }
+                    diagonal[i * dd + a * d + b] = s
+                    if i + 1 < blocks {
+                        var u = 0.0
+                        for q in 0..<d { u += rr[i * dd + a * d + q] * l[(i + 1) * dd + b * d + q] * inverseD[(i + 1) * d + q] }
+                        upper[i * dd + a * d + b] = u
+                    }
                 }
             }
         }
-        // Marquardt damping: lambda times the diagonal.
-        let stateDiagonal = (0..<(n * d)).map { diagonal[($0 / d) * dd + ($0 % d) * (d + 1)] }
-        for i in 0..<n { for a in 0..<d { diagonal[i * dd + a * d + a] *= 1 + damping } }
-        // Moré's floor: a coefficient whose column is (about) 0 on the trajectory is still damped.
-        var dampedCorner = corner
-        let cornerFloor = 1e-12 * (0..<np).map { corner[$0 * np + $0] }.reduce(0, Swift.max)
-        for k in 0..<np {
-            let ckk = corner[k * np + k]
-            dampedCorner[k * np + k] = ckk > cornerFloor ? ckk * (1 + damping) : ckk + damping * cornerFloor
-        }
-        guard let factor = BlockTridiagonalCholesky(diagonal: diagonal, upper: upper, blocks: n, size: d) else { return nil }
-        // A^-1 [gx, B] in one pass: np + 1 right-hand sides.
+        guard let factor = BlockTridiagonalCholesky(diagonal: diagonal, upper: upper, blocks: blocks, size: d) else { return nil }
+        // e = Sigma^-1 r1, t = L D^-1 e; columns [r2 - t, P] through G^-1.
+        let e = (0..<(n * d)).map { r[$0] / problem.sigma[$0 % d] }
         let columns = np + 1
-        var rhs = [Double](repeating: 0, count: n * d * columns)
-        for row in 0..<(n * d) {
-            rhs[row * columns] = gx[row]
-            for k in 0..<np { rhs[row * columns + 1 + k] = border[row * np + k] }
-        }
-        factor.solve(&rhs, columns: columns)
-        // S = C - B^T A^-1 B, s = -gc + B^T A^-1 gx.
-        var reduction = [Double](repeating: 0, count: np * np), right = gc.map { -$0 }
-        for row in 0..<(n * d) {
-            for k in 0..<np {
-                let b = border[row * np + k]
-                if b == 0 { continue }
-                right[k] += b * rhs[row * columns]
-                for k2 in 0..<np { reduction[k * np + k2] += b * rhs[row * columns + 1 + k2] }
+        var z = [Double](repeating: 0, count: blocks * d * columns)
+        for i in 0..<blocks {
+            for a in 0..<d {
+                var t = 0.0
+                for q in 0..<d { t += l[i * dd + a * d + q] * e[i * d + q] * inverseD[i * d + q] + rr[i * dd + a * d + q] * e[(i + 1) * d + q] * inverseD[(i + 1) * d + q] }
+                let row = i * d + a
+                z[row * columns] = r[n * d + row] - t
+                for k in 0..<np { z[row * columns + 1 + k] = p[row * np + k] }
             }
         }
-        var schur = dampedCorner
-        for q in 0..<(np * np) { schur[q] -= reduction[q] }
-        var factorS = schur
-        // Symmetrize the rounding of the two products before factoring.
-        for a in 0..<np { for b in 0..<a { let m = 0.5 * (factorS[a * np + b] + factorS[b * np + a]); factorS[a * np + b] = m; factorS[b * np + a] = m } }
-        guard denseCholesky(&factorS, np) else { return nil }
-        var dc = right
-        triangularSolve(factorS, 0, np, &dc, 0, columns: 1, transpose: false)
-        triangularSolve(factorS, 0, np, &dc, 0, columns: 1, transpose: true)
-        var dx = [Double](repeating: 0, count: n * d)
-        for row in 0..<(n * d) {
-            var s = -rhs[row * columns]
-            for k in 0..<np { s -= rhs[row * columns + 1 + k] * dc[k] }
-            dx[row] = s
+        factor.forwardSolve(&z, columns: columns)
+        // S_lambda = lambda diag(C) (Moré's floor: a coefficient whose column is about 0 on the
+        // trajectory is still damped) + W^T W; right side -W^T z0.
+        var corner = [Double](repeating: 0, count: np), gc = [Double](repeating: 0, count: np)
+        for row in 0..<(blocks * d) {
+            for k in 0..<np where p[row * np + k] != 0 { corner[k] += p[row * np + k] * p[row * np + k]; gc[k] += p[row * np + k] * r[n * d + row] }
         }
+        let cornerFloor = 1e-12 * corner.reduce(0, Swift.max)
+        let scaling = corner.map { Swift.max($0, cornerFloor) }
+        var schur = [Double](repeating: 0, count: np * np), right = [Double](repeating: 0, count: np)
+        for row in 0..<(blocks * d) {
+            let z0 = z[row * columns]
+            for a in 0..<np {
+                let wa = z[row * columns + 1 + a]
+                if wa == 0 { continue }
+                right[a] -= wa * z0
+                for b in a..<np { schur[a * np + b] += wa * z[row * columns + 1 + b] }
+            }
+        }
+        for a in 0..<np { schur[a * np + a] += damping * scaling[a]; for b in 0..<a { schur[a * np + b] = schur[b * np + a] } }
+        guard denseCholesky(&schur, np) else { return nil }
+        var dc = right
+        triangularSolve(schur, 0, np, &dc, 0, columns: 1, transpose: false)
+        triangularSolve(schur, 0, np, &dc, 0, columns: 1, transpose: true)
+        // z = M^-1 (r2 + P dc - t): G^-1 of it is z0 + W dc, then G^-T.
+        var y = [Double](repeating: 0, count: blocks * d)
+        for row in 0..<(blocks * d) {
+            var s = z[row * columns]
+            for k in 0..<np { s += z[row * columns + 1 + k] * dc[k] }
+            y[row] = s
+        }
+        factor.backwardSolve(&y, columns: 1)
+        // dx = -D^-1 (e + L^T y); the gradient gx = e + L^T r2 for the prediction.
+        var lty = [Double](repeating: 0, count: n * d), gx = e
+        for i in 0..<blocks {
+            for q in 0..<d {
+                var sl = 0.0, sr = 0.0, gl = 0.0, gr = 0.0
+                for a in 0..<d {
+                    sl += l[i * dd + a * d + q] * y[i * d + a]; sr += rr[i * dd + a * d + q] * y[i * d + a]
+                    gl += l[i * dd + a * d + q] * r[n * d + i * d + a]; gr += rr[i * dd + a * d + q] * r[n * d + i * d + a]
+                }
+                lty[i * d + q] += sl; lty[(i + 1) * d + q] += sr
+                gx[i * d + q] += gl; gx[(i + 1) * d + q] += gr
+            }
+        }
+        let dx = (0..<(n * d)).map { -(e[$0] + lty[$0]) * inverseD[$0] }
         // The model's decrease |r|^2 - |r + J delta|^2 = -2 g.delta - delta^T J^T J delta, with
         // (J^T J + lambda D) delta = -g: -g.delta + lambda delta^T D delta.
         var gd = 0.0, dDd = 0.0
         for q in 0..<(n * d) { gd += gx[q] * dx[q]; dDd += stateDiagonal[q] * dx[q] * dx[q] }
-        for k in 0..<np { gd += gc[k] * dc[k]; dDd += Swift.max(corner[k * np + k], cornerFloor) * dc[k] * dc[k] }
+        for k in 0..<np { gd += gc[k] * dc[k]; dDd += scaling[k] * dc[k] * dc[k] }
+        guard dx.allSatisfy({ $0.isFinite }), dc.allSatisfy({ $0.isFinite }) else { return nil }
         return (dx, dc, -gd + damping * dDd)
     }
 
