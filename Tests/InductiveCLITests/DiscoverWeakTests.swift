@@ -104,17 +104,20 @@ import Testing
         #expect(Swift.abs((terms.values.first ?? 0) + 0.5) < 1e-3, "\(terms)")
     }
 
-    /// `--memory-gib` counts the joint refit (the weak form's default): 2000 Lorenz samples need
-    /// about 0.6 MiB for SINDy (`estimatedODEDiscoveryBytes`) and about 5.9 MiB more for the joint
-    /// stage at its worst case (`estimatedJointEstimationBytes`, 30 coefficients), so a budget
-    /// of 2 MiB refuses the joint refit with one line and runs the generalized one.
+    /// `--memory-gib` counts the weak form and the joint refit: 2000 Lorenz samples need about
+    /// 0.6 MiB for SINDy (`estimatedODEDiscoveryBytes`), 4.4 MiB for the weak form's test
+    /// matrices with half-width 40 (96 windows, `estimatedWeakODEBytes`) and 5.9 MiB more for the
+    /// joint stage at its worst case (`estimatedJointEstimationBytes`, 30 coefficients), 10.9 MiB
+    /// in all: a budget of 8.2 MiB refuses the joint refit with one line and runs the generalized
+    /// one (5.0 MiB).
     @Test func memoryBudgetCountsTheJointRefit() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         try Fixtures.write(in: folder)
-        let weak = ["discover", "ode", "--data", "lorenz.npy", "--dt", "0.002", "--formulation", "weak", "--memory-gib", "0.002"]
+        let weak = ["discover", "ode", "--data", "lorenz.npy", "--dt", "0.002", "--formulation", "weak", "--time-support", "40",
+                    "--memory-gib", "0.008"]
         let joint = try CommandRunner.run(weak, in: folder.url, timeout: 60)
-        expectOneLineError(joint, names: "and the joint refit needs about 6", weak)
+        expectOneLineError(joint, names: "and the joint refit needs about 10.9 MiB", weak)
         let generalized = try CommandRunner.run(weak + ["--refit", "generalized"], in: folder.url, timeout: 120)
         #expect(generalized.status == 0, "\(generalized.standardError)")
     }
