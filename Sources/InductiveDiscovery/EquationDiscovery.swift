@@ -366,7 +366,7 @@ public func jointRefit(_ data: Tensor, dt: Double, library: PolynomialLibrary, c
     let n = data.shape[0], d = data.shape[1]
     var current = coefficients
     var log: [String] = []
-    var rounds = 0, totalIterations = 0
+    var rounds = 0, totalIterations = 0, unconverged = 0
     let price = Foundation.log(Double(n * d))
     var states: Tensor? = nil
     var previous = coefficients  // the last estimate, before its elimination
@@ -394,6 +394,7 @@ public func jointRefit(_ data: Tensor, dt: Double, library: PolynomialLibrary, c
             return log
         }
         totalIterations += estimate.iterations
+        if !estimate.converged { unconverged += 1 }
         states = estimate.states
         var next = estimate.coefficients
         previous = next
@@ -409,7 +410,8 @@ public func jointRefit(_ data: Tensor, dt: Double, library: PolynomialLibrary, c
         current = next
         if dropped.isEmpty || next.allSatisfy({ $0 == 0 }) {
             log.append(String(format: "kept terms re-estimated jointly with the denoised states (trapezoid collocation, tolerance %.3g noise sd per step; %d rounds of elimination, %d Levenberg-Marquardt iterations",
-                              estimate.tolerance, rounds, totalIterations) + (estimate.converged ? ")" : ", the last not converged)"))
+                              estimate.tolerance, rounds, totalIterations)
+                       + (unconverged == 0 ? ")" : ", \(unconverged) of the \(rounds) rounds not converged" + (estimate.converged ? ", the last converged)" : ")")))
             let termNames = library.names
             for v in 0..<d {
                 let terms = termNames.indices.filter { current[$0 * d + v] != 0 }
