@@ -154,9 +154,11 @@ public struct ODEDiscoveryOptions: Sendable, Equatable {
     public var formulation: PDEFormulation = .strong
     /// Weak form: half-width of the time test functions in samples (nil: from the noise).
     public var weakHalfWidth: Int? = nil
-    /// Weak form: how the kept terms are refitted (`.generalized`: thresholded generalized
-    /// least squares with the linearized noise covariance, `weakODEGeneralizedRefit`;
-    /// `.diagonal` uses only its diagonal; `.none`: plain STLSQ).
+    /// Weak form: how the kept terms are refitted. `.joint` (the default): the generalized
+    /// least-squares refit, then joint state and parameter estimation on its terms with BIC
+    /// elimination (`jointStateParameterEstimate`, see `discoverODE`); `.generalized`:
+    /// thresholded generalized least squares with the linearized noise covariance,
+    /// `weakODEGeneralizedRefit`; `.diagonal` uses only its diagonal; `.none`: plain STLSQ.
     public var weakRefit: WeakRefit = .joint
     /// Weak form with `weakRefit` `.joint`: the joint estimation's settings.
     public var joint: JointEstimationOptions = JointEstimationOptions()
@@ -217,6 +219,35 @@ public func estimatedODEDiscoveryBytes(samples: Int, variables: Int, degree: Int
     return 8 * (3 * n * d + 3 * n * p + p * (d + 8))
 }
 
+/// An estimate in bytes of the extra peak memory of `discoverODE`'s weak formulation on
+/// `samples` rows of `variables` columns, degree `degree`: the dense test matrices psi and psi'
+/// ([K, n] each, K = min(4096, (n - 1 - 2m) / max(1, m / 2) + 1) windows of half-width m) and a
+/// product of that size, plus the [K, terms + d] system. m is `halfWidth` when given, else the
+/// worst case m = 2 (the automatic choice comes from the data's spectrum, after this check):
+/// K n grows like n^2 / m up to the cap (measured on Lorenz at 1% noise with the automatic
+/// m: about 0.1, 0.3, 1.1 and 4.1 GB of peak memory at n = 12500, 25000, 50000, 100000).
+/// Infinite when the library cannot be counted.
+public func estimatedWeakODEBytes(samples: Int, variables: Int, degree: Int, halfWidth: Int? = nil) -> Double {
+    guard let terms = PolynomialLibrary.termCount(variables: variables, degree: degree) else { return .infinity }
+    let m = Swift.max(2, halfWidth ?? 2)
+    let windows = Double(Swift.max(1, Swift.min(4096, Swift.max(0, samples - 1 - 2 * m) / Swift.max(1, m / 2) + 1)))
+    return 8 * (3 * windows * Double(samples) + windows * Double(terms + variables))
+}
+
+/// An estimate in bytes of the extra peak memory of `discoverODE`'s joint stage (weak form,
+/// `weakRefit` `.joint`) on `samples` rows of `variables` columns, degree `degree`, at the worst
+/// case of p = terms d kept coefficients: per Levenberg-Marquardt step the coefficient blocks
+/// (P, the border B and the right-hand sides, about 3 n d p doubles), the d x d blocks of the
+/// Jacobian and the normal equations (about 5 n d^2), the monomials and their gradients
+/// (n terms (d + 1)) and the states, residuals and trial copies (about 8 n d). Add it to
+/// `estimatedODEDiscoveryBytes`: the library matrix is still held during the joint stage.
+/// Infinite when the library cannot be counted.
+public func estimatedJointEstimationBytes(samples: Int, variables: Int, degree: Int) -> Double {
+    guard let terms = PolynomialLibrary.termCount(variables: variables, degree: degree) else { return .infinity }
+    let n = Double(samples), d = Double(variables), t = Double(terms), p = t * d
+    return 8 * (3 * n * d * (p + 1) + 5 * n * d * d + n * t * (d + 1) + 8 * n * d + p * p)
+}
+
 /// An estimate in bytes of the peak memory of `discoverPDE` on u of shape [times, points]:
 /// u and its derivative estimates, the library matrix and the working copies of the sparse
 /// regression (the tolerance search's train and validation splits). Infinite when the library
@@ -232,6 +263,10 @@ public func estimatedPDEDiscoveryBytes(times: Int, points: Int, degree: Int, max
 /// and solve X' = Theta(X) Xi for a sparse Xi by STLSQ, one equation per variable.
 ///
 /// - Cost: O(n d) for the derivatives, O(n p) for the library, O(n p^2) for STLSQ (p terms).
+///   Weak form with the `.joint` refit (the default): in addition, per elimination round (at
+///   most one per kept term) up to `joint.maxIterations` Levenberg-Marquardt steps of
+///   O(n (d^3 + d^2 k + d k^2) + k^3) for k kept coefficients, and memory
+///   `estimatedJointEstimationBytes` (about 3 n d k doubles).
 /// - Throws: `DiscoveryError` for data that is not a matrix, contains NaN/inf, has no more
 ///   samples than terms, a non-positive dt, or names that do not match the columns;
 ///   `LinearAlgebraError` if a factorization fails.
@@ -321,45 +356,69 @@ public func discoverODE(_ data: Tensor, dt: Double, options: ODEDiscoveryOptions
 /// `coefficients` ([terms, d], updated in place), then backward elimination: the terms below
 /// `threshold` are dropped, else (when `options.dropInsignificant`) the least significant term
 /// when its squared z-score (c / standard error)^2 is below log(n d), the Schwarz (BIC) price of
-/// one parameter with n d observations; the rest is re-estimated, until no term goes (at most
-/// one round per kept term). Keeps the generalized least-squares coefficients when the first
-/// estimation breaks down. Returns the log lines.
-func jointRefit(_ data: Tensor, dt: Double, library: PolynomialLibrary, coefficients: inout [Double], sigma: [Double],
+/// one parameter with n d observations; a term whose standard error is not finite (not
+/// identifiable) counts as z^2 = 0 and goes first. The rest is re-estimated, until no term goes
+/// (at most one round per kept term). Keeps the generalized least-squares coefficients when the
+/// first estimation breaks down, and the previous round's estimate (all its terms) when a later
+/// one does. Returns the log lines.
+public func jointRefit(_ data: Tensor, dt: Double, library: PolynomialLibrary, coefficients: inout [Double], sigma: [Double],
                 threshold: Double, names: [String], options: JointEstimationOptions) -> [String] {
     let n = data.shape[0], d = data.shape[1]
     var current = coefficients
     var log: [String] = []
-    var rounds = 0, totalIterations = 0
+    var rounds = 0, totalIterations = 0, unconverged = 0
     let price = Foundation.log(Double(n * d))
     var states: Tensor? = nil
+    var previous = coefficients  // the last estimate, before its elimination
+    // A column without measurable noise (the noise model exists when any column has some) gets
+    // the model's own floor, 1e-3 of its standard deviation, instead of sigma = 0.
+    var sigma = sigma
+    let values = sigma.allSatisfy({ $0 > 0 }) ? [] : data.scalars
+    for v in 0..<d where !(sigma[v] > 0) {
+        let column = (0..<n).map { values[$0 * d + v] }
+        let mean = column.reduce(0, +) / Double(n)
+        let floor = 1e-3 * (column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(n)).squareRoot()
+        if floor > 0 {
+            sigma[v] = floor
+            log.append("\(names[v]): no measurable noise, joint estimation uses sigma = 1e-3 of its standard deviation")
+        }
+    }
     while true {
         rounds += 1
         // Each round starts from the previous round's denoised states (warm start).
         guard let estimate = jointStateParameterEstimate(data, dt: dt, exponents: library.exponents, coefficients: current,
                                                          sigma: sigma, initialStates: states, options: options) else {
             log.append(rounds == 1 ? "joint state and parameter estimation broke down: kept the generalized least-squares fit"
-                                   : "joint state and parameter estimation broke down in round \(rounds): kept the previous round's terms")
-            coefficients = current
+                                   : "joint state and parameter estimation broke down in round \(rounds): kept round \(rounds - 1)'s estimate with all its terms")
+            coefficients = previous
             return log
         }
         totalIterations += estimate.iterations
+        if !estimate.converged { unconverged += 1 }
         states = estimate.states
         var next = estimate.coefficients
+        previous = next
         var dropped = next.indices.filter { next[$0] != 0 && Swift.abs(next[$0]) < threshold }
         if dropped.isEmpty && options.dropInsignificant {
-            let scored = next.indices.filter { next[$0] != 0 && estimate.standardErrors[$0] > 0 }
-                .map { (index: $0, z2: next[$0] * next[$0] / (estimate.standardErrors[$0] * estimate.standardErrors[$0])) }
+            let scored = next.indices.filter { next[$0] != 0 }.map { j in
+                let se = estimate.standardErrors[j]
+                return (index: j, z2: se.isFinite && se > 0 ? next[j] * next[j] / (se * se) : se.isFinite ? Double.infinity : 0)
+            }
             if let weakest = scored.min(by: { $0.z2 < $1.z2 }), weakest.z2 < price { dropped = [weakest.index] }
         }
         for j in dropped { next[j] = 0 }
         current = next
         if dropped.isEmpty || next.allSatisfy({ $0 == 0 }) {
             log.append(String(format: "kept terms re-estimated jointly with the denoised states (trapezoid collocation, tolerance %.3g noise sd per step; %d rounds of elimination, %d Levenberg-Marquardt iterations",
-                              estimate.tolerance, rounds, totalIterations) + (estimate.converged ? ")" : ", the last not converged)"))
+                              estimate.tolerance, rounds, totalIterations)
+                       + (unconverged == 0 ? ")" : ", \(unconverged) of the \(rounds) rounds not converged" + (estimate.converged ? ", the last converged)" : ")")))
             let termNames = library.names
             for v in 0..<d {
                 let terms = termNames.indices.filter { current[$0 * d + v] != 0 }
-                    .map { "\(termNames[$0]) " + String(format: "%.6g ± %.2g", current[$0 * d + v], estimate.standardErrors[$0 * d + v]) }
+                    .map { j -> String in
+                        let se = estimate.standardErrors[j * d + v]
+                        return "\(termNames[j]) " + String(format: "%.6g ", current[j * d + v]) + (se.isFinite ? String(format: "± %.2g", se) : "(not identified)")
+                    }
                 log.append("  \(names[v])': " + terms.joined(separator: ", ") + " (± Gauss-Newton standard error)")
             }
             break

@@ -23,8 +23,11 @@ public struct JointEstimationOptions: Sendable, Equatable {
 public struct JointEstimate: Sendable {
     /// Coefficients, layout [terms, d] row-major (as `SparseRegressionFit.coefficients`), 0 off the support.
     public var coefficients: [Double]
-    /// Gauss-Newton standard errors of the coefficients (same layout): sqrt of the diagonal of
-    /// the inverse Schur complement at the solution, in the noise model's units.
+    /// Gauss-Newton standard errors of the coefficients (same layout, 0 off the support): sqrt of
+    /// the diagonal of the (pseudo-)inverse Schur complement at the solution, in the noise
+    /// model's units (`identifiedStandardErrors`). +infinity for a coefficient the data do not
+    /// identify (a term collinear with others or about 0 on the trajectory); NaN when the
+    /// Jacobian at the solution is not finite.
     public var standardErrors: [Double]
     /// The denoised states X^ [n, d].
     public var states: Tensor
@@ -122,19 +125,7 @@ public struct BlockTridiagonalCholesky: Sendable {
     /// Solves A x = b in place for `columns` right-hand sides, b laid out [n, d, columns].
     public func solve(_ b: inout [Double], columns: Int) {
         let dd = d * d, block = d * columns
-        for i in 0..<n {
-            if i > 0 {
-                // b_i -= W_(i-1)^T z_(i-1)
-                for a in 0..<d {
-                    for c in 0..<columns {
-                        var s = 0.0
-                        for k in 0..<d { s += w[(i - 1) * dd + k * d + a] * b[(i - 1) * block + k * columns + c] }
-                        b[i * block + a * columns + c] -= s
-                    }
-                }
-            }
-            triangularSolve(l, i * dd, d, &b, i * block, columns: columns, transpose: false)
-        }
+        forwardSolve(&b, columns: columns)
         for i in stride(from: n - 1, through: 0, by: -1) {
             if i < n - 1 {
                 // z_i -= W_i x_(i+1)
@@ -147,6 +138,41 @@ public struct BlockTridiagonalCholesky: Sendable {
                 }
             }
             triangularSolve(l, i * dd, d, &b, i * block, columns: columns, transpose: true)
+        }
+    }
+
+    /// The backward half of `solve`: x = L^-T z in place (z laid out [n, d, columns]).
+    public func backwardSolve(_ b: inout [Double], columns: Int) {
+        let dd = d * d, block = d * columns
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            if i < n - 1 {
+                for a in 0..<d {
+                    for c in 0..<columns {
+                        var s = 0.0
+                        for k in 0..<d { s += w[i * dd + a * d + k] * b[(i + 1) * block + k * columns + c] }
+                        b[i * block + a * columns + c] -= s
+                    }
+                }
+            }
+            triangularSolve(l, i * dd, d, &b, i * block, columns: columns, transpose: true)
+        }
+    }
+
+    /// The forward half of `solve`: z = L^-1 b in place (b laid out [n, d, columns]).
+    public func forwardSolve(_ b: inout [Double], columns: Int) {
+        let dd = d * d, block = d * columns
+        for i in 0..<n {
+            if i > 0 {
+                // b_i -= W_(i-1)^T z_(i-1)
+                for a in 0..<d {
+                    for c in 0..<columns {
+                        var s = 0.0
+                        for k in 0..<d { s += w[(i - 1) * dd + k * d + a] * b[(i - 1) * block + k * columns + c] }
+                        b[i * block + a * columns + c] -= s
+                    }
+                }
+            }
+            triangularSolve(l, i * dd, d, &b, i * block, columns: columns, transpose: false)
         }
     }
 }
@@ -277,6 +303,83 @@ public struct JointCollocationProblem: Sendable {
     }
 }
 
+extension JointCollocationProblem {
+    /// The Schur complement of the states in the undamped Gauss-Newton matrix J^T J at (x, c),
+    /// S = C - B^T A^-1 B (p x p), in the form without cancellation: with the Jacobian
+    /// J = [Sigma^-1 0; L P] (L the defects' state blocks, block bidiagonal, P their coefficient
+    /// columns), Woodbury gives S = P^T (I + L Sigma^2 L^T)^-1 P. M = I + L Sigma^2 L^T is block
+    /// tridiagonal ((n - 1) blocks of d x d) with eigenvalues >= 1; with M = G G^T and W = G^-1 P,
+    /// S = W^T W is a Gram matrix, positive semidefinite by construction.
+    /// Returns W^T W row-major, or nil when the values are not finite (M >= I cannot fail to
+    /// factor otherwise). Cost O(n (d^3 + d^2 p + d p^2)), memory O(n d (d + p)).
+    public func schurComplement(_ x: [Double], _ c: [Double]) -> [Double]? {
+        let (l, r, p) = jacobian(x, c)
+        let blocks = n - 1, dd = d * d, np = parameters
+        guard l.allSatisfy({ $0.isFinite }), r.allSatisfy({ $0.isFinite }), p.allSatisfy({ $0.isFinite }) else { return nil }
+        let variance = sigma.map { $0 * $0 }
+        // Row i of L: L_i at state block i, R_i at state block i + 1.
+        var diagonal = [Double](repeating: 0, count: blocks * dd), upper = [Double](repeating: 0, count: Swift.max(0, blocks - 1) * dd)
+        for i in 0..<blocks {
+            for a in 0..<d {
+                for b in 0..<d {
+                    var s = a == b ? 1.0 : 0.0
+                    for q in 0..<d {
+                        s += variance[q] * (l[i * dd + a * d + q] * l[i * dd + b * d + q] + r[i * dd + a * d + q] * r[i * dd + b * d + q])
+                    }
+                    diagonal[i * dd + a * d + b] = s
+                    if i + 1 < blocks {
+                        var u = 0.0
+                        for q in 0..<d { u += variance[q] * r[i * dd + a * d + q] * l[(i + 1) * dd + b * d + q] }
+                        upper[i * dd + a * d + b] = u
+                    }
+                }
+            }
+        }
+        guard let factor = BlockTridiagonalCholesky(diagonal: diagonal, upper: upper, blocks: blocks, size: d) else { return nil }
+        var w = p  // [n - 1, d, np]
+        factor.forwardSolve(&w, columns: np)
+        var s = [Double](repeating: 0, count: np * np)
+        for row in 0..<(blocks * d) {
+            for a in 0..<np where w[row * np + a] != 0 {
+                for b in a..<np { s[a * np + b] += w[row * np + a] * w[row * np + b] }
+            }
+        }
+        for a in 0..<np { for b in 0..<a { s[a * np + b] = s[b * np + a] } }
+        return s.allSatisfy({ $0.isFinite }) ? s : nil
+    }
+}
+
+/// Standard errors from the p x p Schur complement S (row-major, positive semidefinite) of a
+/// least squares with `rows` residuals summed into it: sqrt of the diagonal of the
+/// pseudo-inverse, with the rank decided by eigenvalues, never by a factorization failing.
+/// S = V diag(w) V^T; an eigenvalue w_j <= tol = (rows + p) eps max(w) is a direction the data do
+/// not determine (tol bounds the rounding of the Gram product W^T W over `rows` terms, Higham
+/// gamma_rows, plus the eigensolver's backward error p eps |S|). The variance of coefficient k
+/// splits into the determined part sum_(w_j > tol) V_kj^2 / w_j and the undetermined part
+/// sum_(w_j <= tol) V_kj^2 / tol (the smallest variance such a direction could have); when the
+/// undetermined part is the larger, coefficient k is not identifiable and its standard error is
+/// +infinity (rounding mixes a determined coefficient into a null direction by at most
+/// ~eps max(w) / w_j, whose share is then below p / rows^2 of its variance). All +infinity when S
+/// is 0; NaN when S is not finite or the eigensolver fails. Cost O(p^3).
+public func identifiedStandardErrors(schur s: [Double], parameters np: Int, rows: Int) -> [Double] {
+    precondition(s.count == np * np && np >= 1 && rows >= 1, "Schur complement shape")
+    guard s.allSatisfy({ $0.isFinite }), let (values, vectors) = try? eigh(Tensor(shape: [np, np], scalars: s)) else {
+        return [Double](repeating: .nan, count: np)
+    }
+    let w = values.scalars, v = vectors.scalars
+    let largest = w.map { Swift.abs($0) }.max() ?? 0
+    guard largest > 0 else { return [Double](repeating: .infinity, count: np) }
+    let tol = Double(rows + np) * Double.ulpOfOne * largest
+    return (0..<np).map { k in
+        var determined = 0.0, undetermined = 0.0
+        for j in 0..<np {
+            let share = v[k * np + j] * v[k * np + j]
+            if w[j] > tol { determined += share / w[j] } else { undetermined += share / tol }
+        }
+        return undetermined > determined ? .infinity : determined.squareRoot()
+    }
+}
+
 /// Joint state and parameter estimation for X' = Theta(X) Xi on a fixed support: from samples
 /// Y [n, d] (row i at time i dt) with noise of standard deviation sigma_v per variable, finds the
 /// states X^ and the coefficients c of the nonzero entries of `coefficients` ([terms, d]) that minimize
@@ -288,17 +391,23 @@ public struct JointCollocationProblem: Sendable {
 /// O(dt^2)). Unlike the weak form's linear estimators, the library is evaluated on the
 /// denoised states, so its noise (errors in variables) no longer limits the coefficients.
 /// Levenberg-Marquardt (Marquardt's diagonal scaling, Nielsen's damping update) from
-/// (Y or `initialStates`, coefficients), stopped when a step lowers the cost by less than 1e-6
-/// (it is a chi-square in noise units) or after `options.maxIterations`; each step solves the normal equations, block
-/// tridiagonal in the states (d x d blocks) bordered by the p coefficient columns, by a block
-/// tridiagonal Cholesky and the p x p Schur complement.
+/// (Y or `initialStates`, coefficients), stopped when a step damped by lambda <= 1 lowers the cost
+/// by less than 1e-6 (it is a chi-square in noise units) or after `options.maxIterations`; each
+/// step solves the normal equations, block tridiagonal in the states (d x d blocks) bordered by
+/// the p coefficient columns, through the Woodbury form: a block tridiagonal Cholesky of
+/// M = I + L D^-1 L^T ((n - 1) blocks) and the p x p Schur complement as the Gram matrix
+/// lambda diag(C) + W^T W, W = G^-1 P, never the difference C - B^T A^-1 B (which loses up to
+/// ~2 log10(1 / tau) digits). The standard errors use the same form at lambda = 0
+/// (`JointCollocationProblem.schurComplement`, `identifiedStandardErrors`).
 ///
 /// - Parameters:
 ///   - exponents: the library's exponent rows (`PolynomialLibrary.exponents`), one per term.
 ///   - coefficients: the start and the support, [terms, d] row-major.
 ///   - initialStates: the states to start from (default: the data), [n, d].
 /// - Returns: nil when the data or settings cannot be used (fewer than 3 samples, a sigma that is
-///   not positive, an empty support) or the iteration breaks down (non-finite values).
+///   not positive, an empty support, `initialStates` of another shape or not finite) or the
+///   iteration ends on non-finite values. When the damping passes 1e12 without an accepted
+///   step, the last accepted point with `converged` false.
 /// - Cost: O(n (d^3 + d^2 p + d p^2) + p^3) per iteration, memory O(n d (d + p)).
 public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[Int]], coefficients: [Double], sigma: [Double],
                                         initialStates: Tensor? = nil, options: JointEstimationOptions = JointEstimationOptions()) -> JointEstimate? {
@@ -317,111 +426,121 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
     guard cost.isFinite else { return nil }
     var lambda = 1e-6, growth = 2.0
     var iterations = 0, converged = false
-    var lastSchur: [Double]? = nil
 
-    /// Normal equations at (x, c) with damping lambda; returns the step (dx, dc) and the
-    /// undamped Schur complement, or nil on a breakdown.
-    func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double, undampedSchur: Bool)
-        -> (dx: [Double], dc: [Double], schur: [Double], predicted: Double)? {
+    /// The damped normal equations at (x, c) without forming C - B^T A^-1 B: with the state
+    /// block A_lambda = D + L^T L (D = Sigma^-2 + lambda diag(A), diagonal) and
+    /// M = I + L D^-1 L^T (block tridiagonal, (n - 1) blocks, eigenvalues >= 1, M = G G^T),
+    /// Woodbury gives the Schur complement lambda diag(C) + W^T W (W = G^-1 P), the reduced
+    /// right-hand side -P^T M^-1 (r2 - L D^-1 Sigma^-1 r1), and the states' step
+    /// dx = -D^-1 (Sigma^-1 r1 + L^T z), z = M^-1 (r2 + P dc - L D^-1 Sigma^-1 r1).
+    /// Returns the step and the model's predicted decrease, or nil on a breakdown (answered by
+    /// more damping).
+    func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double)
+        -> (dx: [Double], dc: [Double], predicted: Double)? {
         let (l, rr, p) = problem.jacobian(x, c)
-        var diagonal = [Double](repeating: 0, count: n * dd), upper = [Double](repeating: 0, count: Swift.max(0, n - 1) * dd)
-        var border = [Double](repeating: 0, count: n * d * np)  // B [n, d, np]
-        var corner = [Double](repeating: 0, count: np * np)
-        var gx = [Double](repeating: 0, count: n * d), gc = [Double](repeating: 0, count: np)
-        for i in 0..<n {
-            for v in 0..<d {
-                diagonal[i * dd + v * d + v] = 1 / (problem.sigma[v] * problem.sigma[v])
-                gx[i * d + v] = r[i * d + v] / problem.sigma[v]
+        let blocks = n - 1
+        // diag(A) = Sigma^-2 + diag(L^T L), and D.
+        var stateDiagonal = [Double](repeating: 0, count: n * d)
+        for i in 0..<n { for v in 0..<d { stateDiagonal[i * d + v] = 1 / (problem.sigma[v] * problem.sigma[v]) } }
+        for i in 0..<blocks {
+            for q in 0..<d {
+                var sl = 0.0, sr = 0.0
+                for a in 0..<d { sl += l[i * dd + a * d + q] * l[i * dd + a * d + q]; sr += rr[i * dd + a * d + q] * rr[i * dd + a * d + q] }
+                stateDiagonal[i * d + q] += sl
+                stateDiagonal[(i + 1) * d + q] += sr
             }
         }
-        for i in 0..<(n - 1) {
-            let r2 = (n + i) * d
+        let inverseD = (0..<(n * d)).map { 1 / (1 / (problem.sigma[$0 % d] * problem.sigma[$0 % d]) + damping * stateDiagonal[$0]) }
+        var diagonal = [Double](repeating: 0, count: blocks * dd), upper = [Double](repeating: 0, count: Swift.max(0, blocks - 1) * dd)
+        for i in 0..<blocks {
             for a in 0..<d {
                 for b in 0..<d {
-                    var sll = 0.0, srr = 0.0, slr = 0.0
-                    for v in 0..<d {
-                        sll += l[i * dd + v * d + a] * l[i * dd + v * d + b]
-                        srr += rr[i * dd + v * d + a] * rr[i * dd + v * d + b]
-                        slr += l[i * dd + v * d + a] * rr[i * dd + v * d + b]
+                    var s = a == b ? 1.0 : 0.0
+                    for q in 0..<d {
+                        s += l[i * dd + a * d + q] * l[i * dd + b * d + q] * inverseD[i * d + q]
+                            + rr[i * dd + a * d + q] * rr[i * dd + b * d + q] * inverseD[(i + 1) * d + q]
                     }
-                    diagonal[i * dd + a * d + b] += sll
-                    diagonal[(i + 1) * dd + a * d + b] += srr
-                    upper[i * dd + a * d + b] = slr
-                }
-                var sl = 0.0, sr = 0.0
-                for v in 0..<d { sl += l[i * dd + v * d + a] * r[r2 + v]; sr += rr[i * dd + v * d + a] * r[r2 + v] }
-                gx[i * d + a] += sl
-                gx[(i + 1) * d + a] += sr
-                for k in 0..<np {
-                    var bl = 0.0, br = 0.0
-                    for v in 0..<d { bl += l[i * dd + v * d + a] * p[(i * d + v) * np + k]; br += rr[i * dd + v * d + a] * p[(i * d + v) * np + k] }
-                    border[(i * d + a) * np + k] += bl
-                    border[((i + 1) * d + a) * np + k] += br
-                }
-            }
-            for v in 0..<d {
-                let row = (i * d + v) * np
-                for k in 0..<np where p[row + k] != 0 {
-                    gc[k] += p[row + k] * r[r2 + v]
-                    for k2 in 0..<np { corner[k * np + k2] += p[row + k] * p[row + k2] }
+                    diagonal[i * dd + a * d + b] = s
+                    if i + 1 < blocks {
+                        var u = 0.0
+                        for q in 0..<d { u += rr[i * dd + a * d + q] * l[(i + 1) * dd + b * d + q] * inverseD[(i + 1) * d + q] }
+                        upper[i * dd + a * d + b] = u
+                    }
                 }
             }
         }
-        // Marquardt damping: lambda times the diagonal.
-        let stateDiagonal = (0..<(n * d)).map { diagonal[($0 / d) * dd + ($0 % d) * (d + 1)] }
-        for i in 0..<n { for a in 0..<d { diagonal[i * dd + a * d + a] *= 1 + damping } }
-        var dampedCorner = corner
-        for k in 0..<np { dampedCorner[k * np + k] *= 1 + damping }
-        guard let factor = BlockTridiagonalCholesky(diagonal: diagonal, upper: upper, blocks: n, size: d) else { return nil }
-        // A^-1 [gx, B] in one pass: np + 1 right-hand sides.
+        guard let factor = BlockTridiagonalCholesky(diagonal: diagonal, upper: upper, blocks: blocks, size: d) else { return nil }
+        // e = Sigma^-1 r1, t = L D^-1 e; columns [r2 - t, P] through G^-1.
+        let e = (0..<(n * d)).map { r[$0] / problem.sigma[$0 % d] }
         let columns = np + 1
-        var rhs = [Double](repeating: 0, count: n * d * columns)
-        for row in 0..<(n * d) {
-            rhs[row * columns] = gx[row]
-            for k in 0..<np { rhs[row * columns + 1 + k] = border[row * np + k] }
-        }
-        factor.solve(&rhs, columns: columns)
-        // S = C - B^T A^-1 B, s = -gc + B^T A^-1 gx.
-        var reduction = [Double](repeating: 0, count: np * np), right = gc.map { -$0 }
-        for row in 0..<(n * d) {
-            for k in 0..<np {
-                let b = border[row * np + k]
-                if b == 0 { continue }
-                right[k] += b * rhs[row * columns]
-                for k2 in 0..<np { reduction[k * np + k2] += b * rhs[row * columns + 1 + k2] }
+        var z = [Double](repeating: 0, count: blocks * d * columns)
+        for i in 0..<blocks {
+            for a in 0..<d {
+                var t = 0.0
+                for q in 0..<d { t += l[i * dd + a * d + q] * e[i * d + q] * inverseD[i * d + q] + rr[i * dd + a * d + q] * e[(i + 1) * d + q] * inverseD[(i + 1) * d + q] }
+                let row = i * d + a
+                z[row * columns] = r[n * d + row] - t
+                for k in 0..<np { z[row * columns + 1 + k] = p[row * np + k] }
             }
         }
-        var schur = dampedCorner
-        for q in 0..<(np * np) { schur[q] -= reduction[q] }
-        var factorS = schur
-        // Symmetrize the rounding of the two products before factoring.
-        for a in 0..<np { for b in 0..<a { let m = 0.5 * (factorS[a * np + b] + factorS[b * np + a]); factorS[a * np + b] = m; factorS[b * np + a] = m } }
-        guard denseCholesky(&factorS, np) else { return nil }
+        factor.forwardSolve(&z, columns: columns)
+        // S_lambda = lambda diag(C) (Moré's floor: a coefficient whose column is about 0 on the
+        // trajectory is still damped) + W^T W; right side -W^T z0.
+        var corner = [Double](repeating: 0, count: np), gc = [Double](repeating: 0, count: np)
+        for row in 0..<(blocks * d) {
+            for k in 0..<np where p[row * np + k] != 0 { corner[k] += p[row * np + k] * p[row * np + k]; gc[k] += p[row * np + k] * r[n * d + row] }
+        }
+        let cornerFloor = 1e-12 * corner.reduce(0, Swift.max)
+        let scaling = corner.map { Swift.max($0, cornerFloor) }
+        var schur = [Double](repeating: 0, count: np * np), right = [Double](repeating: 0, count: np)
+        for row in 0..<(blocks * d) {
+            let z0 = z[row * columns]
+            for a in 0..<np {
+                let wa = z[row * columns + 1 + a]
+                if wa == 0 { continue }
+                right[a] -= wa * z0
+                for b in a..<np { schur[a * np + b] += wa * z[row * columns + 1 + b] }
+            }
+        }
+        for a in 0..<np { schur[a * np + a] += damping * scaling[a]; for b in 0..<a { schur[a * np + b] = schur[b * np + a] } }
+        guard denseCholesky(&schur, np) else { return nil }
         var dc = right
-        triangularSolve(factorS, 0, np, &dc, 0, columns: 1, transpose: false)
-        triangularSolve(factorS, 0, np, &dc, 0, columns: 1, transpose: true)
-        var dx = [Double](repeating: 0, count: n * d)
-        for row in 0..<(n * d) {
-            var s = -rhs[row * columns]
-            for k in 0..<np { s -= rhs[row * columns + 1 + k] * dc[k] }
-            dx[row] = s
+        triangularSolve(schur, 0, np, &dc, 0, columns: 1, transpose: false)
+        triangularSolve(schur, 0, np, &dc, 0, columns: 1, transpose: true)
+        // z = M^-1 (r2 + P dc - t): G^-1 of it is z0 + W dc, then G^-T.
+        var y = [Double](repeating: 0, count: blocks * d)
+        for row in 0..<(blocks * d) {
+            var s = z[row * columns]
+            for k in 0..<np { s += z[row * columns + 1 + k] * dc[k] }
+            y[row] = s
         }
-        var undamped: [Double] = []
-        if undampedSchur {
-            undamped = corner
-            for q in 0..<(np * np) { undamped[q] -= reduction[q] }
+        factor.backwardSolve(&y, columns: 1)
+        // dx = -D^-1 (e + L^T y); the gradient gx = e + L^T r2 for the prediction.
+        var lty = [Double](repeating: 0, count: n * d), gx = e
+        for i in 0..<blocks {
+            for q in 0..<d {
+                var sl = 0.0, sr = 0.0, gl = 0.0, gr = 0.0
+                for a in 0..<d {
+                    sl += l[i * dd + a * d + q] * y[i * d + a]; sr += rr[i * dd + a * d + q] * y[i * d + a]
+                    gl += l[i * dd + a * d + q] * r[n * d + i * d + a]; gr += rr[i * dd + a * d + q] * r[n * d + i * d + a]
+                }
+                lty[i * d + q] += sl; lty[(i + 1) * d + q] += sr
+                gx[i * d + q] += gl; gx[(i + 1) * d + q] += gr
+            }
         }
+        let dx = (0..<(n * d)).map { -(e[$0] + lty[$0]) * inverseD[$0] }
         // The model's decrease |r|^2 - |r + J delta|^2 = -2 g.delta - delta^T J^T J delta, with
         // (J^T J + lambda D) delta = -g: -g.delta + lambda delta^T D delta.
         var gd = 0.0, dDd = 0.0
         for q in 0..<(n * d) { gd += gx[q] * dx[q]; dDd += stateDiagonal[q] * dx[q] * dx[q] }
-        for k in 0..<np { gd += gc[k] * dc[k]; dDd += corner[k * np + k] * dc[k] * dc[k] }
-        return (dx, dc, undamped, -gd + damping * dDd)
+        for k in 0..<np { gd += gc[k] * dc[k]; dDd += scaling[k] * dc[k] * dc[k] }
+        guard dx.allSatisfy({ $0.isFinite }), dc.allSatisfy({ $0.isFinite }) else { return nil }
+        return (dx, dc, -gd + damping * dDd)
     }
 
     while iterations < options.maxIterations {
         iterations += 1
-        guard let s = step(x, c, r, damping: lambda, undampedSchur: false) else {
+        guard let s = step(x, c, r, damping: lambda) else {
             lambda *= growth
             growth *= 2
             if lambda > 1e12 { break }
@@ -433,6 +552,10 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
         // The cost is a chi-square in noise units: moving one coefficient by one standard error
         // changes it by about 1, so once a step lowers it by less than 1e-6 the coefficients are
         // within ~1e-3 standard errors of the optimum (unless convergence is very slow).
+        // Only a step damped by at most lambda = 1 (at least about half the Gauss-Newton step on
+        // the Marquardt scale) measures the distance to the optimum; a tiny change under heavy
+        // damping only reflects a short step.
+        let measures = lambda <= 1
         if newCost.isFinite && newCost <= cost {
             let decrease = cost - newCost
             x = nx; c = nc; r = nr; cost = newCost
@@ -440,8 +563,8 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
             let rho = s.predicted > 0 ? decrease / s.predicted : 1
             lambda = Swift.max(lambda * Swift.max(1.0 / 3, 1 - Foundation.pow(2 * rho - 1, 3)), 1e-15)
             growth = 2
-            if decrease <= 1e-6 { converged = true; break }
-        } else if newCost.isFinite && newCost - cost <= 1e-6 {
+            if decrease <= 1e-6 && measures { converged = true; break }
+        } else if newCost.isFinite && newCost - cost <= 1e-6 && measures {
             // At the optimum up to rounding: the step no longer lowers the cost measurably.
             converged = true
             break
@@ -452,20 +575,9 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
         }
     }
     guard c.allSatisfy({ $0.isFinite }), x.allSatisfy({ $0.isFinite }) else { return nil }
-    lastSchur = step(x, c, r, damping: 0, undampedSchur: true)?.schur
     let full = problem.fullCoefficients(c)
-    var standardErrors = [Double](repeating: 0, count: np)
-    if var s = lastSchur {
-        for a in 0..<np { for b in 0..<a { let m = 0.5 * (s[a * np + b] + s[b * np + a]); s[a * np + b] = m; s[b * np + a] = m } }
-        if denseCholesky(&s, np) {
-            for k in 0..<np {
-                var e = [Double](repeating: 0, count: np)
-                e[k] = 1
-                triangularSolve(s, 0, np, &e, 0, columns: 1, transpose: false)
-                standardErrors[k] = e.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            }
-        }
-    }
+    let standardErrors = problem.schurComplement(x, c).map { identifiedStandardErrors(schur: $0, parameters: np, rows: (n - 1) * d) }
+        ?? [Double](repeating: .nan, count: np)
     return JointEstimate(coefficients: full, standardErrors: problem.fullCoefficients(standardErrors), states: Tensor(shape: [n, d], scalars: x),
                          iterations: iterations, converged: converged, tolerance: tau)
 }

@@ -171,8 +171,13 @@ struct DiscoverODE: ParsableCommand {
         let x = try readData(data)
         // Too few samples for the library is reported by discoverODE before it allocates.
         if x.shape[1] >= 1, let terms = PolynomialLibrary.termCount(variables: x.shape[1], degree: degree), x.shape[0] > terms {
-            try memory.check(estimatedODEDiscoveryBytes(samples: x.shape[0], variables: x.shape[1], degree: degree),
-                             "SINDy on \(x.shape[0]) samples of \(x.shape[1]) variables with degree \(degree)")
+            // The weak form's dense test matrices, and the joint refit (its default), which runs
+            // while the library is still held.
+            let weak = options.formulation == .weak, joint = weak && options.weakRefit == .joint
+            try memory.check(estimatedODEDiscoveryBytes(samples: x.shape[0], variables: x.shape[1], degree: degree)
+                             + (weak ? estimatedWeakODEBytes(samples: x.shape[0], variables: x.shape[1], degree: degree, halfWidth: timeSupport) : 0)
+                             + (joint ? estimatedJointEstimationBytes(samples: x.shape[0], variables: x.shape[1], degree: degree) : 0),
+                             "SINDy on \(x.shape[0]) samples of \(x.shape[1]) variables with degree \(degree)" + (joint ? " and the joint refit" : ""))
         }
         let result = try discoverODE(x, dt: dt, options: options)
         for line in result.settings { print(line) }

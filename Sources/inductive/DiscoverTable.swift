@@ -149,7 +149,12 @@ struct DiscoverTable: ParsableCommand {
         }
         guard !(tuningData && freshData) else { throw ValidationError("--tuning-data and --fresh-data exclude each other") }
         try requireInteger(sweepSeeds, "sweep-seeds", 1...100)
-        if let collocationTolerance { try requireNumber(collocationTolerance, "collocation-tolerance", Double.leastNormalMagnitude...1e6, "a positive number") }
+        if let collocationTolerance {
+            try requireNumber(collocationTolerance, "collocation-tolerance", Double.leastNormalMagnitude...1e6, "a positive number")
+            let jointODE = (refit.flatMap { WeakRefit(rawValue: $0) } ?? ODEDiscoveryOptions().weakRefit) == .joint
+                && chosenFormulations.contains(.weak) && names.contains(where: { ["lorenz", "vanderpol"].contains($0) })
+            guard jointODE else { throw ValidationError("--collocation-tolerance belongs to the weak formulation of an ODE system (lorenz, vanderpol) with the joint refit") }
+        }
         try requireNumber(weakL0, "weak-l0", 0...1e6, "a non-negative number")
         try requireNumber(tau, "tau", 0.01...1000, "between 0.01 and 1000")
         try requireInteger(density, "density", 1...64)
@@ -234,8 +239,10 @@ struct DiscoverTable: ParsableCommand {
                 let median = sorted.isEmpty ? 0 : sorted.count % 2 == 1 ? sorted[sorted.count / 2] : 0.5 * (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2])
                 let within = sorted.filter { $0 <= 1 }.count
                 print(pad(system, 9) + pad("weak", 8) + pad(String(format: "%.0f%%", level * 100), 8) + pad("\(right)/\(sweepSeeds)", 7)
-                      + String(format: "%14.4f  (right seeds: worst %.4f, RMS %.4f, median %.4f, within 1%%: %d; refit %@)  %6.3f",
-                               worst, sorted.last ?? 0, rms, median, within, mode.rawValue, seconds))
+                      + String(format: "%14.4f  ", worst)
+                      + (sorted.isEmpty ? "(right seeds: none"
+                                        : String(format: "(right seeds: worst %.4f, RMS %.4f, median %.4f", sorted.last!, rms, median))
+                      + String(format: ", within 1%%: %d; refit %@)  %6.3f", within, mode.rawValue, seconds))
             }
         }
         if let csv { try AtomicFile.write(rows.joined(separator: "\n") + "\n", to: csv) }

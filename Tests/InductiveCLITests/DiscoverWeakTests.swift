@@ -27,6 +27,8 @@ import Testing
         RefusedCommand(["discover", "ode", "--data", "lorenz.npy", "--dt", "0.002", "--refit", "none"], names: "--refit belongs to --formulation weak"),
         RefusedCommand(["discover", "table", "--sweep", "--refit", "ols"], names: "--refit: unknown 'ols'"),
         RefusedCommand(["discover", "table", "--sweep", "--tuning-data", "--fresh-data"], names: "exclude each other"),
+        RefusedCommand(["discover", "table", "--sweep", "--systems", "lorenz", "--refit", "generalized", "--collocation-tolerance", "0.001"],
+                       names: "--collocation-tolerance belongs to the weak formulation of an ODE system"),
         RefusedCommand(pde + ["--formulation", "weak", "--refit", "joint"], names: "--refit joint is for ODE systems"),
         RefusedCommand(["discover", "table", "--sweep", "--refit", "joint"], names: "--refit joint is for the ODE systems"),
         RefusedCommand(["discover", "ode", "--data", "lorenz.npy", "--dt", "0.002", "--formulation", "weak", "--refit", "generalized",
@@ -100,6 +102,24 @@ import Testing
         // (1e-3 on 0.5) is 8 (dt/a)^4; a wrong or extra term fails by far more.
         #expect(terms.count == 1, "\(terms)")
         #expect(Swift.abs((terms.values.first ?? 0) + 0.5) < 1e-3, "\(terms)")
+    }
+
+    /// `--memory-gib` counts the weak form and the joint refit: 2000 Lorenz samples need about
+    /// 0.6 MiB for SINDy (`estimatedODEDiscoveryBytes`), 4.4 MiB for the weak form's test
+    /// matrices with half-width 40 (96 windows, `estimatedWeakODEBytes`) and 5.9 MiB more for the
+    /// joint stage at its worst case (`estimatedJointEstimationBytes`, 30 coefficients), 10.9 MiB
+    /// in all: a budget of 8.2 MiB refuses the joint refit with one line and runs the generalized
+    /// one (5.0 MiB).
+    @Test func memoryBudgetCountsTheJointRefit() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try Fixtures.write(in: folder)
+        let weak = ["discover", "ode", "--data", "lorenz.npy", "--dt", "0.002", "--formulation", "weak", "--time-support", "40",
+                    "--memory-gib", "0.008"]
+        let joint = try CommandRunner.run(weak, in: folder.url, timeout: 60)
+        expectOneLineError(joint, names: "and the joint refit needs about 10.9 MiB", weak)
+        let generalized = try CommandRunner.run(weak + ["--refit", "generalized"], in: folder.url, timeout: 120)
+        #expect(generalized.status == 0, "\(generalized.standardError)")
     }
 
     @Test func weakIsTheDefaultAndPrintsWhatItChose() throws {

@@ -156,6 +156,134 @@ private func lorenzCoefficients() -> (library: PolynomialLibrary, xi: [Double]) 
         #expect(jointStateParameterEstimate(data, dt: 0.01, exponents: library.exponents, coefficients: [1], sigma: [1, 1, 1]) == nil)
     }
 
+    @Test func standardErrorsMatchTheDenseInverse() throws {
+        // T1: the standard errors (Gram form S = W^T W, W = G^-1 P, then the eigenvalues of S)
+        // against an independent computation: the coefficient block of (J^T J)^-1 with J the
+        // whole dense Jacobian (N = n d + p columns), inverted by LAPACK's LU. A perturbed point
+        // (not a solution) of a small Lorenz problem, n = 15. The LU inverse's relative error
+        // on the diagonal is <= ~N eps kappa(J^T J); the Gram form's is <= ~(m + p) eps kappa(S)
+        // (m = (n - 1) d rows summed, S's rounding is relative to |S|); the square root halves
+        // both. The bound uses the measured condition numbers with a factor 10 for the
+        // constants of the error bounds.
+        let n = 15, d = 3
+        let data = try DiscoveryBenchmark.lorenz(samples: n, dt: 0.01).y
+        let (library, xi) = lorenzCoefficients()
+        let sigma = [0.3, 0.2, 0.4]
+        let problem = try #require(JointCollocationProblem(data, dt: 0.01, exponents: library.exponents, coefficients: xi,
+                                                           sigma: sigma, tolerance: 0.05))
+        var s = Stream(state: 23)
+        let x = data.scalars.map { $0 + 0.1 * s.next() }
+        let c = problem.start.map { $0 * (1 + 0.1 * s.next()) }
+        let np = problem.parameters, columns = n * d + np, rows = (2 * n - 1) * d
+        let (l, r, p) = problem.jacobian(x, c)
+        var jac = [Double](repeating: 0, count: rows * columns)
+        for i in 0..<n { for v in 0..<d { jac[(i * d + v) * columns + i * d + v] = 1 / sigma[v] } }
+        for i in 0..<(n - 1) {
+            for v in 0..<d {
+                let row = (n + i) * d + v
+                for q in 0..<d {
+                    jac[row * columns + i * d + q] = l[i * 9 + v * d + q]
+                    jac[row * columns + (i + 1) * d + q] = r[i * 9 + v * d + q]
+                }
+                for k in 0..<np { jac[row * columns + n * d + k] = p[(i * d + v) * np + k] }
+            }
+        }
+        let j = Tensor(shape: [rows, columns], scalars: jac)
+        let normal = matmul(j, j, transposeA: true)
+        let inverse = try solve(normal, Tensor.eye(columns))
+        let dense = (0..<np).map { inverse[n * d + $0, n * d + $0].squareRoot() }
+        let schur = try #require(problem.schurComplement(x, c))
+        let errors = identifiedStandardErrors(schur: schur, parameters: np, rows: (n - 1) * d)
+        let normalValues = try eigvalsh(normal).scalars, schurValues = try eigvalsh(Tensor(shape: [np, np], scalars: schur)).scalars
+        let kappaNormal = normalValues.last! / normalValues.first!, kappaSchur = schurValues.last! / schurValues.first!
+        let tolerance = 10 * (Double(columns) * kappaNormal + Double((n - 1) * d + np) * kappaSchur) * Double.ulpOfOne
+        #expect(tolerance < 1e-4, "condition numbers \(kappaNormal), \(kappaSchur): the comparison would not be tight")
+        for k in 0..<np {
+            #expect(errors[k].isFinite && Swift.abs(errors[k] - dense[k]) <= tolerance * dense[k],
+                    "coefficient \(k): \(errors[k]) against dense \(dense[k]), tolerance \(tolerance)")
+        }
+    }
+
+    @Test func aDuplicatedTermIsNotIdentified() throws {
+        // J1: the x' coefficient of x split over two identical library rows. S is singular
+        // exactly (two equal P columns); the two copies must get an infinite standard error,
+        // every other coefficient a finite positive one, and the identified sum must still be
+        // -10: clean data at dt = 0.002 (the collocation bias is below 0.2% there, see
+        // cleanDataBiasIsSecondOrderInTheStep), so 1% leaves 5x.
+        let (library, truth) = lorenzCoefficients()
+        let xIndex = try #require(library.names.firstIndex(of: "x"))
+        let exponents = library.exponents + [library.exponents[xIndex]]
+        var start = truth.map { $0 * 1.01 } + [0, 0, 0]
+        start[xIndex * 3] = -5
+        start[library.names.count * 3] = -5
+        let dt = 0.002
+        let times = (0..<1000).map { Double($0) * dt }
+        let data = try dormandPrince(.lorenz(), initial: [-6, 4, 22], times: times, rtol: 1e-12, atol: 1e-12).y
+        let estimate = try #require(jointStateParameterEstimate(data, dt: dt, exponents: exponents, coefficients: start,
+                                                                sigma: [0.01, 0.01, 0.01]))
+        let duplicates = [xIndex * 3, library.names.count * 3]
+        for q in start.indices where start[q] != 0 {
+            if duplicates.contains(q) {
+                #expect(estimate.standardErrors[q] == .infinity, "copy \(q): \(estimate.standardErrors[q])")
+            } else {
+                #expect(estimate.standardErrors[q].isFinite && estimate.standardErrors[q] > 0, "term \(q): \(estimate.standardErrors[q])")
+            }
+        }
+        let sum = estimate.coefficients[duplicates[0]] + estimate.coefficients[duplicates[1]]
+        #expect(Swift.abs(sum + 10) < 0.1, "identified sum \(sum)")
+    }
+
+    @Test func bicEliminationDropsASpuriousTerm() throws {
+        // T2: the true Lorenz support plus a spurious x*z in x' (start 0.5, far above the noise),
+        // threshold 0 so that only the BIC step can remove it. Its z^2 is chi-square(1) under the
+        // truth, above the price log(n d) = log(12000) = 9.4 with probability 0.2%; every true
+        // term's z^2 is > 1e4 (coefficients >= 1 with standard errors ~1e-2). A trajectory and
+        // noise seed not used elsewhere: from (-3, 5, 25), 4000 samples 0.0025 apart, 1% noise;
+        // the kept coefficients within 1% (> 3 std, as in the held-out test below).
+        let (library, truth) = lorenzCoefficients()
+        let dt = 0.0025
+        let times = (0..<4000).map { Double($0) * dt }
+        let clean = try dormandPrince(.lorenz(), initial: [-3, 5, 25], times: times, rtol: 1e-12, atol: 1e-12).y
+        var rng = RandomGenerator(seed: 4242)
+        let data = DiscoveryBenchmark.addingNoise(clean, level: 0.01, using: &rng)
+        let noise = 0.01 * clean.standardDeviation().scalar
+        let spurious = try #require(library.names.firstIndex(of: "x*z")) * 3
+        var coefficients = truth
+        coefficients[spurious] = 0.5
+        let log = jointRefit(data, dt: dt, library: library, coefficients: &coefficients, sigma: [noise, noise, noise],
+                             threshold: 0, names: ["x", "y", "z"], options: JointEstimationOptions())
+        #expect(coefficients[spurious] == 0, "x*z kept: \(coefficients[spurious]); \(log)")
+        for q in truth.indices where truth[q] != 0 {
+            #expect(Swift.abs(coefficients[q] - truth[q]) < 0.01 * Swift.abs(truth[q]), "term \(q): \(coefficients[q]); \(log)")
+        }
+        #expect(log.contains { $0.contains("2 rounds of elimination") }, "\(log)")
+    }
+
+    @Test func iterationCapAndBadStartingStates() throws {
+        // T3: maxIterations 0 returns the start, unconverged, with its standard errors; states of
+        // the wrong shape or not finite, and fewer than 3 samples, give nil.
+        let (library, xi) = lorenzCoefficients()
+        let data = try DiscoveryBenchmark.lorenz(samples: 40, dt: 0.01).y
+        var options = JointEstimationOptions()
+        options.maxIterations = 0
+        let capped = try #require(jointStateParameterEstimate(data, dt: 0.01, exponents: library.exponents, coefficients: xi,
+                                                              sigma: [0.1, 0.1, 0.1], options: options))
+        #expect(capped.iterations == 0 && !capped.converged && capped.coefficients == xi)
+        #expect(zip(capped.standardErrors, xi).allSatisfy { $0.1 == 0 ? $0.0 == 0 : $0.0.isFinite && $0.0 > 0 })
+        let wrongShape = Tensor(shape: [39, 3], scalars: [Double](repeating: 1, count: 117))
+        #expect(jointStateParameterEstimate(data, dt: 0.01, exponents: library.exponents, coefficients: xi, sigma: [0.1, 0.1, 0.1],
+                                            initialStates: wrongShape) == nil)
+        var bad = data.scalars
+        bad[7] = .nan
+        #expect(jointStateParameterEstimate(data, dt: 0.01, exponents: library.exponents, coefficients: xi, sigma: [0.1, 0.1, 0.1],
+                                            initialStates: Tensor(shape: [40, 3], scalars: bad)) == nil)
+        let two = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+        #expect(jointStateParameterEstimate(two, dt: 0.01, exponents: library.exponents, coefficients: xi, sigma: [0.1, 0.1, 0.1]) == nil)
+        // A start that overflows the cost: nil, not a trap.
+        #expect(jointStateParameterEstimate(data, dt: 0.01, exponents: library.exponents, coefficients: xi.map { $0 * 1e300 },
+                                            sigma: [0.1, 0.1, 0.1]) == nil)
+    }
+
     @Test func pdeDiscoveryRefusesTheJointRefit() {
         var options = PDEDiscoveryOptions()
         options.formulation = .weak
