@@ -124,21 +124,8 @@ public struct BlockTridiagonalCholesky: Sendable {
 
     /// Solves A x = b in place for `columns` right-hand sides, b laid out [n, d, columns].
     public func solve(_ b: inout [Double], columns: Int) {
-        let dd = d * d, block = d * columns
         forwardSolve(&b, columns: columns)
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            if i < n - 1 {
-                // z_i -= W_i x_(i+1)
-                for a in 0..<d {
-                    for c in 0..<columns {
-                        var s = 0.0
-                        for k in 0..<d { s += w[i * dd + a * d + k] * b[(i + 1) * block + k * columns + c] }
-                        b[i * block + a * columns + c] -= s
-                    }
-                }
-            }
-            triangularSolve(l, i * dd, d, &b, i * block, columns: columns, transpose: true)
-        }
+        backwardSolve(&b, columns: columns)
     }
 
     /// The backward half of `solve`: x = L^-T z in place (z laid out [n, d, columns]).
