@@ -16,6 +16,10 @@ struct Info: ParsableCommand {
             print("OpenBLAS core: \(core), best for this CPU: \(decision.recommended ?? "unknown")")
         }
         if let threads = BLAS.threadCount { print("BLAS threads: \(threads)") }
+        #if os(Linux)
+        let timeout = ProcessInfo.processInfo.environment[BLASCoreCorrection.threadTimeoutVariable]
+        print("OpenBLAS thread timeout: \(timeout ?? "OpenBLAS's default")")
+        #endif
         print("core correction: \(decision.reason)")
         print("cores: \(ProcessInfo.processInfo.activeProcessorCount), memory: \(ProcessInfo.processInfo.physicalMemory >> 20) MiB")
     }

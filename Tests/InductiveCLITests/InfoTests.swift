@@ -72,6 +72,17 @@ import Testing
         }
     }
 
+    /// OPENBLAS_THREAD_TIMEOUT is read only when OpenBLAS loads, so the command restarts once
+    /// with it when the user has not set it, and keeps the user's value otherwise.
+    @Test func threadTimeoutIsSetAtStartUnlessTheUserSetIt() throws {
+        let unset = try CommandRunner.run(["info"], removing: ["OPENBLAS_THREAD_TIMEOUT"])
+        #expect(unset.status == 0, "\(unset.standardError)")
+        #expect(Self.fields(unset.standardOutput)["OpenBLAS thread timeout"] == "16", "\(unset.standardOutput)")
+        let users = try CommandRunner.run(["info"], environment: ["OPENBLAS_THREAD_TIMEOUT": "20"])
+        #expect(users.status == 0, "\(users.standardError)")
+        #expect(Self.fields(users.standardOutput)["OpenBLAS thread timeout"] == "20", "\(users.standardOutput)")
+    }
+
     /// A C compiler on PATH, to build the stand-in for `openblas_get_corename` below.
     static let compiler: String? = {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
