@@ -287,9 +287,9 @@ let parallelWorkThreshold = 40_000
 /// rows x `work` scalar operations, is too small to pay for threads). With `triangular`, row
 /// i costs i + 1 units (the lower triangle of a symmetric kernel): the ranges are cut where
 /// the cumulative work i(i+1)/2 crosses equal shares, so that every chunk costs the same.
-/// (A local helper: a shared work-splitting helper in InductiveTensor could replace it.)
+/// (`Parallel.forEachRange` splits into equal ranges only; this adds the triangular balance.)
 func parallelChunks(rows: Int, work: Int, triangular: Bool = false, _ body: @Sendable (Range<Int>) -> Void) {
-    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let cores = Parallel.cores  // read once per process: activeProcessorCount costs system calls
     if cores <= 1 || rows < 2 || rows * work < parallelWorkThreshold {
         body(0..<rows)
         return
