@@ -1,7 +1,13 @@
 // The ReLU layer of the infinite-width NNGP/NTK recursion, written branch-free so that
-// clang vectorizes the loop over pairs, compiled for several x86-64 levels with the best
-// chosen when the program loads (as kernels.c does for exp). The mathematics and its
-// accuracy argument are documented in Sources/InductiveKernels/InfiniteWidthMLP.swift.
+// clang vectorizes the loop over pairs, compiled for several x86-64 levels (AVX-512, AVX2,
+// baseline) with the best chosen at run time. The mathematics and its accuracy argument
+// are documented in Sources/InductiveKernels/InfiniteWidthMLP.swift.
+//
+// Two paths share one loop: the fast one (minimax polynomials, the default) and the
+// reference one (the Taylor series of the kernel before s20: 27 + 11 terms), kept so that
+// the tests can compare them on every instruction-set variant. The loop was latency-bound
+// (each pair's Horner chains, ~250 cycles without FMA, left the out-of-order window
+// mostly idle): the vectorizer now interleaves 4 vectors of pairs.
 
 #include "CKernels.h"
 
@@ -13,9 +19,10 @@
 static const double pi = 3.141592653589793;
 static const double inverse_pi = 0.3183098861837907;
 
+// Reference path (the kernel before s20, kept for the tests).
 // asin x for |x| <= 1/2: Taylor series sum a_n x^(2n+1), a_n = (2n)! / (4^n (n!)^2 (2n+1)),
 // 27 terms (truncation < 3e-18 |x|).
-static inline double asin_small(double x) {
+static inline double asin_series(double x) {
     double u = x * x;
     double acc = 0.0020776610325181676;
     acc = acc * u + 0.0022014739737101384;
@@ -48,7 +55,7 @@ static inline double asin_small(double x) {
 }
 
 // sin t - t cos t = sum_{k>=1} (-1)^(k+1) 2k t^(2k+1) / (2k+1)!, for 0 <= t <= 1 (11 terms).
-static inline double sin_minus_t_cos(double t) {
+static inline double sin_minus_t_cos_series(double t) {
     double u = t * t;
     double acc = 8.509974375387505e-22;
     acc = acc * u + -3.9145882126782523e-19;
@@ -59,6 +66,43 @@ static inline double sin_minus_t_cos(double t) {
     acc = acc * u + 2.505210838544172e-07;
     acc = acc * u + -2.2045855379188714e-05;
     acc = acc * u + 0.0011904761904761906;
+    acc = acc * u + -0.03333333333333333;
+    acc = acc * u + 0.3333333333333333;
+    return acc * u * t;
+}
+
+// Fast path. asin x = x + x u P(u), u = x^2 <= 1/4 (|x| <= 1/2), P of degree 12 interpolating
+// (asin x - x)/x^3 at 13 Chebyshev nodes of [0, 1/4] (fitted in 50 digits, rounded to
+// double): |P - P_exact| <= 1.2e-16 P_exact, and u P <= 0.047, so the polynomial adds at most
+// ~0.05 ulp to asin x; the result is within ~0.7 ulp (the final addition's rounding dominates).
+static inline double asin_minimax(double x) {
+    double u = x * x;
+    double acc = 0.028757851367421566;
+    acc = acc * u + -0.014851887071247204;
+    acc = acc * u + 0.01740087944269402;
+    acc = acc * u + 0.005457506718640358;
+    acc = acc * u + 0.01032281435018578;
+    acc = acc * u + 0.011479177415184906;
+    acc = acc * u + 0.013971212973552933;
+    acc = acc * u + 0.017352392720869973;
+    acc = acc * u + 0.02237217294214989;
+    acc = acc * u + 0.030381944138531247;
+    acc = acc * u + 0.04464285714635543;
+    acc = acc * u + 0.07499999999998433;
+    acc = acc * u + 0.16666666666666669;
+    return x + (x * u) * acc;
+}
+
+// sin t - t cos t = t^3 Q(t^2) for 0 <= t <= 1, Q of degree 7 interpolating at 8 Chebyshev
+// nodes of [0, 1]: |Q - Q_exact| <= 6e-17 Q_exact (the rounding of 1/3), ~1 ulp in all.
+static inline double sin_minus_t_cos_minimax(double t) {
+    double u = t * t;
+    double acc = -4.4395134340839854e-14;
+    acc = acc * u + 1.0705075399218444e-11;
+    acc = acc * u + -1.9270844541424362e-09;
+    acc = acc * u + 2.505210834766897e-07;
+    acc = acc * u + -2.2045855379092596e-05;
+    acc = acc * u + 0.0011904761904761784;
     acc = acc * u + -0.03333333333333333;
     acc = acc * u + 0.3333333333333333;
     return acc * u * t;
@@ -102,12 +146,54 @@ static double exact_input_determinant(const double *x, const double *y, size_t d
     return a * a * wedge + a * b2 * distance;
 }
 
-INDUCTIVE_MULTIVERSION
-void inductive_relu_kernels(size_t row_begin, size_t row_end, size_t n1, size_t n2, int lower_only, size_t depth,
-                            size_t d, const double *x1, const double *x2, const double *sq1, const double *sq2,
-                            double a, double s2, double b2,
-                            const double *q1, const double *q2, const double *r1, const double *r2,
-                            double *nngp, double *ntk) {
+// The per-pair arc-cosine map of one ReLU layer: from c = q12, g = sqrt(q11 q22) and
+// det = q11 q22 - q12^2 (carried exactly), J = (sin t + (pi - t) cos t)/pi (kappa1),
+// 1 - J, and theta_dot = (pi - t)/(2 pi) (kappa0 / 2), t the angle with cos t = c / g.
+// `fast` is a compile-time constant at every call (the function is always inlined).
+static inline __attribute__((always_inline)) void arccos_map(double c, double g, double det, int fast,
+                                                             double *j_out, double *one_minus_j_out,
+                                                             double *theta_dot_out) {
+    const int degenerate = !(g > 0);
+    const double gs = degenerate ? 1.0 : g;
+    const double ac = c < 0 ? -c : c;
+    const double d0 = det < 0 ? 0.0 : det;
+    double m = d0 / (gs * (gs + ac));            // 1 - |cos theta|, from det exactly
+    m = m > 1 ? 1.0 : m;
+    const double sin_t = __builtin_elementwise_sqrt(m * (2 - m));
+    const double cos_abs = 1 - m;
+    const int half_angle = m < 0.5;
+    const double arg = half_angle ? __builtin_elementwise_sqrt(0.5 * m) : cos_abs;
+    const double a = fast ? asin_minimax(arg) : asin_series(arg);
+    const double phi = half_angle ? 2 * a : 0.5 * pi - a;   // theta, or pi - theta if c < 0
+    const int positive = c >= 0;
+    const double t = positive ? phi : pi - phi;
+    const double pi_minus_t = positive ? pi - phi : phi;
+    const double cos_t = positive ? cos_abs : -cos_abs;
+    const int phi_small = phi < 1;
+    const double phi_clamped = phi_small ? phi : 1.0;
+    const double series = fast ? sin_minus_t_cos_minimax(phi_clamped) : sin_minus_t_cos_series(phi_clamped);
+    const double j_direct = (sin_t + pi_minus_t * cos_t) * inverse_pi;
+    const double s_of_t = phi_small ? series : sin_t - t * cos_t;
+    double j0 = (!positive && phi_small) ? series * inverse_pi : j_direct;
+    double one_minus_j = positive ? m - s_of_t * inverse_pi : 1 - j0;
+    double theta_dot = pi_minus_t * (0.5 * inverse_pi);
+    *j_out = degenerate ? 0.0 : j0;
+    *one_minus_j_out = degenerate ? 1.0 : one_minus_j;
+    *theta_dot_out = degenerate ? 0.0 : theta_dot;
+}
+
+#define RELU_PARAMS                                                                                          \
+    size_t row_begin, size_t row_end, size_t n1, size_t n2, int lower_only, size_t depth, size_t d,          \
+        const double *x1, const double *x2, const double *sq1, const double *sq2, double a, double s2,       \
+        double b2, const double *q1, const double *q2, const double *r1, const double *r2, double *nngp,     \
+        double *ntk
+#define RELU_ARGS row_begin, row_end, n1, n2, lower_only, depth, d, x1, x2, sq1, sq2, a, s2, b2, q1, q2, r1, r2, nngp, ntk
+#define MAP_PARAMS                                                                                           \
+    size_t n, const double *c, const double *g, const double *det, double *j, double *one_minus_j,          \
+        double *theta_dot
+#define MAP_ARGS n, c, g, det, j, one_minus_j, theta_dot
+
+static inline __attribute__((always_inline)) void relu_rows(RELU_PARAMS, int fast) {
     const double half = 0.5 * s2;
     double *det = malloc((n2 > 0 ? n2 : 1) * sizeof(double));
     if (!det) abort();
@@ -134,45 +220,103 @@ void inductive_relu_kernels(size_t row_begin, size_t row_end, size_t n1, size_t 
         }
         // Row by row, all layers: the row's buffers stay in cache from one layer to the next.
         for (size_t layer = 0; layer < depth; layer++) {
-        const double ri = r1[layer * n1 + i];
-        const double *restrict pr = r2 + layer * n2;
-        for (size_t j = 0; j < count; j++) {
-            const double c = pq[j], rj = pr[j];
-            const double g = ri * rj;
-            const int degenerate = !(g > 0);
-            const double gs = degenerate ? 1.0 : g;
-            const double ac = c < 0 ? -c : c;
-            const double d0 = pd[j] < 0 ? 0.0 : pd[j];
-            double m = d0 / (gs * (gs + ac));            // 1 - |cos theta|, from det exactly
-            m = m > 1 ? 1.0 : m;
-            const double sin_t = __builtin_elementwise_sqrt(m * (2 - m));
-            const double cos_abs = 1 - m;
-            const int half_angle = m < 0.5;
-            const double arg = half_angle ? __builtin_elementwise_sqrt(0.5 * m) : cos_abs;
-            const double a = asin_small(arg);
-            const double phi = half_angle ? 2 * a : 0.5 * pi - a;   // theta, or pi - theta if c < 0
-            const int positive = c >= 0;
-            const double t = positive ? phi : pi - phi;
-            const double pi_minus_t = positive ? pi - phi : phi;
-            const double cos_t = positive ? cos_abs : -cos_abs;
-            const int phi_small = phi < 1;
-            const double series = sin_minus_t_cos(phi_small ? phi : 1.0);
-            const double j_direct = (sin_t + pi_minus_t * cos_t) * inverse_pi;
-            const double s_of_t = phi_small ? series : sin_t - t * cos_t;
-            double j0 = (!positive && phi_small) ? series * inverse_pi : j_direct;
-            double one_minus_j = positive ? m - s_of_t * inverse_pi : 1 - j0;
-            double theta_dot = pi_minus_t * (0.5 * inverse_pi);
-            j0 = degenerate ? 0.0 : j0;
-            one_minus_j = degenerate ? 1.0 : one_minus_j;
-            theta_dot = degenerate ? 0.0 : theta_dot;
-            const double next = half * g * j0 + b2;
-            const double gap = ri - rj;
-            const double hg = half * g;
-            pd[j] = hg * hg * one_minus_j * (1 + j0) + half * b2 * (gap * gap + 2 * g * one_minus_j);
-            pt[j] = next + s2 * theta_dot * pt[j];
-            pq[j] = next;
-        }
+            const double ri = r1[layer * n1 + i];
+            const double *restrict pr = r2 + layer * n2;
+            // 4 vectors of pairs in flight: their long dependency chains overlap.
+#pragma clang loop interleave_count(4)
+            for (size_t j = 0; j < count; j++) {
+                const double rj = pr[j];
+                const double g = ri * rj;
+                double j0, one_minus_j, theta_dot;
+                arccos_map(pq[j], g, pd[j], fast, &j0, &one_minus_j, &theta_dot);
+                const double next = half * g * j0 + b2;
+                const double gap = ri - rj;
+                const double hg = half * g;
+                pd[j] = hg * hg * one_minus_j * (1 + j0) + half * b2 * (gap * gap + 2 * g * one_minus_j);
+                pt[j] = next + s2 * theta_dot * pt[j];
+                pq[j] = next;
+            }
         }
     }
     free(det);
+}
+
+static inline __attribute__((always_inline)) void map_pairs(MAP_PARAMS, int fast) {
+    for (size_t k = 0; k < n; k++) arccos_map(c[k], g[k], det[k], fast, j + k, one_minus_j + k, theta_dot + k);
+}
+
+// One function per instruction-set level and path, each with the loop inlined and
+// vectorized for its level.
+#define DEFINE_VARIANTS(level, attributes)                                                                   \
+    attributes static void relu_fast_##level(RELU_PARAMS) { relu_rows(RELU_ARGS, 1); }                       \
+    attributes static void relu_reference_##level(RELU_PARAMS) { relu_rows(RELU_ARGS, 0); }                  \
+    attributes static void map_fast_##level(MAP_PARAMS) { map_pairs(MAP_ARGS, 1); }                         \
+    attributes static void map_reference_##level(MAP_PARAMS) { map_pairs(MAP_ARGS, 0); }
+
+DEFINE_VARIANTS(baseline, )
+
+// The levels of multiversion.h's INDUCTIVE_MULTIVERSION, chosen here explicitly so that
+// the tests can run each one.
+#if defined(__x86_64__) && defined(__linux__) && defined(__clang__)
+#define RELU_HAS_LEVELS 1
+DEFINE_VARIANTS(avx2, __attribute__((target("avx2"))))
+DEFINE_VARIANTS(avx512f, __attribute__((target("avx512f"))))
+#endif
+
+int inductive_relu_level_supported(int level) {
+    switch (level) {
+    case INDUCTIVE_RELU_BASELINE: return 1;
+#ifdef RELU_HAS_LEVELS
+    case INDUCTIVE_RELU_AVX2: return __builtin_cpu_supports("avx2") ? 1 : 0;
+    case INDUCTIVE_RELU_AVX512F: return __builtin_cpu_supports("avx512f") ? 1 : 0;
+#endif
+    default: return 0;
+    }
+}
+
+static int resolve_level(int level) {
+    if (level != INDUCTIVE_RELU_BEST) return inductive_relu_level_supported(level) ? level : -1;
+    if (inductive_relu_level_supported(INDUCTIVE_RELU_AVX512F)) return INDUCTIVE_RELU_AVX512F;
+    if (inductive_relu_level_supported(INDUCTIVE_RELU_AVX2)) return INDUCTIVE_RELU_AVX2;
+    return INDUCTIVE_RELU_BASELINE;
+}
+
+int inductive_relu_kernels_variant(int level, int reference, RELU_PARAMS) {
+    const int chosen = resolve_level(level);
+    switch (chosen) {
+#ifdef RELU_HAS_LEVELS
+    case INDUCTIVE_RELU_AVX512F:
+        reference ? relu_reference_avx512f(RELU_ARGS) : relu_fast_avx512f(RELU_ARGS);
+        break;
+    case INDUCTIVE_RELU_AVX2:
+        reference ? relu_reference_avx2(RELU_ARGS) : relu_fast_avx2(RELU_ARGS);
+        break;
+#endif
+    case INDUCTIVE_RELU_BASELINE:
+        reference ? relu_reference_baseline(RELU_ARGS) : relu_fast_baseline(RELU_ARGS);
+        break;
+    default: break;
+    }
+    return chosen;
+}
+
+void inductive_relu_kernels(RELU_PARAMS) { (void)inductive_relu_kernels_variant(INDUCTIVE_RELU_BEST, 0, RELU_ARGS); }
+
+int inductive_relu_arccos_map(int level, int reference, MAP_PARAMS) {
+    const int chosen = resolve_level(level);
+    switch (chosen) {
+#ifdef RELU_HAS_LEVELS
+    case INDUCTIVE_RELU_AVX512F:
+        reference ? map_reference_avx512f(MAP_ARGS) : map_fast_avx512f(MAP_ARGS);
+        break;
+    case INDUCTIVE_RELU_AVX2:
+        reference ? map_reference_avx2(MAP_ARGS) : map_fast_avx2(MAP_ARGS);
+        break;
+#endif
+    case INDUCTIVE_RELU_BASELINE:
+        reference ? map_reference_baseline(MAP_ARGS) : map_fast_baseline(MAP_ARGS);
+        break;
+    default: break;
+    }
+    return chosen;
 }

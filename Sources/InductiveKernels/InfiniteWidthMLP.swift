@@ -41,6 +41,22 @@ import InductiveTensor
 /// Then 1 ∓ cos θ = Δ / (g (g ± Σ(x, x'))) and θ follow to a few ulps, for repeated,
 /// parallel (x' = c x) and anti-parallel rows alike. The result agrees with a 60-digit
 /// evaluation of the recursion to 5e-14 relative on every entry of the test fixtures.
+///
+/// The ReLU arc-cosine map (θ, κ₀ = (π - θ)/π, κ₁ = J, 1 - J from Δ) uses minimax
+/// polynomials: asin x = x + x³ P(x²) on |x| <= 1/2 (P of degree 12, relative error
+/// <= 1.2e-16, weighted by x² P <= 0.047) and sin φ - φ cos φ = φ³ Q(φ²) on φ <= 1 (Q of
+/// degree 7, <= 6e-17). Against a 40-digit evaluation of the map from the same (Σ12, g, Δ),
+/// over 40,689 correlations in [-1, 1] (the ends, the 64 doubles next to ±1, 1 ∓ 10⁻ᵏ):
+/// κ₀ within 1.7 ε, 1 - κ₁ within 1.3 ε, κ₁ within 4.5 ε (ε = 2⁻⁵²; the Taylor-series
+/// reference path: 1.9, 1.4, 4.7 ε). The derivation (relu_layer.c, `ReLUKernelVariant`):
+/// the paths share m = 1 - |cos θ| (3 roundings) and differ only in the two polynomials,
+/// each within ~0.7 ulp; κ₀ then carries ≲ 3 u (u = 2⁻⁵³), 1 - κ₁ ≲ 3 u, and κ₁ ≲ 10 u
+/// (up to ~3x cancellation in sin θ + (π - θ) cos θ for θ in (π/2, π - 1], and the
+/// factor 3 of κ₁ ~ φ³ near θ = π). At ρ = ±1 (Δ = 0) both paths give the same exact
+/// values (m = 0: no polynomial term is non-zero), so the diagonal is unchanged. Per layer
+/// the kernel's relative error grows by at most these amounts times the recursion's
+/// condition (Θ ← Σ + s² κ₀/2 Θ adds them linearly): the fast and reference kernels differed
+/// by at most 7.6e-16 relative on 1000 x 1000 pairs of depth 3.
 public struct InfiniteWidthMLP: Sendable, Equatable {
     /// L, the number of hidden layers (activations); 0 gives the linear kernel s² x·x'/d + b².
     public var depth: Int
@@ -77,12 +93,38 @@ public struct InfiniteWidthMLP: Sendable, Equatable {
     /// about 50 flops per entry, vectorized), split over the cores; memory: four n1 x n2
     /// buffers.
     public func kernels(_ x1: Tensor, _ x2: Tensor? = nil) -> (nngp: Tensor, ntk: Tensor) {
+        kernels(x1, x2, reluVariant: ReLUKernelVariant())
+    }
+
+    /// `kernels(_:_:)` with the ReLU layers run by a chosen variant (for tests and
+    /// benchmarks; other activations ignore it).
+    /// - Precondition: `reluVariant.isSupported`.
+    public func kernels(_ x1: Tensor, _ x2: Tensor?, reluVariant: ReLUKernelVariant) -> (nngp: Tensor, ntk: Tensor) {
         precondition(x1.rank == 2, "InfiniteWidthMLP: x1 must be [n1, d], got \(x1.shape)")
         if let x2 {
             precondition(x2.rank == 2 && x2.shape[1] == x1.shape[1],
                          "InfiniteWidthMLP: x1 \(x1.shape) and x2 \(x2.shape) must be [n, d] with the same d")
         }
-        return AnalyticRecursion(mlp: self, x1: x1, x2: x2).run()
+        precondition(reluVariant.isSupported, "InfiniteWidthMLP: \(reluVariant.level) is not supported on this machine")
+        return AnalyticRecursion(mlp: self, x1: x1, x2: x2, variant: reluVariant).run()
+    }
+
+    /// The ReLU layer's arc-cosine map as the kernels apply it, for n pairs: from the
+    /// covariance c = Σ12, g = sqrt(Σ11 Σ22) and the determinant Δ = Σ11 Σ22 - Σ12² (each
+    /// [n]; cos θ = c / g, 1 - |cos θ| = Δ / (g (g + |c|))), returns
+    /// κ₁ = (sin θ + (π - θ) cos θ)/π, 1 - κ₁ and κ₀ = (π - θ)/π. g <= 0 gives 0, 1, 0.
+    /// O(n). - Precondition: equal lengths, `variant.isSupported`.
+    public static func reluArccosMap(covariance c: [Double], rootProduct g: [Double], determinant: [Double],
+                                     variant: ReLUKernelVariant = ReLUKernelVariant())
+        -> (kappa1: [Double], oneMinusKappa1: [Double], kappa0: [Double]) {
+        let n = c.count
+        precondition(g.count == n && determinant.count == n, "reluArccosMap: c, g and determinant must have equal lengths")
+        precondition(variant.isSupported, "reluArccosMap: \(variant.level) is not supported on this machine")
+        var j = [Double](repeating: 0, count: n), omj = j, halfKappa0 = j
+        let level = inductive_relu_arccos_map(variant.level.rawValue, variant.reference ? 1 : 0, n, c, g, determinant,
+                                              &j, &omj, &halfKappa0)
+        precondition(level >= 0, "reluArccosMap: the C kernel refused \(variant.level)")
+        return (j, omj, halfKappa0.map { 2 * $0 })
     }
 
     /// Θ(x1, x2), shape [n1, n2] (see `kernels`).
@@ -113,11 +155,40 @@ public struct InfiniteWidthMLP: Sendable, Equatable {
     }
 }
 
+/// Which implementation runs the ReLU layers of `InfiniteWidthMLP`: the instruction-set
+/// level of the C kernel (every supported level gives the same bits: no FMA contraction)
+/// and the path (the minimax polynomials by default, or the Taylor-series reference).
+public struct ReLUKernelVariant: Sendable, Equatable {
+    /// The C kernel's vectorization levels.
+    public enum Level: Int32, Sendable, CaseIterable {
+        /// The best level the machine supports (what `kernels(_:_:)` runs).
+        case best = 0
+        /// The baseline ISA (SSE2 on x86-64; the only one elsewhere).
+        case baseline = 1
+        case avx2 = 2
+        case avx512f = 3
+    }
+
+    public var level: Level
+    /// false: minimax polynomials (the default); true: the Taylor series of the kernel
+    /// before the fast path (27 + 11 terms), kept as the reference.
+    public var reference: Bool
+
+    public init(level: Level = .best, reference: Bool = false) {
+        self.level = level
+        self.reference = reference
+    }
+
+    /// True when this build has the level and the CPU and OS support it (`.best` always).
+    public var isSupported: Bool { level == .best || inductive_relu_level_supported(level.rawValue) == 1 }
+}
+
 /// The per-pair state of the recursion and its layer maps (see `InfiniteWidthMLP`).
 struct AnalyticRecursion {
     let mlp: InfiniteWidthMLP
     let x1: Tensor
     let x2: Tensor?
+    var variant = ReLUKernelVariant()
 
     func run() -> (nngp: Tensor, ntk: Tensor) {
         let n1 = x1.shape[0], d = x1.shape[1]
@@ -151,11 +222,12 @@ struct AnalyticRecursion {
                 ntk.withUnsafeMutableBufferPointer { pt in
                     let buffers = PairBuffers(q12: pq.baseAddress!, theta: pt.baseAddress!)
                     let arrays = (x1, other), diagonals = (sq1, sq2, q1, q2, roots1, roots2), depth = mlp.depth
+                    let level = variant.level.rawValue, reference: Int32 = variant.reference ? 1 : 0
                     parallelChunks(rows: n1, work: n2 * (depth + 1), triangular: symmetric) { rows in
                         arrays.0.withUnsafeBufferPointer { px1 in
                             arrays.1.withUnsafeBufferPointer { px2 in
-                                inductive_relu_kernels(
-                                    rows.lowerBound, rows.upperBound, n1, n2, symmetric ? 1 : 0, depth, d,
+                                _ = inductive_relu_kernels_variant(
+                                    level, reference, rows.lowerBound, rows.upperBound, n1, n2, symmetric ? 1 : 0, depth, d,
                                     px1.baseAddress!, px2.baseAddress!, diagonals.0, diagonals.1,
                                     a, s2, b2, diagonals.2, diagonals.3, diagonals.4, diagonals.5,
                                     buffers.q12, buffers.theta)
@@ -258,11 +330,11 @@ struct PairBuffers: @unchecked Sendable {
     let theta: UnsafeMutablePointer<Double>
 }
 
-// The ReLU layers themselves (`inductive_relu_layers`, in the C target CKernels so that it is
-// vectorized for the host at load time) computes, per pair, with m = 1 - |cos θ| =
+// The ReLU layers themselves (`inductive_relu_kernels`, in the C target CKernels so that it is
+// vectorized for the host at run time) computes, per pair, with m = 1 - |cos θ| =
 // det / (g (g + |q12|)) (exact, no cancellation) and φ = θ when cos θ >= 0, π - θ otherwise:
 //   φ = 2 asin(sqrt(m/2)) if m < 1/2, else π/2 - asin(1 - m)   (asin arguments <= 1/2,
-//       by its Taylor series),
+//       by a minimax polynomial; the reference path: its Taylor series),
 //   J = (sin θ + (π - θ) cos θ)/π, except J = S(π - θ)/π near θ = π,
 //   1 - J = m - S(θ)/π near θ = 0, with S(φ) = sin φ - φ cos φ by its series,
 //   E[φ'φ'] = (π - θ)/(2π), and the new det from the closed form in the doc comment above.

@@ -18,12 +18,42 @@ void inductive_exp(const double *x, double *y, size_t n);
 ///   q12 <- s2 E[relu(u) relu(v)] + b2,  theta <- q12_new + s2 E[relu'(u) relu'(v)] theta,
 ///   det <- q11' q22' - q12'^2 (by its cancellation-free closed form),
 /// with the first layer's det exact for near-parallel pairs. Branch-free and vectorized
-/// (AVX-512, AVX2 or the baseline ISA, chosen at load time); O(n2) scratch per call.
+/// (AVX-512, AVX2 or the baseline ISA, chosen at run time); O(n2) scratch per call. The
+/// arc-cosine map uses minimax polynomials (see relu_layer.c and InfiniteWidthMLP.swift for
+/// the error bound).
 void inductive_relu_kernels(size_t row_begin, size_t row_end, size_t n1, size_t n2, int lower_only, size_t depth,
                             size_t d, const double *x1, const double *x2, const double *sq1, const double *sq2,
                             double a, double s2, double b2,
                             const double *q1, const double *q2, const double *r1, const double *r2,
                             double *nngp, double *ntk);
+
+/// Instruction-set levels of the ReLU kernels' variants (for tests and benchmarks).
+enum {
+    INDUCTIVE_RELU_BEST = 0,      ///< the best level this machine supports (what inductive_relu_kernels runs)
+    INDUCTIVE_RELU_BASELINE = 1,  ///< the baseline ISA (SSE2 on x86-64)
+    INDUCTIVE_RELU_AVX2 = 2,
+    INDUCTIVE_RELU_AVX512F = 3,
+};
+
+/// 1 when the variant of `level` exists in this build and the CPU and OS support it.
+int inductive_relu_level_supported(int level);
+
+/// inductive_relu_kernels at a chosen level, on the fast path (reference = 0: the minimax
+/// polynomials) or the reference path (reference = 1: the Taylor series of the previous
+/// kernel). Returns the level run, or -1 (nothing written) when `level` is not supported.
+int inductive_relu_kernels_variant(int level, int reference, size_t row_begin, size_t row_end, size_t n1, size_t n2,
+                                   int lower_only, size_t depth, size_t d, const double *x1, const double *x2,
+                                   const double *sq1, const double *sq2, double a, double s2, double b2,
+                                   const double *q1, const double *q2, const double *r1, const double *r2,
+                                   double *nngp, double *ntk);
+
+/// The ReLU layer's arc-cosine map for n pairs, as the kernels apply it: from c = q12,
+/// g = sqrt(q11 q22) and det = q11 q22 - q12^2 (with cos t = c / g), writes
+/// j = (sin t + (pi - t) cos t) / pi (kappa1), one_minus_j = 1 - j and
+/// theta_dot = (pi - t) / (2 pi) (kappa0 / 2); g <= 0 gives 0, 1, 0. Level and path as in
+/// inductive_relu_kernels_variant; returns the level run, or -1 when not supported.
+int inductive_relu_arccos_map(int level, int reference, size_t n, const double *c, const double *g,
+                              const double *det, double *j, double *one_minus_j, double *theta_dot);
 
 /// glibc only: mallopt(M_MMAP_THRESHOLD, mmap_threshold) and mallopt(M_TRIM_THRESHOLD,
 /// trim_threshold); 1 when both were accepted, 0 otherwise (and always 0 without glibc).
