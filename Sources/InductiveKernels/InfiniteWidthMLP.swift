@@ -90,8 +90,8 @@ public struct InfiniteWidthMLP: Sendable, Equatable {
     /// the symmetric half is computed once). For k outputs the kernels are Σ ⊗ I_k, Θ ⊗ I_k.
     ///
     /// Cost: one n1 x n2 x d matrix product, then O(n1 n2) scalar work per layer (for ReLU
-    /// about 50 flops per entry, vectorized), split over the cores; memory: four n1 x n2
-    /// buffers.
+    /// about 80 flops, 1 division and 2 square roots per entry, vectorized), split over the
+    /// cores; memory: four n1 x n2 buffers.
     public func kernels(_ x1: Tensor, _ x2: Tensor? = nil) -> (nngp: Tensor, ntk: Tensor) {
         kernels(x1, x2, reluVariant: ReLUKernelVariant())
     }
@@ -292,7 +292,7 @@ struct AnalyticRecursion {
     }
 
     /// One erf or identity layer for the pairs in `rows`: q12 <- s^2 E[phi phi] + b^2,
-    /// theta <- q12_new + s^2 E[phi' phi'] theta (ReLU layers run in `inductive_relu_layers`).
+    /// theta <- q12_new + s^2 E[phi' phi'] theta (ReLU layers run in `inductive_relu_kernels`).
     /// With `lowerOnly`, only the pairs j <= i (the lower triangle of a symmetric kernel).
     func layer(rows: Range<Int>, n2: Int, lowerOnly: Bool, q1: [Double], q2: [Double], s2: Double, b2: Double, buffers: PairBuffers) {
         let q12 = buffers.q12, theta = buffers.theta
