@@ -4,7 +4,7 @@
 // are documented in Sources/InductiveKernels/InfiniteWidthMLP.swift.
 //
 // Two paths share one loop: the fast one (minimax polynomials, the default) and the
-// reference one (the Taylor series of the kernel before s20: 27 + 11 terms), kept so that
+// reference one (the Taylor series of the earlier kernel: 27 + 11 terms), kept so that
 // the tests can compare them on every instruction-set variant. The loop was latency-bound
 // (each pair's Horner chains, ~250 cycles without FMA, left the out-of-order window
 // mostly idle): the vectorizer now interleaves 4 vectors of pairs.
@@ -19,7 +19,7 @@
 static const double pi = 3.141592653589793;
 static const double inverse_pi = 0.3183098861837907;
 
-// Reference path (the kernel before s20, kept for the tests).
+// Reference path (the earlier kernel, kept for the tests).
 // asin x for |x| <= 1/2: Taylor series sum a_n x^(2n+1), a_n = (2n)! / (4^n (n!)^2 (2n+1)),
 // 27 terms (truncation < 3e-18 |x|).
 static inline double asin_series(double x) {
