@@ -246,11 +246,15 @@ class CompareRunTests(unittest.TestCase):
             f.write(FAKE.format(python=sys.executable))
         os.chmod(self.fake, os.stat(self.fake).st_mode | stat.S_IXUSR)
         self.spec_path = os.path.join(self.dir, "spec.json")
-        self.results = os.path.join(self.dir, "results")
-        os.mkdir(self.results)
-        self.out = os.path.join(self.results, "compare.json")
+        self.runs = 0
 
     def run_compare(self, spec, extra=(), binary=None):
+        # A fresh folder per run: compare() names its work folder by the second (and pid), so
+        # runs within one second in one folder would collide.
+        self.runs += 1
+        self.results = os.path.join(self.dir, f"results-{self.runs}")
+        os.mkdir(self.results)
+        self.out = os.path.join(self.results, "compare.json")
         with open(self.spec_path, "w") as f:
             json.dump(spec, f)
 
@@ -318,8 +322,10 @@ class CompareRunTests(unittest.TestCase):
         self.assertIn("no release binary", stderr)
         self.assertFalse(os.path.exists(self.out))
         # Without --skip-build and no swift on PATH.
+        out = os.path.join(self.dir, "unused.json")
         with mock.patch.dict(os.environ, {"PATH": self.dir}), contextlib.redirect_stderr(io.StringIO()) as err:
-            self.assertEqual(compare.main(["--quiet", "--groups", "tensor", "--out", self.out]), 3)
+            self.assertEqual(compare.main(["--quiet", "--groups", "tensor", "--out", out]), 3)
+        self.assertFalse(os.path.exists(out))
         self.assertIn("swift is not on PATH", err.getvalue())
 
     def test_a_regression_against_the_baseline_is_4(self):
@@ -352,7 +358,7 @@ class CompareRunTests(unittest.TestCase):
             self.assertEqual(status, 64, arguments)
             self.assertIn("error", err.getvalue(), arguments)
         # --out naming a folder.
-        status, _, stderr = self.run_compare(self.spec(), ["--out", self.results])
+        status, _, stderr = self.run_compare(self.spec(), ["--out", self.dir])
         self.assertEqual(status, 64)
         self.assertIn("is a directory", stderr)
 
