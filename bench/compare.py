@@ -111,7 +111,7 @@ class Parser(argparse.ArgumentParser):
 def parse(argv):
     parser = Parser(prog="scripts/bench-compare", description=__doc__.split("\n\n")[0],
                     epilog="Exit status: 0 all goals met; 1 a goal missed; 2 a row not measured; "
-                           "3 the release binary failed; 64 bad arguments.")
+                           "3 the release binary failed; 4 a ratio regressed against --baseline; 64 bad arguments.")
     parser.add_argument("--out", help="the JSON file to write (default .bench-results/compare-<UTC time>.json)")
     parser.add_argument("--repeats", type=int, default=5,
                         help="timed runs per case on both sides (autodiff: 4x for the step, 2x for the HVP, both sides)")
@@ -486,6 +486,28 @@ def compare_with_baseline(rows, baseline, tolerance):
             r["regressed"] = r["ratio"] < before * (1 - tolerance)
 
 
+def exit_status(rows, with_baseline):
+    """0 every row measured and every goal met; 1 every row measured, a goal missed; 2 a row
+    not measured; with a baseline (rows through compare_with_baseline), 4 instead of 0 or 1
+    when a measured ratio regressed."""
+    measured = all(r["status"] == "measured" for r in rows)
+    if not measured:
+        return 2
+    if with_baseline and any(r.get("regressed") for r in rows):
+        return 4
+    return 0 if all(r["met"] for r in rows) else 1
+
+
+def release_binary():
+    """The release `inductive` binary's path (SwiftPM's release bin folder, else .build/release)."""
+    try:
+        bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO,
+                                  capture_output=True, text=True).stdout.strip()
+    except OSError:
+        bin_path = ""
+    return os.path.join(bin_path or os.path.join(REPO, ".build", "release"), "inductive")
+
+
 def table(rows, with_baseline=False):
     header = ["workload", "Inductive", "peer", "ratio", "goal", "met?"] + (["vs baseline"] if with_baseline else [])
     lines = []
@@ -584,12 +606,7 @@ def compare(argv):
                   file=sys.stderr)
             os.rmdir(work)
             return 3
-    try:
-        bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPO,
-                                  capture_output=True, text=True).stdout.strip()
-    except OSError:
-        bin_path = ""
-    binary = os.path.join(bin_path or os.path.join(REPO, ".build", "release"), "inductive")
+    binary = release_binary()
     if not os.access(binary, os.X_OK):
         print(f"bench-compare: error: no release binary at {binary} (run without --skip-build)", file=sys.stderr)
         os.rmdir(work)
@@ -675,14 +692,10 @@ def compare(argv):
     rows = build_rows(document["groups"], args.groups, document["environments"], args.no_python)
     document["rows"] = rows
     document["finished"] = utc_now().isoformat(timespec="seconds")
-    measured = all(r["status"] == "measured" for r in rows)
-    met = measured and all(r["met"] for r in rows)
-    document["exit_status"] = 0 if met else 1 if measured else 2
     if args.baseline_ratios is not None:
         compare_with_baseline(rows, args.baseline_ratios, args.tolerance)
         document["baseline"] = {"file": os.path.abspath(args.baseline), "tolerance": args.tolerance}
-        if measured and any(r.get("regressed") for r in rows):
-            document["exit_status"] = 4
+    document["exit_status"] = exit_status(rows, args.baseline_ratios is not None)
     if "symmetry" in document["groups"]:
         document["swift_only"] = [c["name"] for c in (document["groups"]["symmetry"].get("inductive") or {}).get("cases", [])]
     busiest = max(document["load"]["start"][0], document["load"]["end"][0])

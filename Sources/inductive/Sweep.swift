@@ -106,9 +106,8 @@ struct ReproduceShard {
             throw InputError("\(out) holds shards of another reproduce run (its \(Self.manifestName) differs); use another --out")
         }
         try ReportFiles.createDirectory(out)
-        // Not `AtomicFile`: it removes temporaries whose process id is dead here, which on a
-        // folder shared by several machines would delete another host's live temporary.
-        if !FileManager.default.fileExists(atPath: manifestPath) { try SweepDirectory.writeAtomically(Array(manifest.utf8), to: manifestPath) }
+        // Every shard writes the same bytes; `AtomicFile` never removes another shard's live temporary.
+        if !FileManager.default.fileExists(atPath: manifestPath) { try AtomicFile.write(manifest, to: manifestPath) }
         let positions = Array(shard.positions(of: selected.count))
         var entries: [ReportEntry] = []
         let start = ProgressLine.now()

@@ -66,17 +66,43 @@ import Testing
         #expect(resumed.standardError.contains("after epoch 1"))
     }
 
-    /// A write killed by SIGKILL leaves a temporary of our naming pattern; the next
-    /// checkpoint write into that folder removes it once its PID is dead.
+    /// A write killed by SIGKILL leaves a temporary `.NAME.tmp-HOST-PID-RANDOM`; the next
+    /// checkpoint write into that folder removes it when it is this host's and its PID is dead.
+    /// Another host's (same dead PID) and the host-less older `.NAME.tmp-PID-NANOS` are kept.
     @Test func staleTemporaryOfAKilledCheckpointWriteIsRemoved() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        let stale = ".ck.npz.tmp-2147483646-123456789"  // a PID above every system's limit
-        FileManager.default.createFile(atPath: folder.path(stale), contents: Data(repeating: 7, count: 4096))
+        let host = Self.hostToken()
+        let stale = ".ck.npz.tmp-\(host)-2147483646-75bcd15"  // a PID above every system's limit
+        let kept = [".ck.npz.tmp-\(host)_elsewhere-2147483646-75bcd15", ".ck.npz.tmp-2147483646-123456789"]
+        for name in [stale] + kept {
+            FileManager.default.createFile(atPath: folder.path(name), contents: Data(repeating: 7, count: 4096))
+        }
         let result = try CommandRunner.run(["train", "--model", Self.model, "--epochs", "1", "--checkpoint", "ck.npz", "--out", "out"],
                                            in: folder.url)
         #expect(result.status == 0, "\(result.standardError)")
-        #expect(folder.contents() == ["ck.npz", "out"])
+        #expect(folder.contents() == (kept + ["ck.npz", "out"]).sorted())
+    }
+
+    /// The host in temporary names, as documented by `AtomicFile.hostToken` (derived here from
+    /// the system, not from the library): the host name with characters other than ASCII
+    /// letters, digits and `_` replaced by `_` (at most 64), then on Linux `_ns` and the digits
+    /// of the process-id namespace (this test and the command share both).
+    static func hostToken() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = gethostname(&buffer, buffer.count - 1)
+        var token = String(String(cString: buffer).utf8.prefix(64).map { c -> Character in
+            let s = Character(Unicode.Scalar(c))
+            return s.isASCII && (s.isLetter || s.isNumber || s == "_") ? s : "_"
+        })
+        if token.isEmpty { token = "host" }
+        #if os(Linux)
+        if let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/pid") {
+            let digits = link.filter { $0.isASCII && $0.isNumber }
+            if !digits.isEmpty { token += "_ns" + digits }
+        }
+        #endif
+        return token
     }
 }
 

@@ -122,6 +122,47 @@ import Testing
         #endif
     }
 
+    /// A write that fails half-way (the file-size limit, `ulimit -f`, with SIGXFSZ ignored so
+    /// that write(2) answers EFBIG as on a full disk; needs no privileges) ends with one line
+    /// and leaves no partial output and no temporary: a `.npy` of 48 KB, and a sweep's point
+    /// files (whose writes are `AtomicFile`'s too).
+    @Test func aWriteOverTheFileSizeLimitLeavesNothing() throws {
+        #if os(Linux)
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        func limited(_ arguments: [String]) throws -> CommandResult {
+            // sh's ulimit -f counts 512- or 1024-byte blocks: a limit of 1-2 KB either way.
+            let script = "trap '' XFSZ; ulimit -f 2 && exec \"$0\" \"$@\""
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", script, CommandRunner.executable.path] + arguments
+            process.currentDirectoryURL = folder.url
+            process.environment = ProcessInfo.processInfo.environment.merging(["OPENBLAS_NUM_THREADS": "1"]) { $1 }
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return CommandResult(status: process.terminationStatus, exited: process.terminationReason == .exit,
+                                 standardOutput: "", standardError: String(decoding: data, as: UTF8.self))
+        }
+        let npy = try limited(["discover", "simulate", "lorenz", "--samples", "2000", "--out", "x.npy"])
+        #expect(npy.exited)
+        Self.expectOneLineFailure(npy, "x.npy: write failed: file too large")
+        #expect(folder.contents().isEmpty)
+        let sweep = try limited(["sweep", "ib.double-descent", "--quick", "--grid", "seeds=1", "--grid", "testSamples=200",
+                                 "--seeds", "0..0", "--out", "sweep"])
+        #expect(sweep.exited && sweep.status != 0, "\(sweep.standardError)")
+        #expect(sweep.errorLines.last?.contains("file too large") == true, "\(sweep.standardError)")
+        var left: [String] = []
+        let walker = FileManager.default.enumerator(atPath: folder.path("sweep"))
+        while let relative = walker?.nextObject() as? String { left.append(relative) }
+        // The folders and, when it fits under the limit, the manifest; no point file, no temporary.
+        #expect(Set(left).isSubset(of: ["points", "timings", "sweep.json"]), "\(left)")
+        #endif
+    }
+
     func run(_ tool: String, _ arguments: [String]) -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)

@@ -343,51 +343,29 @@ struct SweepProbe: Experiment {
         }
     }
 
-    /// Partials left by killed writers are removed only when surely dead (this host and a
-    /// process id that does not exist, or older than an hour); a fresh partial of another host
-    /// or of a live process is kept; the merge ignores partials.
-    @Test func onlyDeadPartialsAreRemoved() throws {
+    /// Temporaries left by killed writers (`AtomicFile`'s `.NAME.tmp-HOST-PID-RANDOM`) are
+    /// removed by a rerun only when certainly dead (this host, a process id that does not
+    /// exist); another host's (even with a dead process id) or a live process's is kept; the
+    /// merge ignores them all.
+    @Test func onlyDeadTemporariesAreRemoved() throws {
         try withTemporaryDirectory(prefix: "inductive-sweep") { root in
             let plan = try SweepPlan(experiment: probe, quick: true, grid: [], seeds: "0..1")
             let folder = SweepDirectory(root)
             try folder.prepare(for: plan)
-            let name = plan.point(at: 0).fileName
-            let host = FileName.sanitized(ProcessInfo.processInfo.hostName).replacingOccurrences(of: "-", with: "_")
+            let name = plan.point(at: 0).fileName, host = AtomicFile.hostToken()
             // 2^31 - 2 is above every Linux pid_max (at most 2^22), so no such process exists.
-            let dead = "." + name + ".partial-\(host)-2147483646-1f", otherHost = "." + name + ".partial-elsewhere_node-2147483646-2f"
-            let live = "." + name + ".partial-\(host)-\(getpid())-3f", old = "." + name + ".partial-elsewhere_node-12-4f"
-            for partial in [dead, otherHost, live, old] {
+            let dead = AtomicFile.temporaryName(for: name, host: host, process: 2_147_483_646, random: 1)
+            let otherHost = AtomicFile.temporaryName(for: name, host: "elsewhere_node", process: 2_147_483_646, random: 2)
+            let live = AtomicFile.temporaryName(for: name, host: host, process: getppid(), random: 3)
+            for partial in [dead, otherHost, live] {
                 try Data("{\"trunc".utf8).write(to: URL(fileURLWithPath: folder.pointsPath + "/" + partial))
             }
-            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * SweepDirectory.stalePartialAge)],
-                                                  ofItemAtPath: folder.pointsPath + "/" + old)
-            // The merge ignores partials (only the two points count).
+            // The merge ignores temporaries (only the two points count).
             #expect(SweepSummary(plan: plan, records: try SweepMerge.collect([root], experiments: [probe]).records).missing.count == 2)
             _ = try SweepRunner.runShard(plan, .whole, in: folder)
             let left = Set(try FileManager.default.contentsOfDirectory(atPath: folder.pointsPath).filter { $0.hasPrefix(".") })
             #expect(left == [otherHost, live])
             #expect(try SweepMerge.collect([root], experiments: [probe]).records.count == 2)
-        }
-    }
-
-    /// Many writers of one file at once (threads of one process: the hardest case for names
-    /// built from host and process id) never delete each other's partials: every write
-    /// succeeds, the file is one of the writes whole, and no partial is left.
-    @Test func concurrentWritersOfOneFileAllSucceed() throws {
-        try withTemporaryDirectory(prefix: "inductive-sweep") { root in
-            let path = root + "/file.json"
-            let failures = Locked(0)
-            DispatchQueue.concurrentPerform(iterations: 8) { i in
-                for k in 0..<25 {
-                    do { try SweepDirectory.writeAtomically(Array("writer \(i) write \(k)\n".utf8), to: path) } catch {
-                        failures.withLock { $0 += 1 }
-                    }
-                }
-            }
-            #expect(failures.withLock { $0 } == 0)
-            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
-            #expect(text.hasPrefix("writer ") && text.hasSuffix(" write 24\n"))
-            #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["file.json"])
         }
     }
 

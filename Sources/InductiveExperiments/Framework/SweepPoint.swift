@@ -188,73 +188,11 @@ public struct SweepDirectory: Sendable {
         }
         try ReportFiles.createDirectory(pointsPath)
         try ReportFiles.createDirectory(timingsPath)
-        // Every shard writes the same bytes, atomically: concurrent shards agree.
+        // Every shard writes the same bytes, atomically: concurrent shards agree (each writer
+        // has its own temporary, and `AtomicFile` never removes another host's or a live one).
         if !FileManager.default.fileExists(atPath: manifestPath) {
-            try SweepDirectory.writeAtomically(Array(manifest.utf8), to: manifestPath)
+            try AtomicFile.write(Array(manifest.utf8), to: manifestPath)
         }
-    }
-
-    /// Writes `bytes` to a hidden partial file `.NAME.partial-HOST-PID-RANDOM` beside `path`,
-    /// flushes it and renames it over `path`: a reader sees the old file or the whole new one.
-    ///
-    /// Several processes may write the same file at once (a Kubernetes replacement pod while
-    /// the old one terminates, a Slurm requeue, a shard rerun while it still runs, shards of
-    /// different N in one folder): each writes its own partial (host, process id and a random
-    /// suffix), and the last rename wins; the results of one point are the same bytes. A
-    /// writer removes only partials that are surely dead (`isStalePartial`), never a live one
-    /// of another process, on this machine or another one sharing the folder.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path, name = url.lastPathComponent
-        let prefix = "." + name + ".partial-"
-        let host = FileName.sanitized(ProcessInfo.processInfo.hostName).replacingOccurrences(of: "-", with: "_")
-        if let names = try? FileManager.default.contentsOfDirectory(atPath: directory) {
-            for stale in names where stale.hasPrefix(prefix)
-                && isStalePartial(directory + "/" + stale, suffix: String(stale.dropFirst(prefix.count)), host: host) {
-                unlink(directory + "/" + stale)
-            }
-        }
-        // A random suffix, not only the process id: two threads, or two hosts with the same name, never share a partial.
-        let temporary = directory + "/" + prefix + "\(host)-\(getpid())-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw FileError(path: path, action: "cannot create a file there", errno: errno) }
-        var failure: Int32?
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = posixWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += n
-            }
-        }
-        if failure == nil && fsync(fd) != 0 { failure = errno }
-        if close(fd) != 0 && failure == nil { failure = errno }
-        if failure == nil && rename(temporary, path) != 0 { failure = errno }
-        if let failure {
-            unlink(temporary)
-            throw FileError(path: path, action: "write failed", errno: failure)
-        }
-    }
-
-    /// A partial file older than this is dead whoever wrote it: a partial lives only while
-    /// its writer writes and flushes one small file.
-    public static let stalePartialAge: TimeInterval = 3600
-
-    /// True when the partial (its name's part after `.partial-`: `HOST-PID-RANDOM`) is surely
-    /// dead: written on this host by a process that no longer exists, or older than
-    /// `stalePartialAge` (a process id on another host means nothing here).
-    static func isStalePartial(_ path: String, suffix: String, host: String) -> Bool {
-        let parts = suffix.split(separator: "-")
-        if parts.count == 3, parts[0] == host, let pid = Int32(parts[1]), pid > 0,
-           kill(pid, 0) != 0 && errno == ESRCH {
-            return true
-        }
-        guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { return false }
-        return Date().timeIntervalSince(modified) > stalePartialAge
     }
 
     /// The first top-level member in which two manifests differ, e.g. `grid`.
@@ -284,7 +222,7 @@ public struct SweepDirectory: Sendable {
 
     /// Writes the point's file atomically.
     public func write(_ record: SweepPointRecord, for point: SweepPoint) throws {
-        try SweepDirectory.writeAtomically(try record.encoded(), to: pointPath(point))
+        try AtomicFile.write(try record.encoded(), to: pointPath(point))
     }
 
     /// This process's timings file, `timings/shard-I-of-N.HOST.PID.csv`: one per process, so
@@ -299,7 +237,7 @@ public struct SweepDirectory: Sendable {
         let file = timingsPath(shard)
         var text = FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) } ?? "position,point,seconds\n"
         text += "\(point.position),\(SweepCSV.field(point.label)),\(String(format: "%.3f", seconds))\n"
-        try SweepDirectory.writeAtomically(Array(text.utf8), to: file)
+        try AtomicFile.write(Array(text.utf8), to: file)
     }
 }
 
@@ -373,13 +311,4 @@ enum SweepCSV {
         if x.isInfinite { return x > 0 ? "inf" : "-inf" }
         return "\(x)"
     }
-}
-
-/// The system's write(2) (the name `write` is taken by methods here).
-private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    return Glibc.write(fd, buffer, count)
-    #else
-    return Darwin.write(fd, buffer, count)
-    #endif
 }

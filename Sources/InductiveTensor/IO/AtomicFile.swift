@@ -5,18 +5,25 @@ import Darwin
 #endif
 import Foundation
 
-/// Writes files atomically: the bytes go to a temporary file in the same directory
-/// (`.NAME.tmp-PID-NANOSECONDS`), are flushed to disk, and the temporary file is renamed over
-/// the destination. A failure (full disk, missing directory, no permission) throws a one-line
-/// `FileError` and leaves no partial file.
+/// Writes files atomically: the bytes go to a temporary file in the same directory,
+/// `.NAME.tmp-HOST-PID-RANDOM` (this host, this process, 64 random bits from the system's
+/// CSPRNG), are flushed to disk (fsync) and the temporary file is renamed over the
+/// destination. A failure (full disk, missing or unwritable directory, no permission) throws a
+/// one-line `FileError` and leaves no partial file.
+///
+/// Several writers of one file at once (threads, processes, hosts sharing a folder: a
+/// Kubernetes replacement pod while the old one terminates, a Slurm requeue, a sweep shard run
+/// twice) each write their own temporary and the last rename wins.
 ///
 /// Destinations that are not regular files are never replaced: character devices
 /// (`/dev/null`, a terminal) and FIFOs are written directly, `/dev/stdout`, `/dev/stderr` and
 /// `/dev/fd/N` go to the process's own descriptor, a symbolic link to a regular file replaces
 /// the file it points to, and directories, block devices and sockets are refused.
 ///
-/// Temporaries left behind by a killed process (its PID no longer alive) are removed by the
-/// next write into the same directory.
+/// Temporaries left behind by a killed process are removed by the next write into the same
+/// directory, but only when certainly dead (`isCertainlyDead`): written on this host by a
+/// process that no longer exists. Another host's temporaries are never removed (a process id
+/// means nothing across hosts); remove those by hand.
 public enum AtomicFile {
     /// Writes `bytes` to `path` atomically.
     public static func write(_ bytes: [UInt8], to path: String) throws {
@@ -48,25 +55,22 @@ public enum AtomicFile {
         case .special(let target):
             guard access(target, W_OK) == 0 else { throw FileError(path: path, action: "cannot be written", errno: errno) }
         case .regular(let target):
-            let probe = temporaryPath(for: target)
-            let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-            guard fd >= 0 else { throw FileError(path: path, action: "cannot create a file there", errno: errno) }
+            let (probe, fd, failure) = createTemporary(for: target)
+            guard fd >= 0 else { throw FileError(path: path, action: "cannot create a file there", errno: failure) }
             close(fd)
             unlink(probe)
         }
     }
 
-    /// Removes the temporaries of this naming pattern in `directory` whose writing process
-    /// is no longer alive (a write killed by SIGKILL or a power cut leaves one behind).
-    /// Returns the names removed.
+    /// Removes the temporaries of this naming pattern in `directory` that are certainly dead
+    /// (`isCertainlyDead`: this host, writer process gone); a write killed by SIGKILL or a
+    /// power cut leaves one behind. Returns the names removed.
     @discardableResult
     public static func removeStaleTemporaries(in directory: String) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
+        let host = hostToken()
         var removed: [String] = []
-        for name in names {
-            guard let pid = writerPID(ofTemporary: name), pid != getpid() else { continue }
-            // kill(pid, 0) probes without signalling; EPERM means alive but someone else's.
-            if kill(pid, 0) == 0 || errno != ESRCH { continue }
+        for name in names where isCertainlyDead(temporary: name, host: host) {
             let path = directory + "/" + name
             var info = stat()
             guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
@@ -75,21 +79,80 @@ public enum AtomicFile {
         return removed
     }
 
-    /// The PID in a temporary's name `.NAME.tmp-PID-NANOSECONDS`, or nil for other names.
-    static func writerPID(ofTemporary name: String) -> pid_t? {
+    /// True when `name` is a temporary of this pattern written on `host` (a `hostToken()`) by
+    /// another process that no longer exists (`kill(pid, 0)` answers ESRCH; EPERM means alive
+    /// but someone else's). False for every other name, for this process's own temporaries
+    /// (another thread may be writing), and for another host's (its process ids mean nothing
+    /// here). Cost: one system call.
+    public static func isCertainlyDead(temporary name: String, host: String) -> Bool {
+        guard let writer = writer(ofTemporary: name), writer.host == host, writer.process != getpid() else { return false }
+        return kill(writer.process, 0) != 0 && errno == ESRCH
+    }
+
+    /// The writer (host token and process id) in a temporary's name `.NAME.tmp-HOST-PID-RANDOM`,
+    /// or nil for other names (including the older `.NAME.tmp-PID-NANOSECONDS`, whose host is
+    /// unknown: never removed).
+    public static func writer(ofTemporary name: String) -> (host: String, process: pid_t)? {
         guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards),
               marker.lowerBound > name.index(after: name.startIndex) else { return nil }
         let parts = name[marker.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let pid = pid_t(parts[0]), pid > 0, UInt64(parts[1]) != nil else { return nil }
-        return pid
+        guard parts.count == 3, !parts[0].isEmpty, parts[0].utf8.allSatisfy(isHostCharacter),
+              !parts[1].isEmpty, parts[1].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let pid = pid_t(parts[1]), pid > 0,
+              !parts[2].isEmpty, UInt64(parts[2], radix: 16) != nil else { return nil }
+        return (String(parts[0]), pid)
     }
 
-    /// A fresh temporary name beside `target`.
-    static func temporaryPath(for target: String) -> String {
+    /// The temporary's name for the destination file name `name` (its first 100 UTF-8 bytes,
+    /// so that a long name stays within the 255-byte limit), written on `host` by `process`.
+    public static func temporaryName(for name: String, host: String, process: pid_t, random: UInt64) -> String {
+        var kept = "", bytes = 0
+        for scalar in name.unicodeScalars {
+            bytes += String(scalar).utf8.count
+            if bytes > 100 { break }
+            kept.unicodeScalars.append(scalar)
+        }
+        return "." + kept + ".tmp-\(host)-\(process)-" + String(random, radix: 16)
+    }
+
+    /// This host in temporary names: the host name with every character other than ASCII
+    /// letters, digits and `_` replaced by `_` (at most 64), then, on Linux, `_ns` and the
+    /// process-id namespace (two containers with one host name but separate process ids are
+    /// two hosts here). Read on every call (a host may be renamed).
+    public static func hostToken() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let raw = gethostname(&buffer, buffer.count - 1) == 0 ? String(cString: buffer) : ""
+        var token = String(decoding: raw.utf8.prefix(64).map { isHostCharacter($0) ? $0 : UInt8(ascii: "_") }, as: UTF8.self)
+        if token.isEmpty { token = "host" }
+        #if os(Linux)
+        var link = [CChar](repeating: 0, count: 64)
+        let count = readlink("/proc/self/ns/pid", &link, link.count - 1)
+        if count > 0 {
+            let digits = String(cString: link).utf8.filter { $0 >= 48 && $0 <= 57 }
+            if !digits.isEmpty { token += "_ns" + String(decoding: digits, as: UTF8.self) }
+        }
+        #endif
+        return token
+    }
+
+    private static func isHostCharacter(_ c: UInt8) -> Bool {
+        (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == UInt8(ascii: "_")
+    }
+
+    /// Creates a fresh temporary beside `target` (O_EXCL; a new random suffix if the name is
+    /// taken). Returns its path and descriptor, or fd -1 and the errno of the failure.
+    static func createTemporary(for target: String) -> (path: String, fd: Int32, failure: Int32) {
         let url = URL(fileURLWithPath: target)
-        return url.deletingLastPathComponent().path + "/." + url.lastPathComponent
-            + ".tmp-\(getpid())-\(DispatchTime.now().uptimeNanoseconds)"
+        let directory = url.deletingLastPathComponent().path, name = url.lastPathComponent, host = hostToken()
+        var generator = SystemRandomNumberGenerator()
+        var path = "", failure = EEXIST
+        for _ in 0..<4 {
+            path = directory + "/" + temporaryName(for: name, host: host, process: getpid(), random: generator.next())
+            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            if fd >= 0 { return (path, fd, 0) }
+            failure = errno
+            if failure != EEXIST { break }
+        }
+        return (path, -1, failure)
     }
 
     /// Where bytes for a path go.
@@ -148,10 +211,12 @@ public enum AtomicFile {
     }
 }
 
-/// Several output files written as one: all or none. `commit()` first writes every regular
-/// file to a temporary beside it (a full disk or a missing directory fails here, removing the
+/// Several output files written as one: all or none. `commit()` first removes the certainly
+/// dead temporaries of each destination's directory (`AtomicFile.removeStaleTemporaries`),
+/// writes every regular file to a fresh temporary beside it (`.NAME.tmp-HOST-PID-RANDOM`) and
+/// flushes it (a full disk or a missing or unwritable directory fails here, removing the
 /// temporaries and leaving every destination untouched), then writes devices and FIFOs
-/// directly, then renames the temporaries into place.
+/// directly, then renames the temporaries into place and flushes the directories.
 ///
 /// ```swift
 /// var outputs = OutputGroup()
@@ -209,10 +274,8 @@ public struct OutputGroup: Sendable {
             guard case .regular(let target) = destination else { continue }
             let directory = URL(fileURLWithPath: target).deletingLastPathComponent().path
             if cleaned.insert(directory).inserted { AtomicFile.removeStaleTemporaries(in: directory) }
-            let temporary = AtomicFile.temporaryPath(for: target)
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            let (temporary, fd, code) = AtomicFile.createTemporary(for: target)
             if fd < 0 {
-                let code = errno
                 discard()
                 throw FileError(path: path, action: "cannot create a file there", errno: code)
             }
@@ -253,6 +316,12 @@ public struct OutputGroup: Sendable {
             let placed = staged[..<i].map(\.path)
             throw FileError(path: s.path, action: placed.isEmpty ? "cannot be replaced"
                             : "cannot be replaced (\(placed.joined(separator: ", ")) already written)", errno: code)
+        }
+        // The renames themselves reach the disk with the directory (best effort: some file
+        // systems refuse fsync on a directory, and the files are complete either way).
+        for directory in Set(staged.map { URL(fileURLWithPath: $0.target).deletingLastPathComponent().path }) {
+            let fd = open(directory, O_RDONLY | O_DIRECTORY)
+            if fd >= 0 { _ = fsync(fd); close(fd) }
         }
     }
 

@@ -49,6 +49,7 @@ extension FileError {
         case ENOTDIR: return "a part of the path is not a directory"
         case EISDIR: return "is a directory"
         case EDQUOT: return "disk quota exceeded"
+        case EFBIG: return "file too large"
         default: return String(cString: strerror(code))
         }
     }

@@ -96,20 +96,102 @@ import Testing
         }
     }
 
-    /// A write killed by SIGKILL leaves `.NAME.tmp-PID-NANOS`; the next write into the
-    /// folder removes it when that PID is dead, and keeps everything else.
-    @Test func staleTemporariesOfDeadWritersAreRemoved() throws {
+    /// A write killed by SIGKILL leaves `.NAME.tmp-HOST-PID-RANDOM`; the next write into the
+    /// folder removes it only when certainly dead: this host and a process that no longer
+    /// exists. This process's own, another live process's (the parent), another host's (even
+    /// with a dead process id), the older host-less `.NAME.tmp-PID-NANOS`, other names and a
+    /// directory with a temporary's name are kept.
+    @Test func onlyCertainlyDeadTemporariesAreRemoved() throws {
         try withTemporaryDirectory { dir in
-            let deadPID = 2_147_483_646  // above every system's PID limit
-            let stale = ".ck.npz.tmp-\(deadPID)-123456"
-            let alive = ".ck.npz.tmp-\(getpid())-1"
-            for name in [stale, alive, ".notes.tmp-x-1", "ck.npz.tmp-\(deadPID)-5"] {
+            let host = AtomicFile.hostToken()
+            // 2^31 - 2 is above every system's process-id limit (Linux's pid_max is at most 2^22).
+            let deadPID: pid_t = 2_147_483_646
+            #expect(kill(deadPID, 0) != 0 && errno == ESRCH)
+            let dead = AtomicFile.temporaryName(for: "ck.npz", host: host, process: deadPID, random: 0x1f)
+            let deadToo = AtomicFile.temporaryName(for: "other.json", host: host, process: deadPID, random: 0x2f)
+            let own = AtomicFile.temporaryName(for: "ck.npz", host: host, process: getpid(), random: 0x3f)
+            let parent = AtomicFile.temporaryName(for: "ck.npz", host: host, process: getppid(), random: 0x4f)
+            let otherHost = AtomicFile.temporaryName(for: "ck.npz", host: host + "_elsewhere", process: deadPID, random: 0x5f)
+            let keptNames = [own, parent, otherHost, ".ck.npz.tmp-\(deadPID)-123456", ".notes.tmp-x-1-2", "ck.npz.tmp-\(host)-\(deadPID)-5"]
+            for name in [dead, deadToo] + keptNames {
                 FileManager.default.createFile(atPath: dir + "/" + name, contents: Data([1, 2, 3]))
             }
+            let folderNamedLikeOne = AtomicFile.temporaryName(for: "d", host: host, process: deadPID, random: 0x6f)
+            try FileManager.default.createDirectory(atPath: dir + "/" + folderNamedLikeOne, withIntermediateDirectories: false)
             try AtomicFile.write("fresh", to: dir + "/ck.npz")
-            #expect(listing(dir) == [alive, ".notes.tmp-x-1", "ck.npz", "ck.npz.tmp-\(deadPID)-5"].sorted())
+            #expect(listing(dir) == (keptNames + ["ck.npz", folderNamedLikeOne]).sorted())
             #expect(AtomicFile.removeStaleTemporaries(in: dir).isEmpty)
         }
+    }
+
+    /// The temporary's name carries the writer: host, process id and the random suffix parse
+    /// back; names of other shapes are not temporaries; a long or non-ASCII file name is cut
+    /// at 100 UTF-8 bytes on a character boundary, so the name stays within 255 bytes.
+    @Test func temporaryNamesCarryTheWriter() throws {
+        let host = AtomicFile.hostToken()
+        #expect(!host.isEmpty && host.utf8.allSatisfy { $0 == UInt8(ascii: "_") || ($0 < 128 && isalnum(Int32($0)) != 0) }, "\(host)")
+        for name in ["out.json", "a.tmp-b", "x.tmp-h-1-2", String(repeating: "é", count: 200), String(repeating: "n", count: 255)] {
+            let temporary = AtomicFile.temporaryName(for: name, host: host, process: 4242, random: .max)
+            let writer = try #require(AtomicFile.writer(ofTemporary: temporary), "\(temporary)")
+            #expect(writer.host == host && writer.process == 4242)
+            #expect(temporary.utf8.count <= 255 && temporary.hasPrefix("." + String(name.prefix(50))) && temporary.hasSuffix("-ffffffffffffffff"))
+        }
+        for other in ["out.json", ".out.json", ".out.json.tmp-", ".out.json.tmp-h-1", ".out.json.tmp-h-1-2-3", ".out.json.tmp-h.x-1-2",
+                      ".out.json.tmp-h-0-2", ".out.json.tmp-h-1-xyz", ".tmp-h-1-2", "out.json.tmp-h-1-2", ".out.json.tmp-h--2"] {
+            #expect(AtomicFile.writer(ofTemporary: other) == nil, "\(other)")
+        }
+    }
+
+    /// Many writers of one file at once (threads of one process: one host and one process id,
+    /// told apart only by the random suffix), while others clean the folder: every write
+    /// succeeds, the file is one of the writes whole, and no temporary is left.
+    @Test func concurrentWritersOfOneFileAllSucceed() throws {
+        try withTemporaryDirectory { dir in
+            let path = dir + "/file.json"
+            let failures = LockedCount()
+            DispatchQueue.concurrentPerform(iterations: 8) { i in
+                for k in 0..<25 {
+                    do { try AtomicFile.write("writer \(i) write \(k)\n", to: path) } catch { failures.add() }
+                    if k % 5 == 0 { AtomicFile.removeStaleTemporaries(in: dir) }
+                }
+            }
+            #expect(failures.value == 0)
+            let text = String(decoding: try readFileBytes(path), as: UTF8.self)
+            #expect(text.hasPrefix("writer ") && text.hasSuffix(" write 24\n") && text.split(separator: "\n").count == 1)
+            #expect(listing(dir) == ["file.json"])
+        }
+    }
+
+    /// A full disk (a 64 KiB tmpfs) and a read-only file system fail with one line and leave the
+    /// destination as it was and no temporary. Needs mount (root with CAP_SYS_ADMIN); where it
+    /// cannot mount, an unwritable folder (chmod 555, effective for non-root only) is checked
+    /// instead, and the CLI test `aWriteOverTheFileSizeLimitLeavesNothing` covers the write-time
+    /// failure on every machine.
+    @Test func aFullDiskOrReadOnlyFolderLeavesNoPartialFile() throws {
+        #if os(Linux)
+        try withTemporaryDirectory { dir in
+            let disk = dir + "/disk"
+            try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: false)
+            if geteuid() == 0 && runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk]) == 0 {
+                defer { _ = runTool("/bin/umount", [disk]) }
+                try AtomicFile.write("kept", to: disk + "/out.bin")
+                expectFileError("disk full") { try AtomicFile.write([UInt8](repeating: 7, count: 256 * 1024), to: disk + "/out.bin") }
+                #expect(listing(disk) == ["out.bin"])
+                #expect(String(decoding: try readFileBytes(disk + "/out.bin"), as: UTF8.self) == "kept")
+                #expect(runTool("/bin/mount", ["-o", "remount,ro", disk]) == 0)
+                expectFileError("read-only file system") { try AtomicFile.write("new", to: disk + "/out.bin") }
+                expectFileError("read-only file system") { try AtomicFile.checkWritable(disk + "/other.bin") }
+                #expect(listing(disk) == ["out.bin"])
+            } else if geteuid() != 0 {
+                try AtomicFile.write("kept", to: disk + "/out.bin")
+                #expect(chmod(disk, 0o555) == 0)
+                defer { _ = chmod(disk, 0o755) }
+                expectFileError("permission denied") { try AtomicFile.write("new", to: disk + "/out.bin") }
+                #expect(listing(disk) == ["out.bin"])
+                #expect(String(decoding: try readFileBytes(disk + "/out.bin"), as: UTF8.self) == "kept")
+            }
+        }
+        #endif
     }
 
     @Test func foundationErrorsBecomeOneLine() {
@@ -128,4 +210,24 @@ private final class Received: @unchecked Sendable {
     private var data: Data?
     func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
     func get() -> Data? { lock.lock(); defer { lock.unlock() }; return data }
+}
+
+/// A counter shared by the threads of a test.
+private final class LockedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
+
+/// Runs a system tool quietly; its exit status, or -1 when it cannot start.
+private func runTool(_ tool: String, _ arguments: [String]) -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: tool)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return -1 }
+    process.waitUntilExit()
+    return process.terminationStatus
 }
