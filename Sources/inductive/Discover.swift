@@ -218,7 +218,7 @@ struct DiscoverPDE: ParsableCommand {
     @Option(parsing: .unconditional, help: "Weak form: half-width of the time test functions in samples (default: chosen from the data).")
     var timeSupport: Int?
 
-    @Option(help: "Weak form on noisy data: refit the kept terms on all windows by generalized least squares with the noise covariance (generalized, the default), with its diagonal only (diagonal), or keep the search's fit (none). joint is for discover ode.")
+    @Option(help: "Weak form on noisy data: refit the kept terms on all windows by generalized least squares with the noise covariance (generalized), then estimate them jointly with the denoised field under the equation's Simpson collocation in time (joint; grids above its cost caps keep the GLS fit); GLS with the covariance's diagonal only (diagonal), or keep the search's fit (none).")
     var refit: WeakRefit?
 
     @Option(parsing: .unconditional, help: "Bag this many models over bootstrap resamples of the regression rows and print each term's inclusion probability and 90% interval (0 to 1000; 0: none).")
@@ -279,7 +279,6 @@ struct DiscoverPDE: ParsableCommand {
         if formulation == .strong && (spaceSupport != nil || timeSupport != nil || refit != nil) {
             throw ValidationError("--space-support, --time-support and --refit belong to the weak formulation")
         }
-        if refit == .joint { throw ValidationError("--refit joint is for ODE systems (discover ode); PDEs use generalized, diagonal or none") }
     }
 
     /// The formulation used: the given one, else strong when strong-form derivative options
