@@ -666,7 +666,7 @@ func pdeJointRefit(model: WeakNoiseModel, coefficients xi: inout [Double], names
                 let h = options.spaceHalfWidth ?? (7 + ((terms.map(\.derivative).max() ?? 0) + 1) / 2)
                 let cost = estimatedPDEJointCost(samples: model.nt, points: model.nx, halfWidth: h, collocation: options.collocation)
                 return [cost.flops > options.maximumFlopsPerIteration || cost.bytes > options.maximumBytes
-                    ? String(format: "joint estimation skipped: %.2g flops per iteration and %.2g bytes exceed its caps (%.2g, %.2g); kept the generalized least-squares fit",
+                    ? String(format: "joint estimation skipped: %.2g flops per iteration and %.2g bytes, caps %.2g and %.2g; kept the generalized least-squares fit",
                              cost.flops, cost.bytes, options.maximumFlopsPerIteration, options.maximumBytes)
                     : "joint estimation of field and coefficients broke down: kept the generalized least-squares fit"]
             }

@@ -213,7 +213,18 @@ public func estimatedPDEJointCost(samples nt: Int, points nx: Int, halfWidth h: 
     let w = collocation == .trapezoid ? 1.0 : 2.0
     let b = Double(Swift.max(0, nx - 2 * h))
     let rows = Double(Swift.max(0, nt - Int(w)))
-    return (rows * (w * (w - 1) + 4 * w + 1.0 / 3) * b * b * b, rows * (w + 2) * b * b * 8)
+    // Bytes: the factor's w + 2 blocks per row, and the Jacobian's bands (w + 1 per defect).
+    return (rows * (w * (w - 1) + 4 * w + 1.0 / 3) * b * b * b,
+            8 * rows * ((w + 2) * b * b + (w + 1) * b * Double(2 * h + 1)))
+}
+
+/// The peak bytes `WeakRefit.joint` may add to `discoverPDE` on times x points samples: the
+/// largest `estimatedPDEJointCost` bytes over the supports it can be handed (the smallest default
+/// half-width, 7, leaves the most interior points), 0 when that grid is above the caps of
+/// `options` (the stage is then skipped).
+public func estimatedPDEJointBytes(times: Int, points: Int, options: PDEJointEstimationOptions = PDEJointEstimationOptions()) -> Double {
+    let cost = estimatedPDEJointCost(samples: times, points: points, halfWidth: options.spaceHalfWidth ?? 7, collocation: options.collocation)
+    return cost.flops <= options.maximumFlopsPerIteration && cost.bytes <= options.maximumBytes ? cost.bytes : 0
 }
 
 /// The result of `pdeJointEstimate`.

@@ -109,8 +109,10 @@ public struct WeakFormOptions: Sendable, Equatable {
     public var tau: Double = 4
     /// The smallest automatic half-width, in samples (quadrature accuracy on clean data).
     public var minimumHalfWidth: Int = 8
-    /// How the coefficients of the chosen terms are fitted (`WeakRefit`).
-    public var refit: WeakRefit = .generalized
+    /// How the coefficients of the chosen terms are fitted (`WeakRefit`): by default jointly
+    /// with the denoised field (`.joint`, after the generalized refit; grids above its cost caps
+    /// keep the generalized fit). Clean data (noise estimate below 0.1% of std(u)) skips every refit.
+    public var refit: WeakRefit = .joint
     /// Settings of the joint stage (`refit` `.joint`, 1-D single-field PDEs).
     public var joint: PDEJointEstimationOptions = PDEJointEstimationOptions()
 
