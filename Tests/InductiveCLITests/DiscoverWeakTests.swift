@@ -29,6 +29,8 @@ import Testing
         RefusedCommand(["discover", "table", "--sweep", "--tuning-data", "--fresh-data"], names: "exclude each other"),
         RefusedCommand(["discover", "table", "--sweep", "--systems", "lorenz", "--refit", "generalized", "--collocation-tolerance", "0.001"],
                        names: "--collocation-tolerance belongs to the weak formulation with the joint refit"),
+        // The joint refit (default) on 21 x 256 points: ~37 MB of block factors, counted by --memory-gib.
+        RefusedCommand(pde + ["--memory-gib", "0.01"], names: "and the joint refit needs"),
         RefusedCommand(["discover", "table", "--sweep", "--systems", "burgers", "--refit", "diagonal", "--collocation-tolerance", "0.001"],
                        names: "--collocation-tolerance belongs to the weak formulation with the joint refit"),
         RefusedCommand(["discover", "table", "--sweep", "--systems", "burgers", "--refit", "joint", "--formulations", "strong",
