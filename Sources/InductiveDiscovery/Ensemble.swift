@@ -63,7 +63,7 @@ public func ensembleDiscoverPDE(
     let (problem, settings, model) = try buildPDEProblem(u, dt: dt, dx: dx, options: options)
     let options = weakAdjusted(options, problem)
     var result = try solvePDERegression(problem, options: options, settings: settings, using: &rng)
-    result = refitWeakResult(result, problem: problem, model: model, mode: options.weak.refit)
+    result = refitWeakResult(result, problem: problem, model: model, mode: options.weak.refit, joint: options.weak.joint)
     let n = problem.target.count
     var fits: [[Double]] = []
     for _ in 0..<models {

@@ -603,7 +603,7 @@ public func discoverPDE(
 ) throws -> DiscoveredEquations {
     let built = try buildPDEProblem(u, dt: dt, dx: dx, options: options)
     let result = try solvePDERegression(built.problem, options: weakAdjusted(options, built.problem), settings: built.settings, using: &rng)
-    return refitWeakResult(result, problem: built.problem, model: built.model, mode: options.weak.refit)
+    return refitWeakResult(result, problem: built.problem, model: built.model, mode: options.weak.refit, joint: options.weak.joint)
 }
 
 /// The regression problem of `options.formulation` (`buildPDERegression` or
@@ -611,9 +611,6 @@ public func discoverPDE(
 /// (nil for the strong form and on clean data). Shared by `discoverPDE` and `ensembleDiscoverPDE`.
 func buildPDEProblem(_ u: Tensor, dt: Double, dx: Double, options: PDEDiscoveryOptions) throws
     -> (problem: PDERegressionProblem, settings: [String], model: WeakNoiseModel?) {
-    if options.formulation == .weak && options.weak.refit == .joint {
-        throw DiscoveryError.invalidOption("refit joint is for ODE systems (discover ode); PDEs use generalized, diagonal or none")
-    }
     switch options.formulation {
     case .strong:
         return (try buildPDERegression(u, dt: dt, dx: dx, options: options), [], nil)
@@ -627,19 +624,77 @@ func buildPDEProblem(_ u: Tensor, dt: Double, dx: Double, options: PDEDiscoveryO
 }
 
 /// Applies `WeakRefit` to the terms a weak-form search kept (strong form: unchanged).
-func refitWeakResult(_ result: DiscoveredEquations, problem: PDERegressionProblem, model: WeakNoiseModel?, mode: WeakRefit) -> DiscoveredEquations {
+func refitWeakResult(_ result: DiscoveredEquations, problem: PDERegressionProblem, model: WeakNoiseModel?, mode: WeakRefit,
+                     joint: PDEJointEstimationOptions = PDEJointEstimationOptions()) -> DiscoveredEquations {
     guard let model, mode != .none else { return result }
-    let xi = weakRefit(problem, model: model, coefficients: result.coefficients.scalars, mode: mode)
+    var xi = weakRefit(problem, model: model, coefficients: result.coefficients.scalars, mode: mode == .joint ? .generalized : mode)
+    var jointLog: [String] = []
+    if mode == .joint { jointLog = pdeJointRefit(model: model, coefficients: &xi, names: problem.termNames, options: joint) }
     var refitted = result
     refitted.coefficients = Tensor(shape: [xi.count, 1], scalars: xi)
     refitted.equations = [Equation(lhs: "u_t", terms: problem.termNames.indices.compactMap { j in
         xi[j] == 0 ? nil : EquationTerm(name: problem.termNames[j], coefficient: xi[j])
     })]
     let rows = model.centresT.count * model.centresX.count
-    refitted.settings.append(mode == .generalized
+    refitted.settings.append(mode != .diagonal
         ? "coefficients of the kept terms refitted by generalized least squares on all \(rows) windows (noise covariance linearized at the search's fit)"
         : "coefficients of the kept terms refitted by weighted least squares on all \(rows) windows (noise variance linearized at the search's fit)")
+    refitted.settings.append(contentsOf: jointLog)
     return refitted
+}
+
+/// `WeakRefit.joint` for a 1-D PDE: `pdeJointEstimate` on the support of xi (started from the
+/// GLS fit), then backward elimination as `jointRefit` does for ODEs: while the least
+/// significant kept term has (c / SE)^2 below log(nt nx) (the BIC price of one parameter), drop
+/// it and re-estimate warm-started from the denoised field. Keeps xi (and says so) when the
+/// estimate is refused (grid above the cost caps) or breaks down. Returns the log lines.
+func pdeJointRefit(model: WeakNoiseModel, coefficients xi: inout [Double], names: [String], options: PDEJointEstimationOptions) -> [String] {
+    let u = Tensor(shape: [model.nt, model.nx], scalars: model.u)
+    let dt = model.bumpT.spacing, dx = model.bumpX.spacing
+    let price = Foundation.log(Double(model.nt * model.nx))
+    var support = xi.indices.filter { xi[$0] != 0 }
+    guard !support.isEmpty else { return [] }
+    var start = support.map { xi[$0] }
+    var field: Tensor? = nil
+    var rounds = 0, iterations = 0, unconverged = 0
+    while true {
+        rounds += 1
+        let terms = support.map { (power: model.powers[$0], derivative: model.derivatives[$0]) }
+        guard let estimate = pdeJointEstimate(u, dt: dt, dx: dx, terms: terms, coefficients: start, sigma: model.noise,
+                                              initialField: field, options: options) else {
+            if rounds == 1 {
+                let h = options.spaceHalfWidth ?? (7 + ((terms.map(\.derivative).max() ?? 0) + 1) / 2)
+                let cost = estimatedPDEJointCost(samples: model.nt, points: model.nx, halfWidth: h, collocation: options.collocation)
+                return [cost.flops > options.maximumFlopsPerIteration || cost.bytes > options.maximumBytes
+                    ? String(format: "joint estimation skipped: %.2g flops per iteration and %.2g bytes, caps %.2g and %.2g; kept the generalized least-squares fit",
+                             cost.flops, cost.bytes, options.maximumFlopsPerIteration, options.maximumBytes)
+                    : "joint estimation of field and coefficients broke down: kept the generalized least-squares fit"]
+            }
+            return ["joint estimation broke down in round \(rounds): kept round \(rounds - 1)'s estimate"]
+        }
+        iterations += estimate.iterations
+        if !estimate.converged { unconverged += 1 }
+        for (q, j) in support.enumerated() { xi[j] = estimate.coefficients[q] }
+        field = estimate.field
+        let scored = support.indices.map { q -> (q: Int, z2: Double) in
+            let se = estimate.standardErrors[q], c = estimate.coefficients[q]
+            return (q, se.isFinite && se > 0 ? c * c / (se * se) : se.isFinite ? Double.infinity : 0)
+        }
+        if support.count > 1, let weakest = scored.min(by: { $0.z2 < $1.z2 }), weakest.z2 < price {
+            xi[support[weakest.q]] = 0
+            support.remove(at: weakest.q)
+            start = support.map { xi[$0] }
+            continue
+        }
+        var log = [String(format: "kept terms re-estimated jointly with the denoised field (%@ collocation in time, central differences of half-width %d in x, tolerance %.3g noise sd per step; %d rounds of elimination, %d Levenberg-Marquardt iterations",
+                          options.collocation.rawValue, estimate.halfWidth, estimate.tolerance, rounds, iterations)
+                   + (unconverged == 0 ? ")" : ", \(unconverged) of the \(rounds) rounds not converged)")]
+        log.append("  u_t: " + support.indices.map { q in
+            let se = estimate.standardErrors[q]
+            return "\(names[support[q]]) " + String(format: "%.6g ", estimate.coefficients[q]) + (se.isFinite ? String(format: "± %.2g", se) : "(not identified)")
+        }.joined(separator: ", ") + " (± Gauss-Newton standard error)")
+        return log
+    }
 }
 
 /// For the weak form without a given l0 weight: l0 = relativeL0Penalty * ||b|| sqrt(1 - trainFraction)

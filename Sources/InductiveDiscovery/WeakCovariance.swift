@@ -11,9 +11,10 @@ public enum WeakRefit: String, Sendable, Equatable, CaseIterable {
     case generalized
     /// As `.generalized` with only the diagonal of the covariance (weighted least squares).
     case diagonal
-    /// ODEs only: `.generalized`, then joint state and parameter estimation on the kept terms
-    /// (`jointStateParameterEstimate`: the coefficients and the denoised states together, with
-    /// the trapezoid collocation of the equation), re-thresholded.
+    /// `.generalized`, then joint estimation of the denoised data and the kept terms'
+    /// coefficients under a time collocation of the equation, with backward elimination of
+    /// insignificant terms: ODEs `jointStateParameterEstimate` (trapezoid), 1-D single-field
+    /// PDEs `pdeJointEstimate` (Simpson; grids above its cost caps keep the GLS fit).
     case joint
 }
 
@@ -24,6 +25,8 @@ public struct WeakNoiseModel: Sendable {
     let centresT: [Int], centresX: [Int]
     let bumpT: BumpFunction, bumpX: BumpFunction
     let powers: [Int], derivatives: [Int]
+    /// The estimated noise standard deviation of u (`estimateNoiseLevel`).
+    let noise: Double
 
     /// The covariance of the residual r = b - G xi under white noise eps of unit variance
     /// added to u, to first order in eps: r_k changes by sum_(i,j) w_k(i, j) eps(i, j) with

@@ -109,8 +109,12 @@ public struct WeakFormOptions: Sendable, Equatable {
     public var tau: Double = 4
     /// The smallest automatic half-width, in samples (quadrature accuracy on clean data).
     public var minimumHalfWidth: Int = 8
-    /// How the coefficients of the chosen terms are fitted (`WeakRefit`).
-    public var refit: WeakRefit = .generalized
+    /// How the coefficients of the chosen terms are fitted (`WeakRefit`): by default jointly
+    /// with the denoised field (`.joint`, after the generalized refit; grids above its cost caps
+    /// keep the generalized fit). Clean data (noise estimate below 0.1% of std(u)) skips every refit.
+    public var refit: WeakRefit = .joint
+    /// Settings of the joint stage (`refit` `.joint`, 1-D single-field PDEs).
+    public var joint: PDEJointEstimationOptions = PDEJointEstimationOptions()
 
     /// All automatic.
     public init() {}
@@ -449,7 +453,8 @@ func buildWeakPDERegression(
     // The refit's covariance models noise; on clean data (the same 0.1% cut as the derivative
     // windows above) the residual is quadrature error and the search's fit is kept.
     let model = choice.relativeNoise < 1e-3 ? nil : WeakNoiseModel(u: u.scalars, nt: nt, nx: nx, centresT: centresT, centresX: centresX, bumpT: bumpT, bumpX: bumpX,
-                               powers: library.terms.map(\.power), derivatives: library.terms.map(\.derivative))
+                               powers: library.terms.map(\.power), derivatives: library.terms.map(\.derivative),
+                               noise: choice.noise)
     return WeakRegressionProblem(problem: PDERegressionProblem(library: theta, target: target, termNames: library.names),
                                  choice: choice, timeWindows: centresT.count, spaceWindows: centresX.count, noiseModel: model)
 }

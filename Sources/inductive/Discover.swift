@@ -218,7 +218,7 @@ struct DiscoverPDE: ParsableCommand {
     @Option(parsing: .unconditional, help: "Weak form: half-width of the time test functions in samples (default: chosen from the data).")
     var timeSupport: Int?
 
-    @Option(help: "Weak form on noisy data: refit the kept terms on all windows by generalized least squares with the noise covariance (generalized, the default), with its diagonal only (diagonal), or keep the search's fit (none). joint is for discover ode.")
+    @Option(help: "Weak form on noisy data: refit the kept terms on all windows by generalized least squares with the noise covariance (generalized), then estimate them jointly with the denoised field under the equation's Simpson collocation in time (joint, the default; grids above its cost caps keep the GLS fit); GLS with the covariance's diagonal only (diagonal), or keep the search's fit (none).")
     var refit: WeakRefit?
 
     @Option(parsing: .unconditional, help: "Bag this many models over bootstrap resamples of the regression rows and print each term's inclusion probability and 90% interval (0 to 1000; 0: none).")
@@ -279,7 +279,6 @@ struct DiscoverPDE: ParsableCommand {
         if formulation == .strong && (spaceSupport != nil || timeSupport != nil || refit != nil) {
             throw ValidationError("--space-support, --time-support and --refit belong to the weak formulation")
         }
-        if refit == .joint { throw ValidationError("--refit joint is for ODE systems (discover ode); PDEs use generalized, diagonal or none") }
     }
 
     /// The formulation used: the given one, else strong when strong-form derivative options
@@ -313,8 +312,12 @@ struct DiscoverPDE: ParsableCommand {
         let u = try readData(data)
         // A library too large for the data is reported by discoverPDE before it allocates.
         if let terms = PDELibrary.termCount(degree: degree, maxDerivative: maxDerivative), terms < u.count {
-            try memory.check(estimatedPDEDiscoveryBytes(times: u.shape[0], points: u.shape[1], degree: degree, maxDerivative: maxDerivative),
-                         "PDE-FIND on \(u.shape[0]) x \(u.shape[1]) points with degree \(degree) and max-derivative \(maxDerivative)")
+            // The joint refit (weak form) runs while the library is still held.
+            let joint = options.formulation == .weak && options.weak.refit == .joint
+            try memory.check(estimatedPDEDiscoveryBytes(times: u.shape[0], points: u.shape[1], degree: degree, maxDerivative: maxDerivative)
+                             + (joint ? estimatedPDEJointBytes(times: u.shape[0], points: u.shape[1], options: options.weak.joint) : 0),
+                         "PDE-FIND on \(u.shape[0]) x \(u.shape[1]) points with degree \(degree) and max-derivative \(maxDerivative)"
+                             + (joint ? " and the joint refit" : ""))
         }
         let result = ensemble > 0
             ? try ensembleDiscoverPDE(u, dt: dt, dx: dx, options: options, models: ensemble, using: &rng)

@@ -84,10 +84,10 @@ struct DiscoverTable: ParsableCommand {
     @Flag(help: "Sweep: use the fresh held-out data (a second held-out set) instead of the held-out data.")
     var freshData = false
 
-    @Option(help: "Sweep: how the weak form refits the kept terms (generalized, diagonal, none; joint for the ODE systems only; default: each formulation's default, generalized for PDEs, joint for ODEs).")
+    @Option(help: "Sweep: how the weak form refits the kept terms (generalized, diagonal, none, joint; default: joint, which PDE grids above its cost caps replace by generalized).")
     var refit: String?
 
-    @Option(parsing: .unconditional, help: "Sweep, ODE systems with the joint refit: the collocation tolerance per step in noise standard deviations (default 1 / samples).")
+    @Option(parsing: .unconditional, help: "Sweep, with the joint refit: the collocation tolerance per step in noise standard deviations (default 1 / samples).")
     var collocationTolerance: Double?
 
     @Flag(help: "Sweep: print every run's equation and chosen settings.")
@@ -143,17 +143,19 @@ struct DiscoverTable: ParsableCommand {
         }
         if let refit {
             guard let mode = WeakRefit(rawValue: refit) else { throw ValidationError("--refit: unknown '\(refit)' (generalized, diagonal, none, joint)") }
-            if mode == .joint && names.contains(where: { ["burgers", "kdv", "ks"].contains($0) }) {
-                throw ValidationError("--refit joint is for the ODE systems (lorenz, vanderpol); PDEs use generalized, diagonal or none")
-            }
+            _ = mode
         }
         guard !(tuningData && freshData) else { throw ValidationError("--tuning-data and --fresh-data exclude each other") }
         try requireInteger(sweepSeeds, "sweep-seeds", 1...100)
         if let collocationTolerance {
             try requireNumber(collocationTolerance, "collocation-tolerance", Double.leastNormalMagnitude...1e6, "a positive number")
             let jointODE = (refit.flatMap { WeakRefit(rawValue: $0) } ?? ODEDiscoveryOptions().weakRefit) == .joint
-                && chosenFormulations.contains(.weak) && names.contains(where: { ["lorenz", "vanderpol"].contains($0) })
-            guard jointODE else { throw ValidationError("--collocation-tolerance belongs to the weak formulation of an ODE system (lorenz, vanderpol) with the joint refit") }
+                && names.contains(where: { ["lorenz", "vanderpol"].contains($0) })
+            let jointPDE = (refit.flatMap { WeakRefit(rawValue: $0) } ?? WeakFormOptions().refit) == .joint
+                && names.contains(where: { ["burgers", "kdv", "ks"].contains($0) })
+            guard chosenFormulations.contains(.weak) && (jointODE || jointPDE) else {
+                throw ValidationError("--collocation-tolerance belongs to the weak formulation with the joint refit")
+            }
         }
         try requireNumber(weakL0, "weak-l0", 0...1e6, "a non-negative number")
         try requireNumber(tau, "tau", 0.01...1000, "between 0.01 and 1000")
@@ -183,6 +185,7 @@ struct DiscoverTable: ParsableCommand {
                         weak.timePower = timePower
                         weak.maximumWindows = maxWindows
                         if let refit, let mode = WeakRefit(rawValue: refit) { weak.refit = mode }
+                        weak.joint.tolerance = collocationTolerance
                         let outcome = try runSweepCase(c, noise: level, noiseSeed: noiseSeed + 1, seed: seed, formulation: formulation, weak: weak)
                         if outcome.rightTerms { right += 1 }
                         worst = Swift.max(worst, outcome.maxErrorPercent)
