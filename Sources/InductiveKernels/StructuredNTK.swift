@@ -151,15 +151,25 @@ struct DenseStack: Sendable {
         let biasCopy = bias.map { SendablePointer(copying: $0) }
         defer { biasCopy?.pointer.deallocate() }
         z.withUnsafeMutableBufferPointer { buffer in
-            let p = SendablePointer(buffer.baseAddress!)
+            guard let base = buffer.baseAddress else { return }
+            let p = SendablePointer(base)
             parallelChunks(rows: rows, work: width) { range in
-                for i in range {
-                    let row = p.pointer + i * width
-                    for c in 0..<width {
-                        var v = row[c]
-                        if scale != 1 { v *= scale }
-                        if let bias = biasCopy { v = v + bias.pointer[c] }
-                        row[c] = v > 0 || v.isNaN ? v : 0
+                // Branch-free loops the compiler vectorizes: relu(v) = (v <= 0 ? +0 : v) is v for v > 0
+                // or NaN and +0 otherwise; v * 1 is v (scale 1 skipped the multiply before).
+                let start = p.pointer + range.lowerBound * width
+                if let biasCopy {
+                    let b = biasCopy.pointer
+                    for i in 0..<range.count {
+                        let row = start + i * width
+                        for c in 0..<width {
+                            let v = row[c] * scale + b[c]
+                            row[c] = v <= 0 ? 0 : v
+                        }
+                    }
+                } else {
+                    for q in 0..<(range.count * width) {
+                        let v = start[q] * scale
+                        start[q] = v <= 0 ? 0 : v
                     }
                 }
             }
@@ -192,17 +202,20 @@ struct DenseStack: Sendable {
                         let wPtr = SendablePointer(UnsafeMutablePointer(mutating: wp.baseAddress!))
                         let o = SendablePointer(op.baseAddress!)
                         parallelChunks(rows: b, work: k * n) { range in
+                            let w = wPtr.pointer
                             for i in range {
                                 let dRow = dPtr.pointer + i * n
                                 for a in 0..<k {
                                     let row = o.pointer + (i * k + a) * n
-                                    if oneColumn {
-                                        let s = sPtr.pointer[i * k + a]
-                                        for c in 0..<n { row[c] = s * wPtr.pointer[c] + 0 }
-                                    }
-                                    switch mode {
-                                    case 0: for c in 0..<n { row[c] *= sw * 1 }
-                                    case 1: for c in 0..<n { row[c] *= sw * (dRow[c] > 0 ? 1 : 0) }
+                                    // Each case one branch-free loop; a one-column δ_{l+1} forms the
+                                    // product here (s w_c + 0, see above) instead of reading it.
+                                    let s = oneColumn ? sPtr.pointer[i * k + a] : 0
+                                    switch (mode, oneColumn) {
+                                    case (0, true): for c in 0..<n { row[c] = (s * w[c] + 0) * (sw * 1) }
+                                    case (0, false): for c in 0..<n { row[c] *= sw * 1 }
+                                    case (1, true): for c in 0..<n { row[c] = (s * w[c] + 0) * (sw * (dRow[c] > 0 ? 1 : 0)) }
+                                    case (1, false): for c in 0..<n { row[c] *= sw * (dRow[c] > 0 ? 1 : 0) }
+                                    case (_, true): for c in 0..<n { row[c] = (s * w[c] + 0) * (sw * dRow[c]) }
                                     default: for c in 0..<n { row[c] *= sw * dRow[c] }
                                     }
                                 }
