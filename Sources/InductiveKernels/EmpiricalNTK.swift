@@ -235,18 +235,18 @@ struct EmpiricalSetup {
         let shape = full ? [n1, n2, k, k] : [n1, n2]
         let blocks1 = stride(from: 0, to: n1, by: plan.blockRows1).map { $0..<Swift.min($0 + plan.blockRows1, n1) }
         let blocks2 = symmetric ? blocks1 : stride(from: 0, to: n2, by: plan.blockRows2).map { $0..<Swift.min($0 + plan.blockRows2, n2) }
-        var result = Tensor(shape: shape) { $0.initialize(repeating: 0) }
         let scratch = stack != nil && !full ? GramScratch(capacity: plan.blockRows1 * plan.blockRows2) : nil
         if let stack, let scratch, !symmetric, blocks1.count == 1, blocks2.count == 1 {
             // One block each side: the features of x1 and x2 as one stacked batch (each gemm of
-            // the passes runs once, on n1 + n2 rows; rows of a product do not depend on the others).
+            // the passes runs once, on n1 + n2 rows; rows of a product do not depend on the others),
+            // and the output written by the first layer's pass instead of zeroed first.
             let both = stack.features(Tensor.concatenate([x1, x2]))
-            result.withUnsafeMutableBufferPointer { out in
+            return Tensor(shape: shape, unsafeUninitialized: { out in
                 stack.accumulateNTK(both, both, same: false, into: out.baseAddress!, n2: n2, rows1: 0..<n1, rows2: 0..<n2,
-                                    outputs: outputs, scratch: scratch, start1: 0, start2: n1)
-            }
-            return result
+                                    outputs: outputs, scratch: scratch, start1: 0, start2: n1, overwrite: true)
+            })
         }
+        var result = Tensor(shape: shape) { $0.initialize(repeating: 0) }
         result.withUnsafeMutableBufferPointer { out in
             var cached2: (Range<Int>, BlockFeatures)?
             for (bi, r1) in blocks1.enumerated() {

@@ -251,14 +251,16 @@ struct DenseStack: Sendable {
     /// `out` is [n1, n2] (trace/mean, scaled by `outputScale`) or [n1, n2, k, k] (full).
     /// The block's examples are rows `start1 ..< start1 + rows1.count` of `f1` and
     /// `start2 ..< start2 + rows2.count` of `f2` (one stacked batch may serve both; trace and
-    /// mean only, the full kernel takes whole batches).
+    /// mean only, the full kernel takes whole batches). With `overwrite` (trace and mean) the
+    /// block's entries of `out` need not be initialized: the first layer writes 0 + its term,
+    /// the value adding it to a zeroed output gives.
     func accumulateNTK(_ f1: Features, _ f2: Features, same: Bool, into out: UnsafeMutablePointer<Double>,
                        n2: Int, rows1: Range<Int>, rows2: Range<Int>, outputs: OutputContraction, scratch: GramScratch? = nil,
-                       start1: Int = 0, start2: Int = 0) {
+                       start1: Int = 0, start2: Int = 0, overwrite: Bool = false) {
         let b1 = rows1.count, b2 = rows2.count, k = outputSize
         let full = outputs == .full
         let outputScale = outputs == .mean ? 1 / Double(k) : 1
-        precondition(!full || (start1 == 0 && start2 == 0), "accumulateNTK: the full kernel takes whole batches")
+        precondition(!full || (start1 == 0 && start2 == 0 && !overwrite), "accumulateNTK: the full kernel takes whole, initialized batches")
         for (l, stage) in stages.enumerated() {
             let sw2 = stage.weightScale * stage.weightScale
             let sb2 = stage.bias == nil ? 0 : stage.biasScale * stage.biasScale
@@ -287,6 +289,7 @@ struct DenseStack: Sendable {
                 DenseStack.gram(f1.inputs[l], start1, f2.inputs[l], start2, rows: b1, b2, width: f1.inputs[l].shape[1], same: same, into: scratch.first)
                 let target = SendablePointer(out), h = SendablePointer(scratch.first), d = SendablePointer(scratch.second)
                 let offset1 = rows1.lowerBound, offset2 = rows2.lowerBound
+                let fresh = overwrite && l == 0
                 if width == 1 {
                     // A rank-one signal Gram (the last layer of a scalar network): s1_i s2_j, the
                     // one rounded product the K = 1 product would return, formed where it is used.
@@ -298,7 +301,11 @@ struct DenseStack: Sendable {
                                 for i in rows {
                                     let row = target.pointer + (offset1 + i) * n2 + offset2, hRow = h.pointer + i * b2
                                     let si = v1.pointer[i]
-                                    for j in 0..<b2 { row[j] += outputScale * (sw2 * hRow[j] + sb2) * (si * v2.pointer[j]) }
+                                    if fresh {
+                                        for j in 0..<b2 { row[j] = 0 + outputScale * (sw2 * hRow[j] + sb2) * (si * v2.pointer[j]) }
+                                    } else {
+                                        for j in 0..<b2 { row[j] += outputScale * (sw2 * hRow[j] + sb2) * (si * v2.pointer[j]) }
+                                    }
                                 }
                             }
                         }
@@ -310,7 +317,11 @@ struct DenseStack: Sendable {
                         for i in rows {
                             let row = target.pointer + (offset1 + i) * n2 + offset2
                             let hRow = h.pointer + i * b2, dRow = d.pointer + i * b2
-                            for j in 0..<b2 { row[j] += outputScale * (sw2 * hRow[j] + sb2) * dRow[j] }
+                            if fresh {
+                                for j in 0..<b2 { row[j] = 0 + outputScale * (sw2 * hRow[j] + sb2) * dRow[j] }
+                            } else {
+                                for j in 0..<b2 { row[j] += outputScale * (sw2 * hRow[j] + sb2) * dRow[j] }
+                            }
                         }
                     }
                 }
