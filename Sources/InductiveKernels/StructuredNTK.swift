@@ -249,18 +249,16 @@ struct DenseStack: Sendable {
     /// Adds the block Θ(X1, X2) to `out` at rows `rows1`, columns `rows2`:
     /// Θ_ab(x, x') = Σ_l (sw_l² h_l(x)·h_l(x') + sb_l² [bias]) δ_l^a(x)·δ_l^b(x').
     /// `out` is [n1, n2] (trace/mean, scaled by `outputScale`) or [n1, n2, k, k] (full).
-    /// The block's examples are rows `start1 ..< start1 + rows1.count` of `f1` and
-    /// `start2 ..< start2 + rows2.count` of `f2` (one stacked batch may serve both; trace and
-    /// mean only, the full kernel takes whole batches). With `overwrite` (trace and mean) the
+    /// With `overwrite` (trace and mean) the
     /// block's entries of `out` need not be initialized: the first layer writes 0 + its term,
     /// the value adding it to a zeroed output gives.
     func accumulateNTK(_ f1: Features, _ f2: Features, same: Bool, into out: UnsafeMutablePointer<Double>,
                        n2: Int, rows1: Range<Int>, rows2: Range<Int>, outputs: OutputContraction, scratch: GramScratch? = nil,
-                       start1: Int = 0, start2: Int = 0, overwrite: Bool = false) {
+                       overwrite: Bool = false) {
         let b1 = rows1.count, b2 = rows2.count, k = outputSize
         let full = outputs == .full
         let outputScale = outputs == .mean ? 1 / Double(k) : 1
-        precondition(!full || (start1 == 0 && start2 == 0 && !overwrite), "accumulateNTK: the full kernel takes whole, initialized batches")
+        precondition(!full || !overwrite, "accumulateNTK: the full kernel adds to an initialized output")
         for (l, stage) in stages.enumerated() {
             let sw2 = stage.weightScale * stage.weightScale
             let sb2 = stage.bias == nil ? 0 : stage.biasScale * stage.biasScale
@@ -286,7 +284,7 @@ struct DenseStack: Sendable {
                 precondition(b1 * b2 <= scratch.capacity, "accumulateNTK: a [\(b1), \(b2)] block does not fit a scratch of \(scratch.capacity) entries")
                 // Raw pointers into `scratch` are used below: keep it alive to the end of the layer.
                 defer { withExtendedLifetime(scratch) {} }
-                DenseStack.gram(f1.inputs[l], start1, f2.inputs[l], start2, rows: b1, b2, width: f1.inputs[l].shape[1], same: same, into: scratch.first)
+                DenseStack.gram(f1.inputs[l], f2.inputs[l], rows: b1, b2, width: f1.inputs[l].shape[1], same: same, into: scratch.first)
                 let target = SendablePointer(out), h = SendablePointer(scratch.first), d = SendablePointer(scratch.second)
                 let offset1 = rows1.lowerBound, offset2 = rows2.lowerBound
                 let fresh = overwrite && l == 0
@@ -295,8 +293,8 @@ struct DenseStack: Sendable {
                     // one rounded product the K = 1 product would return, formed where it is used.
                     f1.signals[l].withUnsafeBufferPointer { p1 in
                         f2.signals[l].withUnsafeBufferPointer { p2 in
-                            let v1 = SendablePointer(UnsafeMutablePointer(mutating: p1.baseAddress! + start1))
-                            let v2 = SendablePointer(UnsafeMutablePointer(mutating: p2.baseAddress! + start2))
+                            let v1 = SendablePointer(UnsafeMutablePointer(mutating: p1.baseAddress!))
+                            let v2 = SendablePointer(UnsafeMutablePointer(mutating: p2.baseAddress!))
                             parallelChunks(rows: b1, work: b2) { rows in
                                 for i in rows {
                                     let row = target.pointer + (offset1 + i) * n2 + offset2, hRow = h.pointer + i * b2
@@ -311,7 +309,7 @@ struct DenseStack: Sendable {
                         }
                     }
                 } else {
-                    DenseStack.gram(f1.signals[l], start1, f2.signals[l], start2, rows: b1, b2, width: width, same: same, into: scratch.second)
+                    DenseStack.gram(f1.signals[l], f2.signals[l], rows: b1, b2, width: width, same: same, into: scratch.second)
                     // The Hadamard product and the accumulation in one pass over the two Grams.
                     parallelChunks(rows: b1, work: b2) { rows in
                         for i in rows {
@@ -331,12 +329,11 @@ struct DenseStack: Sendable {
 }
 
 extension DenseStack {
-    /// Rows start_a ..< start_a + m of a times rows start_b ..< start_b + n of b, transposed, into
-    /// c [m, n]; a and b are [rows, w] or [rows k, w'] read as [rows, k w']. The BLAS call
-    /// `gramRows` (same: a = b and the same rows, syrk, both triangles written) or
+    /// a [m, w] times b [n, w]^T into c [m, n] (signals [m k, w'] are read as [m, k w']). The BLAS
+    /// call `gramRows` (same: a = b, syrk, both triangles written) or
     /// `matmul(a, b, transposeB: true)` makes, so the entries are theirs bit for bit, written
     /// into a reused buffer instead of a fresh tensor.
-    static func gram(_ a: Tensor, _ startA: Int, _ b: Tensor, _ startB: Int, rows m: Int, _ n: Int, width w: Int, same: Bool,
+    static func gram(_ a: Tensor, _ b: Tensor, rows m: Int, _ n: Int, width w: Int, same: Bool,
                      into c: UnsafeMutablePointer<Double>) {
         if m == 0 || n == 0 { return }
         if w == 0 {
@@ -344,13 +341,13 @@ extension DenseStack {
             return
         }
         a.withUnsafeBufferPointer { pa in
-            let first = pa.baseAddress! + startA * w
+            let first = pa.baseAddress!
             if same {
                 BLAS.syrk(transpose: false, n: m, k: w, alpha: 1, a: first, lda: w, beta: 0, c: c, ldc: m)
             } else {
                 b.withUnsafeBufferPointer { pb in
                     BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: w, alpha: 1, a: first, lda: w,
-                              b: pb.baseAddress! + startB * w, ldb: w, beta: 0, c: c, ldc: n)
+                              b: pb.baseAddress!, ldb: w, beta: 0, c: c, ldc: n)
                 }
             }
         }
