@@ -64,9 +64,9 @@ import Testing
     /// passes split over the cores; x1 != x2 is one block each side, written without zeroing):
     /// a one-unit hidden layer inside a 3-output network (the signal through it is formed in
     /// the act' pass, one column per output), a ReLU after the last Dense layer (the last
-    /// derivative is [f > 0]), an
-    /// identity hidden layer into a scalar output (a one-column signal times ones), and ReLU
-    /// layers with bias (scale and bias in the ReLU pass). Against the Jacobian path with the
+    /// derivative is [f > 0]), an identity hidden layer into a scalar output (a one-column
+    /// signal times ones), and ReLU layers with bias (scale and bias in the ReLU pass). Against
+    /// the Jacobian path with the
     /// tolerances above: P <= 1,001 parameters here, atol P eps max|K|, rtol 1e-10; the full
     /// kernel too, and the symmetric result must be exactly symmetric.
     @Test(arguments: [0, 1, 2, 3])
