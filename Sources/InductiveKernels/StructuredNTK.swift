@@ -96,7 +96,8 @@ struct DenseStack: Sendable {
     /// Forward pass, then backward for every output at once (a batched gemm per stage).
     /// Cost: about (2 + 2k) b Σ_l n_l n_{l+1} flops. ReLU stages are finished in one pass over
     /// z (scale, bias, relu, in place) split over the cores, and keep no derivative array; a
-    /// one-column signal (k = 1) times W^T is formed in the pass that applies act'.
+    /// one-column signal (the last layer of a scalar network, or a one-unit layer) times W^T is
+    /// formed in the pass that applies act'.
     func features(_ x: Tensor) -> Features {
         let b = x.shape[0], k = outputSize
         var h = inputActivations.isEmpty ? x : DenseStack.apply(inputActivations, to: x).value
@@ -249,9 +250,8 @@ struct DenseStack: Sendable {
     /// Adds the block Θ(X1, X2) to `out` at rows `rows1`, columns `rows2`:
     /// Θ_ab(x, x') = Σ_l (sw_l² h_l(x)·h_l(x') + sb_l² [bias]) δ_l^a(x)·δ_l^b(x').
     /// `out` is [n1, n2] (trace/mean, scaled by `outputScale`) or [n1, n2, k, k] (full).
-    /// With `overwrite` (trace and mean) the
-    /// block's entries of `out` need not be initialized: the first layer writes 0 + its term,
-    /// the value adding it to a zeroed output gives.
+    /// With `overwrite` (trace and mean) the block's entries of `out` need not be initialized:
+    /// the first layer writes 0 + its term, the value adding it to a zeroed output gives.
     func accumulateNTK(_ f1: Features, _ f2: Features, same: Bool, into out: UnsafeMutablePointer<Double>,
                        n2: Int, rows1: Range<Int>, rows2: Range<Int>, outputs: OutputContraction, scratch: GramScratch? = nil,
                        overwrite: Bool = false) {
@@ -341,12 +341,11 @@ extension DenseStack {
             return
         }
         a.withUnsafeBufferPointer { pa in
-            let first = pa.baseAddress!
             if same {
-                BLAS.syrk(transpose: false, n: m, k: w, alpha: 1, a: first, lda: w, beta: 0, c: c, ldc: m)
+                BLAS.syrk(transpose: false, n: m, k: w, alpha: 1, a: pa.baseAddress!, lda: w, beta: 0, c: c, ldc: m)
             } else {
                 b.withUnsafeBufferPointer { pb in
-                    BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: w, alpha: 1, a: first, lda: w,
+                    BLAS.gemm(transposeA: false, transposeB: true, m: m, n: n, k: w, alpha: 1, a: pa.baseAddress!, lda: w,
                               b: pb.baseAddress!, ldb: w, beta: 0, c: c, ldc: n)
                 }
             }
