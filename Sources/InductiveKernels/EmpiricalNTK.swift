@@ -235,8 +235,19 @@ struct EmpiricalSetup {
         let shape = full ? [n1, n2, k, k] : [n1, n2]
         let blocks1 = stride(from: 0, to: n1, by: plan.blockRows1).map { $0..<Swift.min($0 + plan.blockRows1, n1) }
         let blocks2 = symmetric ? blocks1 : stride(from: 0, to: n2, by: plan.blockRows2).map { $0..<Swift.min($0 + plan.blockRows2, n2) }
-        var result = Tensor(shape: shape) { $0.initialize(repeating: 0) }
         let scratch = stack != nil && !full ? GramScratch(capacity: plan.blockRows1 * plan.blockRows2) : nil
+        if let stack, let scratch, !symmetric, blocks1.count == 1, blocks2.count == 1 {
+            // One block each side: the output is written by the first layer's pass instead of
+            // zeroed first. (The features of x1 and x2 are not stacked into one batch: the rows a
+            // threaded gemm returns can depend on the row count, e.g. OpenBLAS's Haswell kernels
+            // on 2 threads when one side has fewer than ~32 rows, and the bits must not change.)
+            let f1 = stack.features(x1), f2 = stack.features(x2)
+            return Tensor(shape: shape, unsafeUninitialized: { out in
+                stack.accumulateNTK(f1, f2, same: false, into: out.baseAddress!, n2: n2, rows1: 0..<n1, rows2: 0..<n2,
+                                    outputs: outputs, scratch: scratch, overwrite: true)
+            })
+        }
+        var result = Tensor(shape: shape) { $0.initialize(repeating: 0) }
         result.withUnsafeMutableBufferPointer { out in
             var cached2: (Range<Int>, BlockFeatures)?
             for (bi, r1) in blocks1.enumerated() {

@@ -64,35 +64,71 @@ struct DenseStack: Sendable {
         stages.reduce(0) { $0 + $1.weight.shape[0] + (outputSize + 2) * $1.weight.shape[1] }
     }
 
-    /// Per-example quantities of a batch X [b, n_0]: the stage inputs h_l [b, n_l], the
-    /// backpropagated signals δ_l [b k, n_{l+1}] with δ_l[i k + a] = ∂f_a(x_i)/∂z_l(x_i), and
-    /// the outputs f [b, k].
+    /// Per-example quantities of a batch X [b, n_0]: the stage inputs h_l [b, n_l] and the
+    /// backpropagated signals δ_l [b k, n_{l+1}] with δ_l[i k + a] = ∂f_a(x_i)/∂z_l(x_i).
     struct Features {
         var inputs: [Tensor]
         var signals: [Tensor]
-        var outputs: Tensor
+    }
+
+    /// act'(z_l) of one stage, as `features` keeps it.
+    enum Derivative {
+        /// Identity activations: every entry 1.
+        case ones
+        /// ReLU: [h > 0] of the stage's output h = relu(z), which is positive exactly where z is.
+        case positive(Tensor)
+        /// Stored values.
+        case values(Tensor)
+
+        /// The entries as a tensor of `shape`.
+        func materialized(_ shape: [Int]) -> Tensor {
+            switch self {
+            case .ones: return Tensor.ones(shape)
+            case .values(let d): return d
+            case .positive(let h):
+                return Tensor(shape: shape, unsafeUninitialized: { out in
+                    h.withUnsafeBufferPointer { hp in for q in 0..<out.count { out[q] = hp[q] > 0 ? 1 : 0 } }
+                })
+            }
+        }
     }
 
     /// Forward pass, then backward for every output at once (a batched gemm per stage).
-    /// Cost: about (2 + 2k) b Σ_l n_l n_{l+1} flops.
+    /// Cost: about (2 + 2k) b Σ_l n_l n_{l+1} flops. ReLU stages are finished in one pass over
+    /// z (scale, bias, relu, in place) split over the cores, and keep no derivative array; a
+    /// one-column signal (the last layer of a scalar network, or a one-unit layer) times W^T is
+    /// formed in the pass that applies act'.
     func features(_ x: Tensor) -> Features {
         let b = x.shape[0], k = outputSize
         var h = inputActivations.isEmpty ? x : DenseStack.apply(inputActivations, to: x).value
-        var inputs: [Tensor] = [], derivatives: [Tensor] = []
+        var inputs: [Tensor] = [], derivatives: [Derivative] = []
         for stage in stages {
             inputs.append(h)
             var z = matmul(h, stage.weight)
-            if stage.weightScale != 1 { z *= stage.weightScale }
-            if let bias = stage.bias, stage.biasScale != 0 { z = z + bias * stage.biasScale }
-            let (value, derivative) = DenseStack.applyWithDerivative(stage.activations, to: z)
-            h = value
-            derivatives.append(derivative)
+            let bias = stage.biasScale != 0 ? stage.bias.map { $0 * stage.biasScale } : nil
+            if DenseStack.isReLU(stage.activations) {
+                DenseStack.finishReLU(&z, scale: stage.weightScale, bias: bias)
+                h = z
+                derivatives.append(.positive(z))
+            } else {
+                if stage.weightScale != 1 { z *= stage.weightScale }
+                if let bias { z = z + bias }
+                if stage.activations.allSatisfy({ $0 == .identity }) {
+                    h = z
+                    derivatives.append(.ones)
+                } else {
+                    let (value, derivative) = DenseStack.applyWithDerivative(stage.activations, to: z)
+                    h = value
+                    derivatives.append(.values(derivative))
+                }
+            }
         }
         // δ_L[i k + a, c] = [a == c] act'(z_L)[i, c].
         let last = stages.count - 1
+        let dLast = derivatives[last].materialized([b, k])
         var delta = Tensor(shape: [b * k, k]) { out in
             out.initialize(repeating: 0)
-            derivatives[last].withUnsafeBufferPointer { d in
+            dLast.withUnsafeBufferPointer { d in
                 for i in 0..<b { for a in 0..<k { out[(i * k + a) * k + a] = d[i * k + a] } }
             }
         }
@@ -100,21 +136,97 @@ struct DenseStack: Sendable {
         signals[last] = delta
         for l in stride(from: last - 1, through: 0, by: -1) {
             let next = stages[l + 1]
-            let width = next.weight.shape[0]
-            delta = matmul(delta, next.weight, transposeB: true)
-            // Multiply row i k + a by sw_{l+1} act'(z_l)[i] in place.
-            let sw = next.weightScale
-            derivatives[l].withUnsafeBufferPointer { d in
-                delta.withUnsafeMutableBufferPointer { p in
-                    for i in 0..<b { for a in 0..<k {
-                        let row = (i * k + a) * width, dRow = i * width
-                        for c in 0..<width { p[row + c] *= sw * d[dRow + c] }
-                    } }
-                }
-            }
+            delta = DenseStack.backpropagate(delta, through: next.weight, scale: next.weightScale, derivative: derivatives[l], rows: b)
             signals[l] = delta
         }
-        return Features(inputs: inputs, signals: signals, outputs: h)
+        return Features(inputs: inputs, signals: signals)
+    }
+
+    /// Activations that are ReLU after identities.
+    static func isReLU(_ activations: [Activation]) -> Bool { activations.filter { $0 != .identity } == [.relu] }
+
+    /// z ← relu(sw z + b) in place, split over the cores. The same operations and roundings as
+    /// `z *= sw`, `z + b` (b already scaled) and the autodiff's relu (z for z > 0 or NaN, else +0).
+    static func finishReLU(_ z: inout Tensor, scale: Double, bias: Tensor?) {
+        let width = z.shape[z.rank - 1], rows = z.count / Swift.max(width, 1)
+        let biasCopy = bias.map { SendablePointer(copying: $0) }
+        defer { biasCopy?.pointer.deallocate() }
+        z.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let p = SendablePointer(base)
+            parallelChunks(rows: rows, work: width) { range in
+                // Branch-free loops the compiler vectorizes: relu(v) = (v <= 0 ? +0 : v) is v for v > 0
+                // or NaN and +0 otherwise; v * 1 is v (scale 1 skipped the multiply before).
+                let start = p.pointer + range.lowerBound * width
+                if let biasCopy {
+                    let b = biasCopy.pointer
+                    for i in 0..<range.count {
+                        let row = start + i * width
+                        for c in 0..<width {
+                            let v = row[c] * scale + b[c]
+                            row[c] = v <= 0 ? 0 : v
+                        }
+                    }
+                } else {
+                    for q in 0..<(range.count * width) {
+                        let v = start[q] * scale
+                        start[q] = v <= 0 ? 0 : v
+                    }
+                }
+            }
+        }
+    }
+
+    /// δ_l [b k, n] from δ_{l+1} [b k, m] through the next stage's weight W [n, m]:
+    /// δ_l[i k + a, c] = (δ_{l+1} W^T)[i k + a, c] · sw act'(z_l)[i, c]. For m = 1 the product is
+    /// formed in the pass (δ[i k + a] W[c] + 0: the value a K = 1 gemm returns, whose
+    /// accumulators start at +0), otherwise one gemm and a pass split over the cores.
+    static func backpropagate(_ delta: Tensor, through weight: Tensor, scale sw: Double, derivative: Derivative, rows b: Int) -> Tensor {
+        let n = weight.shape[0], m = weight.shape[1], k = delta.shape[0] / Swift.max(b, 1)
+        if n == 0 || delta.count == 0 { return matmul(delta, weight, transposeB: true) }
+        var out = m == 1 ? Tensor(shape: [b * k, n], unsafeUninitialized: { _ in }) : matmul(delta, weight, transposeB: true)
+        let d: Tensor?
+        let mode: Int  // 0: ones, 1: [d > 0], 2: d
+        switch derivative {
+        case .ones: d = nil; mode = 0
+        case .positive(let h): d = h; mode = 1
+        case .values(let v): d = v; mode = 2
+        }
+        let oneColumn = m == 1
+        let dCopy = d ?? Tensor(0), deltaCopy = delta, weightCopy = weight
+        dCopy.withUnsafeBufferPointer { dp in
+            deltaCopy.withUnsafeBufferPointer { sp in
+                weightCopy.withUnsafeBufferPointer { wp in
+                    out.withUnsafeMutableBufferPointer { op in
+                        let dPtr = SendablePointer(UnsafeMutablePointer(mutating: dp.baseAddress!))
+                        let sPtr = SendablePointer(UnsafeMutablePointer(mutating: sp.baseAddress!))
+                        let wPtr = SendablePointer(UnsafeMutablePointer(mutating: wp.baseAddress!))
+                        let o = SendablePointer(op.baseAddress!)
+                        parallelChunks(rows: b, work: k * n) { range in
+                            let w = wPtr.pointer
+                            for i in range {
+                                let dRow = dPtr.pointer + i * n
+                                for a in 0..<k {
+                                    let row = o.pointer + (i * k + a) * n
+                                    // Each case one branch-free loop; a one-column δ_{l+1} forms the
+                                    // product here (s w_c + 0, see above) instead of reading it.
+                                    let s = oneColumn ? sPtr.pointer[i * k + a] : 0
+                                    switch (mode, oneColumn) {
+                                    case (0, true): for c in 0..<n { row[c] = (s * w[c] + 0) * (sw * 1) }
+                                    case (0, false): for c in 0..<n { row[c] *= sw * 1 }
+                                    case (1, true): for c in 0..<n { row[c] = (s * w[c] + 0) * (sw * (dRow[c] > 0 ? 1 : 0)) }
+                                    case (1, false): for c in 0..<n { row[c] *= sw * (dRow[c] > 0 ? 1 : 0) }
+                                    case (_, true): for c in 0..<n { row[c] = (s * w[c] + 0) * (sw * dRow[c]) }
+                                    default: for c in 0..<n { row[c] *= sw * dRow[c] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// The chain of pointwise activations applied to a constant tensor.
@@ -126,26 +238,9 @@ struct DenseStack: Sendable {
 
     /// acts(z) and its elementwise derivative. The derivative comes from the autodiff's own
     /// backward rules (d/dz Σ acts(z) is the elementwise derivative of a pointwise map), so
-    /// this path and the Jacobian path agree on conventions such as relu'(0) = 0.
+    /// this path and the Jacobian path agree on conventions such as relu'(0) = 0 (`features`
+    /// writes the ReLU's rules out itself: relu(z) = z for z > 0 or NaN, else +0; relu' = [z > 0]).
     static func applyWithDerivative(_ activations: [Activation], to z: Tensor) -> (Tensor, Tensor) {
-        if activations.allSatisfy({ $0 == .identity }) { return (z, Tensor.ones(z.shape)) }
-        if activations.filter({ $0 != .identity }) == [.relu] {
-            // The autodiff's rules written out in one pass (same values, same bits):
-            // relu(z) = z for z > 0 or NaN, else +0; relu'(z) = [z > 0] (ones times the mask).
-            var derivative = Tensor(0)
-            let value = Tensor(shape: z.shape, unsafeUninitialized: { v in
-                derivative = Tensor(shape: z.shape, unsafeUninitialized: { d in
-                    z.withUnsafeBufferPointer { zp in
-                        for i in 0..<zp.count {
-                            let x = zp[i]
-                            v[i] = x > 0 || x.isNaN ? x : 0
-                            d[i] = x > 0 ? 1 : 0
-                        }
-                    }
-                })
-            })
-            return (value, derivative)
-        }
         let v = Variable.parameter(z)
         var y = v
         for a in activations { y = a(y) }
@@ -155,11 +250,15 @@ struct DenseStack: Sendable {
     /// Adds the block Θ(X1, X2) to `out` at rows `rows1`, columns `rows2`:
     /// Θ_ab(x, x') = Σ_l (sw_l² h_l(x)·h_l(x') + sb_l² [bias]) δ_l^a(x)·δ_l^b(x').
     /// `out` is [n1, n2] (trace/mean, scaled by `outputScale`) or [n1, n2, k, k] (full).
+    /// With `overwrite` (trace and mean) the block's entries of `out` need not be initialized:
+    /// the first layer writes 0 + its term, the value adding it to a zeroed output gives.
     func accumulateNTK(_ f1: Features, _ f2: Features, same: Bool, into out: UnsafeMutablePointer<Double>,
-                       n2: Int, rows1: Range<Int>, rows2: Range<Int>, outputs: OutputContraction, scratch: GramScratch? = nil) {
+                       n2: Int, rows1: Range<Int>, rows2: Range<Int>, outputs: OutputContraction, scratch: GramScratch? = nil,
+                       overwrite: Bool = false) {
         let b1 = rows1.count, b2 = rows2.count, k = outputSize
         let full = outputs == .full
         let outputScale = outputs == .mean ? 1 / Double(k) : 1
+        precondition(!full || !overwrite, "accumulateNTK: the full kernel adds to an initialized output")
         for (l, stage) in stages.enumerated() {
             let sw2 = stage.weightScale * stage.weightScale
             let sb2 = stage.bias == nil ? 0 : stage.biasScale * stage.biasScale
@@ -180,35 +279,47 @@ struct DenseStack: Sendable {
                 }
             } else {
                 // Σ_a δ_l^a(x)·δ_l^a(x'): the Gram matrix of δ_l reshaped to [b, k n_{l+1}].
-                let width = f1.signals[l].shape[1]
-                let s1 = f1.signals[l].reshaped([b1, k * width]), s2 = f2.signals[l].reshaped([b2, k * width])
+                let width = f1.signals[l].shape[1] * k
                 let scratch = scratch ?? GramScratch(capacity: b1 * b2)
                 precondition(b1 * b2 <= scratch.capacity, "accumulateNTK: a [\(b1), \(b2)] block does not fit a scratch of \(scratch.capacity) entries")
                 // Raw pointers into `scratch` are used below: keep it alive to the end of the layer.
                 defer { withExtendedLifetime(scratch) {} }
-                DenseStack.gram(f1.inputs[l], f2.inputs[l], same: same, into: scratch.first)
+                DenseStack.gram(f1.inputs[l], f2.inputs[l], rows: b1, b2, width: f1.inputs[l].shape[1], same: same, into: scratch.first)
                 let target = SendablePointer(out), h = SendablePointer(scratch.first), d = SendablePointer(scratch.second)
                 let offset1 = rows1.lowerBound, offset2 = rows2.lowerBound
-                if k * width == 1 {
+                let fresh = overwrite && l == 0
+                if width == 1 {
                     // A rank-one signal Gram (the last layer of a scalar network): s1_i s2_j, the
                     // one rounded product the K = 1 product would return, formed where it is used.
-                    let v1 = SendablePointer(copying: s1), v2 = SendablePointer(copying: s2)
-                    defer { v1.pointer.deallocate(); v2.pointer.deallocate() }
-                    parallelChunks(rows: b1, work: b2) { rows in
-                        for i in rows {
-                            let row = target.pointer + (offset1 + i) * n2 + offset2, hRow = h.pointer + i * b2
-                            let si = v1.pointer[i]
-                            for j in 0..<b2 { row[j] += outputScale * (sw2 * hRow[j] + sb2) * (si * v2.pointer[j]) }
+                    f1.signals[l].withUnsafeBufferPointer { p1 in
+                        f2.signals[l].withUnsafeBufferPointer { p2 in
+                            let v1 = SendablePointer(UnsafeMutablePointer(mutating: p1.baseAddress!))
+                            let v2 = SendablePointer(UnsafeMutablePointer(mutating: p2.baseAddress!))
+                            parallelChunks(rows: b1, work: b2) { rows in
+                                for i in rows {
+                                    let row = target.pointer + (offset1 + i) * n2 + offset2, hRow = h.pointer + i * b2
+                                    let si = v1.pointer[i]
+                                    if fresh {
+                                        for j in 0..<b2 { row[j] = 0 + outputScale * (sw2 * hRow[j] + sb2) * (si * v2.pointer[j]) }
+                                    } else {
+                                        for j in 0..<b2 { row[j] += outputScale * (sw2 * hRow[j] + sb2) * (si * v2.pointer[j]) }
+                                    }
+                                }
+                            }
                         }
                     }
                 } else {
-                    DenseStack.gram(s1, s2, same: same, into: scratch.second)
+                    DenseStack.gram(f1.signals[l], f2.signals[l], rows: b1, b2, width: width, same: same, into: scratch.second)
                     // The Hadamard product and the accumulation in one pass over the two Grams.
                     parallelChunks(rows: b1, work: b2) { rows in
                         for i in rows {
                             let row = target.pointer + (offset1 + i) * n2 + offset2
                             let hRow = h.pointer + i * b2, dRow = d.pointer + i * b2
-                            for j in 0..<b2 { row[j] += outputScale * (sw2 * hRow[j] + sb2) * dRow[j] }
+                            if fresh {
+                                for j in 0..<b2 { row[j] = 0 + outputScale * (sw2 * hRow[j] + sb2) * dRow[j] }
+                            } else {
+                                for j in 0..<b2 { row[j] += outputScale * (sw2 * hRow[j] + sb2) * dRow[j] }
+                            }
                         }
                     }
                 }
@@ -218,11 +329,12 @@ struct DenseStack: Sendable {
 }
 
 extension DenseStack {
-    /// a [m, w] times b [n, w]^T into c [m, n]: the BLAS call `gramRows` (same: a = b, syrk,
-    /// both triangles written) or `matmul(a, b, transposeB: true)` makes, so the entries are
-    /// theirs bit for bit, written into a reused buffer instead of a fresh tensor.
-    static func gram(_ a: Tensor, _ b: Tensor, same: Bool, into c: UnsafeMutablePointer<Double>) {
-        let m = a.shape[0], w = a.shape[1], n = same ? m : b.shape[0]
+    /// a [m, w] times b [n, w]^T into c [m, n] (signals [m k, w'] are read as [m, k w']). The BLAS
+    /// call `gramRows` (same: a = b, syrk, both triangles written) or
+    /// `matmul(a, b, transposeB: true)` makes, so the entries are theirs bit for bit, written
+    /// into a reused buffer instead of a fresh tensor.
+    static func gram(_ a: Tensor, _ b: Tensor, rows m: Int, _ n: Int, width w: Int, same: Bool,
+                     into c: UnsafeMutablePointer<Double>) {
         if m == 0 || n == 0 { return }
         if w == 0 {
             c.initialize(repeating: 0, count: m * n)

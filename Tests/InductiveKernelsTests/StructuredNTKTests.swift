@@ -60,6 +60,48 @@ import Testing
         }
     }
 
+    /// The other shapes of the structured path's passes, at the same size (260 x 200: the
+    /// passes split over the cores; x1 != x2 is one block each side, written without zeroing):
+    /// a one-unit hidden layer inside a 3-output network (the signal through it is formed in
+    /// the act' pass, one column per output), a ReLU after the last Dense layer (the last
+    /// derivative is [f > 0]), an identity hidden layer into a scalar output (a one-column
+    /// signal times ones), and ReLU layers with bias (scale and bias in the ReLU pass). Against
+    /// the Jacobian path with the
+    /// tolerances above: P <= 1,001 parameters here, atol P eps max|K|, rtol 1e-10; the full
+    /// kernel too, and the symmetric result must be exactly symmetric.
+    @Test(arguments: [0, 1, 2, 3])
+    func otherStackShapesAgreeWithJacobianPath(_ shape: Int) throws {
+        var rng = RandomGenerator(seed: 41 + UInt64(shape))
+        let net: Sequential
+        switch shape {
+        case 0:
+            net = Sequential(
+                Dense(inputSize: 6, outputSize: 24, activation: .relu, parameterization: .ntk(weightStd: 1.5, biasStd: 0.2), using: &rng),
+                Dense(inputSize: 24, outputSize: 1, activation: .tanh, parameterization: .ntk(weightStd: 1.5, biasStd: 0.2), using: &rng),
+                Dense(inputSize: 1, outputSize: 3, parameterization: .ntk(weightStd: 1.5, biasStd: 0.2), using: &rng))
+        case 1:
+            net = Sequential(mlp([6, 24, 32, 2], activation: .relu, useBias: false, seed: 42), ActivationLayer(.relu))
+        case 2:
+            net = mlp([6, 24, 1], activation: .identity, useBias: false, seed: 43)
+        default:
+            net = mlp([6, 24, 32, 1], activation: .relu, useBias: true, seed: 44)
+        }
+        let x1 = normal([260, 6], seed: 45), x2 = normal([200, 6], seed: 46)
+        let pEps = Double(net.flatParameters.count) * Double.ulpOfOne
+        for contraction in [OutputContraction.trace, .mean, .full] {
+            var plan: EmpiricalKernelPlan?
+            let structured = try empiricalNTK(net, x1, x2, outputs: contraction, implementation: .structured) { plan = $0 }
+            #expect(plan?.blockRows1 == 260 && plan?.blockRows2 == 200)
+            let generic = try empiricalNTK(net, x1, x2, outputs: contraction, implementation: .jacobian)
+            expectClose(structured, generic, rtol: 1e-10, atol: pEps * generic.norm(.infinity), "shape \(shape) \(contraction)")
+            if contraction == .full { continue }
+            let symmetric = try empiricalNTK(net, x1, outputs: contraction, implementation: .structured)
+            let symmetricGeneric = try empiricalNTK(net, x1, outputs: contraction, implementation: .jacobian)
+            expectClose(symmetric, symmetricGeneric, rtol: 1e-10, atol: pEps * symmetricGeneric.norm(.infinity), "shape \(shape) \(contraction)")
+            #expect(asymmetry(symmetric) == 0)
+        }
+    }
+
     /// Activation layers after identity Dense layers (the stax style), nested Sequentials and
     /// the mean-field and standard parameterizations are recognized too.
     @Test func recognizesActivationLayersAndParameterizations() throws {
