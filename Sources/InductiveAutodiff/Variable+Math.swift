@@ -58,7 +58,12 @@ public func erf(_ x: Variable) -> Variable {
 public func relu(_ x: Variable) -> Variable {
     Variable.record("relu", relu(x.value), [x], coefficients: .constant, tangent: { t in
         t.tangent(0).map { $0.keepingWherePositive(t.input(0)) }
-    }) { r in [r.gradient.keepingWherePositive(r.input(0).value)] }
+    }) { r in
+        // Forward over reverse, where only the input gradient's tangent is read (below a
+        // parameter, above a constant input): mask the tangent alone.
+        if r.needsTangentOnly(0) { return [r.gradient.tangent.map { Variable.tangentOnly($0.keepingWherePositive(r.input(0).value)) }] }
+        return [r.gradient.keepingWherePositive(r.input(0).value)]
+    }
 }
 
 extension Variable {
