@@ -42,7 +42,7 @@ public func tanh(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) 
 /// erf(x) = (2 / sqrt(pi)) * integral_0^x e^(-t^2) dt elementwise.
 public func erf(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.erf($0) } }
 /// max(x, 0) elementwise (NaN stays NaN, as in NumPy).
-public func relu(_ x: Tensor) -> Tensor { x.mapParallel { $0 > 0 || $0.isNaN ? $0 : 0 } }
+public func relu(_ x: Tensor) -> Tensor { x.mapParallel { !($0 <= 0) ? $0 : 0 } }  // x > 0 or NaN: one unordered compare
 
 /// sigma(x) = 1 / (1 + e^-x), evaluated without overflow for either sign of x.
 public func sigmoid(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly, scalarSigmoid) }

@@ -71,4 +71,26 @@ import Testing
         let row = Self.values([509], seed: 92)
         Self.expectSameBits(row.keepingWherePositive(condition), row * (condition .> 0), "broadcast")
     }
+
+    /// relu as one unordered comparison keeps the old semantics: +0 for -0 and negatives,
+    /// NaN and +inf kept (against the two-test expression, element by element).
+    @Test func reluKeepsSignedZeroAndNaNSemantics() {
+        let x = Tensor([-0.0, 0, -1, 2, .nan, -.infinity, .infinity, -1e-310, 1e-310])
+        let expected = Tensor(x.scalars.map { $0 > 0 || $0.isNaN ? $0 : 0 })
+        Self.expectSameBits(relu(x), expected, "special values")
+        let large = Self.values([Self.largeRows, 509], seed: 93)
+        Self.expectSameBits(relu(large), Tensor(shape: large.shape, scalars: large.scalars.map { $0 > 0 ? $0 : 0 }), "large")
+    }
+
+    /// addScaled rounds each element as self + (alpha * x), on one core or split, and leaves
+    /// a tensor sharing the storage untouched (copy on write).
+    @Test func addScaledEqualsTheElementwiseExpression() {
+        for shape in [[7, 5], [Self.largeRows, 509]] {
+            var a = Self.values(shape, seed: 94)
+            let original = a, x = Self.values(shape, seed: 95), alpha = -0.0123
+            a.addScaled(x, alpha)
+            Self.expectSameBits(a, Tensor.zipWith(original, x) { $0 + alpha * $1 }, "\(shape)")
+            Self.expectSameBits(original, Self.values(shape, seed: 94), "shared copy unchanged")
+        }
+    }
 }
