@@ -53,9 +53,28 @@ public func sigmoid(_ x: Variable) -> Variable { Variable.unary("sigmoid", x, si
 public func erf(_ x: Variable) -> Variable {
     Variable.unary("erf", x, erf(x.value)) { x, _ in exp(-(x * x)) * (2 / Double.pi.squareRoot()) }
 }
-/// max(x, 0); derivative 1 where x > 0, else 0 (0 at x = 0).
+/// max(x, 0); derivative 1 where x > 0, else 0 (0 at x = 0). The gradient and tangent are
+/// masked in one pass each (`keepingWherePositive`, no mask tensor).
 public func relu(_ x: Variable) -> Variable {
-    Variable.unary("relu", x, relu(x.value), coefficients: .constant) { x, _ in Variable(x.value .> 0) }
+    Variable.record("relu", relu(x.value), [x], coefficients: .constant, tangent: { t in
+        t.tangent(0).map { $0.keepingWherePositive(t.input(0)) }
+    }) { r in
+        // Forward over reverse, where only the input gradient's tangent is read (below a
+        // parameter, above a constant input): mask the tangent alone.
+        if r.needsTangentOnly(0) { return [r.gradient.tangent.map { Variable.tangentOnly($0.keepingWherePositive(r.input(0).value)) }] }
+        return [r.gradient.keepingWherePositive(r.input(0).value)]
+    }
+}
+
+extension Variable {
+    /// `self * (condition > 0 ? 1 : 0)` elementwise with a constant `condition` (broadcast
+    /// with NumPy's rules): relu's derivative applied to a gradient or tangent, in one pass.
+    /// Linear in `self`: gradient g masked the same way, tangent likewise. O(count).
+    public func keepingWherePositive(_ condition: Tensor) -> Variable {
+        Variable.record("keepingWherePositive", value.keepingWherePositive(condition), [self], coefficients: .constant, tangent: { t in
+            t.tangent(0).map { $0.keepingWherePositive(condition) }
+        }) { r in [r.gradient.keepingWherePositive(condition)] }
+    }
 }
 /// x for x > 0, slope * x otherwise; derivative 1 or slope.
 public func leakyRelu(_ x: Variable, slope: Double) -> Variable {

@@ -85,11 +85,20 @@ extension Tensor {
         a.updateParallel { $0 + y }
     }
 
-    /// `self += alpha * x` for equal shapes (BLAS-1 `axpy`), without a temporary.
+    /// `self += alpha * x` for equal shapes (BLAS-1 `axpy`, but each element rounded as
+    /// `self + (alpha * x)`, no fused multiply-add), without a temporary. The loop is written
+    /// out rather than passed as a closure to the core split, so that it is vectorized.
     @inlinable
     public mutating func addScaled(_ x: Tensor, _ alpha: Double) {
         precondition(x.shape == shape, "addScaled: shapes \(shape) and \(x.shape) differ")
-        updateParallel(with: x) { $0 + alpha * $1 }
+        _scalars.withUnsafeMutableBufferPointer { p in
+            x._scalars.withUnsafeBufferPointer { q in
+                guard let z = p.baseAddress, let y = q.baseAddress else { return }
+                Parallel.forEachRange(count: p.count, minimumPerPart: Parallel.minimumCheapElementsPerPart) { r in
+                    for i in r { z[i] = z[i] + alpha * y[i] }
+                }
+            }
+        }
     }
 
     /// `self[i] = op(self[i], other[i])` for equal shapes, in place: no new buffer (the

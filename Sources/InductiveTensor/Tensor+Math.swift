@@ -42,7 +42,7 @@ public func tanh(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) 
 /// erf(x) = (2 / sqrt(pi)) * integral_0^x e^(-t^2) dt elementwise.
 public func erf(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly) { Foundation.erf($0) } }
 /// max(x, 0) elementwise (NaN stays NaN, as in NumPy).
-public func relu(_ x: Tensor) -> Tensor { x.mapParallel { $0 > 0 || $0.isNaN ? $0 : 0 } }
+public func relu(_ x: Tensor) -> Tensor { x.mapParallel { !($0 <= 0) ? $0 : 0 } }  // x > 0 or NaN: one unordered compare
 
 /// sigma(x) = 1 / (1 + e^-x), evaluated without overflow for either sign of x.
 public func sigmoid(_ x: Tensor) -> Tensor { x.mapParallel(minimumPerPart: costly, scalarSigmoid) }
@@ -94,6 +94,25 @@ extension Tensor {
     public static func .<=(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 <= y ? 1 : 0 } }
     public static func .>(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 > y ? 1 : 0 } }
     public static func .>=(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 >= y ? 1 : 0 } }
+
+    /// `self * (condition > 0 ? 1 : 0)` elementwise: this tensor masked by the positive entries
+    /// of `condition` (the product with relu's derivative at `condition`). Equal shapes take
+    /// one pass without a mask tensor (split over the cores for large tensors); otherwise
+    /// `self * (condition .> 0)` with broadcasting. Same bits either way (x * 1 and x * 0 as
+    /// IEEE products: -0 for negative x, NaN for NaN). O(count).
+    public func keepingWherePositive(_ condition: Tensor) -> Tensor {
+        guard condition.shape == shape else { return self * (condition .> 0) }
+        return Tensor(shape: shape) { dst in
+            scalars.withUnsafeBufferPointer { px in
+                condition.scalars.withUnsafeBufferPointer { pc in
+                    guard let x = px.baseAddress, let c = pc.baseAddress, let z = dst.baseAddress else { return }
+                    Parallel.forEachRange(count: px.count, minimumPerPart: Parallel.minimumCheapElementsPerPart) { r in
+                        for i in r { z[i] = x[i] * (c[i] > 0 ? 1 : 0) }
+                    }
+                }
+            }
+        }
+    }
 
     /// `condition != 0 ? a : b` elementwise, all three broadcast together (NumPy `where`).
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {

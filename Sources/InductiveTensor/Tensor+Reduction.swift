@@ -52,9 +52,40 @@ extension Tensor {
     }
 
     /// Sum over `axes` (all when nil).
+    ///
+    /// Sums over leading axes only (column sums, e.g. a bias gradient over a batch) take a
+    /// fast path: rows added as vectors into the result, column ranges split over the cores
+    /// for large tensors; each output element is still the sum of its inputs added one by one
+    /// in row order, as in the general path, so the bits are the same.
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         if axes == nil && !keepDims { return Tensor(sumAll()) }
-        return fold(axes: axes, keepDims: keepDims, initial: 0, +)
+        let normalized = normalizedAxes(axes)
+        if let last = normalized.last, normalized.count == last + 1, last + 1 < rank, count > 0 {
+            return sumLeadingAxes(last + 1, keepDims: keepDims)
+        }
+        return fold(axes: normalized, keepDims: keepDims, initial: 0, +)
+    }
+
+    /// Sum over the first `k` axes (0 < k < rank, count > 0): out[j] = ((0 + x[0, j]) + x[1, j]) + ...
+    private func sumLeadingAxes(_ k: Int, keepDims: Bool) -> Tensor {
+        let columns = shape[k...].reduce(1, *)
+        let rows = count / columns
+        let parts = Swift.min(Parallel.parts(count: count, minimumPerPart: Parallel.minimumCheapElementsPerPart),
+                              Swift.max(1, columns / 64))
+        return Tensor(shape: reducedShape(Array(0..<k), keepDims: keepDims)) { out in
+            scalars.withUnsafeBufferPointer { p in
+                guard let x = p.baseAddress, let z = out.baseAddress else { return }
+                Parallel.forEachRange(count: columns, parts: parts) { range in
+                    let start = range.lowerBound, width = range.count
+                    let zc = z + start
+                    for j in 0..<width { zc[j] = 0 }
+                    for r in 0..<rows {
+                        let xr = x + r * columns + start
+                        for j in 0..<width { zc[j] += xr[j] }
+                    }
+                }
+            }
+        }
     }
 
     /// Sum over one axis.

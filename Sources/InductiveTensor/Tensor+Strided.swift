@@ -182,8 +182,9 @@ extension Tensor {
 
     /// Elementwise binary kernel dispatched statically through `Op` (guaranteed inlined
     /// into the loops after specialization); same semantics as `zipWith(_:_:_:)`. Equal
-    /// shapes and a scalar operand are split over the cores for large tensors (each element
-    /// is computed by the same expression whichever thread runs it: same bits).
+    /// shapes, a scalar operand and an operand repeated along leading axes (a bias row) are
+    /// split over the cores for large tensors (each element is computed by the same
+    /// expression whichever thread runs it: same bits).
     @inlinable
     static func apply<Op: BinaryKernel>(_ a: Tensor, _ b: Tensor, _: Op.Type) -> Tensor {
         if a.shape == b.shape {
@@ -207,7 +208,58 @@ extension Tensor {
             let x = a.scalars[0]
             return b.mapParallel { Op.apply(x, $0) }
         }
+        if let period = leadingRepetitionPeriod(a.shape, b.shape) {
+            return applyRepeated(a, b, period: period, smallOnLeft: false, Op.self)
+        }
+        if let period = leadingRepetitionPeriod(b.shape, a.shape) {
+            return applyRepeated(b, a, period: period, smallOnLeft: true, Op.self)
+        }
         return zipWith(a, b) { Op.apply($0, $1) }
+    }
+
+    /// When `small` broadcasts to `large` by repetition along leading axes only (its shape
+    /// without leading 1s is a suffix of `large`'s, and it has no more axes than `large`),
+    /// the number of elements of one repetition (e.g. a bias row added to a batch);
+    /// nil otherwise.
+    @inlinable
+    static func leadingRepetitionPeriod(_ large: [Int], _ small: [Int]) -> Int? {
+        guard small.count <= large.count else { return nil }
+        var first = 0
+        while first < small.count && small[first] == 1 { first += 1 }
+        let trailing = small.count - first
+        var period = 1
+        for i in 0..<trailing {
+            let extent = small[first + i]
+            guard extent == large[large.count - trailing + i] else { return nil }
+            period *= extent
+        }
+        return period > 0 ? period : nil
+    }
+
+    /// `op(large[r, i], small[i])` (or `op(small[i], large[r, i])` when `smallOnLeft`) over
+    /// the rows r of `large` seen as [count / period, period]: the broadcast of a row without
+    /// the strided walk, vectorizable, rows split over the cores for large tensors. Same
+    /// bits as the general path (each element is `Op.apply` of the same two numbers).
+    @inlinable
+    static func applyRepeated<Op: BinaryKernel>(_ large: Tensor, _ small: Tensor, period: Int, smallOnLeft: Bool, _: Op.Type) -> Tensor {
+        let rows = large.count / period
+        return Tensor(shape: large.shape) { dst in
+            large.scalars.withUnsafeBufferPointer { pl in
+                small.scalars.withUnsafeBufferPointer { ps in
+                    guard let x = pl.baseAddress, let y = ps.baseAddress, let z = dst.baseAddress else { return }
+                    Parallel.forEachRange(count: rows, minimumPerPart: Swift.max(1, Parallel.minimumCheapElementsPerPart / period)) { r in
+                        for row in r {
+                            let xr = x + row * period, zr = z + row * period
+                            if smallOnLeft {
+                                for i in 0..<period { zr[i] = Op.apply(y[i], xr[i]) }
+                            } else {
+                                for i in 0..<period { zr[i] = Op.apply(xr[i], y[i]) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Elementwise `op(x)` like `map`, split over the cores for large tensors (parts of at

@@ -43,6 +43,8 @@ let operationCases: [OperationCase] = {
         OperationCase(name: "sigmoid", inputs: [a]) { sigmoid($0[0]) },
         OperationCase(name: "erf", inputs: [a]) { erf($0[0]) },
         OperationCase(name: "relu", inputs: [a]) { relu($0[0]) },
+        OperationCase(name: "keepingWherePositive", inputs: [a]) { $0[0].keepingWherePositive(b) },
+        OperationCase(name: "keepingWherePositive broadcast", inputs: [row]) { $0[0].keepingWherePositive(a) },
         OperationCase(name: "leakyRelu", inputs: [a]) { leakyRelu($0[0], slope: 0.1) },
         OperationCase(name: "softplus", inputs: [a]) { softplus($0[0]) },
         OperationCase(name: "pow constant", inputs: [p]) { pow($0[0], 2.5) },
