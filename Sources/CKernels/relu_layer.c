@@ -21,7 +21,9 @@ static const double inverse_pi = 0.3183098861837907;
 
 // Reference path (the earlier kernel, kept for the tests).
 // asin x for |x| <= 1/2: Taylor series sum a_n x^(2n+1), a_n = (2n)! / (4^n (n!)^2 (2n+1)),
-// 27 terms (truncation < 3e-18 |x|).
+// 27 terms (truncation < 3e-18 |x|). Relative error <= 2.2 u (u = 2^-53, one correctly rounded
+// operation): the last addition (+ 1.0) and the product by x, 1 u each, the rest weighted by
+// u acc <= 0.047 (measured 1.98 u).
 static inline double asin_series(double x) {
     double u = x * x;
     double acc = 0.0020776610325181676;
@@ -73,8 +75,9 @@ static inline double sin_minus_t_cos_series(double t) {
 
 // Fast path. asin x = x + x u P(u), u = x^2 <= 1/4 (|x| <= 1/2), P of degree 12 interpolating
 // (asin x - x)/x^3 at 13 Chebyshev nodes of [0, 1/4] (fitted in 50 digits, rounded to
-// double): |P - P_exact| <= 1.2e-16 P_exact, and u P <= 0.047, so the polynomial adds at most
-// ~0.05 ulp to asin x; the result is within ~0.7 ulp (the final addition's rounding dominates).
+// double): |P - P_exact| <= 1.2e-16 P_exact, and u P <= 0.047, so the polynomial term
+// (x u P, ~5 u with its roundings) adds at most ~0.25 u to asin x; with the final addition's
+// 1 u the result is within 1.25 u relative (u = 2^-53; measured 1.09 u, 0.6 ulp).
 static inline double asin_minimax(double x) {
     double u = x * x;
     double acc = 0.028757851367421566;
@@ -94,7 +97,10 @@ static inline double asin_minimax(double x) {
 }
 
 // sin t - t cos t = t^3 Q(t^2) for 0 <= t <= 1, Q of degree 7 interpolating at 8 Chebyshev
-// nodes of [0, 1]: |Q - Q_exact| <= 6e-17 Q_exact (the rounding of 1/3), ~1 ulp in all.
+// nodes of [0, 1]: |Q - Q_exact| <= 6e-17 Q_exact (0.54 u, the rounding of 1/3). With the
+// roundings of u = t^2, acc u, (acc u) t and the last addition (1 u each) and the inner Horner
+// steps (~0.2 u) the result is within 4.75 u relative (u = 2^-53) of S(t) at the computed t;
+// measured 3.5 u (3 ulp), and the same on the Taylor path.
 static inline double sin_minus_t_cos_minimax(double t) {
     double u = t * t;
     double acc = -4.4395134340839854e-14;
@@ -150,6 +156,15 @@ static double exact_input_determinant(const double *x, const double *y, size_t d
 // det = q11 q22 - q12^2 (carried exactly), J = (sin t + (pi - t) cos t)/pi (kappa1),
 // 1 - J, and theta_dot = (pi - t)/(2 pi) (kappa0 / 2), t the angle with cos t = c / g.
 // `fast` is a compile-time constant at every call (the function is always inlined).
+// Error bounds (first order; u = 2^-53, a full u for each correctly rounded operation):
+// m 3 u (3 roundings); phi to the nearer of +-x': m/2 and its sqrt 2.5 u times asin's
+// condition <= 1.1, plus asin's own 1.25 u (Taylor 2.2 u): <= 4.0 u (Taylor 5.0 u), or via
+// pi/2 - asin(1 - m) (1 - m exact) less; kappa0 <= 6.8 u (pi - phi at phi = pi/2: m, the
+// constants pi/2 and pi, two roundings, the product by 1/(2 pi) 1.8 u); 1 - J = m - S/pi
+// <= 7.8 u (Taylor 8.3 u): m's 3 u, S/pi's error times (S/pi)/(1 - J) <= 0.264, 1 u;
+// J near theta = pi, S(phi)/pi: m 4.6 u, phi's own error times 3 (S ~ phi^3), S 4.75 u,
+// 1/pi 1.8 u: <= 18.2 u (Taylor 21.1 u); the direct sin_t - phi cos at phi = 1+ cancels
+// 4.6-fold: 19.0 u (Taylor 20.7 u). Term by term in InfiniteWidthMLPTests.derivedBounds.
 static inline __attribute__((always_inline)) void arccos_map(double c, double g, double det, int fast,
                                                              double *j_out, double *one_minus_j_out,
                                                              double *theta_dot_out) {

@@ -45,16 +45,22 @@ import InductiveTensor
 /// The ReLU arc-cosine map (θ, κ₀ = (π - θ)/π, κ₁ = J, 1 - J from Δ) uses minimax
 /// polynomials: asin x = x + x³ P(x²) on |x| <= 1/2 (P of degree 12, relative error
 /// <= 1.2e-16, weighted by x² P <= 0.047) and sin φ - φ cos φ = φ³ Q(φ²) on φ <= 1 (Q of
-/// degree 7, <= 6e-17). Against a 40-digit evaluation of the map from the same (Σ12, g, Δ),
-/// over 40,689 correlations in [-1, 1] (the ends, the 64 doubles next to ±1, 1 ∓ 10⁻ᵏ):
-/// κ₀ within 1.7 ε, 1 - κ₁ within 1.3 ε, κ₁ within 4.5 ε (ε = 2⁻⁵²; the Taylor-series
-/// reference path: 1.9, 1.4, 4.7 ε). The derivation (relu_layer.c, `ReLUKernelVariant`):
-/// the paths share m = 1 - |cos θ| (3 roundings, <= 1.5 u, u = 2⁻⁵³) and differ only in the
-/// two polynomials (asin within ~0.74 u on the fast path, ~1.5 u on the Taylor one); the
-/// angle to the nearer of ±x' then carries <= ~3 u, κ₀ <= ~5 u, 1 - κ₁ <= ~4.5 u and
-/// κ₁ <= ~13 u (a <= 2.8x cancellation in sin θ + (π - θ) cos θ for θ in (π/2, π - 1], and
-/// the factor 3 of κ₁ ~ φ³/(3π) near θ = π); the tests hold every level and path to 3, 3
-/// and 7 ε of a Float80 evaluation. At ρ = ±1 (Δ = 0) both paths give the same exact
+/// degree 7, <= 6e-17). First-order error bounds, counting u = 2⁻⁵³ = ε/2 for each
+/// correctly rounded operation (derivation in relu_layer.c and `InfiniteWidthMLPTests`'
+/// `derivedBounds`): the paths share m = 1 - |cos θ| = Δ/(g(g + |c|)) (3 roundings: 3 u) and
+/// differ only in the polynomials (asin within 1.25 u on the fast path, 2.2 u on the Taylor
+/// one; S(φ) = sin φ - φ cos φ within 4.75 u on both); the angle φ ∈ [0, π/2] to the nearer
+/// of ±x' then carries <= 4.0 u (Taylor 5.0 u), and κ₀ <= 6.8 u, 1 - κ₁ <= 7.8 u (Taylor
+/// 8.3 u) and κ₁ <= 19.0 u (Taylor 21.1 u): κ₁ = S(φ)/π near θ = π triples φ's error (S's
+/// condition φ² sin φ/S <= 3), and at θ = π - 1 the direct sin θ + (π - θ) cos θ cancels
+/// 4.6-fold. In ε: 3.4, 3.9, 9.5 (Taylor 3.4, 4.2, 10.6), the tolerances of the tests
+/// against a Float80 evaluation of the map from the same (Σ12, g, Δ). Measured maxima
+/// there (a dense ρ grid at g = 1 and 3.7, 2 x 60,000 random (ρ, g) with g ∈ [0.3, 5]):
+/// fast κ₀ 2.04, 1 - κ₁ 1.99, κ₁ 4.65 ε; Taylor 2.32, 1.99, 5.89 ε; an independent check
+/// against 130 digits with other random scales found fast 2.06, 1.96, 5.41 ε and Taylor
+/// 2.70, 1.87, 6.24 ε (the random scales give larger errors than one scale's grid: at g = 1
+/// fast 1.75, 1.46, 4.00 ε).
+/// At ρ = ±1 (Δ = 0) both paths give the same exact
 /// values (m = 0: no polynomial term is non-zero), so the diagonal is unchanged. Per layer
 /// the kernel's relative error grows by at most these amounts times the recursion's
 /// condition (Θ ← Σ + s² κ₀/2 Θ adds them linearly): the fast and reference kernels differ

@@ -10,7 +10,7 @@ import InductiveTensor
 ///
 /// with W_l [n_l, n_{l+1}], b_l [n_{l+1}] or absent, and acts_l a (possibly empty) chain of
 /// pointwise activations (the `Dense` layer's own and any `ActivationLayer`s after it).
-struct DenseStack: Sendable {
+package struct DenseStack: Sendable {
     struct Stage: Sendable {
         var weight: Tensor
         var bias: Tensor?
@@ -24,7 +24,7 @@ struct DenseStack: Sendable {
 
     /// The stack of `model` at `parameters`, or nil when the model has another kind of
     /// layer (convolutions, normalization, residual blocks, ...).
-    init?(model: any Layer, parameters: [Tensor]) {
+    package init?(model: any Layer, parameters: [Tensor]) {
         var remaining = parameters[...]
         guard DenseStack.collect(model, into: &self, parameters: &remaining), remaining.isEmpty, !stages.isEmpty else {
             return nil
@@ -66,7 +66,7 @@ struct DenseStack: Sendable {
 
     /// Per-example quantities of a batch X [b, n_0]: the stage inputs h_l [b, n_l] and the
     /// backpropagated signals δ_l [b k, n_{l+1}] with δ_l[i k + a] = ∂f_a(x_i)/∂z_l(x_i).
-    struct Features {
+    package struct Features {
         var inputs: [Tensor]
         var signals: [Tensor]
     }
@@ -98,7 +98,7 @@ struct DenseStack: Sendable {
     /// z (scale, bias, relu, in place) split over the cores, and keep no derivative array; a
     /// one-column signal (the last layer of a scalar network, or a one-unit layer) times W^T is
     /// formed in the pass that applies act'.
-    func features(_ x: Tensor) -> Features {
+    package func features(_ x: Tensor) -> Features {
         let b = x.shape[0], k = outputSize
         var h = inputActivations.isEmpty ? x : DenseStack.apply(inputActivations, to: x).value
         var inputs: [Tensor] = [], derivatives: [Derivative] = []
@@ -252,7 +252,8 @@ struct DenseStack: Sendable {
     /// `out` is [n1, n2] (trace/mean, scaled by `outputScale`) or [n1, n2, k, k] (full).
     /// With `overwrite` (trace and mean) the block's entries of `out` need not be initialized:
     /// the first layer writes 0 + its term, the value adding it to a zeroed output gives.
-    func accumulateNTK(_ f1: Features, _ f2: Features, same: Bool, into out: UnsafeMutablePointer<Double>,
+    /// (`package` so that the tests can run it into a NaN-filled buffer.)
+    package func accumulateNTK(_ f1: Features, _ f2: Features, same: Bool, into out: UnsafeMutablePointer<Double>,
                        n2: Int, rows1: Range<Int>, rows2: Range<Int>, outputs: OutputContraction, scratch: GramScratch? = nil,
                        overwrite: Bool = false) {
         let b1 = rows1.count, b2 = rows2.count, k = outputSize
@@ -355,13 +356,13 @@ extension DenseStack {
 
 /// Two Gram buffers of one block pair, reused across layers and blocks (a fresh multi-MiB
 /// tensor per product is mapped and page-faulted anew every time).
-final class GramScratch: @unchecked Sendable {
+package final class GramScratch: @unchecked Sendable {
     let first: UnsafeMutablePointer<Double>
     let second: UnsafeMutablePointer<Double>
     /// Entries of each buffer: a block of b1 x b2 pairs needs b1 b2 <= capacity.
     let capacity: Int
 
-    init(capacity: Int) {
+    package init(capacity: Int) {
         self.capacity = capacity
         first = GramScratch.buffer(capacity)
         second = GramScratch.buffer(capacity)

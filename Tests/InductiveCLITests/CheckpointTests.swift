@@ -68,13 +68,16 @@ import Testing
 
     /// A write killed by SIGKILL leaves a temporary `.NAME.tmp-HOST-PID-RANDOM`; the next
     /// checkpoint write into that folder removes it when it is this host's and its PID is dead.
-    /// Another host's (same dead PID) and the host-less older `.NAME.tmp-PID-NANOS` are kept.
+    /// Another host's (same dead PID; also one with this host name and namespace but another
+    /// boot id) and the host-less older `.NAME.tmp-PID-NANOS` are kept.
     @Test func staleTemporaryOfAKilledCheckpointWriteIsRemoved() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let host = Self.hostToken()
         let stale = ".ck.npz.tmp-\(host)-2147483646-75bcd15"  // a PID above every system's limit
-        let kept = [".ck.npz.tmp-\(host)_elsewhere-2147483646-75bcd15", ".ck.npz.tmp-2147483646-123456789"]
+        let otherBoot = String(host.dropLast(16)) + (host.hasSuffix("0123456789abcdef") ? "fedcba9876543210" : "0123456789abcdef")
+        let kept = [".ck.npz.tmp-\(host)_elsewhere-2147483646-75bcd15", ".ck.npz.tmp-2147483646-123456789",
+                    ".ck.npz.tmp-\(otherBoot)-2147483646-75bcd15"]
         for name in [stale] + kept {
             FileManager.default.createFile(atPath: folder.path(name), contents: Data(repeating: 7, count: 4096))
         }
@@ -87,7 +90,8 @@ import Testing
     /// The host in temporary names, as documented by `AtomicFile.hostToken` (derived here from
     /// the system, not from the library): the host name with characters other than ASCII
     /// letters, digits and `_` replaced by `_` (at most 64), then on Linux `_ns` and the digits
-    /// of the process-id namespace (this test and the command share both).
+    /// of the process-id namespace (this test and the command share both), then `_b` and the
+    /// first 16 hex digits of the kernel's boot id (Linux; on macOS `kern.bootsessionuuid`).
     static func hostToken() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         _ = gethostname(&buffer, buffer.count - 1)
@@ -101,8 +105,16 @@ import Testing
             let digits = link.filter { $0.isASCII && $0.isNumber }
             if !digits.isEmpty { token += "_ns" + digits }
         }
+        let boot = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8)) ?? ""
+        #else
+        var size = 0
+        _ = sysctlbyname("kern.bootsessionuuid", nil, &size, nil, 0)
+        var value = [CChar](repeating: 0, count: size + 1)
+        _ = sysctlbyname("kern.bootsessionuuid", &value, &size, nil, 0)
+        let boot = String(cString: value)
         #endif
-        return token
+        let hex = boot.lowercased().filter { $0.isHexDigit }
+        return token + "_b" + (hex.count >= 16 ? String(hex.prefix(16)) : "none")
     }
 }
 

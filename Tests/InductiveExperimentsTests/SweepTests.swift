@@ -345,7 +345,8 @@ struct SweepProbe: Experiment {
 
     /// Temporaries left by killed writers (`AtomicFile`'s `.NAME.tmp-HOST-PID-RANDOM`) are
     /// removed by a rerun only when certainly dead (this host, a process id that does not
-    /// exist); another host's (even with a dead process id) or a live process's is kept; the
+    /// exist); another host's (even with a dead process id, also one that differs only in the
+    /// boot id) or a live process's is kept; the
     /// merge ignores them all.
     @Test func onlyDeadTemporariesAreRemoved() throws {
         try withTemporaryDirectory(prefix: "inductive-sweep") { root in
@@ -356,15 +357,18 @@ struct SweepProbe: Experiment {
             // 2^31 - 2 is above every Linux pid_max (at most 2^22), so no such process exists.
             let dead = AtomicFile.temporaryName(for: name, host: host, process: 2_147_483_646, random: 1)
             let otherHost = AtomicFile.temporaryName(for: name, host: "elsewhere_node", process: 2_147_483_646, random: 2)
+            // Same host name and process-id namespace, another boot (another machine).
+            let otherBoot = AtomicFile.temporaryName(for: name, host: String(host.dropLast(16)) + (host.hasSuffix("0123456789abcdef") ? "fedcba9876543210" : "0123456789abcdef"),
+                                                     process: 2_147_483_646, random: 4)
             let live = AtomicFile.temporaryName(for: name, host: host, process: getppid(), random: 3)
-            for partial in [dead, otherHost, live] {
+            for partial in [dead, otherHost, otherBoot, live] {
                 try Data("{\"trunc".utf8).write(to: URL(fileURLWithPath: folder.pointsPath + "/" + partial))
             }
             // The merge ignores temporaries (only the two points count).
             #expect(SweepSummary(plan: plan, records: try SweepMerge.collect([root], experiments: [probe]).records).missing.count == 2)
             _ = try SweepRunner.runShard(plan, .whole, in: folder)
             let left = Set(try FileManager.default.contentsOfDirectory(atPath: folder.pointsPath).filter { $0.hasPrefix(".") })
-            #expect(left == [otherHost, live])
+            #expect(left == [otherHost, otherBoot, live])
             #expect(try SweepMerge.collect([root], experiments: [probe]).records.count == 2)
         }
     }

@@ -131,4 +131,50 @@ import Testing
         expectClose(try empiricalNTK(net, parameters: theta, x), try empiricalNTK(moved, x), rtol: 1e-14)
         #expect(relativeError(try empiricalNTK(net, x), try empiricalNTK(moved, x)) > 0.1)
     }
+    /// The overwrite path (`accumulateNTK(overwrite: true)`, which the one-block kernel runs
+    /// into an uninitialized output) gives the bits of the zeroed path (`overwrite: false`
+    /// added to zeros), starting from a NaN-filled buffer: an entry the first layer fails to
+    /// write, or adds to instead of writing, stays NaN and fails the comparison (fresh tensor
+    /// memory is usually zero already and would hide it). One block and several (4 rows: each
+    /// block pair writes its own region), x1 ≠ x2 (gemm) and x1 = x2 (syrk on the diagonal
+    /// blocks), a rank-one last layer (scalar output) and Gram layers, with and without bias,
+    /// trace and mean. The one-block x1 ≠ x2 result is also the public kernel's, bit for bit
+    /// (the path `empiricalNTK` takes there).
+    @Test(arguments: [([5, 9, 1], Activation.relu, false), ([5, 9, 7, 2], .relu, true), ([5, 8, 1], .tanh, true)])
+    func overwritePathMatchesZeroedPathBitForBit(_ sizes: [Int], _ activation: Activation, _ useBias: Bool) throws {
+        let net = mlp(sizes, activation: activation, useBias: useBias, seed: 51)
+        let stack = try #require(DenseStack(model: net, parameters: net.parameters))
+        let x1 = normal([13, 5], seed: 52), x2 = normal([10, 5], seed: 53)
+        for contraction in [OutputContraction.trace, .mean] {
+            for (a, b, same) in [(x1, x2, false), (x1, x1, true)] {
+                let n1 = a.shape[0], n2 = b.shape[0]
+                for blockRows in [13, 4] {
+                    let blocks1 = stride(from: 0, to: n1, by: blockRows).map { $0..<Swift.min($0 + blockRows, n1) }
+                    let blocks2 = stride(from: 0, to: n2, by: blockRows).map { $0..<Swift.min($0 + blockRows, n2) }
+                    let scratch = GramScratch(capacity: blockRows * blockRows)
+                    func run(start: Double, overwrite: Bool) -> [UInt64] {
+                        var out = [Double](repeating: start, count: n1 * n2)
+                        out.withUnsafeMutableBufferPointer { p in
+                            for r1 in blocks1 {
+                                let f1 = stack.features(a[rows: r1])
+                                for r2 in blocks2 {
+                                    stack.accumulateNTK(f1, stack.features(b[rows: r2]), same: same && r1 == r2, into: p.baseAddress!, n2: n2,
+                                                        rows1: r1, rows2: r2, outputs: contraction, scratch: scratch, overwrite: overwrite)
+                                }
+                            }
+                        }
+                        return out.map(\.bitPattern)
+                    }
+                    let zeroed = run(start: 0, overwrite: false), overwritten = run(start: .nan, overwrite: true)
+                    let label = "\(sizes) \(contraction) same \(same) blocks of \(blockRows)"
+                    #expect(zeroed.allSatisfy { Double(bitPattern: $0).isFinite }, "\(label)")
+                    #expect(overwritten == zeroed, "\(label)")
+                    if !same && blockRows == 13 {
+                        let library = try empiricalNTK(net, a, b, outputs: contraction, implementation: .structured)
+                        #expect(library.scalars.map(\.bitPattern) == zeroed, "\(label)")
+                    }
+                }
+            }
+        }
+    }
 }

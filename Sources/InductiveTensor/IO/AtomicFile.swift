@@ -21,9 +21,12 @@ import Foundation
 /// the file it points to, and directories, block devices and sockets are refused.
 ///
 /// Temporaries left behind by a killed process are removed by the next write into the same
-/// directory, but only when certainly dead (`isCertainlyDead`): written on this host by a
-/// process that no longer exists. Another host's temporaries are never removed (a process id
-/// means nothing across hosts); remove those by hand.
+/// directory, but only when certainly dead (`isCertainlyDead`): written on this host (same
+/// host name, process-id namespace and kernel boot id) by a process that no longer exists.
+/// Another host's temporaries are never removed (a process id means nothing across hosts),
+/// and a restarted container, a requeued job in a new container or a rebooted machine counts
+/// as another host, so a killed run's temporaries stay there: remove them by hand once no
+/// writer runs, e.g. `find DIR -name '.*.tmp-*' -mmin +60 -delete`.
 public enum AtomicFile {
     /// Writes `bytes` to `path` atomically.
     public static func write(_ bytes: [UInt8], to path: String) throws {
@@ -82,10 +85,11 @@ public enum AtomicFile {
     /// True when `name` is a temporary of this pattern written on `host` (a `hostToken()`) by
     /// another process that no longer exists (`kill(pid, 0)` answers ESRCH; EPERM means alive
     /// but someone else's). False for every other name, for this process's own temporaries
-    /// (another thread may be writing), and for another host's (its process ids mean nothing
-    /// here). Cost: one system call.
+    /// (another thread may be writing), for another host's (its process ids mean nothing
+    /// here) and whenever `host` has no boot id (`_bnone`). Cost: one system call.
     public static func isCertainlyDead(temporary name: String, host: String) -> Bool {
-        guard let writer = writer(ofTemporary: name), writer.host == host, writer.process != getpid() else { return false }
+        guard !host.hasSuffix("_b" + unknownBoot), let writer = writer(ofTemporary: name), writer.host == host,
+              writer.process != getpid() else { return false }
         return kill(writer.process, 0) != 0 && errno == ESRCH
     }
 
@@ -117,7 +121,12 @@ public enum AtomicFile {
     /// This host in temporary names: the host name with every character other than ASCII
     /// letters, digits and `_` replaced by `_` (at most 64), then, on Linux, `_ns` and the
     /// process-id namespace (two containers with one host name but separate process ids are
-    /// two hosts here). Read on every call (a host may be renamed).
+    /// two hosts here), then `_b` and the first 16 hex digits of the kernel's boot id
+    /// (Linux `/proc/sys/kernel/random/boot_id`, macOS `kern.bootsessionuuid`: random per
+    /// boot, so machines with one host name, which also share the initial namespace's fixed
+    /// inode, are told apart), or `_bnone` when it cannot be read (then `isCertainlyDead`
+    /// never answers true: nothing is removed). At most 64 + 13 + 18 = 95 bytes. Read on
+    /// every call (a host may be renamed).
     public static func hostToken() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         let raw = gethostname(&buffer, buffer.count - 1) == 0 ? String(cString: buffer) : ""
@@ -127,11 +136,32 @@ public enum AtomicFile {
         var link = [CChar](repeating: 0, count: 64)
         let count = readlink("/proc/self/ns/pid", &link, link.count - 1)
         if count > 0 {
-            let digits = String(cString: link).utf8.filter { $0 >= 48 && $0 <= 57 }
+            let digits = String(cString: link).utf8.filter { $0 >= 48 && $0 <= 57 }.prefix(10)
             if !digits.isEmpty { token += "_ns" + String(decoding: digits, as: UTF8.self) }
         }
         #endif
-        return token
+        return token + "_b" + (bootID() ?? unknownBoot)
+    }
+
+    /// The boot-id part of a host token that could not read its boot id.
+    static let unknownBoot = "none"
+
+    /// The first 16 hex digits (lowercase) of the kernel's boot id, or nil.
+    static func bootID() -> String? {
+        var text = ""
+        #if os(Linux)
+        guard let data = FileManager.default.contents(atPath: "/proc/sys/kernel/random/boot_id") else { return nil }
+        text = String(decoding: data, as: UTF8.self)
+        #elseif os(macOS)
+        var size = 0
+        guard sysctlbyname("kern.bootsessionuuid", nil, &size, nil, 0) == 0, size > 0 else { return nil }
+        var value = [CChar](repeating: 0, count: size + 1)
+        guard sysctlbyname("kern.bootsessionuuid", &value, &size, nil, 0) == 0 else { return nil }
+        text = String(cString: value)
+        #endif
+        let hex = text.lowercased().utf8.filter { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+        guard hex.count >= 16 else { return nil }
+        return String(decoding: hex.prefix(16), as: UTF8.self)
     }
 
     private static func isHostCharacter(_ c: UInt8) -> Bool {
@@ -317,12 +347,24 @@ public struct OutputGroup: Sendable {
             throw FileError(path: s.path, action: placed.isEmpty ? "cannot be replaced"
                             : "cannot be replaced (\(placed.joined(separator: ", ")) already written)", errno: code)
         }
-        // The renames themselves reach the disk with the directory (best effort: some file
-        // systems refuse fsync on a directory, and the files are complete either way).
-        for directory in Set(staged.map { URL(fileURLWithPath: $0.target).deletingLastPathComponent().path }) {
+        // The renames themselves reach the disk with the directory. Some file systems refuse
+        // fsync on a directory (EINVAL, ENOTSUP): ignored, the files are complete either way.
+        // A real I/O error (EIO) leaves the renames' durability unknown and throws.
+        for directory in Set(staged.map { URL(fileURLWithPath: $0.target).deletingLastPathComponent().path }).sorted() {
             let fd = open(directory, O_RDONLY | O_DIRECTORY)
-            if fd >= 0 { _ = fsync(fd); close(fd) }
+            guard fd >= 0 else { continue }
+            let failure = fsync(fd) == 0 ? nil : errno
+            close(fd)
+            if let failure, !OutputGroup.directorySyncUnsupported(failure) {
+                throw FileError(path: directory, action: "written, but flushing the directory failed", errno: failure)
+            }
         }
+    }
+
+    /// True for the errno values of a file system that does not support fsync on a
+    /// directory (ignored); false for real errors such as EIO.
+    package static func directorySyncUnsupported(_ code: Int32) -> Bool {
+        code == EINVAL || code == ENOTSUP || code == EOPNOTSUPP
     }
 
     /// Writes all bytes to `fd`; the errno of a failure, or nil.

@@ -99,8 +99,8 @@ import Testing
     /// A write killed by SIGKILL leaves `.NAME.tmp-HOST-PID-RANDOM`; the next write into the
     /// folder removes it only when certainly dead: this host and a process that no longer
     /// exists. This process's own, another live process's (the parent), another host's (even
-    /// with a dead process id), the older host-less `.NAME.tmp-PID-NANOS`, other names and a
-    /// directory with a temporary's name are kept.
+    /// with a dead process id; also one differing only in the boot id), the older host-less
+    /// `.NAME.tmp-PID-NANOS`, other names and a directory with a temporary's name are kept.
     @Test func onlyCertainlyDeadTemporariesAreRemoved() throws {
         try withTemporaryDirectory { dir in
             let host = AtomicFile.hostToken()
@@ -111,8 +111,12 @@ import Testing
             let deadToo = AtomicFile.temporaryName(for: "other.json", host: host, process: deadPID, random: 0x2f)
             let own = AtomicFile.temporaryName(for: "ck.npz", host: host, process: getpid(), random: 0x3f)
             let parent = AtomicFile.temporaryName(for: "ck.npz", host: host, process: getppid(), random: 0x4f)
-            let otherHost = AtomicFile.temporaryName(for: "ck.npz", host: host + "_elsewhere", process: deadPID, random: 0x5f)
-            let keptNames = [own, parent, otherHost, ".ck.npz.tmp-\(deadPID)-123456", ".notes.tmp-x-1-2", "ck.npz.tmp-\(host)-\(deadPID)-5"]
+            let otherHost = AtomicFile.temporaryName(for: "ck.npz", host: "elsewhere" + host, process: deadPID, random: 0x5f)
+            // Same host name and process-id namespace (the initial namespace's inode is one
+            // constant on every Linux machine), another boot: another machine.
+            let otherBoot = AtomicFile.temporaryName(for: "ck.npz", host: Self.otherBoot(host), process: deadPID, random: 0x7f)
+            let keptNames = [own, parent, otherHost, otherBoot, ".ck.npz.tmp-\(deadPID)-123456", ".notes.tmp-x-1-2",
+                             "ck.npz.tmp-\(host)-\(deadPID)-5"]
             for name in [dead, deadToo] + keptNames {
                 FileManager.default.createFile(atPath: dir + "/" + name, contents: Data([1, 2, 3]))
             }
@@ -122,19 +126,56 @@ import Testing
             #expect(listing(dir) == (keptNames + ["ck.npz", folderNamedLikeOne]).sorted())
             #expect(AtomicFile.removeStaleTemporaries(in: dir).isEmpty)
         }
+        // A host without a readable boot id removes nothing, not even its own dead writers'.
+        let unknown = String(AtomicFile.hostToken().dropLast(16)) + "none"
+        #expect(!AtomicFile.isCertainlyDead(temporary: AtomicFile.temporaryName(for: "a", host: unknown, process: 2_147_483_646, random: 1),
+                                            host: unknown))
+        #expect(AtomicFile.isCertainlyDead(temporary: AtomicFile.temporaryName(for: "a", host: AtomicFile.hostToken(), process: 2_147_483_646, random: 1),
+                                           host: AtomicFile.hostToken()))
     }
 
-    /// The temporary's name carries the writer: host, process id and the random suffix parse
-    /// back; names of other shapes are not temporaries; a long or non-ASCII file name is cut
-    /// at 100 UTF-8 bytes on a character boundary, so the name stays within 255 bytes.
+    /// `host` with its 16 boot-id digits replaced by others.
+    static func otherBoot(_ host: String) -> String {
+        String(host.dropLast(16)) + (host.hasSuffix("0123456789abcdef") ? "fedcba9876543210" : "0123456789abcdef")
+    }
+
+    /// The host token ends with `_b` and 16 hex digits of the kernel's boot id (read here
+    /// without the library: on Linux the file, on macOS the sysctl), and is at most 95 bytes.
+    @Test func hostTokenCarriesTheBootID() throws {
+        let host = AtomicFile.hostToken()
+        #if os(Linux)
+        let boot = try String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8).filter { $0.isHexDigit }.lowercased()
+        #expect(host.hasSuffix("_b" + boot.prefix(16)), "\(host)")
+        #expect(host.contains("_ns"), "\(host)")
+        #else
+        #expect(host.dropLast(16).hasSuffix("_b") && host.suffix(16).allSatisfy { $0.isHexDigit }, "\(host)")
+        #endif
+        #expect(host.utf8.count <= 95 && host == AtomicFile.hostToken())
+    }
+
+    /// Directory fsync: a file system that does not support it (EINVAL, ENOTSUP) is ignored;
+    /// a real error (EIO) is not.
+    @Test func directorySyncErrorsAreClassified() {
+        #expect(OutputGroup.directorySyncUnsupported(EINVAL) && OutputGroup.directorySyncUnsupported(ENOTSUP))
+        #expect(!OutputGroup.directorySyncUnsupported(EIO) && !OutputGroup.directorySyncUnsupported(ENOSPC))
+    }
+
+    /// The temporary's name carries the writer: host (with its boot id), process id and the
+    /// random suffix parse back; names of other shapes are not temporaries; a long or
+    /// non-ASCII file name is cut at 100 UTF-8 bytes on a character boundary, so the name stays
+    /// within 255 bytes even with the longest host token and process id.
     @Test func temporaryNamesCarryTheWriter() throws {
         let host = AtomicFile.hostToken()
         #expect(!host.isEmpty && host.utf8.allSatisfy { $0 == UInt8(ascii: "_") || ($0 < 128 && isalnum(Int32($0)) != 0) }, "\(host)")
-        for name in ["out.json", "a.tmp-b", "x.tmp-h-1-2", String(repeating: "é", count: 200), String(repeating: "n", count: 255)] {
-            let temporary = AtomicFile.temporaryName(for: name, host: host, process: 4242, random: .max)
-            let writer = try #require(AtomicFile.writer(ofTemporary: temporary), "\(temporary)")
-            #expect(writer.host == host && writer.process == 4242)
-            #expect(temporary.utf8.count <= 255 && temporary.hasPrefix("." + String(name.prefix(50))) && temporary.hasSuffix("-ffffffffffffffff"))
+        // The longest token: a 64-byte host name, a 10-digit namespace inode, the boot id.
+        let longest = String(repeating: "h", count: 64) + "_ns4026531836_b0123456789abcdef"
+        for token in [host, Self.otherBoot(host), longest] {
+            for name in ["out.json", "a.tmp-b", "x.tmp-h-1-2", String(repeating: "é", count: 200), String(repeating: "n", count: 255)] {
+                let temporary = AtomicFile.temporaryName(for: name, host: token, process: 2_147_483_646, random: .max)
+                let writer = try #require(AtomicFile.writer(ofTemporary: temporary), "\(temporary)")
+                #expect(writer.host == token && writer.process == 2_147_483_646)
+                #expect(temporary.utf8.count <= 255 && temporary.hasPrefix("." + String(name.prefix(50))) && temporary.hasSuffix("-ffffffffffffffff"))
+            }
         }
         for other in ["out.json", ".out.json", ".out.json.tmp-", ".out.json.tmp-h-1", ".out.json.tmp-h-1-2-3", ".out.json.tmp-h.x-1-2",
                       ".out.json.tmp-h-0-2", ".out.json.tmp-h-1-xyz", ".tmp-h-1-2", "out.json.tmp-h-1-2", ".out.json.tmp-h--2"] {
@@ -163,35 +204,44 @@ import Testing
     }
 
     /// A full disk (a 64 KiB tmpfs) and a read-only file system fail with one line and leave the
-    /// destination as it was and no temporary. Needs mount (root with CAP_SYS_ADMIN); where it
-    /// cannot mount, an unwritable folder (chmod 555, effective for non-root only) is checked
-    /// instead, and the CLI test `aWriteOverTheFileSizeLimitLeavesNothing` covers the write-time
-    /// failure on every machine.
-    @Test func aFullDiskOrReadOnlyFolderLeavesNoPartialFile() throws {
+    /// destination as it was and no temporary. Needs mount (root with CAP_SYS_ADMIN, not an
+    /// unprivileged container): shown as skipped where it cannot mount. The CLI test
+    /// `aWriteOverTheFileSizeLimitLeavesNothing` (`ulimit -f`, no privilege) checks the
+    /// write-time failure on every machine.
+    @Test(.enabled(if: canMountTmpfs(), "mounting a tmpfs needs root with CAP_SYS_ADMIN"))
+    func aFullDiskOrReadOnlyFileSystemLeavesNoPartialFile() throws {
         #if os(Linux)
         try withTemporaryDirectory { dir in
             let disk = dir + "/disk"
             try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: false)
-            if geteuid() == 0 && runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk]) == 0 {
-                defer { _ = runTool("/bin/umount", [disk]) }
-                try AtomicFile.write("kept", to: disk + "/out.bin")
-                expectFileError("disk full") { try AtomicFile.write([UInt8](repeating: 7, count: 256 * 1024), to: disk + "/out.bin") }
-                #expect(listing(disk) == ["out.bin"])
-                #expect(String(decoding: try readFileBytes(disk + "/out.bin"), as: UTF8.self) == "kept")
-                #expect(runTool("/bin/mount", ["-o", "remount,ro", disk]) == 0)
-                expectFileError("read-only file system") { try AtomicFile.write("new", to: disk + "/out.bin") }
-                expectFileError("read-only file system") { try AtomicFile.checkWritable(disk + "/other.bin") }
-                #expect(listing(disk) == ["out.bin"])
-            } else if geteuid() != 0 {
-                try AtomicFile.write("kept", to: disk + "/out.bin")
-                #expect(chmod(disk, 0o555) == 0)
-                defer { _ = chmod(disk, 0o755) }
-                expectFileError("permission denied") { try AtomicFile.write("new", to: disk + "/out.bin") }
-                #expect(listing(disk) == ["out.bin"])
-                #expect(String(decoding: try readFileBytes(disk + "/out.bin"), as: UTF8.self) == "kept")
-            }
+            try #require(runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", disk]) == 0)
+            defer { _ = runTool("/bin/umount", [disk]) }
+            try AtomicFile.write("kept", to: disk + "/out.bin")
+            expectFileError("disk full") { try AtomicFile.write([UInt8](repeating: 7, count: 256 * 1024), to: disk + "/out.bin") }
+            #expect(listing(disk) == ["out.bin"])
+            #expect(String(decoding: try readFileBytes(disk + "/out.bin"), as: UTF8.self) == "kept")
+            #expect(runTool("/bin/mount", ["-o", "remount,ro", disk]) == 0)
+            expectFileError("read-only file system") { try AtomicFile.write("new", to: disk + "/out.bin") }
+            expectFileError("read-only file system") { try AtomicFile.checkWritable(disk + "/other.bin") }
+            #expect(listing(disk) == ["out.bin"])
         }
         #endif
+    }
+
+    /// An unwritable folder (chmod 555) refuses the write with one line and keeps the old file.
+    /// Root ignores the mode bits: shown as skipped there.
+    @Test(.enabled(if: geteuid() != 0, "root ignores a folder's mode bits"))
+    func anUnwritableFolderLeavesNoPartialFile() throws {
+        try withTemporaryDirectory { dir in
+            let disk = dir + "/disk"
+            try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: false)
+            try AtomicFile.write("kept", to: disk + "/out.bin")
+            #expect(chmod(disk, 0o555) == 0)
+            defer { _ = chmod(disk, 0o755) }
+            expectFileError("permission denied") { try AtomicFile.write("new", to: disk + "/out.bin") }
+            #expect(listing(disk) == ["out.bin"])
+            #expect(String(decoding: try readFileBytes(disk + "/out.bin"), as: UTF8.self) == "kept")
+        }
     }
 
     @Test func foundationErrorsBecomeOneLine() {
@@ -230,4 +280,19 @@ private func runTool(_ tool: String, _ arguments: [String]) -> Int32 {
     guard (try? process.run()) != nil else { return -1 }
     process.waitUntilExit()
     return process.terminationStatus
+}
+
+/// True when this process can mount a tmpfs (Linux, root with CAP_SYS_ADMIN): tried once on a
+/// fresh folder, unmounted at once.
+private func canMountTmpfs() -> Bool {
+    #if os(Linux)
+    guard geteuid() == 0 else { return false }
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("inductive-mount-probe-\(UUID().uuidString)").path
+    guard (try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)) != nil else { return false }
+    defer { rmdir(dir) }
+    guard runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=4k", "tmpfs", dir]) == 0 else { return false }
+    return runTool("/bin/umount", [dir]) == 0
+    #else
+    return false
+    #endif
 }
