@@ -95,9 +95,8 @@ private func noisyBurgers(seed: UInt64) -> (u: Tensor, sigma: Double) {
         // with 8 degrees of freedom (plus the clean-data bias, < 1e-4 relative: Simpson and
         // 14th-order differences, see cleanDataBiasHasTheCollocationOrder, against SEs ~0.3%):
         // P(chi2_8 < 0.86) ~ 1e-4 and P(chi2_8 > 32) ~ 1e-4, so RMS / SE in (0.33, 2.0). An SE too
-        // large or too small by 3x fails with probability > 0.9.
-        // (c) Within 1% of the truth: the SEs here are ~0.1% (u u_x) and ~0.3% (nu), so 1% is
-        // > 3 SE (the SE check (b) guards this bound's premise).
+        // large or too small by 3x fails with probability > 0.9. (The earlier fixed "within 1%"
+        // bound is gone: the SEs here are ~0.28% (u u_x) and ~0.52% (nu), so 1% was ~2 SE of nu.)
         let truth = [-1.0, 0.15]
         var squared = [0.0, 0.0], variance = [0.0, 0.0]
         let seeds = UInt64(4100)...4107
@@ -108,7 +107,6 @@ private func noisyBurgers(seed: UInt64) -> (u: Tensor, sigma: Double) {
             for k in 0..<2 {
                 let error = Swift.abs(estimate.coefficients[k] - truth[k]), se = estimate.standardErrors[k]
                 #expect(se.isFinite && error < 4 * se, "seed \(seed) term \(k): error \(error), SE \(se)")
-                #expect(error / Swift.abs(truth[k]) < 0.01, "seed \(seed) term \(k): relative error \(error / Swift.abs(truth[k]))")
                 squared[k] += error * error / Double(seeds.count)
                 variance[k] += se * se / Double(seeds.count)
             }
@@ -183,15 +181,16 @@ private func noisyBurgers(seed: UInt64) -> (u: Tensor, sigma: Double) {
     @Test func eliminationDropsASpuriousTermAndKeepsTheTrueOnes() throws {
         // `noisyBurgers` seed 4100 with the true support plus a spurious u u_xx (start 0.02):
         // under the truth its z^2 is chi-square(1), above the price log(60 * 80) = 8.5 with
-        // probability 0.4%; the true terms' z^2 are > 1e3 (SEs ~0.1-0.3%). The kept two within
-        // 1% (> 3 SE, as noisyBurgersFromAnotherInitialState).
+        // probability 0.4%; the true terms' z^2 are > 3e3 (SEs ~0.28% and 0.52% on this grid and
+        // noise, calibrated in noisyBurgersFromAnotherInitialState). The kept two within 3% of
+        // the truth (> 5 SE).
         let (noisy, sigma) = noisyBurgers(seed: 4100)
         let library: [(power: Int, derivative: Int)] = [(1, 1), (0, 2), (1, 2)], names = ["u*u_x", "u_xx", "u*u_xx"]
         var xi = [-1.03, 0.1425, 0.02]
         let log = pdeJointRefit(noisy, dt: 0.1, dx: 0.2, terms: library, coefficients: &xi, sigma: sigma, names: names,
                                 options: PDEJointEstimationOptions())
         #expect(xi[2] == 0, "u*u_xx kept: \(xi); \(log)")
-        #expect(Swift.abs(xi[0] + 1) < 0.01 && Swift.abs(xi[1] - 0.15) < 0.01 * 0.15, "\(xi); \(log)")
+        #expect(Swift.abs(xi[0] + 1) < 0.03 && Swift.abs(xi[1] - 0.15) < 0.03 * 0.15, "\(xi); \(log)")
         #expect(log.contains { $0.contains("1 terms eliminated in 2 rounds") }, "\(log)")
     }
 
