@@ -31,7 +31,8 @@ public struct PDEJointEstimationOptions: Sendable, Equatable {
     /// assuming periodicity; defects are imposed only where the stencil fits, h points from each
     /// edge).
     public var spaceHalfWidth: Int? = nil
-    /// Levenberg-Marquardt iterations at most.
+    /// Levenberg-Marquardt iterations at most (0 or less: the start comes back unconverged,
+    /// which `pdeJointRefit` does not use).
     public var maxIterations: Int = 60
     /// Memory the solver may use (bytes, `estimatedPDEJointCost`: the block factors, the
     /// Jacobian's bands and the nt x nx work arrays); above it `pdeJointEstimate` returns nil
