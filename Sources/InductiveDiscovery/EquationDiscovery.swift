@@ -356,8 +356,9 @@ public func discoverODE(_ data: Tensor, dt: Double, options: ODEDiscoveryOptions
 /// `coefficients` ([terms, d], updated in place), then backward elimination: the terms below
 /// `threshold` are dropped, else (when `options.dropInsignificant`) the least significant term
 /// when its squared z-score (c / standard error)^2 is below log(n d), the Schwarz (BIC) price of
-/// one parameter with n d observations; a term whose standard error is not finite (not
-/// identifiable) counts as z^2 = 0 and goes first. The rest is re-estimated, until no term goes
+/// one parameter with n d observations (`leastSignificantTerm`); a term whose standard error is
+/// +infinity (not identifiable) counts as z^2 = 0 and goes first, and a NaN standard error (not
+/// computed) stops the elimination with a log line. The rest is re-estimated, until no term goes
 /// (at most one round per kept term). Keeps the generalized least-squares coefficients when the
 /// first estimation breaks down, and the previous round's estimate (all its terms) when a later
 /// one does. Returns the log lines.
@@ -399,16 +400,20 @@ public func jointRefit(_ data: Tensor, dt: Double, library: PolynomialLibrary, c
         var next = estimate.coefficients
         previous = next
         var dropped = next.indices.filter { next[$0] != 0 && Swift.abs(next[$0]) < threshold }
+        var unavailable: String? = nil
         if dropped.isEmpty && options.dropInsignificant {
-            let scored = next.indices.filter { next[$0] != 0 }.map { j in
-                let se = estimate.standardErrors[j]
-                return (index: j, z2: se.isFinite && se > 0 ? next[j] * next[j] / (se * se) : se.isFinite ? Double.infinity : 0)
+            switch leastSignificantTerm(coefficients: next, standardErrors: estimate.standardErrors,
+                                        candidates: next.indices.filter { next[$0] != 0 }, price: price) {
+            case .keepAll: break
+            case .drop(let j): dropped = [j]
+            case .unavailable(let j):
+                unavailable = "standard errors not computed in round \(rounds) (the lambda = 0 factorization failed, at \(names[j % d])' \(library.names[j / d])): elimination stopped, the support kept"
             }
-            if let weakest = scored.min(by: { $0.z2 < $1.z2 }), weakest.z2 < price { dropped = [weakest.index] }
         }
         for j in dropped { next[j] = 0 }
         current = next
         if dropped.isEmpty || next.allSatisfy({ $0 == 0 }) {
+            if let unavailable { log.append(unavailable) }
             log.append(String(format: "kept terms re-estimated jointly with the denoised states (trapezoid collocation, tolerance %.3g noise sd per step; %d rounds of elimination, %d Levenberg-Marquardt iterations",
                               estimate.tolerance, rounds, totalIterations)
                        + (unconverged == 0 ? ")" : ", \(unconverged) of the \(rounds) rounds not converged" + (estimate.converged ? ", the last converged)" : ")")))
@@ -417,7 +422,8 @@ public func jointRefit(_ data: Tensor, dt: Double, library: PolynomialLibrary, c
                 let terms = termNames.indices.filter { current[$0 * d + v] != 0 }
                     .map { j -> String in
                         let se = estimate.standardErrors[j * d + v]
-                        return "\(termNames[j]) " + String(format: "%.6g ", current[j * d + v]) + (se.isFinite ? String(format: "± %.2g", se) : "(not identified)")
+                        return "\(termNames[j]) " + String(format: "%.6g ", current[j * d + v])
+                            + (se.isFinite ? String(format: "± %.2g", se) : se.isNaN ? "(standard error not computed)" : "(not identified)")
                     }
                 log.append("  \(names[v])': " + terms.joined(separator: ", ") + " (± Gauss-Newton standard error)")
             }
@@ -595,7 +601,11 @@ public func buildPDERegression(_ u: Tensor, dt: Double, dx: Double, options: PDE
 /// by STLSQ with a fixed threshold.
 ///
 /// - Cost: the derivative estimates O(nt nx stencil), the library O(nt nx terms), the
-///   regression O(nt nx terms^2) for the QR factorizations.
+///   regression O(nt nx terms^2) for the QR factorizations. Weak form with the `.joint` refit
+///   (the default on noisy data): in addition, per elimination round (at most one per kept term)
+///   up to `weak.joint.maxIterations` Levenberg-Marquardt iterations of `estimatedPDEJointCost`
+///   (~10.3 nt (nx - 2h)^3 flops with Simpson) plus one factorization for the standard errors,
+///   and memory `estimatedPDEJointBytes`; skipped (GLS kept) above `weak.joint`'s caps.
 /// - Throws: as `buildPDERegression`, and `LinearAlgebraError` if a factorization fails.
 public func discoverPDE(
     _ u: Tensor, dt: Double, dx: Double, options: PDEDiscoveryOptions = PDEDiscoveryOptions(),
@@ -643,55 +653,91 @@ func refitWeakResult(_ result: DiscoveredEquations, problem: PDERegressionProble
     return refitted
 }
 
-/// `WeakRefit.joint` for a 1-D PDE: `pdeJointEstimate` on the support of xi (started from the
-/// GLS fit), then backward elimination as `jointRefit` does for ODEs: while the least
-/// significant kept term has (c / SE)^2 below log(nt nx) (the BIC price of one parameter), drop
-/// it and re-estimate warm-started from the denoised field. Keeps xi (and says so) when the
-/// estimate is refused (grid above the cost caps) or breaks down. Returns the log lines.
+/// `WeakRefit.joint` for a 1-D PDE on the weak form's data and noise estimate: `pdeJointRefit`.
 func pdeJointRefit(model: WeakNoiseModel, coefficients xi: inout [Double], names: [String], options: PDEJointEstimationOptions) -> [String] {
-    let u = Tensor(shape: [model.nt, model.nx], scalars: model.u)
-    let dt = model.bumpT.spacing, dx = model.bumpX.spacing
-    let price = Foundation.log(Double(model.nt * model.nx))
+    pdeJointRefit(Tensor(shape: [model.nt, model.nx], scalars: model.u), dt: model.bumpT.spacing, dx: model.bumpX.spacing,
+                  terms: zip(model.powers, model.derivatives).map { (power: $0, derivative: $1) }, coefficients: &xi,
+                  sigma: model.noise, names: names, options: options)
+}
+
+/// The joint refit of a 1-D PDE's coefficients: `pdeJointEstimate` on the support of xi
+/// (started from xi, e.g. the weak form's GLS fit; `terms` and `names` describe every library
+/// term, xi has one entry per term), then backward elimination as `jointRefit` does for ODEs:
+/// while the least significant kept term has (c / SE)^2 below log(nt nx) (the BIC price of one
+/// parameter, `leastSignificantTerm`), drop it and re-estimate warm-started from the denoised
+/// field. An estimate is used only when it converged: xi is kept (and the log says why) when the
+/// first estimate is refused (grid above the cost caps), breaks down or does not converge, and a
+/// later round's failure restores the previous round's estimate with all its terms. A standard
+/// error that could not be computed (NaN) stops the elimination and keeps the support.
+/// Returns the log lines.
+///
+/// - Cost: per round, up to `options.maxIterations` iterations of `estimatedPDEJointCost` plus
+///   one factorization for the standard errors; at most one round per kept term.
+public func pdeJointRefit(_ u: Tensor, dt: Double, dx: Double, terms library: [(power: Int, derivative: Int)], coefficients xi: inout [Double],
+                          sigma: Double, names: [String], options: PDEJointEstimationOptions) -> [String] {
+    precondition(library.count == xi.count && names.count == xi.count, "one term and one name per coefficient")
+    guard u.rank == 2 else { return [] }
+    let (nt, nx) = (u.shape[0], u.shape[1])
+    let price = Foundation.log(Double(nt * nx))
     var support = xi.indices.filter { xi[$0] != 0 }
     guard !support.isEmpty else { return [] }
     var start = support.map { xi[$0] }
+    var previous = xi  // the last accepted estimate, all its terms
     var field: Tensor? = nil
-    var rounds = 0, iterations = 0, unconverged = 0
+    var rounds = 0, iterations = 0, eliminated = 0
+    var log: [String] = []
     while true {
         rounds += 1
-        let terms = support.map { (power: model.powers[$0], derivative: model.derivatives[$0]) }
-        guard let estimate = pdeJointEstimate(u, dt: dt, dx: dx, terms: terms, coefficients: start, sigma: model.noise,
-                                              initialField: field, options: options) else {
-            if rounds == 1 {
-                let h = options.spaceHalfWidth ?? (7 + ((terms.map(\.derivative).max() ?? 0) + 1) / 2)
-                let cost = estimatedPDEJointCost(samples: model.nt, points: model.nx, halfWidth: h, collocation: options.collocation)
-                return [cost.flops > options.maximumFlopsPerIteration || cost.bytes > options.maximumBytes
-                    ? String(format: "joint estimation skipped: %.2g flops per iteration and %.2g bytes, caps %.2g and %.2g; kept the generalized least-squares fit",
-                             cost.flops, cost.bytes, options.maximumFlopsPerIteration, options.maximumBytes)
-                    : "joint estimation of field and coefficients broke down: kept the generalized least-squares fit"]
+        let terms = support.map { library[$0] }
+        let h = options.spaceHalfWidth ?? PDEJointEstimationOptions.defaultHalfWidth(maxDerivative: terms.map(\.derivative).max() ?? 0)
+        let cost = estimatedPDEJointCost(samples: nt, points: nx, halfWidth: h, collocation: options.collocation, terms: terms.count)
+        let kept = rounds == 1 ? "kept the generalized least-squares fit" : "kept round \(rounds - 1)'s estimate with all its terms"
+        let attempt = pdeJointEstimate(u, dt: dt, dx: dx, terms: terms, coefficients: start, sigma: sigma, initialField: field, options: options)
+        guard let estimate = attempt, estimate.converged else {
+            xi = previous
+            let reason: String
+            if let attempt {
+                reason = "did not converge in \(attempt.iterations) Levenberg-Marquardt iterations"
+            } else if cost.flops > options.maximumFlopsPerIteration || cost.bytes > options.maximumBytes {
+                reason = String(format: "skipped: %.2g flops per iteration and %.2g bytes, caps %.2g and %.2g", cost.flops, cost.bytes,
+                                options.maximumFlopsPerIteration, options.maximumBytes)
+            } else if nt < 4 || nx <= 2 * h {
+                reason = "skipped: \(nt) x \(nx) samples cannot hold 4 times and a stencil of half-width \(h) with an interior point"
+            } else {
+                reason = "broke down"
             }
-            return ["joint estimation broke down in round \(rounds): kept round \(rounds - 1)'s estimate"]
+            let stage = rounds == 1 ? "joint estimation" : "joint estimation in round \(rounds)"
+            // Kept the first message for the unchanged paths ("joint estimation skipped: ...").
+            return log + [rounds == 1 && attempt == nil && reason == "broke down"
+                ? "joint estimation of field and coefficients broke down: kept the generalized least-squares fit"
+                : "\(stage) \(reason); \(kept)"]
         }
         iterations += estimate.iterations
-        if !estimate.converged { unconverged += 1 }
         for (q, j) in support.enumerated() { xi[j] = estimate.coefficients[q] }
+        previous = xi
         field = estimate.field
-        let scored = support.indices.map { q -> (q: Int, z2: Double) in
-            let se = estimate.standardErrors[q], c = estimate.coefficients[q]
-            return (q, se.isFinite && se > 0 ? c * c / (se * se) : se.isFinite ? Double.infinity : 0)
+        var choice = EliminationChoice.keepAll
+        if support.count > 1 {
+            var errors = [Double](repeating: 0, count: xi.count)
+            for (q, j) in support.enumerated() { errors[j] = estimate.standardErrors[q] }
+            choice = leastSignificantTerm(coefficients: xi, standardErrors: errors, candidates: support, price: price)
         }
-        if support.count > 1, let weakest = scored.min(by: { $0.z2 < $1.z2 }), weakest.z2 < price {
-            xi[support[weakest.q]] = 0
-            support.remove(at: weakest.q)
+        if case .drop(let j) = choice {
+            xi[j] = 0
+            support.removeAll { $0 == j }
+            eliminated += 1
             start = support.map { xi[$0] }
             continue
         }
-        var log = [String(format: "kept terms re-estimated jointly with the denoised field (%@ collocation in time, central differences of half-width %d in x, tolerance %.3g noise sd per step; %d rounds of elimination, %d Levenberg-Marquardt iterations",
-                          options.collocation.rawValue, estimate.halfWidth, estimate.tolerance, rounds, iterations)
-                   + (unconverged == 0 ? ")" : ", \(unconverged) of the \(rounds) rounds not converged)")]
+        if case .unavailable(let j) = choice {
+            log.append("standard errors not computed in round \(rounds) (the lambda = 0 factorization failed, at \(names[j])): elimination stopped, the support kept")
+        }
+        log.append(String(format: "kept terms re-estimated jointly with the denoised field (%@ collocation in time, central differences of half-width %d in x, tolerance %.3g noise sd per step; %d terms eliminated in %d rounds, %d Levenberg-Marquardt iterations)",
+                          options.collocation.rawValue, estimate.halfWidth, estimate.tolerance, eliminated, rounds, iterations))
         log.append("  u_t: " + support.indices.map { q in
             let se = estimate.standardErrors[q]
-            return "\(names[support[q]]) " + String(format: "%.6g ", estimate.coefficients[q]) + (se.isFinite ? String(format: "± %.2g", se) : "(not identified)")
+            return "\(names[support[q]]) " + String(format: "%.6g ", estimate.coefficients[q])
+                + (se.isFinite ? String(format: "± %.2g", se) : se.isNaN ? "(standard error not computed)" : "(not identified)")
         }.joined(separator: ", ") + " (± Gauss-Newton standard error)")
         return log
     }

@@ -367,6 +367,50 @@ public func identifiedStandardErrors(schur s: [Double], parameters np: Int, rows
     }
 }
 
+/// The stop threshold of the joint stages' Levenberg-Marquardt iterations on a chi-square cost
+/// (a sum of `rows` squared residuals in noise units):
+///
+///     max(1e-6 max(1, cost / rows), rows eps cost).
+///
+/// Moving a coefficient by delta standard errors from the optimum raises the cost by delta^2, so
+/// a decrease below 1e-6 means the coefficients are within ~1e-3 standard errors of it. When
+/// the model misfits (cost > rows: more than the expected chi-square of every residual, twice
+/// the expected per degree of freedom of the joint problems), the standard errors scaled by
+/// the fit, s^2 = cost / rows, are the meaningful ones, and 1e-3 of those is a change of
+/// 1e-6 cost / rows. rows eps cost bounds the rounding of the naive sum of the cost (Higham's
+/// gamma_rows); it only matters above ~6.7e4 rows (rows^2 eps > 1e-6), so a rise of the
+/// cost by rounding alone does not read as a failed step.
+public func levenbergMarquardtStopTolerance(cost: Double, rows: Int) -> Double {
+    Swift.max(1e-6 * Swift.max(1, cost / Double(Swift.max(1, rows))), Double(rows) * Double.ulpOfOne * cost)
+}
+
+/// The backward-elimination choice of the joint stages (`jointRefit`, `pdeJointRefit`).
+public enum EliminationChoice: Equatable, Sendable {
+    /// Every candidate is significant (or there is none): keep the support.
+    case keepAll
+    /// Drop this term (an index into the coefficients).
+    case drop(Int)
+    /// This term's standard error was not computed (NaN, e.g. a factorization at lambda = 0
+    /// failed): significance cannot be judged, so nothing is dropped.
+    case unavailable(Int)
+}
+
+/// The least significant of the `candidates` (indices into `coefficients`), by the squared
+/// z-score z^2 = (c / SE)^2, dropped when z^2 < price (the Schwarz/BIC price of one parameter,
+/// log of the number of observations, in its Wald form with sigma known). SE = +infinity (the
+/// data do not identify the term) counts as z^2 = 0 and goes first; SE = 0 as z^2 = +infinity;
+/// a NaN SE (not computed) stops the elimination (`unavailable`) rather than counting as
+/// insignificant. Ties go to the first candidate. Cost O(candidates).
+public func leastSignificantTerm(coefficients: [Double], standardErrors: [Double], candidates: [Int], price: Double) -> EliminationChoice {
+    if let missing = candidates.first(where: { standardErrors[$0].isNaN }) { return .unavailable(missing) }
+    let scored = candidates.map { j -> (index: Int, z2: Double) in
+        let se = standardErrors[j], c = coefficients[j]
+        return (j, se.isFinite && se > 0 ? c * c / (se * se) : se.isFinite ? Double.infinity : 0)
+    }
+    guard let weakest = scored.min(by: { $0.z2 < $1.z2 }), weakest.z2 < price else { return .keepAll }
+    return .drop(weakest.index)
+}
+
 /// Joint state and parameter estimation for X' = Theta(X) Xi on a fixed support: from samples
 /// Y [n, d] (row i at time i dt) with noise of standard deviation sigma_v per variable, finds the
 /// states X^ and the coefficients c of the nonzero entries of `coefficients` ([terms, d]) that minimize
@@ -538,11 +582,13 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
         let newCost = nr.reduce(0) { $0 + $1 * $1 }
         // The cost is a chi-square in noise units: moving one coefficient by one standard error
         // changes it by about 1, so once a step lowers it by less than 1e-6 the coefficients are
-        // within ~1e-3 standard errors of the optimum (unless convergence is very slow).
-        // Only a step damped by at most lambda = 1 (at least about half the Gauss-Newton step on
+        // within ~1e-3 standard errors of the optimum (unless convergence is very slow); the
+        // threshold grows with a misfit and with the rounding of the cost
+        // (`levenbergMarquardtStopTolerance`). Only a step damped by at most lambda = 1 (at least about half the Gauss-Newton step on
         // the Marquardt scale) measures the distance to the optimum; a tiny change under heavy
         // damping only reflects a short step.
         let measures = lambda <= 1
+        let stop = levenbergMarquardtStopTolerance(cost: cost, rows: nr.count)
         if newCost.isFinite && newCost <= cost {
             let decrease = cost - newCost
             x = nx; c = nc; r = nr; cost = newCost
@@ -550,8 +596,8 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
             let rho = s.predicted > 0 ? decrease / s.predicted : 1
             lambda = Swift.max(lambda * Swift.max(1.0 / 3, 1 - Foundation.pow(2 * rho - 1, 3)), 1e-15)
             growth = 2
-            if decrease <= 1e-6 && measures { converged = true; break }
-        } else if newCost.isFinite && newCost - cost <= 1e-6 && measures {
+            if decrease <= stop && measures { converged = true; break }
+        } else if newCost.isFinite && newCost - cost <= stop && measures {
             // At the optimum up to rounding: the step no longer lowers the cost measurably.
             converged = true
             break

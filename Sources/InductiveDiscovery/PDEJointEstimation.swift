@@ -7,8 +7,13 @@ public enum PDECollocationRule: String, Sendable, Equatable, CaseIterable {
     /// U_(i+1) - U_i = dt/2 (f_i + f_(i+1)) for every step: second order (clean-data bias O(dt^2)).
     case trapezoid
     /// U_(i+2) - U_i = dt/3 (f_i + 4 f_(i+1) + f_(i+2)) for every window of two steps (Simpson's
-    /// rule on overlapping windows): fourth order, and, like the trapezoid, one defect per sample,
-    /// so the denoised field is pinned to the model on every step.
+    /// rule on overlapping windows, i.e. the implicit Milne-Simpson two-step method): fourth
+    /// order, one defect per sample like the trapezoid. As a recursion it leaves two initial
+    /// fields free (the trapezoid one) and has a parasitic root -(1 - z/3) + O(z^2) (z = lambda
+    /// dt; |root| > 1 for every dissipative mode, -> -3.73 as z -> -infinity), a sawtooth in
+    /// time that the rule alone does not damp: in this least squares the data term pins it
+    /// (the problem stays well posed), but for stiff terms (dt |c| (pi/dx)^m >> 1) the normal
+    /// equations get ill-conditioned. The trapezoid is A-stable (|root| < 1 for z < 0).
     case simpson
 }
 
@@ -17,24 +22,31 @@ public struct PDEJointEstimationOptions: Sendable, Equatable {
     /// The collocation tolerance tau: each defect enters divided by tau sigma (a model error of
     /// tau sigma per step). nil: 1 / (time samples), as `JointEstimationOptions.tolerance`.
     public var tolerance: Double? = nil
-    /// The time collocation (default Simpson: the trapezoid's O(dt^2) bias is 0.25% of the
-    /// viscosity on the held-out Burgers data).
+    /// The time collocation (default Simpson: on clean held-out Burgers data the joint estimate
+    /// with the trapezoid is biased by 0.155% of the viscosity, Simpson's by 0.0013%).
     public var collocation: PDECollocationRule = .simpson
-    /// Half-width of the central differences in x (nil: 8 + ceil(max derivative / 2) - 1, order
-    /// >= 14: on band-limited data they approach the spectral derivative without assuming
-    /// periodicity; defects are imposed only where the stencil fits, halfWidth points from
-    /// each edge).
+    /// Half-width h of the central differences in x (nil: `defaultHalfWidth`, 7 + ceil(max
+    /// derivative / 2): order 2h - m + 1, i.e. 14 for u_x, u_xx (h = 8), 16 for u_xxx and 15 for
+    /// u_xxxx (h = 9); on band-limited data they approach the spectral derivative without
+    /// assuming periodicity; defects are imposed only where the stencil fits, h points from each
+    /// edge).
     public var spaceHalfWidth: Int? = nil
-    /// Levenberg-Marquardt iterations at most.
+    /// Levenberg-Marquardt iterations at most (0 or less: the start comes back unconverged,
+    /// which `pdeJointRefit` does not use).
     public var maxIterations: Int = 60
-    /// Memory the solver may use (bytes; the block factors), and floating-point operations per
-    /// iteration (`estimatedPDEJointCost`); above either, `pdeJointEstimate` returns nil (callers
-    /// keep their estimate). 2e10 flops: about a second per iteration on one core.
+    /// Memory the solver may use (bytes, `estimatedPDEJointCost`: the block factors, the
+    /// Jacobian's bands and the nt x nx work arrays); above it `pdeJointEstimate` returns nil
+    /// (callers keep their estimate).
     public var maximumBytes: Double = 1.0e9
+    /// Floating-point operations per Levenberg-Marquardt iteration (`estimatedPDEJointCost`);
+    /// above it `pdeJointEstimate` returns nil. 2e10 flops: about a second per iteration on one core.
     public var maximumFlopsPerIteration: Double = 2.0e10
 
     /// The defaults listed above.
     public init() {}
+
+    /// The default half-width for terms up to x-derivative order m: 7 + ceil(m / 2).
+    public static func defaultHalfWidth(maxDerivative m: Int) -> Int { 7 + (m + 1) / 2 }
 }
 
 /// One defect's time stencil: steps first ..< first + weights.count, data weights `state`
@@ -204,27 +216,38 @@ public struct PDEJointProblem: Sendable {
     }
 }
 
-/// Floating-point operations per Levenberg-Marquardt iteration and bytes of the factor of
-/// `pdeJointEstimate` on nt x nx samples with half-width h: one block row of b = nx - 2h rows per
-/// defect (about nt of them), block bandwidth w = 1 (trapezoid) or 2 (Simpson); each row costs
-/// (w (w - 1) + 4 w + 1/3) b^3 flops (`BlockBandedLDL`) and keeps w + 2 blocks of b^2 doubles.
-public func estimatedPDEJointCost(samples nt: Int, points nx: Int, halfWidth h: Int, collocation: PDECollocationRule)
+/// Floating-point operations per Levenberg-Marquardt iteration and peak bytes of
+/// `pdeJointEstimate` on nt x nx samples with half-width h and p terms: one block row of
+/// b = nx - 2h rows per defect (about nt of them), block bandwidth w = 1 (trapezoid) or 2
+/// (Simpson); each row costs (w (w - 1) + 4 w + 1/3) b^3 flops (`BlockBandedLDL`) and keeps
+/// w + 2 blocks of b^2 doubles, plus the Jacobian's bands (w + 1 per defect, b (2h + 1) each),
+/// the per-time library values (nt b (2h + 1 + p)), the right-hand sides and their forward
+/// solves (3 nt b (p + 1)) and 16 field-sized work vectors (16 nt nx).
+public func estimatedPDEJointCost(samples nt: Int, points nx: Int, halfWidth h: Int, collocation: PDECollocationRule, terms p: Int = 1)
     -> (flops: Double, bytes: Double) {
     let w = collocation == .trapezoid ? 1.0 : 2.0
     let b = Double(Swift.max(0, nx - 2 * h))
     let rows = Double(Swift.max(0, nt - Int(w)))
-    // Bytes: the factor's w + 2 blocks per row, and the Jacobian's bands (w + 1 per defect).
+    let stencil = Double(2 * h + 1), terms = Double(Swift.max(1, p))
+    let work = 16 * Double(nt) * Double(nx) + Double(nt) * b * (stencil + terms) + 3 * Double(nt) * b * (terms + 1)
     return (rows * (w * (w - 1) + 4 * w + 1.0 / 3) * b * b * b,
-            8 * rows * ((w + 2) * b * b + (w + 1) * b * Double(2 * h + 1)))
+            8 * (rows * ((w + 2) * b * b + (w + 1) * b * stencil) + work))
 }
 
-/// The peak bytes `WeakRefit.joint` may add to `discoverPDE` on times x points samples: the
-/// largest `estimatedPDEJointCost` bytes over the supports it can be handed (the smallest default
-/// half-width, 7, leaves the most interior points), 0 when that grid is above the caps of
-/// `options` (the stage is then skipped).
-public func estimatedPDEJointBytes(times: Int, points: Int, options: PDEJointEstimationOptions = PDEJointEstimationOptions()) -> Double {
-    let cost = estimatedPDEJointCost(samples: times, points: points, halfWidth: options.spaceHalfWidth ?? 7, collocation: options.collocation)
-    return cost.flops <= options.maximumFlopsPerIteration && cost.bytes <= options.maximumBytes ? cost.bytes : 0
+/// The peak bytes `WeakRefit.joint` may add to `discoverPDE` on times x points samples with a
+/// library of x-derivative order up to maxDerivative and at most `terms` terms: the largest
+/// `estimatedPDEJointCost` bytes over the half-widths the stage can use (`options.spaceHalfWidth`,
+/// else `defaultHalfWidth` of 0 ... maxDerivative; bytes fall as h grows, so the smallest h
+/// within the caps of `options`), 0 when every one is above the caps (the stage is then skipped).
+public func estimatedPDEJointBytes(times: Int, points: Int, maxDerivative: Int = 4, terms: Int = 12,
+                                   options: PDEJointEstimationOptions = PDEJointEstimationOptions()) -> Double {
+    let widths = options.spaceHalfWidth.map { [$0] }
+        ?? (0...Swift.max(0, maxDerivative)).map { PDEJointEstimationOptions.defaultHalfWidth(maxDerivative: $0) }
+    for h in Set(widths).sorted() {
+        let cost = estimatedPDEJointCost(samples: times, points: points, halfWidth: h, collocation: options.collocation, terms: terms)
+        if cost.flops <= options.maximumFlopsPerIteration && cost.bytes <= options.maximumBytes { return cost.bytes }
+    }
+    return 0
 }
 
 /// The result of `pdeJointEstimate`.
@@ -235,9 +258,14 @@ public struct PDEJointEstimate: Sendable {
     public var standardErrors: [Double]
     /// The denoised field [nt, nx].
     public var field: Tensor
+    /// Levenberg-Marquardt iterations run (failed factorizations and rejected steps included).
     public var iterations: Int
+    /// Whether the stop rule was met (false: the damping passed 1e12 or `maxIterations` ran out,
+    /// and the estimate is wherever the iteration stopped).
     public var converged: Bool
+    /// The collocation tolerance tau used.
     public var tolerance: Double
+    /// The half-width of the x-differences used.
     public var halfWidth: Int
 }
 
@@ -302,92 +330,42 @@ struct BlockBandedLDL {
     }
 }
 
-/// Joint estimation of the denoised field and the coefficients of a 1-D single-field PDE
-/// u_t = sum_j c_j u^(a_j) d^(m_j) u / dx^(m_j) on a fixed support: from data U [nt, nx] with
-/// white noise of standard deviation sigma, minimizes over the field X and c
-///
-///     sum (X - U)^2 / sigma^2 + sum_(k, interior x) defect_k(x)^2 / (tau sigma)^2,
-///
-/// defect_k the time collocation of `options.collocation` (Simpson: X_(k+2) - X_k -
-/// dt/3 (f_k + 4 f_(k+1) + f_(k+2))), f evaluated on X with central differences of half-width h
-/// in x, only at points h ... nx - 1 - h (no periodicity assumed; the edge points enter through
-/// their data only). The library is evaluated on the denoised field, so its noise no longer
-/// limits the coefficients (the weak form's errors-in-variables floor).
-///
-/// Levenberg-Marquardt as `jointStateParameterEstimate` (Marquardt scaling, Nielsen's damping,
-/// stop when a step at lambda <= 1 lowers the chi-square cost by < 1e-6 or after
-/// `maxIterations`), each step through the defect-side Woodbury form: M = I + L D^-1 L^T over the
-/// defects, block banded (one block of inner rows per defect, block bandwidth 1 for the
-/// trapezoid, 2 for Simpson; `BlockBandedLDL`, LAPACK/BLAS on the blocks), bordered by the p
-/// coefficient columns whose Schur complement is the Gram matrix P^T M^-1 P = sum y_k^T S_k^-1 y_k.
-///
-/// - Returns: nil when the inputs do not fit (see `PDEJointProblem.init`), the cost estimate
-///   exceeds the options' caps, or the iteration ends on non-finite values; with `converged`
-///   false when the damping passes 1e12 or the iteration cap is reached.
-/// - Cost: `estimatedPDEJointCost` per iteration (~ 10.3 nt (nx - 2h)^3 flops for Simpson),
-///   memory about 4 nt (nx - 2h)^2 doubles.
-public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power: Int, derivative: Int)], coefficients: [Double],
-                             sigma: Double, initialField: Tensor? = nil,
-                             options: PDEJointEstimationOptions = PDEJointEstimationOptions()) -> PDEJointEstimate? {
-    guard u.rank == 2, u.shape[0] >= 4 else { return nil }
-    let maxOrder = terms.map(\.derivative).max() ?? 0
-    let h = options.spaceHalfWidth ?? (7 + (maxOrder + 1) / 2)
-    let tau = options.tolerance ?? 1 / Double(u.shape[0])
-    let cost = estimatedPDEJointCost(samples: u.shape[0], points: u.shape[1], halfWidth: h, collocation: options.collocation)
-    guard cost.flops <= options.maximumFlopsPerIteration, cost.bytes <= options.maximumBytes else { return nil }
-    guard let problem = PDEJointProblem(u, dt: dt, dx: dx, terms: terms, coefficients: coefficients, sigma: sigma, tolerance: tau,
-                                        halfWidth: h, collocation: options.collocation) else { return nil }
-    let nt = problem.nt, nx = problem.nx, n = nt * nx, p = problem.parameters, ni = problem.inner
-    let w = 2 * h + 1, bandwidth = problem.bandwidth, defects = problem.defects
-    var x = problem.y, c = problem.start
-    if let initialField {
-        guard initialField.shape == u.shape, initialField.isFinite else { return nil }
-        x = initialField.scalars
-    }
-    var r = problem.residuals(x, c)
-    var cost2 = r.reduce(0) { $0 + $1 * $1 }
-    guard cost2.isFinite else { return nil }
-    // One block per defect (inner x inner); defects share samples within `bandwidth` of each other.
-    let groups = defects.indices.map { $0..<($0 + 1) }
-
-    /// The factored M = I + L Dinv L^T (blocks between defects).
+extension PDEJointProblem {
+    /// The factored M = I + L Dinv L^T (one block of inner rows per defect; defects share
+    /// samples within `bandwidth` of each other).
     func defectSystem(_ bands: [[[Double]]], _ inverseD: [Double]) -> BlockBandedLDL? {
-        // Entry between defect k row i and defect k' row i': sum over shared samples t and grid
-        // points g of L_k,t[i, g] Dinv[t, g] L_k',t[i', g].
-        func block(_ a: Range<Int>, _ b: Range<Int>) -> Tensor {
-            let rowsA = a.count * ni, rowsB = b.count * ni
-            var m = [Double](repeating: 0, count: rowsA * rowsB)
-            for k in a {
-                for k2 in b {
-                    let da = defects[k], db = defects[k2]
-                    for sa in da.state.indices {
-                        let t = da.first + sa
-                        let sb = t - db.first
-                        guard sb >= 0 && sb < db.state.count else { continue }
-                        let ba = bands[k][sa], bb = bands[k2][sb]
-                        for i in 0..<ni {
-                            let row = ((k - a.lowerBound) * ni + i) * rowsB + (k2 - b.lowerBound) * ni
-                            for i2 in Swift.max(0, i - 2 * h)...Swift.min(ni - 1, i + 2 * h) {
-                                var s = 0.0
-                                // grid point g = i + o = i2 + o2
-                                for o in Swift.max(0, i2 - i)...Swift.min(w - 1, i2 - i + w - 1) {
-                                    let g = i + o
-                                    s += ba[i * w + o] * inverseD[t * nx + g] * bb[i2 * w + g - i2]
-                                }
-                                m[row + i2] += s
-                            }
+        let ni = inner, h = halfWidth, w = 2 * h + 1
+        // Entry between defect k row i and defect k2 row i2: sum over shared samples t and grid
+        // points g of L_k,t[i, g] Dinv[t, g] L_k2,t[i2, g].
+        func block(_ k: Int, _ k2: Int) -> Tensor {
+            var m = [Double](repeating: 0, count: ni * ni)
+            let da = defects[k], db = defects[k2]
+            for sa in da.state.indices {
+                let t = da.first + sa
+                let sb = t - db.first
+                guard sb >= 0 && sb < db.state.count else { continue }
+                let ba = bands[k][sa], bb = bands[k2][sb]
+                for i in 0..<ni {
+                    for i2 in Swift.max(0, i - 2 * h)...Swift.min(ni - 1, i + 2 * h) {
+                        var s = 0.0
+                        // grid point g = i + o = i2 + o2
+                        for o in Swift.max(0, i2 - i)...Swift.min(w - 1, i2 - i + w - 1) {
+                            let g = i + o
+                            s += ba[i * w + o] * inverseD[t * nx + g] * bb[i2 * w + g - i2]
                         }
+                        m[i * ni + i2] += s
                     }
                 }
             }
-            if a == b { for q in 0..<rowsA { m[q * rowsB + q] += 1 } }
-            return Tensor(shape: [rowsA, rowsB], scalars: m)
+            if k == k2 { for q in 0..<ni { m[q * ni + q] += 1 } }
+            return Tensor(shape: [ni, ni], scalars: m)
         }
-        return BlockBandedLDL(blocks: defects.count, bandwidth: bandwidth) { k, j in block(k..<(k + 1), j..<(j + 1)) }
+        return BlockBandedLDL(blocks: defects.count, bandwidth: bandwidth, block: block)
     }
 
-    /// L v for a field-shaped v, and L^T y for a defect-shaped y.
+    /// L v for a field-shaped v.
     func applyL(_ bands: [[[Double]]], _ v: [Double]) -> [Double] {
+        let ni = inner, w = 2 * halfWidth + 1
         var out = [Double](repeating: 0, count: defects.count * ni)
         for (k, d) in defects.enumerated() {
             for s in d.state.indices {
@@ -401,8 +379,11 @@ public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power
         }
         return out
     }
+
+    /// L^T y for a defect-shaped y.
     func applyLT(_ bands: [[[Double]]], _ y: [Double]) -> [Double] {
-        var out = [Double](repeating: 0, count: n)
+        let ni = inner, w = 2 * halfWidth + 1
+        var out = [Double](repeating: 0, count: nt * nx)
         for (k, d) in defects.enumerated() {
             for s in d.state.indices {
                 let band = bands[k][s], base = (d.first + s) * nx
@@ -415,18 +396,21 @@ public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power
         }
         return out
     }
+
+    /// A defect-major [defects inner, columns] array as one [inner, columns] tensor per defect.
     func split(_ v: [Double], columns: Int) -> [Tensor] {
-        groups.map { range in
-            let lo = range.lowerBound * ni * columns, hi = range.upperBound * ni * columns
-            return Tensor(shape: [range.count * ni, columns], scalars: Array(v[lo..<hi]))
-        }
+        let size = inner * columns
+        return defects.indices.map { k in Tensor(shape: [inner, columns], scalars: Array(v[(k * size)..<((k + 1) * size)])) }
     }
 
     /// The damped step (see `jointStateParameterEstimate`'s `step`): dx = -Dinv (e + L^T v),
-    /// v = M^-1 (r2 - L Dinv e + P dc), (lambda diag(C) + P^T M^-1 P) dc = -P^T M^-1 (r2 - L Dinv e).
-    func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double) -> (dx: [Double], dc: [Double], predicted: Double)? {
-        let (bands, pp) = problem.jacobianBlocks(x, c)
-        let sigma2 = problem.sigma * problem.sigma
+    /// v = M^-1 (r2 - L Dinv e + P dc), (lambda diag(C) + P^T M^-1 P) dc = -P^T M^-1 (r2 - L Dinv e);
+    /// `blocks` = `jacobianBlocks(x, c)`.
+    func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double, blocks: (bands: [[[Double]]], p: [Double]))
+        -> (dx: [Double], dc: [Double], predicted: Double)? {
+        let (bands, pp) = blocks
+        let n = nt * nx, p = terms.count, ni = inner, w = 2 * halfWidth + 1
+        let sigma2 = sigma * sigma
         var stateDiagonal = [Double](repeating: 1 / sigma2, count: n)
         for (k, d) in defects.enumerated() {
             for s in d.state.indices {
@@ -436,7 +420,7 @@ public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power
         }
         let inverseD = stateDiagonal.map { 1 / (1 / sigma2 + damping * $0) }
         guard let factor = defectSystem(bands, inverseD) else { return nil }
-        let e = (0..<n).map { r[$0] / problem.sigma }
+        let e = (0..<n).map { r[$0] / sigma }
         let t = applyL(bands, zip(e, inverseD).map { $0 * $1 })
         let columns = p + 1
         var rhs = [Double](repeating: 0, count: defects.count * ni * columns)
@@ -484,10 +468,87 @@ public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power
         return (dx, dc, -gd + damping * dDd)
     }
 
+    /// The Levenberg-Marquardt step of `pdeJointEstimate` at (x, c) (public for tests): the
+    /// solution delta = (dx, dc) of (J^T J + lambda E) delta = -J^T r, J the Jacobian
+    /// (`denseJacobian`), r the residuals, E diagonal: diag(J^T J) on the field, and on the
+    /// coefficients max(diag(J^T J), 1e-12 of its largest coefficient entry); `predicted` is
+    /// -g.delta + lambda delta^T E delta with g = J^T r (half the model's decrease of |r|^2).
+    /// nil when a factorization fails. Cost as one iteration (`estimatedPDEJointCost`).
+    public func dampedStep(_ x: [Double], _ c: [Double], damping: Double) -> (dx: [Double], dc: [Double], predicted: Double)? {
+        step(x, c, residuals(x, c), damping: damping, blocks: jacobianBlocks(x, c))
+    }
+
+    /// Gauss-Newton standard errors of the coefficients at (x, c): `identifiedStandardErrors` of
+    /// the Schur complement P^T M^-1 P at lambda = 0 (Dinv = sigma^2), i.e. the coefficient block
+    /// of (J^T J)^-1. NaN (not computed) when the factorization of M or the Schur matrix is not
+    /// usable; +infinity for a coefficient the data do not identify.
+    public func standardErrors(_ x: [Double], _ c: [Double]) -> [Double] {
+        let p = terms.count
+        let (bands, pp) = jacobianBlocks(x, c)
+        guard let factor = defectSystem(bands, [Double](repeating: sigma * sigma, count: nt * nx)),
+              let (yb, wb) = factor.forward(split(pp, columns: p)) else { return [Double](repeating: .nan, count: p) }
+        var schur = [Double](repeating: 0, count: p * p)
+        for (yi, wi) in zip(yb, wb) {
+            let m = matmul(yi, wi, transposeA: true).scalars
+            for q in 0..<(p * p) { schur[q] += m[q] }
+        }
+        for a in 0..<p { for b in 0..<a { let m = 0.5 * (schur[a * p + b] + schur[b * p + a]); schur[a * p + b] = m; schur[b * p + a] = m } }
+        return identifiedStandardErrors(schur: schur, parameters: p, rows: defects.count * inner)
+    }
+}
+
+/// Joint estimation of the denoised field and the coefficients of a 1-D single-field PDE
+/// u_t = sum_j c_j u^(a_j) d^(m_j) u / dx^(m_j) on a fixed support: from data U [nt, nx] with
+/// white noise of standard deviation sigma, minimizes over the field X and c
+///
+///     sum (X - U)^2 / sigma^2 + sum_(k, interior x) defect_k(x)^2 / (tau sigma)^2,
+///
+/// defect_k the time collocation of `options.collocation` (Simpson: X_(k+2) - X_k -
+/// dt/3 (f_k + 4 f_(k+1) + f_(k+2))), f evaluated on X with central differences of half-width h
+/// in x, only at points h ... nx - 1 - h (no periodicity assumed; the edge points enter through
+/// their data only). The library is evaluated on the denoised field, so its noise no longer
+/// limits the coefficients (the weak form's errors-in-variables floor).
+///
+/// Levenberg-Marquardt as `jointStateParameterEstimate` (Marquardt scaling, Nielsen's damping,
+/// stop when a step at lambda <= 1 lowers the chi-square cost by less than
+/// `levenbergMarquardtStopTolerance`, or after `maxIterations`), each step through the defect-side Woodbury form: M = I + L D^-1 L^T over the
+/// defects, block banded (one block of inner rows per defect, block bandwidth 1 for the
+/// trapezoid, 2 for Simpson; `BlockBandedLDL`, LAPACK/BLAS on the blocks), bordered by the p
+/// coefficient columns whose Schur complement is the Gram matrix P^T M^-1 P = sum y_k^T S_k^-1 y_k.
+///
+/// - Returns: nil when the inputs do not fit (see `PDEJointProblem.init`), the cost estimate
+///   exceeds the options' caps, or the iteration ends on non-finite values; with `converged`
+///   false when the damping passes 1e12 or the iteration cap is reached.
+/// - Cost: `estimatedPDEJointCost` per iteration (~ 10.3 nt (nx - 2h)^3 flops for Simpson),
+///   memory about 4 nt (nx - 2h)^2 doubles plus O(nt nx) work arrays (`estimatedPDEJointCost`
+///   counts both); one more factorization at lambda = 0 for the standard errors.
+public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power: Int, derivative: Int)], coefficients: [Double],
+                             sigma: Double, initialField: Tensor? = nil,
+                             options: PDEJointEstimationOptions = PDEJointEstimationOptions()) -> PDEJointEstimate? {
+    guard u.rank == 2, u.shape[0] >= 4 else { return nil }
+    let maxOrder = terms.map(\.derivative).max() ?? 0
+    let h = options.spaceHalfWidth ?? PDEJointEstimationOptions.defaultHalfWidth(maxDerivative: maxOrder)
+    let tau = options.tolerance ?? 1 / Double(u.shape[0])
+    let cost = estimatedPDEJointCost(samples: u.shape[0], points: u.shape[1], halfWidth: h, collocation: options.collocation,
+                                     terms: terms.count)
+    guard cost.flops <= options.maximumFlopsPerIteration, cost.bytes <= options.maximumBytes else { return nil }
+    guard let problem = PDEJointProblem(u, dt: dt, dx: dx, terms: terms, coefficients: coefficients, sigma: sigma, tolerance: tau,
+                                        halfWidth: h, collocation: options.collocation) else { return nil }
+    let nt = problem.nt, nx = problem.nx
+    var x = problem.y, c = problem.start
+    if let initialField {
+        guard initialField.shape == u.shape, initialField.isFinite else { return nil }
+        x = initialField.scalars
+    }
+    var r = problem.residuals(x, c)
+    var cost2 = r.reduce(0) { $0 + $1 * $1 }
+    guard cost2.isFinite else { return nil }
+    var blocks = problem.jacobianBlocks(x, c)  // at the current point; unchanged by a rejected step
+
     var lambda = 1e-6, growth = 2.0, iterations = 0, converged = false
     while iterations < options.maxIterations {
         iterations += 1
-        guard let s = step(x, c, r, damping: lambda) else {
+        guard let s = problem.step(x, c, r, damping: lambda, blocks: blocks) else {
             lambda *= growth; growth *= 2
             if lambda > 1e12 { break }
             continue
@@ -496,14 +557,16 @@ public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power
         let nr = problem.residuals(nxs, ncs)
         let newCost = nr.reduce(0) { $0 + $1 * $1 }
         let measures = lambda <= 1
+        let stop = levenbergMarquardtStopTolerance(cost: cost2, rows: problem.rows)
         if newCost.isFinite && newCost <= cost2 {
             let decrease = cost2 - newCost
             x = nxs; c = ncs; r = nr; cost2 = newCost
+            blocks = problem.jacobianBlocks(x, c)
             let rho = s.predicted > 0 ? decrease / s.predicted : 1
             lambda = Swift.max(lambda * Swift.max(1.0 / 3, 1 - Foundation.pow(2 * rho - 1, 3)), 1e-15)
             growth = 2
-            if decrease <= 1e-6 && measures { converged = true; break }
-        } else if newCost.isFinite && newCost - cost2 <= 1e-6 && measures {
+            if decrease <= stop && measures { converged = true; break }
+        } else if newCost.isFinite && newCost - cost2 <= stop && measures {
             converged = true
             break
         } else {
@@ -512,18 +575,7 @@ public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power
         }
     }
     guard c.allSatisfy({ $0.isFinite }), x.allSatisfy({ $0.isFinite }) else { return nil }
-    // Standard errors: the Schur complement P^T M^-1 P at lambda = 0 (Dinv = sigma^2).
-    var standardErrors = [Double](repeating: .nan, count: p)
-    let (bands, pp) = problem.jacobianBlocks(x, c)
-    if let factor = defectSystem(bands, [Double](repeating: problem.sigma * problem.sigma, count: n)), let (yb, wb) = factor.forward(split(pp, columns: p)) {
-        var schur = [Double](repeating: 0, count: p * p)
-        for (yi, wi) in zip(yb, wb) {
-            let m = matmul(yi, wi, transposeA: true).scalars
-            for q in 0..<(p * p) { schur[q] += m[q] }
-        }
-        for a in 0..<p { for b in 0..<a { let m = 0.5 * (schur[a * p + b] + schur[b * p + a]); schur[a * p + b] = m; schur[b * p + a] = m } }
-        standardErrors = identifiedStandardErrors(schur: schur, parameters: p, rows: defects.count * ni)
-    }
+    let standardErrors = problem.standardErrors(x, c)
     return PDEJointEstimate(coefficients: c, standardErrors: standardErrors, field: Tensor(shape: [nt, nx], scalars: x),
                             iterations: iterations, converged: converged, tolerance: tau, halfWidth: h)
 }

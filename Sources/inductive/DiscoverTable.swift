@@ -142,8 +142,7 @@ struct DiscoverTable: ParsableCommand {
             throw ValidationError("--systems: unknown '\(name)' (burgers, kdv, ks, lorenz, vanderpol)")
         }
         if let refit {
-            guard let mode = WeakRefit(rawValue: refit) else { throw ValidationError("--refit: unknown '\(refit)' (generalized, diagonal, none, joint)") }
-            _ = mode
+            guard WeakRefit(rawValue: refit) != nil else { throw ValidationError("--refit: unknown '\(refit)' (generalized, diagonal, none, joint)") }
         }
         guard !(tuningData && freshData) else { throw ValidationError("--tuning-data and --fresh-data exclude each other") }
         try requireInteger(sweepSeeds, "sweep-seeds", 1...100)
