@@ -315,7 +315,8 @@ struct DiscoverPDE: ParsableCommand {
             // The joint refit (weak form) runs while the library is still held.
             let joint = options.formulation == .weak && options.weak.refit == .joint
             try memory.check(estimatedPDEDiscoveryBytes(times: u.shape[0], points: u.shape[1], degree: degree, maxDerivative: maxDerivative)
-                             + (joint ? estimatedPDEJointBytes(times: u.shape[0], points: u.shape[1], options: options.weak.joint) : 0),
+                             + (joint ? estimatedPDEJointBytes(times: u.shape[0], points: u.shape[1], maxDerivative: maxDerivative,
+                                                                  terms: terms, options: options.weak.joint) : 0),
                          "PDE-FIND on \(u.shape[0]) x \(u.shape[1]) points with degree \(degree) and max-derivative \(maxDerivative)"
                              + (joint ? " and the joint refit" : ""))
         }
