@@ -79,20 +79,30 @@ public struct PolynomialLibrary: Sendable, Equatable {
             if let parent = position[lower], parent < j { return (parent, v) }
             return (-2, -1)  // no lower term in the library: computed from the powers
         }
+        // Flat plan and exponent tables read through pointers: the inner loop then has no
+        // bounds checks or nested-array loads (it was 18 instructions per entry).
+        let parents = plan.map(\.parent), variables = plan.map(\.variable)
+        let flatExponents = exponents.flatMap { $0 }
         return Tensor(shape: [n, p]) { out in
             x.withUnsafeBufferPointer { src in
-                for i in 0..<n {
-                    let row = out.baseAddress! + i * p, values = src.baseAddress! + i * d
-                    for j in 0..<p {
-                        let step = plan[j]
-                        if step.parent >= 0 {
-                            row[j] = row[step.parent] * values[step.variable]
-                        } else if step.parent == -1 {
-                            row[j] = 1
-                        } else {
-                            var value = 1.0
-                            for w in 0..<d { for _ in 0..<exponents[j][w] { value *= values[w] } }
-                            row[j] = value
+                parents.withUnsafeBufferPointer { par in
+                    variables.withUnsafeBufferPointer { vr in
+                        flatExponents.withUnsafeBufferPointer { ex in
+                            for i in 0..<n {
+                                let row = out.baseAddress! + i * p, values = src.baseAddress! + i * d
+                                for j in 0..<p {
+                                    let parent = par[j]
+                                    if parent >= 0 {
+                                        row[j] = row[parent] * values[vr[j]]
+                                    } else if parent == -1 {
+                                        row[j] = 1
+                                    } else {
+                                        var value = 1.0
+                                        for w in 0..<d { for _ in 0..<ex[j * d + w] { value *= values[w] } }
+                                        row[j] = value
+                                    }
+                                }
+                            }
                         }
                     }
                 }

@@ -20,6 +20,14 @@ import Testing
         #expect(theta == Tensor([[1, 2, 3, 4, 6, 9], [1, -1, 0.5, 1, -0.5, 0.25]]))
     }
 
+    /// Without the constant the degree-1 terms have no parent term and take the power path;
+    /// the rest are built from them. Small integers: every product is exact.
+    @Test func polynomialEvaluationWithoutConstant() {
+        let library = PolynomialLibrary(variableNames: ["x", "y"], degree: 3, includeConstant: false)
+        let theta = library.evaluate(Tensor([[2, 3], [-1, 5]]))
+        #expect(theta == Tensor([[2, 3, 4, 6, 9, 8, 12, 18, 27], [-1, 5, 1, -5, 25, -1, 5, -25, 125]]))
+    }
+
     @Test func pdeNamesPutPowersOfUFirst() {
         let library = PDELibrary(degree: 2, maxDerivative: 3)
         #expect(library.names == ["1", "u", "u^2", "u_x", "u*u_x", "u^2*u_x", "u_xx", "u*u_xx", "u^2*u_xx",

@@ -30,6 +30,54 @@ import Testing
         expectClose(d, exact, rtol: 1e-9, atol: 1e-9)
     }
 
+    /// The interior runs as a chunked flat stencil (512 elements per chunk) and the ends row
+    /// by row; both must give exactly the plain per-element sum 0 + w_0 u_0 + w_1 u_1 + ...
+    /// (same operations in the same order, so equality is exact), for every axis position,
+    /// lengths that cross chunk boundaries, and periodic wrapping.
+    @Test func finiteDifferencesEqualThePlainStencilSumExactly() {
+        func reference(_ u: Tensor, h: Double, order: Int, axis a: Int, periodic: Bool) -> [Double] {
+            let shape = u.shape, n = shape[a]
+            let outer = shape[..<a].reduce(1, *), inner = shape[(a + 1)...].reduce(1, *)
+            let half = (order + 1) / 2, oneSided = order + 2
+            let scale = 1 / Foundation.pow(h, Double(order))
+            let x = u.scalars
+            var out = [Double](repeating: 0, count: x.count)
+            for o in 0..<outer {
+                for i in 0..<n {
+                    let offsets: [Int]
+                    if periodic || (i >= half && i < n - half) {
+                        offsets = Array(-half...half)
+                    } else {
+                        let start = i < half ? 0 : n - oneSided
+                        offsets = (0..<oneSided).map { start + $0 - i }
+                    }
+                    let w = finiteDifferenceWeights(order: order, offsets: offsets.map(Double.init)).map { $0 * scale }
+                    for c in 0..<inner {
+                        var acc = 0.0
+                        for (k, offset) in offsets.enumerated() {
+                            var j = i + offset
+                            if periodic { j = ((j % n) + n) % n }
+                            acc += w[k] * x[(o * n + j) * inner + c]
+                        }
+                        out[(o * n + i) * inner + c] = acc
+                    }
+                }
+            }
+            return out
+        }
+        var rng = RandomGenerator(seed: 41)
+        for (shape, axis) in [([1203, 3], 0), ([3, 700, 2], 1), ([2, 3, 1100], 2), ([9, 1], 0)] {
+            let u = Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in rng.normal() })
+            for order in 1...3 {
+                for periodic in [false, true] {
+                    let d = finiteDifferenceDerivative(u, spacing: 0.01, order: order, axis: axis, periodic: periodic)
+                    #expect(d.scalars == reference(u, h: 0.01, order: order, axis: axis, periodic: periodic),
+                            "shape \(shape), axis \(axis), order \(order), periodic \(periodic)")
+                }
+            }
+        }
+    }
+
     @Test func finiteDifferencesConvergeAtSecondOrder() {
         func error(_ n: Int, periodic: Bool) -> Double {
             let h = 2 * Double.pi / Double(n)

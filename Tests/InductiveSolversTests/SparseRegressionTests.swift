@@ -38,6 +38,27 @@ import Testing
         expectClose(plain.coefficients.take(columns), refit, rtol: 1e-10)
     }
 
+    /// The reported residual sums over the kept terms only; it must agree with the dense
+    /// ||X W - Y||_F / ||Y||_F. The two differ only in rounding: each residual entry by at most
+    /// about p eps sum_j |x_ij w_j| in either way of summing, so in norm by at most
+    /// 2 p eps ||X||_F ||W||_F, relative to ||Y||_F.
+    @Test func stlsqResidualAgreesWithTheDenseProduct() throws {
+        for (seed, noise) in [(UInt64(11), 0.05), (12, 0.5)] {
+            let (x, y) = problem(n: 300, noise: noise, seed: seed)
+            let y2 = y * 0.5 + matmul(x, Tensor([0, 0, 2, 0, 0, 0.3, 0, 0]))
+            let targets = Tensor.stack([y, y2], axis: 1)
+            for (rhs, threshold) in [(y, 0.2), (targets, 0.2), (targets, 0.0)] {
+                let fit = try sequentialThresholdedLeastSquares(x, rhs, threshold: threshold, alpha: 0.01)
+                let w = fit.coefficients
+                let dense = (matmul(x, w) - rhs).norm() / rhs.norm()
+                let bound = 2 * Double(x.shape[1]) * Double.ulpOfOne * x.norm() * w.norm() / rhs.norm()
+                #expect(Swift.abs(fit.diagnostics.residual - dense) <= bound,
+                        "seed \(seed), threshold \(threshold): \(fit.diagnostics.residual) vs \(dense), bound \(bound)")
+                #expect(fit.diagnostics.residual > 0)
+            }
+        }
+    }
+
     @Test func stlsqFitsSeveralTargetsColumnByColumn() throws {
         let (x, y) = problem(n: 80, noise: 0.01, seed: 3)
         let y2 = matmul(x, Tensor([1, 0, 0, 0, 0, 0, 0, -3]))

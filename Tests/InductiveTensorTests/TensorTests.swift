@@ -40,6 +40,23 @@ import Testing
         #expect(!Tensor([-.infinity, 0]).isFinite)
     }
 
+    /// The check runs in lanes of eight plus a scalar tail: a non-finite value is found in
+    /// every lane position and in the tail, for lengths around the lane width.
+    @Test func isFiniteFindsNonFiniteValuesAtEveryPosition() {
+        #expect(Tensor(shape: [0], scalars: []).isFinite)
+        for n in [1, 7, 8, 9, 16, 17, 31] {
+            let finite = (0..<n).map { Double($0) * 1e300 - 3e301 }
+            #expect(Tensor(finite).isFinite)
+            for bad in [Double.nan, .infinity, -.infinity] {
+                for i in 0..<n {
+                    var values = finite
+                    values[i] = bad
+                    #expect(!Tensor(values).isFinite, "n \(n), \(bad) at \(i)")
+                }
+            }
+        }
+    }
+
     @Test func descriptionRendersNestedRows() {
         let t: Tensor = [[1, 2], [3, 4.5]]
         #expect(t.description == "[[1., 2.],\n [3., 4.5]]")
