@@ -88,6 +88,19 @@ public struct PolynomialLibrary: Sendable, Equatable {
                 parents.withUnsafeBufferPointer { par in
                     variables.withUnsafeBufferPointer { vr in
                         flatExponents.withUnsafeBufferPointer { ex in
+                            if par[0] == -1 && !par[1...].contains(where: { $0 < 0 }) {
+                                // The usual library: the constant first, every other term a
+                                // product of an earlier one and a variable; no branches per entry.
+                                var i = 0
+                                while i < n {
+                                    let row = out.baseAddress! + i &* p, values = src.baseAddress! + i &* d
+                                    row[0] = 1
+                                    var j = 1
+                                    while j < p { row[j] = row[par[j]] * values[vr[j]]; j &+= 1 }
+                                    i &+= 1
+                                }
+                                return
+                            }
                             for i in 0..<n {
                                 let row = out.baseAddress! + i * p, values = src.baseAddress! + i * d
                                 for j in 0..<p {

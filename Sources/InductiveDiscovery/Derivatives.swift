@@ -53,22 +53,20 @@ func applyStencils(_ u: Tensor, axis: Int, periodic: Bool, central: Stencil, hal
     // weight) table with periodic wrapping resolved, so no inner loop touches Swift arrays.
     let middle = central
     let interiorRange = Swift.min(halfWidth, n)..<Swift.max(n - halfWidth, Swift.min(halfWidth, n))
-    var interior = [Bool](repeating: false, count: n)
-    var starts = [Int](repeating: 0, count: n + 1)
+    // The edge positions (all but the interior), in order; edge e's stencil is entries
+    // starts[e] ..< starts[e + 1] of the table.
+    let edges = Array(0..<interiorRange.lowerBound) + Array(interiorRange.upperBound..<n)
+    var starts = [0]
     var indices: [Int] = [], weights: [Double] = []
-    for i in 0..<n {
-        if interiorRange.contains(i) {
-            interior[i] = true
-        } else {
-            let s = periodic ? central : boundary(i, n)
-            for (o, w) in zip(s.offsets, s.weights) {
-                var j = i + o
-                if periodic { j = ((j % n) + n) % n }
-                indices.append(j)
-                weights.append(w)
-            }
+    for i in edges {
+        let s = periodic ? central : boundary(i, n)
+        for (o, w) in zip(s.offsets, s.weights) {
+            var j = i + o
+            if periodic { j = ((j % n) + n) % n }
+            indices.append(j)
+            weights.append(w)
         }
-        starts[i + 1] = indices.count
+        starts.append(indices.count)
     }
     let width = middle.offsets.count
     return Tensor(shape: u.shape) { dst in
@@ -102,10 +100,10 @@ func applyStencils(_ u: Tensor, axis: Int, periodic: Bool, central: Stencil, hal
                                             chunkStart += count
                                         }
                                     }
-                                    for i in 0..<n where !interior[i] {
+                                    for (e, i) in edges.enumerated() {
                                         let row = dst.baseAddress! + base + i * inner
                                         for c in 0..<inner { row[c] = 0 }
-                                        for k in st[i]..<st[i + 1] {
+                                        for k in st[e]..<st[e + 1] {
                                             let w = wt[k], from = src.baseAddress! + base + idx[k] * inner
                                             for c in 0..<inner { row[c] += w * from[c] }
                                         }

@@ -75,8 +75,8 @@ private func relativeResidual(_ x: Tensor, _ y: Tensor, _ w: Tensor) -> Double {
 
 /// ||X W - Y||_F / ||Y||_F from the non-zero coefficients only (W [p] or [p, k]): O(n nnz) for a
 /// sparse fit instead of a dense O(n p k) product and an n x k difference. Each residual entry
-/// is summed in term order, so its last bits can differ from a BLAS product's (by at most about
-/// p eps sum_j |x_ij w_j|). Non-finite X must have been rejected before (a skipped zero
+/// is summed in term order (0 + x_ij1 w_j1 + ... - y_i), so its last bits can differ from a
+/// BLAS product's (by at most about p eps sum_j |x_ij w_j|). Non-finite X must have been rejected before (a skipped zero
 /// coefficient times an infinity would be NaN in the dense product).
 private func sparseRelativeResidual(_ x: Tensor, _ y: Tensor, _ w: Tensor) -> Double {
     let n = x.shape[0], p = x.shape[1]
@@ -90,26 +90,27 @@ private func sparseRelativeResidual(_ x: Tensor, _ y: Tensor, _ w: Tensor) -> Do
         }
         starts.append(terms.count)
     }
-    var r = [Double](repeating: 0, count: n * k)
-    x.withUnsafeBufferPointer { xb in
-        y.withUnsafeBufferPointer { yb in
-            r.withUnsafeMutableBufferPointer { rb in
-                starts.withUnsafeBufferPointer { st in
-                    terms.withUnsafeBufferPointer { tj in
-                        values.withUnsafeBufferPointer { tw in
-                            for i in 0..<n {
-                                let row = xb.baseAddress! + i * p
-                                for c in 0..<k {
-                                    var sum = 0.0
-                                    for t in st[c]..<st[c + 1] { sum += row[tj[t]] * tw[t] }
-                                    rb[i * k + c] = sum - yb[i * k + c]
-                                }
-                            }
-                        }
+    // Column by column, term by term: r[c n + i] = sum_t x[i, j_t] w_t - y[i, c], each pass a
+    // plain strided loop (a loop over the 2-3 terms inside the row loop costs more than the sums).
+    let r = [Double](unsafeUninitializedCapacity: n * k) { rb, initialized in
+        x.withUnsafeBufferPointer { xb in
+            y.withUnsafeBufferPointer { yb in
+                guard let xs = xb.baseAddress, let ys = yb.baseAddress, let out = rb.baseAddress else { return }
+                for c in 0..<k {
+                    let column = out + c * n
+                    column.update(repeating: 0, count: n)
+                    for t in starts[c]..<starts[c + 1] {
+                        let from = xs + terms[t], weight = values[t]
+                        var i = 0
+                        while i < n { column[i] += from[i &* p] * weight; i &+= 1 }
                     }
+                    let target = ys + c
+                    var i = 0
+                    while i < n { column[i] -= target[i &* k]; i &+= 1 }
                 }
             }
         }
+        initialized = n * k
     }
     return BLAS.nrm2(r) / Swift.max(y.norm(), Double.leastNormalMagnitude)
 }
