@@ -92,8 +92,11 @@ func applyStencils(_ u: Tensor, axis: Int, periodic: Bool, central: Stencil, hal
                                             let count = Swift.min(512, total - chunkStart)
                                             let out = dst.baseAddress! + first + chunkStart
                                             let input = src.baseAddress! + first + chunkStart
-                                            out.update(repeating: 0, count: count)
-                                            for k in 0..<width {
+                                            // 0 + w0 u0 is the row loop's first update of a
+                                            // zeroed entry (not folded: it turns -0 into +0).
+                                            let w0 = mw[0], from0 = input + mo[0] * inner
+                                            for e in 0..<count { out[e] = 0 + w0 * from0[e] }
+                                            for k in 1..<width {
                                                 let w = mw[k], from = input + mo[k] * inner
                                                 for e in 0..<count { out[e] += w * from[e] }
                                             }
