@@ -384,6 +384,71 @@ public func levenbergMarquardtStopTolerance(cost: Double, rows: Int) -> Double {
     Swift.max(1e-6 * Swift.max(1, cost / Double(Swift.max(1, rows))), Double(rows) * Double.ulpOfOne * cost)
 }
 
+/// Where a Levenberg–Marquardt run of the joint stages stands: states `x`, coefficients `c`,
+/// residuals `r` at (x, c) and `cost` = |r|^2.
+struct LevenbergMarquardtState {
+    var x: [Double]
+    var c: [Double]
+    var r: [Double]
+    var cost: Double
+    var iterations = 0
+    var converged = false
+}
+
+/// The Levenberg–Marquardt iteration shared by the joint stages (`jointStateParameterEstimate`,
+/// `pdeJointEstimate`): `step(x, c, r, lambda)` solves the damped normal equations (nil on a
+/// breakdown, answered by more damping) and returns the step and the model's predicted
+/// decrease; a step that lowers the cost is taken (`accepted` sees the new point) and lambda
+/// follows Nielsen's update from the gain ratio; a failed step multiplies lambda by a growing
+/// factor. Stops converged when an accepted step lowers the cost, or a rejected one raises it,
+/// by at most `levenbergMarquardtStopTolerance` with lambda <= 1; unconverged when lambda
+/// passes 1e12 or after `maxIterations`.
+func levenbergMarquardt(_ state: inout LevenbergMarquardtState, rows: Int, maxIterations: Int,
+                        residuals: ([Double], [Double]) -> [Double],
+                        step: ([Double], [Double], [Double], Double) -> (dx: [Double], dc: [Double], predicted: Double)?,
+                        accepted: ([Double], [Double]) -> Void = { _, _ in }) {
+    var lambda = 1e-6, growth = 2.0
+    while state.iterations < maxIterations {
+        state.iterations += 1
+        guard let s = step(state.x, state.c, state.r, lambda) else {
+            lambda *= growth
+            growth *= 2
+            if lambda > 1e12 { break }
+            continue
+        }
+        let nx = zip(state.x, s.dx).map { $0 + $1 }, nc = zip(state.c, s.dc).map { $0 + $1 }
+        let nr = residuals(nx, nc)
+        let newCost = nr.reduce(0) { $0 + $1 * $1 }
+        // The cost is a chi-square in noise units: moving one coefficient by one standard error
+        // changes it by about 1, so once a step lowers it by less than 1e-6 the coefficients are
+        // within ~1e-3 standard errors of the optimum (unless convergence is very slow); the
+        // threshold grows with a misfit and with the rounding of the cost
+        // (`levenbergMarquardtStopTolerance`). Only a step damped by at most lambda = 1 (at
+        // least about half the Gauss-Newton step on the Marquardt scale) measures the distance
+        // to the optimum; a tiny change under heavy damping only reflects a short step.
+        let measures = lambda <= 1
+        let stop = levenbergMarquardtStopTolerance(cost: state.cost, rows: rows)
+        if newCost.isFinite && newCost <= state.cost {
+            let decrease = state.cost - newCost
+            state.x = nx; state.c = nc; state.r = nr; state.cost = newCost
+            accepted(nx, nc)
+            // Nielsen's update from the gain ratio rho = actual / predicted decrease.
+            let rho = s.predicted > 0 ? decrease / s.predicted : 1
+            lambda = Swift.max(lambda * Swift.max(1.0 / 3, 1 - Foundation.pow(2 * rho - 1, 3)), 1e-15)
+            growth = 2
+            if decrease <= stop && measures { state.converged = true; break }
+        } else if newCost.isFinite && newCost - state.cost <= stop && measures {
+            // At the optimum up to rounding: the step no longer lowers the cost measurably.
+            state.converged = true
+            break
+        } else {
+            lambda *= growth
+            growth *= 2
+            if lambda > 1e12 { break }
+        }
+    }
+}
+
 /// The backward-elimination choice of the joint stages (`jointRefit`, `pdeJointRefit`).
 public enum EliminationChoice: Equatable, Sendable {
     /// Every candidate is significant (or there is none): keep the support.
@@ -452,11 +517,9 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
         guard initialStates.shape == y.shape, initialStates.isFinite else { return nil }
         x = initialStates.scalars
     }
-    var r = problem.residuals(x, c)
-    var cost = r.reduce(0) { $0 + $1 * $1 }
+    let r = problem.residuals(x, c)
+    let cost = r.reduce(0) { $0 + $1 * $1 }
     guard cost.isFinite else { return nil }
-    var lambda = 1e-6, growth = 2.0
-    var iterations = 0, converged = false
 
     /// The damped normal equations at (x, c) without forming C - B^T A^-1 B: with the state
     /// block A_lambda = D + L^T L (D = Sigma^-2 + lambda diag(A), diagonal) and
@@ -569,44 +632,11 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
         return (dx, dc, -gd + damping * dDd)
     }
 
-    while iterations < options.maxIterations {
-        iterations += 1
-        guard let s = step(x, c, r, damping: lambda) else {
-            lambda *= growth
-            growth *= 2
-            if lambda > 1e12 { break }
-            continue
-        }
-        let nx = zip(x, s.dx).map { $0 + $1 }, nc = zip(c, s.dc).map { $0 + $1 }
-        let nr = problem.residuals(nx, nc)
-        let newCost = nr.reduce(0) { $0 + $1 * $1 }
-        // The cost is a chi-square in noise units: moving one coefficient by one standard error
-        // changes it by about 1, so once a step lowers it by less than 1e-6 the coefficients are
-        // within ~1e-3 standard errors of the optimum (unless convergence is very slow); the
-        // threshold grows with a misfit and with the rounding of the cost
-        // (`levenbergMarquardtStopTolerance`). Only a step damped by at most lambda = 1 (at least about half the Gauss-Newton step on
-        // the Marquardt scale) measures the distance to the optimum; a tiny change under heavy
-        // damping only reflects a short step.
-        let measures = lambda <= 1
-        let stop = levenbergMarquardtStopTolerance(cost: cost, rows: nr.count)
-        if newCost.isFinite && newCost <= cost {
-            let decrease = cost - newCost
-            x = nx; c = nc; r = nr; cost = newCost
-            // Nielsen's update from the gain ratio rho = actual / predicted decrease.
-            let rho = s.predicted > 0 ? decrease / s.predicted : 1
-            lambda = Swift.max(lambda * Swift.max(1.0 / 3, 1 - Foundation.pow(2 * rho - 1, 3)), 1e-15)
-            growth = 2
-            if decrease <= stop && measures { converged = true; break }
-        } else if newCost.isFinite && newCost - cost <= stop && measures {
-            // At the optimum up to rounding: the step no longer lowers the cost measurably.
-            converged = true
-            break
-        } else {
-            lambda *= growth
-            growth *= 2
-            if lambda > 1e12 { break }
-        }
-    }
+    var run = LevenbergMarquardtState(x: x, c: c, r: r, cost: cost)
+    levenbergMarquardt(&run, rows: r.count, maxIterations: options.maxIterations,
+                       residuals: { problem.residuals($0, $1) }, step: { step($0, $1, $2, damping: $3) })
+    x = run.x; c = run.c
+    let iterations = run.iterations, converged = run.converged
     guard c.allSatisfy({ $0.isFinite }), x.allSatisfy({ $0.isFinite }) else { return nil }
     let full = problem.fullCoefficients(c)
     let standardErrors = problem.schurComplement(x, c).map { identifiedStandardErrors(schur: $0, parameters: np, rows: (n - 1) * d) }

@@ -540,40 +540,18 @@ public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power
         guard initialField.shape == u.shape, initialField.isFinite else { return nil }
         x = initialField.scalars
     }
-    var r = problem.residuals(x, c)
-    var cost2 = r.reduce(0) { $0 + $1 * $1 }
+    let r = problem.residuals(x, c)
+    let cost2 = r.reduce(0) { $0 + $1 * $1 }
     guard cost2.isFinite else { return nil }
     var blocks = problem.jacobianBlocks(x, c)  // at the current point; unchanged by a rejected step
 
-    var lambda = 1e-6, growth = 2.0, iterations = 0, converged = false
-    while iterations < options.maxIterations {
-        iterations += 1
-        guard let s = problem.step(x, c, r, damping: lambda, blocks: blocks) else {
-            lambda *= growth; growth *= 2
-            if lambda > 1e12 { break }
-            continue
-        }
-        let nxs = zip(x, s.dx).map { $0 + $1 }, ncs = zip(c, s.dc).map { $0 + $1 }
-        let nr = problem.residuals(nxs, ncs)
-        let newCost = nr.reduce(0) { $0 + $1 * $1 }
-        let measures = lambda <= 1
-        let stop = levenbergMarquardtStopTolerance(cost: cost2, rows: problem.rows)
-        if newCost.isFinite && newCost <= cost2 {
-            let decrease = cost2 - newCost
-            x = nxs; c = ncs; r = nr; cost2 = newCost
-            blocks = problem.jacobianBlocks(x, c)
-            let rho = s.predicted > 0 ? decrease / s.predicted : 1
-            lambda = Swift.max(lambda * Swift.max(1.0 / 3, 1 - Foundation.pow(2 * rho - 1, 3)), 1e-15)
-            growth = 2
-            if decrease <= stop && measures { converged = true; break }
-        } else if newCost.isFinite && newCost - cost2 <= stop && measures {
-            converged = true
-            break
-        } else {
-            lambda *= growth; growth *= 2
-            if lambda > 1e12 { break }
-        }
-    }
+    var run = LevenbergMarquardtState(x: x, c: c, r: r, cost: cost2)
+    levenbergMarquardt(&run, rows: problem.rows, maxIterations: options.maxIterations,
+                       residuals: { problem.residuals($0, $1) },
+                       step: { problem.step($0, $1, $2, damping: $3, blocks: blocks) },
+                       accepted: { blocks = problem.jacobianBlocks($0, $1) })
+    x = run.x; c = run.c
+    let iterations = run.iterations, converged = run.converged
     guard c.allSatisfy({ $0.isFinite }), x.allSatisfy({ $0.isFinite }) else { return nil }
     let standardErrors = problem.standardErrors(x, c)
     return PDEJointEstimate(coefficients: c, standardErrors: standardErrors, field: Tensor(shape: [nt, nx], scalars: x),
