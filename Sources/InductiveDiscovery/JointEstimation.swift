@@ -107,18 +107,31 @@ public struct BlockTridiagonalCholesky: Sendable {
         w = upper
         let dd = d * d
         for i in 0..<n {
+            // D_i - W_(i-1)^T W_(i-1)
             if i > 0 {
-                // D_i - W_(i-1)^T W_(i-1)
-                for a in 0..<d {
-                    for b in 0..<d {
-                        var s = 0.0
-                        for k in 0..<d { s += w[(i - 1) * dd + k * d + a] * w[(i - 1) * dd + k * d + b] }
-                        l[i * dd + a * d + b] -= s
+                w.withUnsafeBufferPointer { pw in
+                    l.withUnsafeMutableBufferPointer { pl in
+                        let wi = pw.baseAddress! + (i - 1) * dd
+                        Self.subtractTransposedProduct(wi, wi, from: pl.baseAddress! + i * dd, size: d, columns: d)
                     }
                 }
             }
             guard denseCholesky(&l, d, offset: i * dd) else { return nil }
             if i < n - 1 { triangularSolve(l, i * dd, d, &w, i * dd, columns: d, transpose: false) }
+        }
+    }
+
+    /// target[a, c] -= (W^T x)[a, c] for d x d W, and d x `columns` blocks x and target
+    /// (row-major): the update of the factorization (x = W_(i-1)) and of the forward solve
+    /// (x = z_(i-1)). x and target are disjoint blocks, possibly of one array.
+    private static func subtractTransposedProduct(_ w: UnsafePointer<Double>, _ x: UnsafePointer<Double>,
+                                                  from target: UnsafeMutablePointer<Double>, size d: Int, columns: Int) {
+        for a in 0..<d {
+            for c in 0..<columns {
+                var s = 0.0
+                for k in 0..<d { s += w[k * d + a] * x[k * columns + c] }
+                target[a * columns + c] -= s
+            }
         }
     }
 
@@ -149,13 +162,12 @@ public struct BlockTridiagonalCholesky: Sendable {
     public func forwardSolve(_ b: inout [Double], columns: Int) {
         let dd = d * d, block = d * columns
         for i in 0..<n {
+            // b_i -= W_(i-1)^T z_(i-1)
             if i > 0 {
-                // b_i -= W_(i-1)^T z_(i-1)
-                for a in 0..<d {
-                    for c in 0..<columns {
-                        var s = 0.0
-                        for k in 0..<d { s += w[(i - 1) * dd + k * d + a] * b[(i - 1) * block + k * columns + c] }
-                        b[i * block + a * columns + c] -= s
+                w.withUnsafeBufferPointer { pw in
+                    b.withUnsafeMutableBufferPointer { pb in
+                        Self.subtractTransposedProduct(pw.baseAddress! + (i - 1) * dd, pb.baseAddress! + (i - 1) * block,
+                                                       from: pb.baseAddress! + i * block, size: d, columns: columns)
                     }
                 }
             }
@@ -520,6 +532,8 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
     let r = problem.residuals(x, c)
     let cost = r.reduce(0) { $0 + $1 * $1 }
     guard cost.isFinite else { return nil }
+    // The Jacobian at the current point: a rejected step leaves it as it is.
+    var jacobian = problem.jacobian(x, c)
 
     /// The damped normal equations at (x, c) without forming C - B^T A^-1 B: with the state
     /// block A_lambda = D + L^T L (D = Sigma^-2 + lambda diag(A), diagonal) and
@@ -531,7 +545,7 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
     /// more damping).
     func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double)
         -> (dx: [Double], dc: [Double], predicted: Double)? {
-        let (l, rr, p) = problem.jacobian(x, c)
+        let (l, rr, p) = jacobian
         let blocks = n - 1
         // diag(A) = Sigma^-2 + diag(L^T L), and D.
         var stateDiagonal = [Double](repeating: 0, count: n * d)
@@ -634,7 +648,8 @@ public func jointStateParameterEstimate(_ y: Tensor, dt: Double, exponents: [[In
 
     var run = LevenbergMarquardtState(x: x, c: c, r: r, cost: cost)
     levenbergMarquardt(&run, rows: r.count, maxIterations: options.maxIterations,
-                       residuals: { problem.residuals($0, $1) }, step: { step($0, $1, $2, damping: $3) })
+                       residuals: { problem.residuals($0, $1) }, step: { step($0, $1, $2, damping: $3) },
+                       accepted: { jacobian = problem.jacobian($0, $1) })
     x = run.x; c = run.c
     let iterations = run.iterations, converged = run.converged
     guard c.allSatisfy({ $0.isFinite }), x.allSatisfy({ $0.isFinite }) else { return nil }

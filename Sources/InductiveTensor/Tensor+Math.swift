@@ -96,22 +96,13 @@ extension Tensor {
     public static func .>=(a: Tensor, b: Double) -> Tensor { let y = b; return a.map { $0 >= y ? 1 : 0 } }
 
     /// `self * (condition > 0 ? 1 : 0)` elementwise: this tensor masked by the positive entries
-    /// of `condition` (the product with relu's derivative at `condition`). Equal shapes take
-    /// one pass without a mask tensor (split over the cores for large tensors); otherwise
-    /// `self * (condition .> 0)` with broadcasting. Same bits either way (x * 1 and x * 0 as
-    /// IEEE products: -0 for negative x, NaN for NaN). O(count).
+    /// of `condition` (the product with relu's derivative at `condition`), broadcast with
+    /// NumPy's rules, in one pass without a mask tensor (`Tensor.apply`'s fast paths: equal
+    /// shapes, a scalar, a repeated row; split over the cores for large tensors). The same
+    /// bits as `self * (condition .> 0)` (x * 1 and x * 0 as IEEE products: -0 for negative x,
+    /// NaN for NaN). O(count).
     public func keepingWherePositive(_ condition: Tensor) -> Tensor {
-        guard condition.shape == shape else { return self * (condition .> 0) }
-        return Tensor(shape: shape) { dst in
-            scalars.withUnsafeBufferPointer { px in
-                condition.scalars.withUnsafeBufferPointer { pc in
-                    guard let x = px.baseAddress, let c = pc.baseAddress, let z = dst.baseAddress else { return }
-                    Parallel.forEachRange(count: px.count, minimumPerPart: Parallel.minimumCheapElementsPerPart) { r in
-                        for i in r { z[i] = x[i] * (c[i] > 0 ? 1 : 0) }
-                    }
-                }
-            }
-        }
+        Tensor.apply(self, condition, MaskPositiveKernel.self)
     }
 
     /// `condition != 0 ? a : b` elementwise, all three broadcast together (NumPy `where`).

@@ -10,6 +10,8 @@ public protocol BinaryKernel {
 @usableFromInline enum SubtractKernel: BinaryKernel { @inlinable static func apply(_ x: Double, _ y: Double) -> Double { x - y } }
 @usableFromInline enum MultiplyKernel: BinaryKernel { @inlinable static func apply(_ x: Double, _ y: Double) -> Double { x * y } }
 @usableFromInline enum DivideKernel: BinaryKernel { @inlinable static func apply(_ x: Double, _ y: Double) -> Double { x / y } }
+/// x masked by y > 0 (`keepingWherePositive`).
+@usableFromInline enum MaskPositiveKernel: BinaryKernel { @inlinable static func apply(_ x: Double, _ y: Double) -> Double { x * (y > 0 ? 1 : 0) } }
 
 /// Merges adjacent axes that are contiguous for every operand and drops extent-1 axes,
 /// so that e.g. a full-array walk becomes a single inner loop.
