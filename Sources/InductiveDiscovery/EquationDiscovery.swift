@@ -690,7 +690,8 @@ public func pdeJointRefit(_ u: Tensor, dt: Double, dx: Double, terms library: [(
         rounds += 1
         let terms = support.map { library[$0] }
         let h = options.spaceHalfWidth ?? PDEJointEstimationOptions.defaultHalfWidth(maxDerivative: terms.map(\.derivative).max() ?? 0)
-        let cost = estimatedPDEJointCost(samples: nt, points: nx, halfWidth: h, collocation: options.collocation, terms: terms.count)
+        let cost = estimatedPDEJointCost(samples: nt, points: nx, halfWidth: h, collocation: options.collocation, terms: terms.count,
+                                         stripWidth: options.resolvedStripWidth(halfWidth: h))
         let kept = rounds == 1 ? "kept the generalized least-squares fit" : "kept round \(rounds - 1)'s estimate with all its terms"
         let attempt = pdeJointEstimate(u, dt: dt, dx: dx, terms: terms, coefficients: start, sigma: sigma, initialField: field, options: options)
         guard let estimate = attempt, estimate.converged else {
@@ -701,6 +702,9 @@ public func pdeJointRefit(_ u: Tensor, dt: Double, dx: Double, terms library: [(
             } else if cost.flops > options.maximumFlopsPerIteration || cost.bytes > options.maximumBytes {
                 reason = String(format: "skipped: %.2g flops per iteration and %.2g bytes, caps %.2g and %.2g", cost.flops, cost.bytes,
                                 options.maximumFlopsPerIteration, options.maximumBytes)
+            } else if case let z = pdeCollocationStiffness(dt: dt, dx: dx, terms: terms, coefficients: start, amplitude: u.scalars.reduce(0.0) { Swift.max($0, Swift.abs($1)) }),
+                      z > options.maximumStiffness {
+                reason = String(format: "skipped: collocation stiffness dt |c| |u|^a (pi/dx)^m = %.3g above %.3g", z, options.maximumStiffness)
             } else if nt < 4 || nx <= 2 * h {
                 reason = "skipped: \(nt) x \(nx) samples cannot hold 4 times and a stencil of half-width \(h) with an interior point"
             } else {

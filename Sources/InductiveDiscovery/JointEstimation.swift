@@ -382,18 +382,19 @@ public func identifiedStandardErrors(schur s: [Double], parameters np: Int, rows
 /// The stop threshold of the joint stages' Levenberg-Marquardt iterations on a chi-square cost
 /// (a sum of `rows` squared residuals in noise units):
 ///
-///     max(1e-6 max(1, cost / rows), rows eps cost).
+///     max(relative max(1, cost / rows), rows eps cost).
 ///
 /// Moving a coefficient by delta standard errors from the optimum raises the cost by delta^2, so
-/// a decrease below 1e-6 means the coefficients are within ~1e-3 standard errors of it. When
+/// a decrease below `relative` (default 1e-6) means the coefficients are within ~sqrt(relative)
+/// standard errors of it (1e-3 for the default). When
 /// the model misfits (cost > rows: more than the expected chi-square of every residual, twice
 /// the expected per degree of freedom of the joint problems), the standard errors scaled by
 /// the fit, s^2 = cost / rows, are the meaningful ones, and 1e-3 of those is a change of
 /// 1e-6 cost / rows. rows eps cost bounds the rounding of the naive sum of the cost (Higham's
 /// gamma_rows); it only matters above ~6.7e4 rows (rows^2 eps > 1e-6), so a rise of the
 /// cost by rounding alone does not read as a failed step.
-public func levenbergMarquardtStopTolerance(cost: Double, rows: Int) -> Double {
-    Swift.max(1e-6 * Swift.max(1, cost / Double(Swift.max(1, rows))), Double(rows) * Double.ulpOfOne * cost)
+public func levenbergMarquardtStopTolerance(cost: Double, rows: Int, relative: Double = 1e-6) -> Double {
+    Swift.max(relative * Swift.max(1, cost / Double(Swift.max(1, rows))), Double(rows) * Double.ulpOfOne * cost)
 }
 
 /// Where a Levenberg–Marquardt run of the joint stages stands: states `x`, coefficients `c`,
@@ -413,9 +414,9 @@ struct LevenbergMarquardtState {
 /// decrease; a step that lowers the cost is taken (`accepted` sees the new point) and lambda
 /// follows Nielsen's update from the gain ratio; a failed step multiplies lambda by a growing
 /// factor. Stops converged when an accepted step lowers the cost, or a rejected one raises it,
-/// by at most `levenbergMarquardtStopTolerance` with lambda <= 1; unconverged when lambda
+/// by at most `levenbergMarquardtStopTolerance` (with `relative`) with lambda <= 1; unconverged when lambda
 /// passes 1e12 or after `maxIterations`.
-func levenbergMarquardt(_ state: inout LevenbergMarquardtState, rows: Int, maxIterations: Int,
+func levenbergMarquardt(_ state: inout LevenbergMarquardtState, rows: Int, maxIterations: Int, stop relative: Double = 1e-6,
                         residuals: ([Double], [Double]) -> [Double],
                         step: ([Double], [Double], [Double], Double) -> (dx: [Double], dc: [Double], predicted: Double)?,
                         accepted: ([Double], [Double]) -> Void = { _, _ in }) {
@@ -439,7 +440,7 @@ func levenbergMarquardt(_ state: inout LevenbergMarquardtState, rows: Int, maxIt
         // least about half the Gauss-Newton step on the Marquardt scale) measures the distance
         // to the optimum; a tiny change under heavy damping only reflects a short step.
         let measures = lambda <= 1
-        let stop = levenbergMarquardtStopTolerance(cost: state.cost, rows: rows)
+        let stop = levenbergMarquardtStopTolerance(cost: state.cost, rows: rows, relative: relative)
         if newCost.isFinite && newCost <= state.cost {
             let decrease = state.cost - newCost
             state.x = nx; state.c = nc; state.r = nr; state.cost = newCost

@@ -221,6 +221,9 @@ struct DiscoverPDE: ParsableCommand {
     @Option(help: "Weak form on noisy data: refit the kept terms on all windows by generalized least squares with the noise covariance (generalized), then estimate them jointly with the denoised field under the equation's Simpson collocation in time (joint, the default; grids above its cost caps keep the GLS fit); GLS with the covariance's diagonal only (diagonal), or keep the search's fit (none).")
     var refit: WeakRefit?
 
+    @Option(parsing: .unconditional, help: "Weak form, --refit joint: points per strip; the collocation is imposed inside each strip, so the cost falls with the width (default 8h + 16 for central differences of half-width h: 80 for second-order terms; the number of points or more: the whole grid).")
+    var stripWidth: Int?
+
     @Option(parsing: .unconditional, help: "Bag this many models over bootstrap resamples of the regression rows and print each term's inclusion probability and 90% interval (0 to 1000; 0: none).")
     var ensemble: Int = 0
 
@@ -279,6 +282,10 @@ struct DiscoverPDE: ParsableCommand {
         if formulation == .strong && (spaceSupport != nil || timeSupport != nil || refit != nil) {
             throw ValidationError("--space-support, --time-support and --refit belong to the weak formulation")
         }
+        if let stripWidth {
+            try requireInteger(stripWidth, "strip-width", 20...Int.max)
+            if formulation == .strong || (refit ?? WeakFormOptions().refit) != .joint { throw ValidationError("--strip-width belongs to the weak formulation with --refit joint") }
+        }
     }
 
     /// The formulation used: the given one, else strong when strong-form derivative options
@@ -303,6 +310,7 @@ struct DiscoverPDE: ParsableCommand {
         options.weak.spaceHalfWidth = spaceSupport
         options.weak.timeHalfWidth = timeSupport
         if let refit { options.weak.refit = refit }
+        options.weak.joint.stripWidth = stripWidth
         options.threshold = threshold
         options.search.norm = norm
         options.search.l0Penalty = l0

@@ -90,6 +90,9 @@ struct DiscoverTable: ParsableCommand {
     @Option(parsing: .unconditional, help: "Sweep, with the joint refit: the collocation tolerance per step in noise standard deviations (default 1 / samples).")
     var collocationTolerance: Double?
 
+    @Option(parsing: .unconditional, help: "Sweep, with the joint refit of PDEs: points per strip (default 8h + 16; see `discover pde --strip-width`).")
+    var stripWidth: Int?
+
     @Flag(help: "Sweep: print every run's equation and chosen settings.")
     var verbose = false
 
@@ -156,6 +159,14 @@ struct DiscoverTable: ParsableCommand {
                 throw ValidationError("--collocation-tolerance belongs to the weak formulation with the joint refit")
             }
         }
+        if let stripWidth {
+            try requireInteger(stripWidth, "strip-width", 20...Int.max)
+            let jointPDE = (refit.flatMap { WeakRefit(rawValue: $0) } ?? WeakFormOptions().refit) == .joint
+                && names.contains(where: { ["burgers", "kdv", "ks"].contains($0) })
+            guard chosenFormulations.contains(.weak) && jointPDE else {
+                throw ValidationError("--strip-width belongs to the weak formulation with the joint refit of a PDE")
+            }
+        }
         try requireNumber(weakL0, "weak-l0", 0...1e6, "a non-negative number")
         try requireNumber(tau, "tau", 0.01...1000, "between 0.01 and 1000")
         try requireInteger(density, "density", 1...64)
@@ -185,6 +196,7 @@ struct DiscoverTable: ParsableCommand {
                         weak.maximumWindows = maxWindows
                         if let refit, let mode = WeakRefit(rawValue: refit) { weak.refit = mode }
                         weak.joint.tolerance = collocationTolerance
+                        weak.joint.stripWidth = stripWidth
                         let outcome = try runSweepCase(c, noise: level, noiseSeed: noiseSeed + 1, seed: seed, formulation: formulation, weak: weak)
                         if outcome.rightTerms { right += 1 }
                         worst = Swift.max(worst, outcome.maxErrorPercent)

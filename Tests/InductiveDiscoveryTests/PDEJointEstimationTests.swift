@@ -42,22 +42,27 @@ private func noisyBurgers(seed: UInt64) -> (u: Tensor, sigma: Double) {
         let y = Tensor(shape: [nt, nx], scalars: x.scalars.map { $0 + 0.1 * rng.uniform(-1, 1) })
         let terms: [(power: Int, derivative: Int)] = [(1, 1), (0, 2), (2, 0), (1, 0)]
         let c = [-0.9, 0.07, 0.3, -0.2]
-        for rule in PDECollocationRule.allCases {
+        // One strip (the whole grid) and strips of 7 interior points (two strips of 13 columns).
+        for rule in PDECollocationRule.allCases { for width in [nil, 7] {
             let problem = try #require(PDEJointProblem(y, dt: 0.05, dx: 0.2, terms: terms, coefficients: c, sigma: 0.1, tolerance: 0.2,
-                                                       halfWidth: 3, collocation: rule))
-            let j = problem.denseJacobian(x.scalars, c)
+                                                       halfWidth: 3, collocation: rule, stripWidth: width))
+            #expect(problem.stripColumns.map(\.count) == (width == nil ? [nx] : [13, 13]))
+            // The state holds each strip's copy of its columns (overlapping copies perturbed independently).
+            let state = problem.stripFields(x.scalars), n = problem.fieldSize
+            #expect(n == (width == nil ? nt * nx : 2 * nt * 13) && problem.mergedField(state) == x.scalars)
+            let j = problem.denseJacobian(state, c)
             let columns = j.shape[1], rows = j.shape[0]
             let scale = j.scalars.map { Swift.abs($0) }.max()!
             let eps = 1e-4
             var worst = 0.0
             for col in 0..<columns {
-                var xp = x.scalars, xm = x.scalars, cp = c, cm = c
-                if col < nt * nx { xp[col] += eps; xm[col] -= eps } else { cp[col - nt * nx] += eps; cm[col - nt * nx] -= eps }
+                var xp = state, xm = state, cp = c, cm = c
+                if col < n { xp[col] += eps; xm[col] -= eps } else { cp[col - n] += eps; cm[col - n] -= eps }
                 let rp = problem.residuals(xp, cp), rm = problem.residuals(xm, cm)
                 for row in 0..<rows { worst = Swift.max(worst, Swift.abs((rp[row] - rm[row]) / (2 * eps) - j.scalars[row * columns + col])) }
             }
-            #expect(worst < 1e-8 * scale, "\(rule): largest difference \(worst) of max |J| \(scale)")
-        }
+            #expect(worst < 1e-8 * scale, "\(rule) strips \(String(describing: width)): largest difference \(worst) of max |J| \(scale)")
+        } }
     }
 
     @Test func cleanDataBiasHasTheCollocationOrder() throws {
@@ -132,11 +137,12 @@ private func noisyBurgers(seed: UInt64) -> (u: Tensor, sigma: Double) {
         let y = Tensor(shape: [nt, nx], scalars: x.map { $0 + 0.1 * rng.uniform(-1, 1) })
         let terms: [(power: Int, derivative: Int)] = [(1, 1), (0, 2), (1, 0)]
         let c = [-0.9, 0.07, -0.2]
-        for rule in PDECollocationRule.allCases {
+        for rule in PDECollocationRule.allCases { for width in [nil, 7] {
             let problem = try #require(PDEJointProblem(y, dt: 0.05, dx: 0.2, terms: terms, coefficients: c, sigma: 0.1, tolerance: 0.2,
-                                                       halfWidth: 3, collocation: rule))
+                                                       halfWidth: 3, collocation: rule, stripWidth: width))
+            let x = problem.stripFields(x)
             let j = problem.denseJacobian(x, c)
-            let columns = j.shape[1], n = nt * nx, p = terms.count
+            let columns = j.shape[1], n = problem.fieldSize, p = terms.count
             let r = Tensor(shape: [j.shape[0], 1], scalars: problem.residuals(x, c))
             let normal = matmul(j, j, transposeA: true), g = matmul(j, r, transposeA: true).scalars
             var scaling = (0..<columns).map { normal[$0, $0] }
@@ -175,7 +181,7 @@ private func noisyBurgers(seed: UInt64) -> (u: Tensor, sigma: Double) {
                 #expect(errors[a].isFinite && Swift.abs(errors[a] - reference) <= tolerance * reference,
                         "\(rule) coefficient \(a): \(errors[a]) against dense \(reference), tolerance \(tolerance)")
             }
-        }
+        } }
     }
 
     @Test func eliminationDropsASpuriousTermAndKeepsTheTrueOnes() throws {
