@@ -381,18 +381,17 @@ public func estimatedPDEJointCost(samples nt: Int, points nx: Int, halfWidth h: 
 /// The peak bytes `WeakRefit.joint` may add to `discoverPDE` on times x points samples with a
 /// library of x-derivative order up to maxDerivative and at most `terms` terms: the largest
 /// `estimatedPDEJointCost` bytes over the half-widths the stage can use (`options.spaceHalfWidth`,
-/// else `defaultHalfWidth` of 0 ... maxDerivative; bytes fall as h grows, so the smallest h
-/// within the caps of `options`), 0 when every one is above the caps (the stage is then skipped).
+/// else `defaultHalfWidth` of 0 ... maxDerivative, each with its strip width) that are within
+/// the caps of `options`; 0 when none is (the stage is then skipped).
 public func estimatedPDEJointBytes(times: Int, points: Int, maxDerivative: Int = 4, terms: Int = 12,
                                    options: PDEJointEstimationOptions = PDEJointEstimationOptions()) -> Double {
     let widths = options.spaceHalfWidth.map { [$0] }
         ?? (0...Swift.max(0, maxDerivative)).map { PDEJointEstimationOptions.defaultHalfWidth(maxDerivative: $0) }
-    for h in Set(widths).sorted() {
+    return Set(widths).reduce(0.0) { bytes, h in
         let cost = estimatedPDEJointCost(samples: times, points: points, halfWidth: h, collocation: options.collocation, terms: terms,
                                          stripWidth: options.resolvedStripWidth(halfWidth: h))
-        if cost.flops <= options.maximumFlopsPerIteration && cost.bytes <= options.maximumBytes { return cost.bytes }
+        return cost.flops <= options.maximumFlopsPerIteration && cost.bytes <= options.maximumBytes ? Swift.max(bytes, cost.bytes) : bytes
     }
-    return 0
 }
 
 /// The result of `pdeJointEstimate`.

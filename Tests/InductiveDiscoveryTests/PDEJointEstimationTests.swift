@@ -131,13 +131,15 @@ private func noisyBurgers(seed: UInt64) -> (u: Tensor, sigma: Double) {
         // stable, condition kappa of the damped normal matrix); the Gram form of the Schur
         // complement adds ~(m + p) eps kappa(S) (m defect rows summed). The bound uses the
         // measured condition numbers with a factor 10 for the constants.
-        let nt = 7, nx = 20
+        // Grids 7 x 20 (one strip of 14 interior points, or two of 7) and 5 x 50 (one strip of 44:
+        // the recursive block kernels split 44 -> 22 -> 11 and 5 or 6).
+        for (nt, nx, widths) in [(7, 20, [nil, 7]), (5, 50, [nil])] {
         var rng = RandomGenerator(seed: 53)
         let x = (0..<(nt * nx)).map { _ in rng.uniform(-1, 1) }
         let y = Tensor(shape: [nt, nx], scalars: x.map { $0 + 0.1 * rng.uniform(-1, 1) })
         let terms: [(power: Int, derivative: Int)] = [(1, 1), (0, 2), (1, 0)]
         let c = [-0.9, 0.07, -0.2]
-        for rule in PDECollocationRule.allCases { for width in [nil, 7] {
+        for rule in PDECollocationRule.allCases { for width in widths {
             let problem = try #require(PDEJointProblem(y, dt: 0.05, dx: 0.2, terms: terms, coefficients: c, sigma: 0.1, tolerance: 0.2,
                                                        halfWidth: 3, collocation: rule, stripWidth: width))
             let x = problem.stripFields(x)
@@ -181,7 +183,7 @@ private func noisyBurgers(seed: UInt64) -> (u: Tensor, sigma: Double) {
                 #expect(errors[a].isFinite && Swift.abs(errors[a] - reference) <= tolerance * reference,
                         "\(rule) coefficient \(a): \(errors[a]) against dense \(reference), tolerance \(tolerance)")
             }
-        } }
+        } } }
     }
 
     @Test func eliminationDropsASpuriousTermAndKeepsTheTrueOnes() throws {
@@ -201,17 +203,22 @@ private func noisyBurgers(seed: UInt64) -> (u: Tensor, sigma: Double) {
     }
 
     @Test func aFailedLaterRoundRestoresThePreviousEstimate() throws {
-        // Round 1 on u u_x, u_xx and a spurious u_xxx (start 0.001) uses half-width 9 (62 interior
-        // points): 58 * 10.33 * 62^3 = 1.43e8 flops per iteration. Dropping u_xxx (chi-square(1)
-        // z^2 against the price 8.5, as above) lowers the half-width to 8 (64 points): 1.57e8,
-        // above a cap of 1.5e8, so round 2 is refused. The result must be round 1's estimate
-        // with all three terms (the same call of `pdeJointEstimate`, deterministic), not round
-        // 1's with u_xxx zeroed.
+        // Round 1 on u u_x, u_xx and a spurious u_xxx (start 0.001) uses half-width 9 (one strip
+        // of 62 interior points). Dropping u_xxx (chi-square(1) z^2 against the price 8.5, as
+        // above) lowers the half-width to 8 (one strip of 64 points): more flops per iteration,
+        // and a cap between the two refuses round 2. The result must be round 1's estimate with
+        // all three terms (the same call of `pdeJointEstimate`, deterministic), not round 1's
+        // with u_xxx zeroed.
         let (noisy, sigma) = noisyBurgers(seed: 4101)
         let library: [(power: Int, derivative: Int)] = [(1, 1), (0, 2), (0, 3)], names = ["u*u_x", "u_xx", "u_xxx"]
         let start = [-1.03, 0.1425, 0.001]
         var options = PDEJointEstimationOptions()
-        options.maximumFlopsPerIteration = 1.5e8
+        let first = estimatedPDEJointCost(samples: 60, points: 80, halfWidth: 9, collocation: .simpson, terms: 3,
+                                          stripWidth: options.resolvedStripWidth(halfWidth: 9))
+        let second = estimatedPDEJointCost(samples: 60, points: 80, halfWidth: 8, collocation: .simpson, terms: 2,
+                                           stripWidth: options.resolvedStripWidth(halfWidth: 8))
+        #expect(first.flops < second.flops)
+        options.maximumFlopsPerIteration = 0.5 * (first.flops + second.flops)
         let round1 = try #require(pdeJointEstimate(noisy, dt: 0.1, dx: 0.2, terms: library, coefficients: start, sigma: sigma, options: options))
         #expect(round1.converged && round1.halfWidth == 9)
         var xi = start
@@ -247,17 +254,40 @@ private func noisyBurgers(seed: UInt64) -> (u: Tensor, sigma: Double) {
     }
 
     @Test func memoryEstimateCoversTheHalfWidthUsed() {
-        // Near the flop cap the smallest half-width (7, no x-derivative) is refused while 8
-        // (u_x, u_xx) still runs: the estimate must be that of h = 8, not 0; and it counts the
-        // nt nx work arrays (16 nt nx doubles at least).
+        // Half-widths 7 (no x-derivative) and 8 (u_x, u_xx) with their default strips: with a
+        // flop cap between their costs only the cheaper one can run, and the estimate must be its
+        // bytes (not 0, not the refused one's); below both it is 0. Each counts the strips' work
+        // arrays (16 copies of the field at least) and their block factors.
         let nt = 120, nx = 200
-        let h7 = estimatedPDEJointCost(samples: nt, points: nx, halfWidth: 7, collocation: .simpson, terms: 12)
-        let h8 = estimatedPDEJointCost(samples: nt, points: nx, halfWidth: 8, collocation: .simpson, terms: 12)
         var options = PDEJointEstimationOptions()
-        options.maximumFlopsPerIteration = 0.5 * (h7.flops + h8.flops)
-        #expect(estimatedPDEJointBytes(times: nt, points: nx, maxDerivative: 2, options: options) == h8.bytes)
-        #expect(estimatedPDEJointBytes(times: nt, points: nx, maxDerivative: 0, options: options) == 0)
-        #expect(h8.bytes >= 8 * 16 * Double(nt * nx) + 8 * Double(nt - 2) * 4 * Double((nx - 16) * (nx - 16)))
+        let costs = [7, 8].map { estimatedPDEJointCost(samples: nt, points: nx, halfWidth: $0, collocation: .simpson, terms: 12,
+                                                        stripWidth: options.resolvedStripWidth(halfWidth: $0)) }
+        let (cheap, dear) = costs[0].flops < costs[1].flops ? (costs[0], costs[1]) : (costs[1], costs[0])
+        #expect(cheap.flops < dear.flops)
+        options.maximumFlopsPerIteration = 0.5 * (cheap.flops + dear.flops)
+        #expect(estimatedPDEJointBytes(times: nt, points: nx, maxDerivative: 2, options: options) == cheap.bytes)
+        options.maximumFlopsPerIteration = 0.5 * Swift.min(cheap.flops, dear.flops)
+        #expect(estimatedPDEJointBytes(times: nt, points: nx, maxDerivative: 2, options: options) == 0)
+        // h = 8, 184 interior points in 3 strips of 61-62 (Simpson: 3 blocks of b^2 per defect row).
+        #expect(costs[1].bytes >= 8 * 16 * Double(nt * nx) + 8 * Double(nt - 2) * 3 * 3 * 61 * 61)
+    }
+
+    @Test func collocationStiffnessGate() throws {
+        // z = dt max |c| amplitude^a (pi / dx)^m over terms with an x-derivative.
+        let z = pdeCollocationStiffness(dt: 0.1, dx: 0.2, terms: [(1, 1), (0, 2), (2, 0)], coefficients: [-1, 0.15, 50], amplitude: 2)
+        let expected = Swift.max(0.1 * 1 * 2 * (Double.pi / 0.2), 0.1 * 0.15 * Foundation.pow(Double.pi / 0.2, 2))
+        #expect(Swift.abs(z - expected) <= 4 * Double.ulpOfOne * expected)
+        // A dispersive term far beyond the default bound (0.1 * 5 * (pi / 0.2)^3 = 1.9e3): refused,
+        // and the refit keeps its start and says why.
+        let (noisy, sigma) = noisyBurgers(seed: 4103)
+        let terms: [(power: Int, derivative: Int)] = [(1, 1), (0, 2), (0, 3)]
+        #expect(pdeJointEstimate(noisy, dt: 0.1, dx: 0.2, terms: terms, coefficients: [-1, 0.15, 5], sigma: sigma) == nil)
+        var xi = [-1.0, 0.15, 5]
+        let log = pdeJointRefit(noisy, dt: 0.1, dx: 0.2, terms: terms, coefficients: &xi, sigma: sigma, names: ["u*u_x", "u_xx", "u_xxx"],
+                                options: PDEJointEstimationOptions())
+        #expect(xi == [-1.0, 0.15, 5])
+        #expect(log.count == 1 && log[0].hasPrefix("joint estimation skipped: collocation stiffness") && log[0].hasSuffix("above 100; kept the generalized least-squares fit"),
+                "\(log)")
     }
 
     @Test func unusableInputGivesNil() {
