@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "InductiveSymmetry", dependencies: ["InductiveTensor", "InductiveAutodiff", "InductiveNN"]),
         .target(name: "InductiveKernels", dependencies: ["CKernels", "InductiveTensor", "InductiveAutodiff", "InductiveNN", "InductiveSymmetry"]),
         .target(name: "InductiveSolvers", dependencies: ["InductiveTensor"]),
-        .target(name: "InductiveDiscovery", dependencies: ["InductiveSolvers", "InductiveTensor"]),
+        .target(name: "InductiveDiscovery", dependencies: ["CKernels", "InductiveSolvers", "InductiveTensor"]),
         // SVG charts, the HTML report and the CSV/JSON writers: draws data, computes none.
         .target(name: "InductiveReport", dependencies: ["InductiveTensor"]),
         .target(

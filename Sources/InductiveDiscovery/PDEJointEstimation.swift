@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import InductiveTensor
 
@@ -619,40 +620,21 @@ extension PDEJointProblem {
     /// with G_t = F_t D_t F_t^T (banded, 4h + 1 diagonals) and H_t = F_t D_t E^T, formed once per
     /// time: O(nt inner (2h + 1)^2) for the products instead of O(defects inner (2h + 1)^2) per pair.
     func defectSystem(_ jacobian: StripJacobian, _ inverseD: [Double], strip: JointStrip) -> BlockBandedCholesky? {
-        let ni = strip.inner, h = halfWidth, w = 2 * h + 1, g2 = 2 * h, span = 2 * g2 + 1
+        let ni = strip.inner, h = halfWidth, w = 2 * h + 1, span = 4 * h + 1
         // Per time t, three bands of row i over columns i - 2h ... i + 2h (index e + 2h for
         // column i + e): G_t = F D F^T, H_t = F D E^T (nonzero for |e| <= h) and its transpose;
         // dd the damped inverse diagonal at time t. Only entries of columns inside the strip (and
         // for H within h) are written, and only those are read.
         let layer = ni * span
         var bands = [Double](unsafeUninitializedCapacity: nt * 3 * layer) { _, n in n = nt * 3 * layer }
-        var scaled = [Double](repeating: 0, count: ni * w)
+        var work = [Double](repeating: 0, count: (2 * w + 2) * ni)
         bands.withUnsafeMutableBufferPointer { bp in
-            scaled.withUnsafeMutableBufferPointer { sp in
+            work.withUnsafeMutableBufferPointer { wp in
                 inverseD.withUnsafeBufferPointer { dp in
-                    let hh = sp.baseAddress!
                     for t in 0..<nt {
                         jacobian.f[t].withUnsafeBufferPointer { fb in
-                            let fp = fb.baseAddress!, dd = dp.baseAddress! + strip.row(t)
-                            let g = bp.baseAddress! + t &* 3 &* layer, hp = g + layer, ht = hp + layer
-                            for i in 0..<ni { for o in 0..<w { hh[i &* w &+ o] = fp[i &* w &+ o] * dd[i &+ o] } }
-                            for i in 0..<ni {
-                                // G[i, i + d] = sum_o H[i, o] F[i + d, o - d] (d >= 0), mirrored to row i + d.
-                                for d in 0...Swift.min(g2, ni - 1 - i) {
-                                    let hr = hh + i &* w, fr = fp + ((i &+ d) &* w &- d)
-                                    var a0 = 0.0, a1 = 0.0
-                                    var o = d
-                                    while o &+ 1 < w { a0 += hr[o] * fr[o]; a1 += hr[o &+ 1] * fr[o &+ 1]; o &+= 2 }
-                                    if o < w { a0 += hr[o] * fr[o] }
-                                    let v = a0 + a1
-                                    g[i &* span &+ g2 &+ d] = v
-                                    g[(i &+ d) &* span &+ g2 &- d] = v
-                                }
-                                for e in Swift.max(-h, -i)...Swift.min(h, ni - 1 - i) {
-                                    hp[i &* span &+ g2 &+ e] = hh[i &* w &+ e &+ h]
-                                    ht[i &* span &+ g2 &+ e] = hh[(i &+ e) &* w &+ h &- e]
-                                }
-                            }
+                            let g = bp.baseAddress! + t * 3 * layer
+                            inductive_joint_bands(ni, h, fb.baseAddress!, dp.baseAddress! + strip.row(t), wp.baseAddress!, g, g + layer, g + 2 * layer)
                         }
                     }
                 }
@@ -661,7 +643,7 @@ extension PDEJointProblem {
         return bands.withUnsafeBufferPointer { bp in
             inverseD.withUnsafeBufferPointer { dp in
                 BlockBandedCholesky(blocks: defects.count, size: ni, bandwidth: bandwidth) { k, k2, m in
-                    for i in 0..<ni { (m + i &* ni).update(repeating: 0, count: ni) }
+                    for i in 0..<ni { (m + i * ni).update(repeating: 0, count: ni) }
                     let da = defects[k], db = defects[k2]
                     for sa in da.state.indices {
                         let t = da.first + sa
@@ -669,20 +651,11 @@ extension PDEJointProblem {
                         guard sb >= 0 && sb < db.state.count else { continue }
                         let aa = -dt * da.rate[sa] / scale, ba = da.state[sa] / scale
                         let ab = -dt * db.rate[sb] / scale, bb = db.state[sb] / scale
-                        let gf = aa * ab, hf = aa * bb, tf = ba * ab, df = ba * bb
-                        let g = bp.baseAddress! + t &* 3 &* layer, hp = g + layer, ht = hp + layer
-                        let dd = dp.baseAddress! + (strip.row(t) &+ h)
-                        for i in 0..<ni {
-                            // Row i, columns lo ... hi; band index of column c is c - i + 2h.
-                            let lo = Swift.max(0, i &- g2), hi = Swift.min(ni &- 1, i &+ g2)
-                            let row = m + i &* ni, offset = i &* span &+ g2 &- i
-                            for c in lo...hi { row[c] += gf * g[offset &+ c] }
-                            // H and its transpose are zero beyond |c - i| = h (and not stored there).
-                            for c in Swift.max(0, i &- h)...Swift.min(ni &- 1, i &+ h) { row[c] += hf * hp[offset &+ c] + tf * ht[offset &+ c] }
-                            row[i] += df * dd[i]
-                        }
+                        let g = bp.baseAddress! + t * 3 * layer
+                        inductive_joint_fill_add(ni, h, m, g, g + layer, g + 2 * layer, dp.baseAddress! + (strip.row(t) + h),
+                                                 aa * ab, aa * bb, ba * ab, ba * bb)
                     }
-                    if k == k2 { for q in 0..<ni { m[q &* ni &+ q] += 1 } }
+                    if k == k2 { for q in 0..<ni { m[q * ni + q] += 1 } }
                 }
             }
         }

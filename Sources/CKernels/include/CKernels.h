@@ -3,6 +3,19 @@
 
 #include <stddef.h>
 
+/// The banded products of one time step of the PDE joint estimate's block assembly (see
+/// PDEJointProblem.defectSystem): for F [ni, 2h + 1] (row i: columns i ... i + 2h of the strip)
+/// and the diagonal dd [ni + 2h], writes G = F diag(dd) F^T, H = F diag(dd) E^T (E the centre
+/// column) and H^T as bands [ni, 4h + 1] (index c - i + 2h for column c) to g, hp, ht: G for
+/// every column within the strip and 2h of the row, H and H^T within h. work holds
+/// (4h + 4) ni doubles. Bit-identical on every instruction set.
+void inductive_joint_bands(size_t ni, size_t h, const double *f, const double *dd, double *work, double *g, double *hp, double *ht);
+
+/// Adds gf G + hf H + tf H^T + df diag(dd[i]) (bands as written by inductive_joint_bands, dd
+/// from the centre column) to the row-major ni x ni block m.
+void inductive_joint_fill_add(size_t ni, size_t h, double *m, const double *g, const double *hp, const double *ht, const double *dd,
+                              double gf, double hf, double tf, double df);
+
 /// y[i] = exp(x[i]) for i < n, within 2 ulp of the correctly rounded result; NaN, +-inf,
 /// overflow and the subnormal range follow C's exp. Vectorized (AVX-512, AVX2 or the
 /// baseline ISA, chosen at run time on x86-64). x and y must not overlap.
