@@ -221,7 +221,7 @@ struct DiscoverPDE: ParsableCommand {
     @Option(help: "Weak form on noisy data: refit the kept terms on all windows by generalized least squares with the noise covariance (generalized), then estimate them jointly with the denoised field under the equation's Simpson collocation in time (joint, the default; grids above its cost caps keep the GLS fit); GLS with the covariance's diagonal only (diagonal), or keep the search's fit (none).")
     var refit: WeakRefit?
 
-    @Option(parsing: .unconditional, help: "Weak form, --refit joint: points per strip; the collocation is imposed inside each strip, so the cost falls with the width (default 8h + 16 for central differences of half-width h: 80 for second-order terms; the number of points or more: the whole grid).")
+    @Option(parsing: .unconditional, help: "Weak form, --refit joint: interior points per strip (default 10h for central differences of half-width h: 80 for second-order terms; the number of points or more: the whole grid). Each strip is fitted with its own copy of the field, so the cost falls with the square of the width, and the accuracy with the number of cuts.")
     var stripWidth: Int?
 
     @Option(parsing: .unconditional, help: "Bag this many models over bootstrap resamples of the regression rows and print each term's inclusion probability and 90% interval (0 to 1000; 0: none).")
@@ -283,7 +283,7 @@ struct DiscoverPDE: ParsableCommand {
             throw ValidationError("--space-support, --time-support and --refit belong to the weak formulation")
         }
         if let stripWidth {
-            try requireInteger(stripWidth, "strip-width", 20...Int.max)
+            try requireInteger(stripWidth, "strip-width", 1...Int.max)
             if formulation == .strong || (refit ?? WeakFormOptions().refit) != .joint { throw ValidationError("--strip-width belongs to the weak formulation with --refit joint") }
         }
     }

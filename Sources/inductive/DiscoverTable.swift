@@ -90,7 +90,7 @@ struct DiscoverTable: ParsableCommand {
     @Option(parsing: .unconditional, help: "Sweep, with the joint refit: the collocation tolerance per step in noise standard deviations (default 1 / samples).")
     var collocationTolerance: Double?
 
-    @Option(parsing: .unconditional, help: "Sweep, with the joint refit of PDEs: points per strip (default 8h + 16; see `discover pde --strip-width`).")
+    @Option(parsing: .unconditional, help: "Sweep, with the joint refit of PDEs: interior points per strip (default 10h; see `discover pde --strip-width`).")
     var stripWidth: Int?
 
     @Flag(help: "Sweep: print every run's equation and chosen settings.")
@@ -160,7 +160,7 @@ struct DiscoverTable: ParsableCommand {
             }
         }
         if let stripWidth {
-            try requireInteger(stripWidth, "strip-width", 20...Int.max)
+            try requireInteger(stripWidth, "strip-width", 1...Int.max)
             let jointPDE = (refit.flatMap { WeakRefit(rawValue: $0) } ?? WeakFormOptions().refit) == .joint
                 && names.contains(where: { ["burgers", "kdv", "ks"].contains($0) })
             guard chosenFormulations.contains(.weak) && jointPDE else {

@@ -29,8 +29,13 @@ import Testing
         RefusedCommand(["discover", "table", "--sweep", "--tuning-data", "--fresh-data"], names: "exclude each other"),
         RefusedCommand(["discover", "table", "--sweep", "--systems", "lorenz", "--refit", "generalized", "--collocation-tolerance", "0.001"],
                        names: "--collocation-tolerance belongs to the weak formulation with the joint refit"),
-        // The joint refit (default) on 21 x 256 points: ~37 MB of block factors, counted by --memory-gib.
+        // The joint refit (default) on 21 x 256 points: its strips' block factors and work arrays
+        // bring the estimate to ~24 MiB, counted by --memory-gib.
         RefusedCommand(pde + ["--memory-gib", "0.01"], names: "and the joint refit needs"),
+        RefusedCommand(pde + ["--strip-width", "0"], names: "--strip-width must be at least 1"),
+        RefusedCommand(pde + ["--refit", "generalized", "--strip-width", "40"], names: "--strip-width belongs to the weak formulation with --refit joint"),
+        RefusedCommand(["discover", "table", "--sweep", "--systems", "lorenz", "--strip-width", "40"],
+                       names: "--strip-width belongs to the weak formulation with the joint refit of a PDE"),
         RefusedCommand(["discover", "table", "--sweep", "--systems", "burgers", "--refit", "diagonal", "--collocation-tolerance", "0.001"],
                        names: "--collocation-tolerance belongs to the weak formulation with the joint refit"),
         RefusedCommand(["discover", "table", "--sweep", "--systems", "burgers", "--refit", "joint", "--formulations", "strong",

@@ -205,8 +205,8 @@ private let heldOut = DiscoveryCase.heldOut()
                 // Noisy: to first order the error is linear in the noise, delta xi =
                 // (G^T G)^-1 G^T W eps, so Gaussian with a standard deviation s proportional to the
                 // level. The largest s is Burgers' viscosity at 10%: the sweep's worst error over
-                // seeds 1-3 was 1.26% with the GLS refit (0.24% with the joint refit, now the
-                // default; its 20-seed sd is 0.54%); taking that worst of 3 as s itself over-estimates
+                // seeds 1-3 was 1.26% with the GLS refit (0.22% with the joint refit in strips, now
+                // the default; its 20-seed worst is 1.07%); taking that worst of 3 as s itself over-estimates
                 // s. 5% is then >= 3.8 s: a false failure has probability < 2 x 7e-5 per
                 // coefficient and draw, < 7e-3 over the 8 coefficients x 2 seeds x 3 noisy levels.
                 #expect(outcome.maxErrorPercent < (level == 0 ? 1 : 5), "\(c.name) at \(level): \(outcome.equation)")
