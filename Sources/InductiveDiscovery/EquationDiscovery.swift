@@ -604,8 +604,9 @@ public func buildPDERegression(_ u: Tensor, dt: Double, dx: Double, options: PDE
 ///   regression O(nt nx terms^2) for the QR factorizations. Weak form with the `.joint` refit
 ///   (the default on noisy data): in addition, per elimination round (at most one per kept term)
 ///   up to `weak.joint.maxIterations` Levenberg-Marquardt iterations of `estimatedPDEJointCost`
-///   (~10.3 nt (nx - 2h)^3 flops with Simpson) plus one factorization for the standard errors,
-///   and memory `estimatedPDEJointBytes`; skipped (GLS kept) above `weak.joint`'s caps.
+///   (~7.3 nt (nx - 2h) b^2 flops with Simpson and strips of b points) plus one factorization
+///   for the standard errors, and memory `estimatedPDEJointBytes`; skipped (GLS kept) above
+///   `weak.joint`'s caps or stiffness bound.
 /// - Throws: as `buildPDERegression`, and `LinearAlgebraError` if a factorization fails.
 public func discoverPDE(
     _ u: Tensor, dt: Double, dx: Double, options: PDEDiscoveryOptions = PDEDiscoveryOptions(),

@@ -429,7 +429,7 @@ public struct PDEJointEstimate: Sendable {
 /// (l over the band). Every product is a BLAS gemm of at most b x b x b, split along the inner
 /// dimension above OpenBLAS's threading threshold; the triangular products X W^T, the lower
 /// triangles of the symmetric updates and L_kk, W_k (`multiplyByLowerTransposed`,
-/// `subtractLowerGram`, `choleskyInverse`) recurse on halves down to gemms and 16 x 16 scalar
+/// `subtractLowerGram`, `choleskyInverse`) recurse on halves down to gemms and 8 x 8 scalar
 /// blocks. So each call runs on the calling thread, and several factorizations can run
 /// concurrently (OpenBLAS's own threads, entered from two threads at once, spin against each
 /// other: 5-10x slower here). M is asked for block by block through `fill(k, j, out)` (j <= k;
@@ -537,11 +537,12 @@ private func singleThreadGemm(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, 
 
 /// X <- X W^T in place for X [rows, n] (leading dimension ldx) and W lower triangular n x n
 /// (leading dimension ldw; its upper triangle must be zero). Recursive on halves:
-/// [X1 X2] W^T = [X1 W11^T, X1 W21^T + X2 W22^T], right half first; blocks of at most 16
-/// columns by one gemm through `scratch` (rows x 16 doubles). About rows n^2 flops, all in gemms.
+/// [X1 X2] W^T = [X1 W11^T, X1 W21^T + X2 W22^T], right half first; blocks of at most 32
+/// columns by one gemm through `scratch` (rows x min(n, 32) doubles). About rows n^2 flops, all
+/// in gemms (leaves of 32 were faster here than 16 or 48 despite their zero half).
 private func multiplyByLowerTransposed(_ x: UnsafeMutablePointer<Double>, _ ldx: Int, rows m: Int,
                                        _ w: UnsafePointer<Double>, _ ldw: Int, n: Int, scratch: UnsafeMutablePointer<Double>) {
-    if n <= 16 {
+    if n <= 32 {
         for r in 0..<m { (scratch + r * n).update(from: x + r * ldx, count: n) }
         singleThreadGemm(false, true, m, n, n, 1, scratch, n, w, ldw, 0, x, ldx)
         return
@@ -554,9 +555,9 @@ private func multiplyByLowerTransposed(_ x: UnsafeMutablePointer<Double>, _ ldx:
 
 /// The lower triangle of C -= A A^T for C n x n (leading dimension ldc) and A n x k (lda): the
 /// strict upper triangle is left as it was. Recursive on halves (C11 and C22 recursively, C21
-/// by one gemm); blocks of at most 16 rows by a full gemm. n^2 k flops.
+/// by one gemm); blocks of at most 32 rows by a full gemm. About n^2 k flops.
 private func subtractLowerGram(_ c: UnsafeMutablePointer<Double>, _ ldc: Int, _ a: UnsafePointer<Double>, _ lda: Int, n: Int, k: Int) {
-    if n <= 16 {
+    if n <= 32 {
         singleThreadGemm(false, true, n, n, k, -1, a, lda, a, lda, 1, c, ldc)
         return
     }
@@ -822,7 +823,9 @@ extension PDEJointProblem {
     /// Gauss-Newton standard errors of the coefficients at (x, c): `identifiedStandardErrors` of
     /// the Schur complement P^T M^-1 P at lambda = 0 (Dinv = sigma^2), i.e. the coefficient block
     /// of (J^T J)^-1. NaN (not computed) when a factorization of M is not usable; +infinity for a
-    /// coefficient the data do not identify.
+    /// coefficient the data do not identify. With several strips the halo data enter once per
+    /// copy, so these slightly understate the errors of this composite fit (by the halos' share
+    /// of the data at most: 2h of every strip's width + 2h points).
     public func standardErrors(_ x: [Double], _ c: [Double]) -> [Double] {
         let p = terms.count
         let blocks = jacobianBlocks(x, c)
@@ -858,21 +861,28 @@ extension PDEJointProblem {
 /// dt/3 (f_k + 4 f_(k+1) + f_(k+2))), f evaluated on X with central differences of half-width h
 /// in x, only at points h ... nx - 1 - h (no periodicity assumed; the edge points enter through
 /// their data only). The library is evaluated on the denoised field, so its noise no longer
-/// limits the coefficients (the weak form's errors-in-variables floor).
+/// limits the coefficients (the weak form's errors-in-variables floor). The interior is cut into
+/// strips (`options.stripWidth`), each with its own copy of X on its points and an h-point halo
+/// on either side; the sums run over every strip's copy (halo data count once per copy).
 ///
 /// Levenberg-Marquardt as `jointStateParameterEstimate` (Marquardt scaling, Nielsen's damping,
 /// stop when a step at lambda <= 1 lowers the chi-square cost by less than
-/// `levenbergMarquardtStopTolerance`, or after `maxIterations`), each step through the defect-side Woodbury form: M = I + L D^-1 L^T over the
-/// defects, block banded (one block of inner rows per defect, block bandwidth 1 for the
-/// trapezoid, 2 for Simpson; `BlockBandedLDL`, LAPACK/BLAS on the blocks), bordered by the p
-/// coefficient columns whose Schur complement is the Gram matrix P^T M^-1 P = sum y_k^T S_k^-1 y_k.
+/// `levenbergMarquardtStopTolerance` with relative 1e-4, or after `maxIterations`), from the
+/// given field or the smoothed data (`smoothedStart`). Each step goes through the defect-side
+/// Woodbury form: M = I + L D^-1 L^T over the defects is block diagonal over the strips, and
+/// each strip's block is block banded (one block of its interior points per defect, block
+/// bandwidth 1 for the trapezoid, 2 for Simpson; `BlockBandedCholesky`), factored concurrently
+/// with the other strips'; the p coefficient columns couple them only through the p x p Schur
+/// complement, the Gram matrix P^T M^-1 P = sum over strips and defects of Z_k^T Z_k.
 ///
 /// - Returns: nil when the inputs do not fit (see `PDEJointProblem.init`), the cost estimate
-///   exceeds the options' caps, or the iteration ends on non-finite values; with `converged`
-///   false when the damping passes 1e12 or the iteration cap is reached.
-/// - Cost: `estimatedPDEJointCost` per iteration (~ 10.3 nt (nx - 2h)^3 flops for Simpson),
-///   memory about 4 nt (nx - 2h)^2 doubles plus O(nt nx) work arrays (`estimatedPDEJointCost`
-///   counts both); one more factorization at lambda = 0 for the standard errors.
+///   exceeds the options' caps, the collocation is stiffer than `options.maximumStiffness`, or
+///   the iteration ends on non-finite values; with `converged` false when the damping passes
+///   1e12 or the iteration cap is reached.
+/// - Cost: `estimatedPDEJointCost` per iteration (~ 7.3 nt (nx - 2h) b^2 flops for Simpson and
+///   strips of b points), memory about 3 nt (nx - 2h) b doubles plus O(nt nx) work arrays
+///   (`estimatedPDEJointCost` counts both); one more factorization at lambda = 0 for the
+///   standard errors.
 public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power: Int, derivative: Int)], coefficients: [Double],
                              sigma: Double, initialField: Tensor? = nil,
                              options: PDEJointEstimationOptions = PDEJointEstimationOptions()) -> PDEJointEstimate? {
