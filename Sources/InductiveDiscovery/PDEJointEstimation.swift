@@ -471,49 +471,35 @@ struct BlockBandedCholesky {
 
     /// L^-1 B for B with K blocks of b x m (row-major, block k at k b m): Z_k = W_k (B_k -
     /// sum_l L_kl Z_l). Then B^T M^-1 B' = sum_k Z_k^T Z'_k. O(K bandwidth b^2 m).
-    func forward(_ rhs: [Double], columns m: Int) -> [Double] {
-        var z = rhs
-        let b = size, bb = b * b, rowStride = (bandwidth + 1) * bb
-        var t = [Double](repeating: 0, count: b * m)
-        blocks.withUnsafeBufferPointer { lb in
-            z.withUnsafeMutableBufferPointer { zb in
-                t.withUnsafeMutableBufferPointer { tb in
-                    let l = lb.baseAddress!, out = zb.baseAddress!, tmp = tb.baseAddress!
-                    for k in 0..<count {
-                        let zk = out + k * b * m
-                        for j in Swift.max(0, k - bandwidth)..<k {
-                            singleThreadGemm(false, false, b, m, b, -1, l + k * rowStride + (j - k + bandwidth) * bb, b, out + j * b * m, m, 1, zk, m)
-                        }
-                        singleThreadGemm(false, false, b, m, b, 1, l + k * rowStride + bandwidth * bb, b, zk, m, 0, tmp, m)
-                        zk.update(from: tmp, count: b * m)
-                    }
-                }
-            }
-        }
-        return z
-    }
+    func forward(_ rhs: [Double], columns m: Int) -> [Double] { substitute(rhs, columns: m, transposed: false) }
 
     /// L^-T Z (the second half of M^-1 = L^-T L^-1): V_k = W_k^T (Z_k - sum_(j > k) L_jk^T V_j).
-    func backward(_ rhs: [Double], columns m: Int) -> [Double] {
-        var v = rhs
+    func backward(_ rhs: [Double], columns m: Int) -> [Double] { substitute(rhs, columns: m, transposed: true) }
+
+    /// The block substitution of `forward` (k ascending, L) or `backward` (k descending, L^T).
+    private func substitute(_ rhs: [Double], columns m: Int, transposed: Bool) -> [Double] {
+        var x = rhs
         let b = size, bb = b * b, rowStride = (bandwidth + 1) * bb
         var t = [Double](repeating: 0, count: b * m)
         blocks.withUnsafeBufferPointer { lb in
-            v.withUnsafeMutableBufferPointer { vb in
+            x.withUnsafeMutableBufferPointer { xb in
                 t.withUnsafeMutableBufferPointer { tb in
-                    let l = lb.baseAddress!, out = vb.baseAddress!, tmp = tb.baseAddress!
-                    for k in stride(from: count - 1, through: 0, by: -1) {
-                        let vk = out + k * b * m
-                        for j in (k + 1)..<Swift.min(count, k + bandwidth + 1) {
-                            singleThreadGemm(true, false, b, m, b, -1, l + j * rowStride + (k - j + bandwidth) * bb, b, out + j * b * m, m, 1, vk, m)
+                    let l = lb.baseAddress!, out = xb.baseAddress!, tmp = tb.baseAddress!
+                    func block(_ k: Int, _ j: Int) -> UnsafePointer<Double> { l + k * rowStride + (j - k + bandwidth) * bb }
+                    for step in 0..<count {
+                        let k = transposed ? count - 1 - step : step
+                        let xk = out + k * b * m
+                        let others = transposed ? (k + 1)..<Swift.min(count, k + bandwidth + 1) : Swift.max(0, k - bandwidth)..<k
+                        for j in others {
+                            singleThreadGemm(transposed, false, b, m, b, -1, transposed ? block(j, k) : block(k, j), b, out + j * b * m, m, 1, xk, m)
                         }
-                        singleThreadGemm(true, false, b, m, b, 1, l + k * rowStride + bandwidth * bb, b, vk, m, 0, tmp, m)
-                        vk.update(from: tmp, count: b * m)
+                        singleThreadGemm(transposed, false, b, m, b, 1, block(k, k), b, xk, m, 0, tmp, m)
+                        xk.update(from: tmp, count: b * m)
                     }
                 }
             }
         }
-        return v
+        return x
     }
 }
 
