@@ -88,20 +88,6 @@ public enum BLAS {
         for i in 0..<n { for j in 0..<i { c[i * ldc + j] = c[j * ldc + i] } }
     }
 
-    /// Triangular solve in place, row-major: B = alpha * op(A)^-1 B (`left`) or
-    /// B = alpha * B op(A)^-1 (right), A n x n lower (`lower`) or upper triangular with a
-    /// non-unit diagonal, B m x k. Cost: m^2 k flops (left, A m x m) or k^2 m (right).
-    @inlinable
-    public static func trsm(
-        left: Bool, lower: Bool, transposeA: Bool, m: Int, n: Int, alpha: Double,
-        a: UnsafePointer<Double>, lda: Int, b: UnsafeMutablePointer<Double>, ldb: Int
-    ) {
-        if m == 0 || n == 0 { return }
-        cblas_dtrsm(CblasRowMajor, left ? CblasLeft : CblasRight, lower ? CblasLower : CblasUpper,
-                    transposeA ? CblasTrans : CblasNoTrans, CblasNonUnit, Int32(m), Int32(n), alpha,
-                    a, Int32(lda), b, Int32(ldb))
-    }
-
     /// sum_i x_i y_i.
     @inlinable
     public static func dot(_ x: [Double], _ y: [Double]) -> Double {

@@ -124,17 +124,6 @@ enum LAPACK {
         #endif
     }
 
-    /// `potrf` on a column-major matrix in caller memory with leading dimension lda.
-    static func potrf(uplo: Character, n: Int, a: UnsafeMutablePointer<Double>, lda: Int) -> Int {
-        #if canImport(Accelerate)
-        var ul = char(uplo), nn = Int_(n), ld = Int_(Swift.max(lda, 1)), info: Int_ = 0
-        dpotrf_(&ul, &nn, a, &ld, &info)
-        return Int(info)
-        #else
-        return Int(LAPACKE_dpotrf(LAPACK_COL_MAJOR, char(uplo), Int32(n), a, Int32(Swift.max(lda, 1))))
-        #endif
-    }
-
     /// Reciprocal condition number estimate (1-norm) of a symmetric positive definite matrix
     /// from its Cholesky factor (`potrf` output in `a`) and the 1-norm of the original matrix.
     static func pocon(uplo: Character, n: Int, a: [Double], anorm: Double, rcond: inout Double) -> Int {

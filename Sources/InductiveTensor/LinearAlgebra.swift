@@ -242,17 +242,6 @@ public func choleskyFactorization(_ a: Tensor) throws -> CholeskyFactorization? 
     return CholeskyFactorization(packed: ca, n: n, reciprocalCondition: rcond)
 }
 
-/// In-place Cholesky factor of a symmetric matrix in row-major caller memory (n x n, leading
-/// dimension lda): on success the lower triangle holds L with A = L L^T (the strict upper
-/// triangle is left as it was). Returns LAPACK's info: 0 on success, k > 0 when the leading
-/// minor of order k is not positive (the factor is then incomplete). For block algorithms
-/// that know their matrix is positive definite by construction; other callers should use
-/// `choleskyFactorization`, which also estimates the condition. Cost n^3 / 3 flops.
-public func choleskyLowerInPlace(_ a: UnsafeMutablePointer<Double>, n: Int, lda: Int) -> Int {
-    // Row-major lower is column-major upper in the same memory.
-    LAPACK.potrf(uplo: "U", n: n, a: a, lda: lda)
-}
-
 /// Minimum-norm least-squares solution x = argmin ||A x - b|| with the smallest ||x||
 /// (b a vector of length m or an m x k matrix). Singular values below `rcond * s_max`
 /// are treated as zero (default: machine epsilon * max(m, n)). LAPACK `dgelsd`.
