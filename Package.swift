@@ -99,7 +99,7 @@ let package = Package(
         ),
         .testTarget(
             name: "InductiveDiscoveryTests",
-            dependencies: ["InductiveDiscovery", "InductiveSolvers", "InductiveTensor", "InductiveTestSupport"]
+            dependencies: ["CKernels", "InductiveDiscovery", "InductiveSolvers", "InductiveTensor", "InductiveTestSupport"]
         ),
         .testTarget(name: "InductiveReportTests", dependencies: ["InductiveReport", "InductiveTensor", "InductiveTestSupport"]),
         .testTarget(

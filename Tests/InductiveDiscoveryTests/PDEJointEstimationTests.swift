@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import InductiveDiscovery
 import InductiveTensor
@@ -47,6 +48,9 @@ private func noisyBurgers(seed: UInt64) -> (u: Tensor, sigma: Double) {
             let problem = try #require(PDEJointProblem(y, dt: 0.05, dx: 0.2, terms: terms, coefficients: c, sigma: 0.1, tolerance: 0.2,
                                                        halfWidth: 3, collocation: rule, stripWidth: width))
             #expect(problem.stripColumns.map(\.count) == (width == nil ? [nx] : [13, 13]))
+            let wide = try #require(PDEJointProblem(y, dt: 0.05, dx: 0.2, terms: terms, coefficients: c, sigma: 0.1, tolerance: 0.2,
+                                                    halfWidth: 3, collocation: rule, stripWidth: 1000))
+            #expect(wide.stripColumns.map(\.count) == [nx] && wide.fieldSize == nt * nx)
             // The state holds each strip's copy of its columns (overlapping copies perturbed independently).
             let state = problem.stripFields(x.scalars), n = problem.fieldSize
             #expect(n == (width == nil ? nt * nx : 2 * nt * 13) && problem.mergedField(state) == x.scalars)
@@ -184,6 +188,47 @@ private func noisyBurgers(seed: UInt64) -> (u: Tensor, sigma: Double) {
                         "\(rule) coefficient \(a): \(errors[a]) against dense \(reference), tolerance \(tolerance)")
             }
         } } }
+    }
+
+    @Test func bandKernelsMatchTheirScalarDefinitionBitForBit() {
+        // The C kernels (vectorized, no fused multiply-adds) against the scalar loops they
+        // replaced, which define the operation order: G by two accumulators (even and odd
+        // o - d) added at the end, H and H^T copied, the fill adding G, then (hf H + tf H^T),
+        // then df dd. Same operations in the same order: exactly equal. Strips of 1, 5 and 23
+        // points with h = 3 (some narrower than the 4h + 1 band).
+        let h = 3, w = 2 * h + 1, span = 4 * h + 1
+        var rng = RandomGenerator(seed: 61)
+        for ni in [1, 5, 23] {
+            let f = (0..<(ni * w)).map { _ in rng.uniform(-1, 1) }, dd = (0..<(ni + 2 * h)).map { _ in rng.uniform(0.1, 2) }
+            var g = [Double](repeating: .nan, count: ni * span), hp = g, ht = g
+            var work = [Double](repeating: 0, count: (2 * w + 2) * ni)
+            inductive_joint_bands(ni, h, f, dd, &work, &g, &hp, &ht)
+            let s = (0..<(ni * w)).map { f[$0] * dd[$0 / w + $0 % w] }
+            for i in 0..<ni {
+                for d in 0...Swift.min(2 * h, ni - 1 - i) {
+                    var a0 = 0.0, a1 = 0.0, o = d
+                    while o + 1 < w { a0 += s[i * w + o] * f[(i + d) * w + o - d]; a1 += s[i * w + o + 1] * f[(i + d) * w + o + 1 - d]; o += 2 }
+                    if o < w { a0 += s[i * w + o] * f[(i + d) * w + o - d] }
+                    #expect(g[i * span + 2 * h + d] == a0 + a1 && g[(i + d) * span + 2 * h - d] == a0 + a1, "ni \(ni) G[\(i), +\(d)]")
+                }
+                for e in Swift.max(-h, -i)...Swift.min(h, ni - 1 - i) {
+                    #expect(hp[i * span + 2 * h + e] == s[i * w + e + h] && ht[i * span + 2 * h + e] == s[(i + e) * w + h - e], "ni \(ni) H[\(i), \(e)]")
+                }
+            }
+            let start = (0..<(ni * ni)).map { _ in rng.uniform(-1, 1) }
+            var m = start
+            let (gf, hf, tf, df) = (0.7, -1.3, 0.4, 2.1)
+            inductive_joint_fill_add(ni, h, &m, g, hp, ht, Array(dd[h...]), gf, hf, tf, df)
+            var reference = start
+            for i in 0..<ni {
+                for c in Swift.max(0, i - 2 * h)...Swift.min(ni - 1, i + 2 * h) { reference[i * ni + c] += gf * g[i * span + 2 * h + c - i] }
+                for c in Swift.max(0, i - h)...Swift.min(ni - 1, i + h) {
+                    reference[i * ni + c] += hf * hp[i * span + 2 * h + c - i] + tf * ht[i * span + 2 * h + c - i]
+                }
+                reference[i * ni + i] += df * dd[h + i]
+            }
+            #expect(m == reference, "ni \(ni): fill")
+        }
     }
 
     @Test func eliminationDropsASpuriousTermAndKeepsTheTrueOnes() throws {
