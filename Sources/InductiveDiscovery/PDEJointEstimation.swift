@@ -72,7 +72,8 @@ public struct PDEJointEstimationOptions: Sendable, Equatable {
     public static func defaultStripWidth(halfWidth h: Int) -> Int { 10 * h }
 
     /// `stripWidth`, or `defaultStripWidth(halfWidth:)` when it is nil.
-    public func resolvedStripWidth(halfWidth h: Int) -> Int { stripWidth ?? Self.defaultStripWidth(halfWidth: h) }
+    /// (At least 1.)
+    public func resolvedStripWidth(halfWidth h: Int) -> Int { Swift.max(1, stripWidth ?? Self.defaultStripWidth(halfWidth: h)) }
 
     /// The default half-width for terms up to x-derivative order m: 7 + ceil(m / 2).
     public static func defaultHalfWidth(maxDerivative m: Int) -> Int { 7 + (m + 1) / 2 }
@@ -115,8 +116,10 @@ struct JointStrip: Sendable {
     @inline(__always) func row(_ t: Int) -> Int { fieldOffset + t * width }
 }
 
-/// The least squares of `pdeJointEstimate`: field X [nt, nx] (time-major) and the coefficients c
-/// of terms u^power d^derivative u / dx^derivative.
+/// The least squares of `pdeJointEstimate` on data [nt, nx]: the state x holds every strip's
+/// copy of the field on its columns (`fieldSize` values, strip by strip, each [nt, width]
+/// time-major; `stripFields`, `mergedField`), with the coefficients c of terms
+/// u^power d^derivative u / dx^derivative.
 public struct PDEJointProblem: Sendable {
     let y: [Double]
     let nt: Int, nx: Int
@@ -133,7 +136,7 @@ public struct PDEJointProblem: Sendable {
 
     /// The problem for data u [nt, nx] (spacing dt, dx), terms (power of u, x-derivative order)
     /// with start coefficients, noise sigma, tolerance tau, central differences of half-width
-    /// `halfWidth`, the interior cut into strips of `stripWidth` points or a little more
+    /// `halfWidth`, the interior cut into strips of stripWidth to 2 stripWidth - 1 points
     /// (`PDEJointEstimationOptions.stripWidth`, `jointStrips`; nil: one strip, the whole grid);
     /// nil when these do not fit (fewer than 4 samples in time, no interior point, non-positive
     /// or non-finite settings, an empty support).
@@ -193,7 +196,8 @@ public struct PDEJointProblem: Sendable {
     /// must write only its strip's columns and rows). Results do not depend on the thread count:
     /// every strip's arithmetic is the same whichever thread runs it.
     func forEachStrip(_ body: (Int) -> Void) {
-        Parallel.forEachRange(count: strips.count, parts: Swift.min(Parallel.cores, strips.count)) { range in
+        // One part per strip: Dispatch hands them to its threads as they free up.
+        Parallel.forEachRange(count: strips.count, parts: strips.count) { range in
             for q in range { body(q) }
         }
     }
@@ -260,7 +264,7 @@ public struct PDEJointProblem: Sendable {
         return r
     }
 
-    /// The Jacobian as a dense [rows, nt nx + p] tensor (for tests on small grids; the solver
+    /// The Jacobian as a dense [rows, fieldSize + p] tensor (for tests on small grids; the solver
     /// uses the band blocks). Memory O(rows (nt nx + p)).
     public func denseJacobian(_ x: [Double], _ c: [Double]) -> Tensor {
         let n = fieldSize, p = terms.count, columns = n + p
@@ -362,10 +366,11 @@ public func pdeCollocationStiffness(dt: Double, dx: Double, terms: [(power: Int,
 /// `pdeJointEstimate` on nt x nx samples with half-width h, p terms and strips of `stripWidth`
 /// interior points (`jointStrips`; nil: one strip): per strip of b interior points one block row
 /// per defect (about nt of them), block bandwidth w = 1 (trapezoid) or 2 (Simpson); each row
-/// costs (w^2 + w + 4/3) b^3 flops for the factorization (`BlockBandedCholesky`) plus
-/// (w + 1)^2 b (4h + 1) for assembling its blocks, and keeps w + 1 blocks of b^2 doubles, plus
-/// per strip the Jacobian's bands (w + 1 per defect, b (2h + 1) each), the per-time bands and
-/// library values (nt b (3 (4h + 1) + 2h + 1 + p)), the right-hand sides and their solves
+/// costs (w^2 + w + 4/3) b^3 flops for the factorization (`BlockBandedCholesky`),
+/// (w + 1)^2 b (4h + 1) for assembling its blocks and 4 (w + 1) b^2 (p + 1) for the forward
+/// and backward solves, and keeps w + 1 blocks of b^2 doubles; plus per strip the Jacobian's
+/// bands (w + 1 per defect, b (2h + 1) each), the per-time library values (nt b (2h + 1 + p)),
+/// the ring of band products (3 (w + 1) b (4h + 1)), the right-hand sides and their solves
 /// (3 nt b (p + 1)), and 16 work vectors of the strips' fields (16 nt (b + 2h) each). Strips
 /// run concurrently: the bytes count all of them.
 public func estimatedPDEJointCost(samples nt: Int, points nx: Int, halfWidth h: Int, collocation: PDECollocationRule, terms p: Int = 1,
@@ -376,8 +381,8 @@ public func estimatedPDEJointCost(samples nt: Int, points nx: Int, halfWidth h: 
     var flops = 0.0, bytes = 0.0
     for strip in jointStrips(samples: nt, points: nx, halfWidth: h, stripWidth: stripWidth, defects: 0) {
         let b = Double(strip.inner), field = Double(nt) * Double(strip.width)
-        flops += rows * ((w * w + w + 4.0 / 3) * b * b * b + (w + 1) * (w + 1) * b * span)
-        bytes += 8 * (rows * ((w + 1) * b * b + (w + 1) * b * stencil) + Double(nt) * b * (3 * span + stencil + terms)
+        flops += rows * ((w * w + w + 4.0 / 3) * b * b * b + (w + 1) * (w + 1) * b * span + 4 * (w + 1) * b * b * (terms + 1))
+        bytes += 8 * (rows * ((w + 1) * b * b + (w + 1) * b * stencil) + Double(nt) * b * (stencil + terms) + 3 * (w + 1) * b * span
                       + 3 * Double(nt) * b * (terms + 1) + 16 * field)
     }
     return (flops, bytes)
@@ -433,7 +438,8 @@ public struct PDEJointEstimate: Sendable {
 /// blocks. So each call runs on the calling thread, and several factorizations can run
 /// concurrently (OpenBLAS's own threads, entered from two threads at once, spin against each
 /// other: 5-10x slower here). M is asked for block by block through `fill(k, j, out)` (j <= k;
-/// it must write every entry of the b x b row-major out), so it is never stored whole. Cost per
+/// it must write every entry of the b x b row-major out), row by row (k ascending, j ascending
+/// within a row), so it is never stored whole. Cost per
 /// block row about (bandwidth^2 + bandwidth + 4/3) b^3 flops; memory K (bandwidth + 1) b^2 doubles.
 struct BlockBandedCholesky {
     let count: Int, size: Int, bandwidth: Int
@@ -503,14 +509,28 @@ struct BlockBandedCholesky {
     }
 }
 
-/// C = alpha op(A) op(B) + beta C (row-major) as BLAS gemms of at most 65536 * 4 multiply-adds
-/// each (split along the inner dimension), the size up to which OpenBLAS runs a product on the
-/// calling thread. O(m n k).
-@inline(__always)
+/// OpenBLAS runs a product of m n k <= this on the calling thread (`BLAS.singleThreadWork` in
+/// InductiveTensor; its SMP_THRESHOLD_MIN times GEMM_MULTITHREAD_THRESHOLD).
+private let singleThreadWork = 65536 * 4
+
+/// C = alpha op(A) op(B) + beta C (row-major) as BLAS gemms of at most `singleThreadWork`
+/// multiply-adds each: split along the inner dimension, and for outputs of more than
+/// singleThreadWork / 8 entries (slices under 8 deep; strips wider than ~180 points) first into
+/// blocks of rows whose slices are 32 deep. O(m n k).
 private func singleThreadGemm(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
                               _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
                               _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
-    let slice = Swift.max(1, (65536 * 4) / Swift.max(1, m * n))
+    let rowsPerBlock = Swift.max(1, singleThreadWork / Swift.max(1, n * 32))
+    if m > rowsPerBlock && m * n * 8 > singleThreadWork {
+        var i0 = 0
+        while i0 < m {
+            let mb = Swift.min(rowsPerBlock, m - i0)
+            singleThreadGemm(transposeA, transposeB, mb, n, k, alpha, a + (transposeA ? i0 : i0 * lda), lda, b, ldb, beta, c + i0 * ldc, ldc)
+            i0 += mb
+        }
+        return
+    }
+    let slice = Swift.max(1, singleThreadWork / Swift.max(1, m * n))
     var k0 = 0
     repeat {
         let kc = Swift.min(slice, k - k0)
@@ -539,8 +559,8 @@ private func multiplyByLowerTransposed(_ x: UnsafeMutablePointer<Double>, _ ldx:
     multiplyByLowerTransposed(x, ldx, rows: m, w, ldw, n: n1, scratch: scratch)
 }
 
-/// The lower triangle of C -= A A^T for C n x n (leading dimension ldc) and A n x k (lda): the
-/// strict upper triangle is left as it was. Recursive on halves (C11 and C22 recursively, C21
+/// The lower triangle of C -= A A^T for C n x n (leading dimension ldc) and A n x k (lda); C's
+/// strict upper triangle is not meaningful afterwards (the leaves update it too). Recursive on halves (C11 and C22 recursively, C21
 /// by one gemm); blocks of at most 32 rows by a full gemm. About n^2 k flops.
 private func subtractLowerGram(_ c: UnsafeMutablePointer<Double>, _ ldc: Int, _ a: UnsafePointer<Double>, _ lda: Int, n: Int, k: Int) {
     if n <= 32 {
@@ -554,7 +574,8 @@ private func subtractLowerGram(_ c: UnsafeMutablePointer<Double>, _ ldc: Int, _ 
 }
 
 /// The Cholesky factor and its inverse of a symmetric positive definite n x n matrix S (row-major,
-/// leading dimension lds; its lower triangle is overwritten by L with S = L L^T), writing
+/// leading dimension lds; only its lower triangle is read, and it is overwritten by L with
+/// S = L L^T; the strict upper triangle is changed by the updates), writing
 /// W = L^-1 (lower triangular, upper triangle zero) to w (leading dimension ldw). Recursive on
 /// halves: L11, W11 of S11; L21 = S21 W11^T; S22 - L21 L21^T gives L22, W22; W21 = -W22 L21 W11;
 /// blocks of at most 8 by the scalar algorithm. False when a pivot is not positive (S is not
@@ -630,6 +651,9 @@ extension PDEJointProblem {
                 inverseD.withUnsafeBufferPointer { dp in
                     BlockBandedCholesky(blocks: defects.count, size: ni, bandwidth: bandwidth) { k, k2, m in
                         let da = defects[k], db = defects[k2]
+                        // Rows come in increasing order (`BlockBandedCholesky` documents it), so
+                        // the ring never drops a time a later row still reads.
+                        precondition(da.first >= computed - bandwidth, "defect blocks out of order")
                         while computed < da.first + da.state.count - 1 {
                             computed += 1
                             jacobian.f[computed].withUnsafeBufferPointer { fb in
@@ -887,10 +911,12 @@ public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power
     let nt = problem.nt, nx = problem.nx
     // The start: the given field, else the data smoothed (`smoothedStart`), which only shortens
     // the path (from the raw data the first Gauss-Newton steps linearize u u_x about noise).
-    var x = problem.stripFields(smoothedStart(problem.y, nt: problem.nt, nx: problem.nx)), c = problem.start
+    var x: [Double], c = problem.start
     if let initialField {
         guard initialField.shape == u.shape, initialField.isFinite else { return nil }
         x = problem.stripFields(initialField.scalars)
+    } else {
+        x = problem.stripFields(smoothedStart(problem.y, nt: nt, nx: nx))
     }
     let r = problem.residuals(x, c)
     let cost2 = r.reduce(0) { $0 + $1 * $1 }
@@ -914,8 +940,8 @@ public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power
 }
 
 /// The start field of `pdeJointEstimate`: four [1 2 1] / 4 passes along x and two along t
-/// ([2 1] / 3 at the edges), a mild low-pass (it halves noise of standard deviation sigma to
-/// about 0.4 sigma along x) that keeps the field's shape. On noisy Burgers it saves one or two
+/// ([2 1] / 3 at the edges), a mild low-pass (white noise of standard deviation sigma comes out
+/// at about 0.44 sigma after the x passes, 0.23 sigma after both) that keeps the field's shape. On noisy Burgers it saves one or two
 /// Levenberg-Marquardt iterations. O(nt nx).
 func smoothedStart(_ y: [Double], nt: Int, nx: Int) -> [Double] {
     guard nt >= 2, nx >= 2 else { return y }

@@ -279,12 +279,12 @@ struct DiscoverPDE: ParsableCommand {
         if formulation == .weak && (derivative != nil || trim != nil) {
             throw ValidationError("--derivative and --trim belong to the strong formulation; drop them or use --formulation strong")
         }
-        if formulation == .strong && (spaceSupport != nil || timeSupport != nil || refit != nil) {
+        if chosenFormulation == .strong && (spaceSupport != nil || timeSupport != nil || refit != nil) {
             throw ValidationError("--space-support, --time-support and --refit belong to the weak formulation")
         }
         if let stripWidth {
             try requireInteger(stripWidth, "strip-width", 1...Int.max)
-            if formulation == .strong || (refit ?? WeakFormOptions().refit) != .joint { throw ValidationError("--strip-width belongs to the weak formulation with --refit joint") }
+            if chosenFormulation == .strong || (refit ?? WeakFormOptions().refit) != .joint { throw ValidationError("--strip-width belongs to the weak formulation with --refit joint") }
         }
     }
 
