@@ -131,6 +131,20 @@ import Testing
         #expect(generalized.status == 0, "\(generalized.standardError)")
     }
 
+    @Test func stripWidthReachesTheJointRefit() throws {
+        // Noisy Burgers (40 times of PDE-FIND's grid, 5% noise): the joint refit runs, and
+        // --strip-width 40 cuts the 240 interior points into 6 strips of 40.
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let simulate = try CommandRunner.run(["discover", "simulate", "burgers", "--out", "b.npy", "--samples", "40", "--noise", "0.05"],
+                                             in: folder.url, timeout: 120)
+        #expect(simulate.status == 0, "\(simulate.standardError)")
+        let result = try CommandRunner.run(["discover", "pde", "--data", "b.npy", "--dt", "0.1", "--dx", "0.0625", "--strip-width", "40"],
+                                           in: folder.url, timeout: 120)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("central differences of half-width 8 in x, 6 strips of 40-40 points"), "\(result.standardOutput)")
+    }
+
     @Test func weakIsTheDefaultAndPrintsWhatItChose() throws {
         let result = try expectSuccess(Self.pde + ["--ensemble", "5"])
         #expect(result.standardOutput.contains("formulation weak"))
