@@ -218,10 +218,10 @@ struct DiscoverPDE: ParsableCommand {
     @Option(parsing: .unconditional, help: "Weak form: half-width of the time test functions in samples (default: chosen from the data).")
     var timeSupport: Int?
 
-    @Option(help: "Weak form on noisy data: refit the kept terms on all windows by generalized least squares with the noise covariance (generalized), then estimate them jointly with the denoised field under the equation's Simpson collocation in time (joint, the default; grids above its cost caps keep the GLS fit); GLS with the covariance's diagonal only (diagonal), or keep the search's fit (none).")
+    @Option(help: "Weak form on noisy data: refit the kept terms on all windows by generalized least squares with the noise covariance (generalized), then estimate them jointly with the denoised field under the equation's Simpson collocation in time (joint, the default; grids above its cost caps and equations too stiff for its collocation, such as KdV and KS, keep the GLS fit); GLS with the covariance's diagonal only (diagonal), or keep the search's fit (none).")
     var refit: WeakRefit?
 
-    @Option(parsing: .unconditional, help: "Weak form, --refit joint: interior points per strip (default 10h for central differences of half-width h: 80 for second-order terms; the number of points or more: the whole grid). Each strip is fitted with its own copy of the field, so the cost falls with the square of the width, and the accuracy with the number of cuts.")
+    @Option(parsing: .unconditional, help: "Weak form, --refit joint: interior points per strip (default 10h for central differences of half-width h: 80 for second-order terms; the number of points or more: the whole grid). Each strip is fitted with its own copy of the field: the cost grows with the square of the width, and each cut between strips costs some accuracy.")
     var stripWidth: Int?
 
     @Option(parsing: .unconditional, help: "Bag this many models over bootstrap resamples of the regression rows and print each term's inclusion probability and 90% interval (0 to 1000; 0: none).")

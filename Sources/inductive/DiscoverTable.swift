@@ -84,7 +84,7 @@ struct DiscoverTable: ParsableCommand {
     @Flag(help: "Sweep: use the fresh held-out data (a second held-out set) instead of the held-out data.")
     var freshData = false
 
-    @Option(help: "Sweep: how the weak form refits the kept terms (generalized, diagonal, none, joint; default: joint, which PDE grids above its cost caps replace by generalized).")
+    @Option(help: "Sweep: how the weak form refits the kept terms (generalized, diagonal, none, joint; default: joint, which PDE grids above its cost caps and equations too stiff for its collocation (KdV, KS) replace by generalized).")
     var refit: String?
 
     @Option(parsing: .unconditional, help: "Sweep, with the joint refit: the collocation tolerance per step in noise standard deviations (default 1 / samples).")
