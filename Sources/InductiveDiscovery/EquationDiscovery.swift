@@ -737,8 +737,8 @@ public func pdeJointRefit(_ u: Tensor, dt: Double, dx: Double, terms library: [(
         if case .unavailable(let j) = choice {
             log.append("standard errors not computed in round \(rounds) (the lambda = 0 factorization failed, at \(names[j])): elimination stopped, the support kept")
         }
-        log.append(String(format: "kept terms re-estimated jointly with the denoised field (%@ collocation in time, central differences of half-width %d in x, %d strips of %d-%d points, tolerance %.3g noise sd per step; %d terms eliminated in %d rounds, %d Levenberg-Marquardt iterations)",
-                          options.collocation.rawValue, estimate.halfWidth, estimate.strips.count,
+        log.append(String(format: "kept terms re-estimated jointly with the denoised field (%@ collocation in time, central differences of half-width %d in x, %d strip%@ of %d-%d points, tolerance %.3g noise sd per step; %d terms eliminated in %d rounds, %d Levenberg-Marquardt iterations)",
+                          options.collocation.rawValue, estimate.halfWidth, estimate.strips.count, estimate.strips.count == 1 ? "" : "s",
                           (estimate.strips.map(\.count).min() ?? 0) - 2 * estimate.halfWidth, (estimate.strips.map(\.count).max() ?? 0) - 2 * estimate.halfWidth,
                           estimate.tolerance, eliminated, rounds, iterations))
         log.append("  u_t: " + support.indices.map { q in
