@@ -273,15 +273,15 @@ public struct PDEJointProblem: Sendable {
         var j = [Double](repeating: 0, count: rows * columns)
         for q in 0..<n { j[q * columns + q] = 1 / sigma }
         let blocks = jacobianBlocks(x, c)
-        let w = 2 * halfWidth + 1
+        let h = halfWidth, w = 2 * h + 1
         for (strip, block) in zip(strips, blocks) {
             let inner = strip.inner
             for (k, d) in defects.enumerated() {
                 for i in 0..<inner {
                     let row = n + strip.rowOffset + k * inner + i
                     for s in d.state.indices {
-                        let band = block.bands[k][s]
-                        for o in 0..<w { j[row * columns + strip.row(d.first + s) + i + o] += band[i * w + o] }
+                        let f = block.f[d.first + s], (rate, state) = defectWeights(d, s)
+                        for o in 0..<w { j[row * columns + strip.row(d.first + s) + i + o] += o == h ? rate * f[i * w + o] + state : rate * f[i * w + o] }
                     }
                     for a in 0..<p { j[row * columns + n + a] = block.p[(k * inner + i) * p + a] }
                 }
@@ -290,21 +290,24 @@ public struct PDEJointProblem: Sendable {
         return Tensor(shape: [rows, columns], scalars: j)
     }
 
-    /// One strip's Jacobian: for each defect k and stencil step s the band of d r_k / d X_(first+s)
-    /// ([inner, 2h+1], row i at grid columns start + i ... start + i + 2h), and P = d r / d c
-    /// [defects inner, p].
-    /// `f[t]` is the band of d f_t / d X_t itself ([inner, 2h+1]); each defect band is
-    /// -dt rate_s / (tau sigma) f[t] + state_s / (tau sigma) at the centre (`defectSystem` uses
-    /// this to form M from one product per time instead of one per pair of defects).
+    /// One strip's Jacobian: `f[t]` the band of d f_t / d X_t ([inner, 2h+1], row i at grid
+    /// columns start + i ... start + i + 2h), and P = d r / d c [defects inner, p]. Defect k's band
+    /// at its step s (d r_k / d X_t, t = first + s) is rate_s f[t] plus state_s at the centre
+    /// (`defectWeights`), so it is not stored.
     struct StripJacobian: Sendable {
-        var bands: [[[Double]]]
         var p: [Double]
         var f: [[Double]]
     }
 
+    /// The weights of defect d's band at its step s: rate = -dt rate_s / (tau sigma) on d f / d X,
+    /// state = state_s / (tau sigma) at the centre.
+    @inline(__always) func defectWeights(_ d: CollocationStencil, _ s: Int) -> (rate: Double, state: Double) {
+        (-dt * d.rate[s] / scale, d.state[s] / scale)
+    }
+
     /// The Jacobian blocks of every strip at (x, c).
     func jacobianBlocks(_ x: [Double], _ c: [Double]) -> [StripJacobian] {
-        var out = [StripJacobian](repeating: StripJacobian(bands: [], p: [], f: []), count: strips.count)
+        var out = [StripJacobian](repeating: StripJacobian(p: [], f: []), count: strips.count)
         out.withUnsafeMutableBufferPointer { result in
             forEachStrip { q in result[q] = stripJacobian(x, c, strip: strips[q]) }
         }
@@ -312,27 +315,16 @@ public struct PDEJointProblem: Sendable {
     }
 
     func stripJacobian(_ x: [Double], _ c: [Double], strip: JointStrip) -> StripJacobian {
-        let p = terms.count, h = halfWidth, w = 2 * h + 1, inner = strip.inner
+        let p = terms.count, inner = strip.inner
         let perTime = (0..<nt).map { library(x, time: $0, strip: strip, coefficients: c) }
-        var bands: [[[Double]]] = []
         var pp = [Double](repeating: 0, count: defects.count * inner * p)
         for (k, d) in defects.enumerated() {
-            var row: [[Double]] = []
             for s in d.state.indices {
-                let source = perTime[d.first + s].band
-                var band = [Double](repeating: 0, count: inner * w)
-                let rate = -dt * d.rate[s] / scale, state = d.state[s] / scale
-                for i in 0..<inner {
-                    for o in 0..<w { band[i * w + o] = rate * source[i * w + o] }
-                    band[i * w + h] += state
-                }
-                row.append(band)
-                let theta = perTime[d.first + s].theta
+                let rate = defectWeights(d, s).rate, theta = perTime[d.first + s].theta
                 for q in 0..<(inner * p) { pp[k * inner * p + q] += rate * theta[q] }
             }
-            bands.append(row)
         }
-        return StripJacobian(bands: bands, p: pp, f: perTime.map(\.band))
+        return StripJacobian(p: pp, f: perTime.map(\.band))
     }
 }
 
@@ -370,8 +362,8 @@ public func pdeCollocationStiffness(dt: Double, dx: Double, terms: [(power: Int,
 /// per defect (about nt of them), block bandwidth w = 1 (trapezoid) or 2 (Simpson); each row
 /// costs (w^2 + w + 4/3) b^3 flops for the factorization (`BlockBandedCholesky`),
 /// (w + 1)^2 b (4h + 1) for assembling its blocks and 4 (w + 1) b^2 (p + 1) for the forward
-/// and backward solves, and keeps w + 1 blocks of b^2 doubles; plus per strip the Jacobian's
-/// bands (w + 1 per defect, b (2h + 1) each), the per-time library values (nt b (2h + 1 + p)),
+/// and backward solves, and keeps w + 1 blocks of b^2 doubles; plus per strip the per-time
+/// library values and bands of d f / d X (nt b (2h + 1 + p)),
 /// the ring of band products (3 (w + 1) b (4h + 1)), the right-hand sides and their solves
 /// (3 nt b (p + 1)), and 16 work vectors of the strips' fields (16 nt (b + 2h) each). Strips
 /// run concurrently: the bytes count all of them.
@@ -384,7 +376,7 @@ public func estimatedPDEJointCost(samples nt: Int, points nx: Int, halfWidth h: 
     for strip in jointStrips(samples: nt, points: nx, halfWidth: h, stripWidth: stripWidth, defects: 0) {
         let b = Double(strip.inner), field = Double(nt) * Double(strip.width)
         flops += rows * ((w * w + w + 4.0 / 3) * b * b * b + (w + 1) * (w + 1) * b * span + 4 * (w + 1) * b * b * (terms + 1))
-        bytes += 8 * (rows * ((w + 1) * b * b + (w + 1) * b * stencil) + Double(nt) * b * (stencil + terms) + 3 * (w + 1) * b * span
+        bytes += 8 * (rows * (w + 1) * b * b + Double(nt) * b * (stencil + terms) + 3 * (w + 1) * b * span
                       + 3 * Double(nt) * b * (terms + 1) + 16 * field)
     }
     return (flops, bytes)
@@ -463,7 +455,7 @@ struct BlockBandedCholesky {
                     for j in first..<k {
                         let x = at(k, j)
                         fill(k, j, x)
-                        for l in Swift.max(first, j - bandwidth)..<j { singleThreadGemm(false, true, b, b, b, -1, at(k, l), b, at(j, l), b, 1, x, b) }
+                        for l in Swift.max(first, j - bandwidth)..<j { BLAS.gemmOnCallingThread(transposeA: false, transposeB: true, m: b, n: b, k: b, alpha: -1, a: at(k, l), lda: b, b: at(j, l), ldb: b, beta: 1, c: x, ldc: b) }
                         multiplyByLowerTransposed(x, b, rows: b, at(j, j), b, n: b, scratch: t)
                     }
                     fill(k, k, s)
@@ -499,9 +491,9 @@ struct BlockBandedCholesky {
                         let xk = out + k * b * m
                         let others = transposed ? (k + 1)..<Swift.min(count, k + bandwidth + 1) : Swift.max(0, k - bandwidth)..<k
                         for j in others {
-                            singleThreadGemm(transposed, false, b, m, b, -1, transposed ? block(j, k) : block(k, j), b, out + j * b * m, m, 1, xk, m)
+                            BLAS.gemmOnCallingThread(transposeA: transposed, transposeB: false, m: b, n: m, k: b, alpha: -1, a: transposed ? block(j, k) : block(k, j), lda: b, b: out + j * b * m, ldb: m, beta: 1, c: xk, ldc: m)
                         }
-                        singleThreadGemm(transposed, false, b, m, b, 1, block(k, k), b, xk, m, 0, tmp, m)
+                        BLAS.gemmOnCallingThread(transposeA: transposed, transposeB: false, m: b, n: m, k: b, alpha: 1, a: block(k, k), lda: b, b: xk, ldb: m, beta: 0, c: tmp, ldc: m)
                         xk.update(from: tmp, count: b * m)
                     }
                 }
@@ -509,38 +501,6 @@ struct BlockBandedCholesky {
         }
         return x
     }
-}
-
-/// OpenBLAS runs a product of m n k <= this on the calling thread (`BLAS.singleThreadWork` in
-/// InductiveTensor; its SMP_THRESHOLD_MIN times GEMM_MULTITHREAD_THRESHOLD).
-private let singleThreadWork = 65536 * 4
-
-/// C = alpha op(A) op(B) + beta C (row-major) as BLAS gemms of at most `singleThreadWork`
-/// multiply-adds each: split along the inner dimension, and for outputs of more than
-/// singleThreadWork / 8 entries (slices under 8 deep; strips wider than ~180 points) first into
-/// blocks of rows whose slices are 32 deep. O(m n k).
-private func singleThreadGemm(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
-                              _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
-                              _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
-    let rowsPerBlock = Swift.max(1, singleThreadWork / Swift.max(1, n * 32))
-    if m > rowsPerBlock && m * n * 8 > singleThreadWork {
-        var i0 = 0
-        while i0 < m {
-            let mb = Swift.min(rowsPerBlock, m - i0)
-            singleThreadGemm(transposeA, transposeB, mb, n, k, alpha, a + (transposeA ? i0 : i0 * lda), lda, b, ldb, beta, c + i0 * ldc, ldc)
-            i0 += mb
-        }
-        return
-    }
-    let slice = Swift.max(1, singleThreadWork / Swift.max(1, m * n))
-    var k0 = 0
-    repeat {
-        let kc = Swift.min(slice, k - k0)
-        BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: kc, alpha: alpha,
-                  a: a + (transposeA ? k0 * lda : k0), lda: lda, b: b + (transposeB ? k0 : k0 * ldb), ldb: ldb,
-                  beta: k0 == 0 ? beta : 1, c: c, ldc: ldc)
-        k0 += kc
-    } while k0 < k
 }
 
 /// X <- X W^T in place for X [rows, n] (leading dimension ldx) and W lower triangular n x n
@@ -552,12 +512,12 @@ private func multiplyByLowerTransposed(_ x: UnsafeMutablePointer<Double>, _ ldx:
                                        _ w: UnsafePointer<Double>, _ ldw: Int, n: Int, scratch: UnsafeMutablePointer<Double>) {
     if n <= 32 {
         for r in 0..<m { (scratch + r * n).update(from: x + r * ldx, count: n) }
-        singleThreadGemm(false, true, m, n, n, 1, scratch, n, w, ldw, 0, x, ldx)
+        BLAS.gemmOnCallingThread(transposeA: false, transposeB: true, m: m, n: n, k: n, alpha: 1, a: scratch, lda: n, b: w, ldb: ldw, beta: 0, c: x, ldc: ldx)
         return
     }
     let n1 = n / 2, n2 = n - n1
     multiplyByLowerTransposed(x + n1, ldx, rows: m, w + n1 * ldw + n1, ldw, n: n2, scratch: scratch)
-    singleThreadGemm(false, true, m, n2, n1, 1, x, ldx, w + n1 * ldw, ldw, 1, x + n1, ldx)
+    BLAS.gemmOnCallingThread(transposeA: false, transposeB: true, m: m, n: n2, k: n1, alpha: 1, a: x, lda: ldx, b: w + n1 * ldw, ldb: ldw, beta: 1, c: x + n1, ldc: ldx)
     multiplyByLowerTransposed(x, ldx, rows: m, w, ldw, n: n1, scratch: scratch)
 }
 
@@ -566,12 +526,12 @@ private func multiplyByLowerTransposed(_ x: UnsafeMutablePointer<Double>, _ ldx:
 /// by one gemm); blocks of at most 32 rows by a full gemm. About n^2 k flops.
 private func subtractLowerGram(_ c: UnsafeMutablePointer<Double>, _ ldc: Int, _ a: UnsafePointer<Double>, _ lda: Int, n: Int, k: Int) {
     if n <= 32 {
-        singleThreadGemm(false, true, n, n, k, -1, a, lda, a, lda, 1, c, ldc)
+        BLAS.gemmOnCallingThread(transposeA: false, transposeB: true, m: n, n: n, k: k, alpha: -1, a: a, lda: lda, b: a, ldb: lda, beta: 1, c: c, ldc: ldc)
         return
     }
     let n1 = n / 2, n2 = n - n1
     subtractLowerGram(c, ldc, a, lda, n: n1, k: k)
-    singleThreadGemm(false, true, n2, n1, k, -1, a + n1 * lda, lda, a, lda, 1, c + n1 * ldc, ldc)
+    BLAS.gemmOnCallingThread(transposeA: false, transposeB: true, m: n2, n: n1, k: k, alpha: -1, a: a + n1 * lda, lda: lda, b: a, ldb: lda, beta: 1, c: c + n1 * ldc, ldc: ldc)
     subtractLowerGram(c + n1 * ldc + n1, ldc, a + n1 * lda, lda, n: n2, k: k)
 }
 
@@ -614,13 +574,13 @@ private func choleskyInverse(_ s: UnsafeMutablePointer<Double>, _ lds: Int, _ w:
     let s21 = s + n1 * lds, s22 = s21 + n1, w21 = w + n1 * ldw, w22 = w21 + n1
     guard choleskyInverse(s, lds, w, ldw, n: n1, scratch: scratch) else { return false }
     // L21 = S21 W11^T (through scratch), then S22 -= L21 L21^T.
-    singleThreadGemm(false, true, n2, n1, n1, 1, s21, lds, w, ldw, 0, scratch, n1)
+    BLAS.gemmOnCallingThread(transposeA: false, transposeB: true, m: n2, n: n1, k: n1, alpha: 1, a: s21, lda: lds, b: w, ldb: ldw, beta: 0, c: scratch, ldc: n1)
     for i in 0..<n2 { (s21 + i * lds).update(from: scratch + i * n1, count: n1) }
-    singleThreadGemm(false, true, n2, n2, n1, -1, s21, lds, s21, lds, 1, s22, lds)
+    BLAS.gemmOnCallingThread(transposeA: false, transposeB: true, m: n2, n: n2, k: n1, alpha: -1, a: s21, lda: lds, b: s21, ldb: lds, beta: 1, c: s22, ldc: lds)
     guard choleskyInverse(s22, lds, w22, ldw, n: n2, scratch: scratch) else { return false }
     // W21 = -W22 (L21 W11); W's upper right block stays zero.
-    singleThreadGemm(false, false, n2, n1, n1, 1, s21, lds, w, ldw, 0, scratch, n1)
-    singleThreadGemm(false, false, n2, n1, n2, -1, w22, ldw, scratch, n1, 0, w21, ldw)
+    BLAS.gemmOnCallingThread(transposeA: false, transposeB: false, m: n2, n: n1, k: n1, alpha: 1, a: s21, lda: lds, b: w, ldb: ldw, beta: 0, c: scratch, ldc: n1)
+    BLAS.gemmOnCallingThread(transposeA: false, transposeB: false, m: n2, n: n1, k: n2, alpha: -1, a: w22, lda: ldw, b: scratch, ldb: n1, beta: 0, c: w21, ldc: ldw)
     for i in 0..<n1 { for j in n1..<n { w[i * ldw + j] = 0 } }
     return true
 }
@@ -669,8 +629,7 @@ extension PDEJointProblem {
                             let t = da.first + sa
                             let sb = t - db.first
                             guard sb >= 0 && sb < db.state.count else { continue }
-                            let aa = -dt * da.rate[sa] / scale, ba = da.state[sa] / scale
-                            let ab = -dt * db.rate[sb] / scale, bb = db.state[sb] / scale
+                            let (aa, ba) = defectWeights(da, sa), (ab, bb) = defectWeights(db, sb)
                             let g = bp.baseAddress! + (t % ring) * 3 * layer
                             inductive_joint_fill_add(ni, h, m, g, g + layer, g + 2 * layer, dp.baseAddress! + (strip.row(t) + h),
                                                      aa * ab, aa * bb, ba * ab, ba * bb)
@@ -683,18 +642,22 @@ extension PDEJointProblem {
     }
 
     /// L v on a strip (its defect rows) for a field-shaped v.
-    func applyL(_ bands: [[[Double]]], _ v: [Double], strip: JointStrip) -> [Double] {
-        let ni = strip.inner, w = 2 * halfWidth + 1
+    func applyL(_ jacobian: StripJacobian, _ v: [Double], strip: JointStrip) -> [Double] {
+        let ni = strip.inner, h = halfWidth, w = 2 * h + 1
         var out = [Double](repeating: 0, count: defects.count * ni)
         out.withUnsafeMutableBufferPointer { ob in
             v.withUnsafeBufferPointer { vb in
                 for (k, d) in defects.enumerated() {
                     for s in d.state.indices {
-                        bands[k][s].withUnsafeBufferPointer { bp in
-                            let band = bp.baseAddress!, x = vb.baseAddress! + strip.row(d.first + s), o = ob.baseAddress! + k * ni
+                        jacobian.f[d.first + s].withUnsafeBufferPointer { fb in
+                            let f = fb.baseAddress!, x = vb.baseAddress! + strip.row(d.first + s), o = ob.baseAddress! + k * ni
+                            let (rate, state) = defectWeights(d, s)
                             for i in 0..<ni {
                                 var acc = 0.0
-                                for j in 0..<w { acc += band[i &* w &+ j] * x[i &+ j] }
+                                for j in 0..<w {
+                                    let band = j == h ? rate * f[i &* w &+ j] + state : rate * f[i &* w &+ j]
+                                    acc += band * x[i &+ j]
+                                }
                                 o[i] += acc
                             }
                         }
@@ -707,15 +670,19 @@ extension PDEJointProblem {
 
     /// Adds L^T y of a strip (y its defect rows, from `offset`) to the field-shaped out (the
     /// strip's columns only).
-    func addLT(_ bands: [[[Double]]], _ y: UnsafePointer<Double>, strip: JointStrip, into out: UnsafeMutablePointer<Double>) {
-        let ni = strip.inner, w = 2 * halfWidth + 1
+    func addLT(_ jacobian: StripJacobian, _ y: UnsafePointer<Double>, strip: JointStrip, into out: UnsafeMutablePointer<Double>) {
+        let ni = strip.inner, h = halfWidth, w = 2 * h + 1
         for (k, d) in defects.enumerated() {
             for s in d.state.indices {
-                bands[k][s].withUnsafeBufferPointer { bp in
-                    let band = bp.baseAddress!, x = out + strip.row(d.first + s), yk = y + k * ni
+                jacobian.f[d.first + s].withUnsafeBufferPointer { fb in
+                    let f = fb.baseAddress!, x = out + strip.row(d.first + s), yk = y + k * ni
+                    let (rate, state) = defectWeights(d, s)
                     for i in 0..<ni {
                         let yi = yk[i]
-                        for j in 0..<w { x[i &+ j] += band[i &* w &+ j] * yi }
+                        for j in 0..<w {
+                            let band = j == h ? rate * f[i &* w &+ j] + state : rate * f[i &* w &+ j]
+                            x[i &+ j] += band * yi
+                        }
                     }
                 }
             }
@@ -737,17 +704,23 @@ extension PDEJointProblem {
     /// (concurrently) and only the p x p Schur system couples them; `blocks` = `jacobianBlocks(x, c)`.
     func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double, blocks: [StripJacobian])
         -> (dx: [Double], dc: [Double], predicted: Double)? {
-        let n = fieldSize, p = terms.count, w = 2 * halfWidth + 1, columns = p + 1
+        let n = fieldSize, p = terms.count, h = halfWidth, w = 2 * h + 1, columns = p + 1
         let sigma2 = sigma * sigma
         var stateDiagonal = [Double](repeating: 1 / sigma2, count: n)
         stateDiagonal.withUnsafeMutableBufferPointer { diagonal in
             forEachStrip { q in
                 let strip = strips[q], ni = strip.inner
-                for (k, d) in defects.enumerated() {
+                for d in defects {
                     for s in d.state.indices {
-                        blocks[q].bands[k][s].withUnsafeBufferPointer { bp in
-                            let band = bp.baseAddress!, x = diagonal.baseAddress! + strip.row(d.first + s)
-                            for i in 0..<ni { for j in 0..<w { x[i &+ j] += band[i &* w &+ j] * band[i &* w &+ j] } }
+                        blocks[q].f[d.first + s].withUnsafeBufferPointer { fb in
+                            let f = fb.baseAddress!, x = diagonal.baseAddress! + strip.row(d.first + s)
+                            let (rate, state) = defectWeights(d, s)
+                            for i in 0..<ni {
+                                for j in 0..<w {
+                                    let band = j == h ? rate * f[i &* w &+ j] + state : rate * f[i &* w &+ j]
+                                    x[i &+ j] += band * band
+                                }
+                            }
                         }
                     }
                 }
@@ -760,9 +733,9 @@ extension PDEJointProblem {
         solves.withUnsafeMutableBufferPointer { out in
             forEachStrip { q in
                 let strip = strips[q], ni = strip.inner, rowsS = defects.count * ni
-                let (bands, pp) = (blocks[q].bands, blocks[q].p)
+                let pp = blocks[q].p
                 guard let factor = defectSystem(blocks[q], inverseD, strip: strip) else { return }
-                let t = applyL(bands, scaledE, strip: strip)
+                let t = applyL(blocks[q], scaledE, strip: strip)
                 var rhs = [Double](repeating: 0, count: rowsS * columns)
                 var corner = [Double](repeating: 0, count: p), gc = [Double](repeating: 0, count: p)
                 for row in 0..<rowsS {
@@ -809,8 +782,8 @@ extension PDEJointProblem {
                         return s
                     }
                     let v = solve.factor.backward(z, columns: 1)
-                    v.withUnsafeBufferPointer { addLT(blocks[q].bands, $0.baseAddress!, strip: strip, into: ltvOut.baseAddress!) }
-                    r.withUnsafeBufferPointer { addLT(blocks[q].bands, $0.baseAddress! + n + strip.rowOffset, strip: strip, into: gxOut.baseAddress!) }
+                    v.withUnsafeBufferPointer { addLT(blocks[q], $0.baseAddress!, strip: strip, into: ltvOut.baseAddress!) }
+                    r.withUnsafeBufferPointer { addLT(blocks[q], $0.baseAddress! + n + strip.rowOffset, strip: strip, into: gxOut.baseAddress!) }
                 }
             }
         }

@@ -39,6 +39,40 @@ public enum BLAS {
         }
     }
 
+    /// `gemm` as calls that OpenBLAS runs on the calling thread (each of at most
+    /// `singleThreadWork` multiply-adds): split along the inner dimension, and for outputs of more
+    /// than singleThreadWork / 8 entries (slices under 8 deep) first into blocks of rows whose
+    /// slices are 32 deep. For products issued from several threads at once: OpenBLAS's own
+    /// threads, entered concurrently, spin against each other. Cost: 2 m n k flops.
+    @inlinable
+    public static func gemmOnCallingThread(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Double, a: UnsafePointer<Double>, lda: Int,
+        b: UnsafePointer<Double>, ldb: Int,
+        beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int
+    ) {
+        let rowsPerBlock = Swift.max(1, singleThreadWork / Swift.max(1, n * 32))
+        if m > rowsPerBlock && m * n * 8 > singleThreadWork {
+            var i0 = 0
+            while i0 < m {
+                let mb = Swift.min(rowsPerBlock, m - i0)
+                gemmOnCallingThread(transposeA: transposeA, transposeB: transposeB, m: mb, n: n, k: k, alpha: alpha,
+                                    a: a + (transposeA ? i0 : i0 * lda), lda: lda, b: b, ldb: ldb, beta: beta, c: c + i0 * ldc, ldc: ldc)
+                i0 += mb
+            }
+            return
+        }
+        let slice = Swift.max(1, singleThreadWork / Swift.max(1, m * n))
+        var k0 = 0
+        repeat {
+            let kc = Swift.min(slice, k - k0)
+            gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: kc, alpha: alpha,
+                 a: a + (transposeA ? k0 * lda : k0), lda: lda, b: b + (transposeB ? k0 : k0 * ldb), ldb: ldb,
+                 beta: k0 == 0 ? beta : 1, c: c, ldc: ldc)
+            k0 += kc
+        } while k0 < k
+    }
+
     /// OpenBLAS runs a product on one thread when m n k is at most 65536 * 4 (its
     /// SMP_THRESHOLD_MIN times GEMM_MULTITHREAD_THRESHOLD).
     @usableFromInline static let singleThreadWork = 65536 * 4
