@@ -604,8 +604,8 @@ public func buildPDERegression(_ u: Tensor, dt: Double, dx: Double, options: PDE
 ///   regression O(nt nx terms^2) for the QR factorizations. Weak form with the `.joint` refit
 ///   (the default on noisy data): in addition, per elimination round (at most one per kept term)
 ///   up to `weak.joint.maxIterations` Levenberg-Marquardt iterations of `estimatedPDEJointCost`
-///   (~7.3 nt (nx - 2h) b^2 flops with Simpson and strips of b points) plus one factorization
-///   for the standard errors, and memory `estimatedPDEJointBytes`; skipped (GLS kept) above
+///   (~7.3 nt (nx - 2h) b^2 flops with Simpson and strips of b points), rarely one more
+///   factorization for the standard errors, and memory `estimatedPDEJointBytes`; skipped (GLS kept) above
 ///   `weak.joint`'s caps or stiffness bound.
 /// - Throws: as `buildPDERegression`, and `LinearAlgebraError` if a factorization fails.
 public func discoverPDE(
@@ -673,7 +673,7 @@ func pdeJointRefit(model: WeakNoiseModel, coefficients xi: inout [Double], names
 /// Returns the log lines.
 ///
 /// - Cost: per round, up to `options.maxIterations` iterations of `estimatedPDEJointCost` plus
-///   one factorization for the standard errors; at most one round per kept term.
+///   at most one factorization for the standard errors; at most one round per kept term.
 public func pdeJointRefit(_ u: Tensor, dt: Double, dx: Double, terms library: [(power: Int, derivative: Int)], coefficients xi: inout [Double],
                           sigma: Double, names: [String], options: PDEJointEstimationOptions) -> [String] {
     precondition(library.count == xi.count && names.count == xi.count, "one term and one name per coefficient")

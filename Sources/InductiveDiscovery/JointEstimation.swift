@@ -415,15 +415,28 @@ struct LevenbergMarquardtState {
 /// follows Nielsen's update from the gain ratio; a failed step multiplies lambda by a growing
 /// factor. Stops converged when an accepted step lowers the cost, or a rejected one raises it,
 /// by at most `levenbergMarquardtStopTolerance` (with `relative`) with lambda <= 1; unconverged when lambda
-/// passes 1e12 or after `maxIterations`.
+/// passes 1e12 or after `maxIterations`. lambda starts at `initialDamping`.
+///
+/// `predictive` adds a stop that looks ahead: two accepted steps in a row at lambda <= 1 that
+/// lowered the cost by D' then D, with rate theta = D / D' < 1, leave about
+/// R = theta / (1 - theta) D to gain (a linearly converging sequence's remaining sum, as in the
+/// stopping test of simplified Newton iterations, Hairer and Wanner, Solving ODEs II, IV.8), and
+/// the run stops when R is below the same tolerance. A coefficient delta standard errors from
+/// the optimum keeps the cost at least delta^2 above it (the profile cost over the states is
+/// (c - c*)^T Cov^-1 (c - c*) >= delta_j^2), so R bounds how far the coefficients still are;
+/// the plain rule (D itself below the tolerance) assumes theta <= 1/2 and spends one more step
+/// when convergence is fast. A rejected or failed step restarts the pair.
 func levenbergMarquardt(_ state: inout LevenbergMarquardtState, rows: Int, maxIterations: Int, stop relative: Double = 1e-6,
+                        predictive: Bool = false, initialDamping: Double = 1e-6,
                         residuals: ([Double], [Double]) -> [Double],
                         step: ([Double], [Double], [Double], Double) -> (dx: [Double], dc: [Double], predicted: Double)?,
                         accepted: ([Double], [Double]) -> Void = { _, _ in }) {
-    var lambda = 1e-6, growth = 2.0
+    var lambda = initialDamping, growth = 2.0
+    var previousDecrease: Double? = nil
     while state.iterations < maxIterations {
         state.iterations += 1
         guard let s = step(state.x, state.c, state.r, lambda) else {
+            previousDecrease = nil
             lambda *= growth
             growth *= 2
             if lambda > 1e12 { break }
@@ -450,11 +463,21 @@ func levenbergMarquardt(_ state: inout LevenbergMarquardtState, rows: Int, maxIt
             lambda = Swift.max(lambda * Swift.max(1.0 / 3, 1 - Foundation.pow(2 * rho - 1, 3)), 1e-15)
             growth = 2
             if decrease <= stop && measures { state.converged = true; break }
+            if predictive && measures {
+                if let previous = previousDecrease, case let theta = decrease / previous, theta < 1, theta / (1 - theta) * decrease <= stop {
+                    state.converged = true
+                    break
+                }
+                previousDecrease = decrease
+            } else {
+                previousDecrease = nil
+            }
         } else if newCost.isFinite && newCost - state.cost <= stop && measures {
             // At the optimum up to rounding: the step no longer lowers the cost measurably.
             state.converged = true
             break
         } else {
+            previousDecrease = nil
             lambda *= growth
             growth *= 2
             if lambda > 1e12 { break }

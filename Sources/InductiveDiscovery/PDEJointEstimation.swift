@@ -129,7 +129,7 @@ public struct PDEJointProblem: Sendable {
     let sigma: Double, scale: Double
     let halfWidth: Int
     let terms: [(power: Int, derivative: Int)]
-    let weights: [[Double]]         // central-difference weights per derivative order (index m), / dx^m
+    let stencilTable: [Double]      // central-difference weights of order m at m (2h + 1) ..., / dx^m (order 0 unused)
     let defects: [CollocationStencil]
     let bandwidth: Int
     let strips: [JointStrip]
@@ -155,8 +155,9 @@ public struct PDEJointProblem: Sendable {
         self.terms = terms
         let maxOrder = terms.map(\.derivative).max() ?? 0
         let offsets = (-halfWidth...halfWidth).map(Double.init)
-        weights = (0...maxOrder).map { m in
-            m == 0 ? [] : finiteDifferenceWeights(order: m, offsets: offsets).map { $0 / Foundation.pow(dx, Double(m)) }
+        stencilTable = (0...maxOrder).flatMap { m in
+            m == 0 ? [Double](repeating: 0, count: offsets.count)
+                : finiteDifferenceWeights(order: m, offsets: offsets).map { $0 / Foundation.pow(dx, Double(m)) }
         }
         (defects, bandwidth) = collocation.stencils(samples: nt)
         strips = jointStrips(samples: nt, points: nx, halfWidth: halfWidth, stripWidth: stripWidth, defects: defects.count)
@@ -204,36 +205,36 @@ public struct PDEJointProblem: Sendable {
         }
     }
 
-    /// Library values theta [inner, p] at time t on a strip, and (if c is given) the band of
-    /// d f / d X_t, [inner, 2 halfWidth + 1] (row i: columns start + i ... start + i + 2 halfWidth).
-    func library(_ x: [Double], time t: Int, strip: JointStrip, coefficients c: [Double]?) -> (theta: [Double], band: [Double]) {
+    /// Library values theta [inner, p] at time t on a strip into `theta`, and (if c is given) the
+    /// band of d f / d X_t, [inner, 2 halfWidth + 1] (row i: columns start + i ... start + i +
+    /// 2 halfWidth), into `band`; x is the state. O(inner p h).
+    func library(_ x: UnsafePointer<Double>, time t: Int, strip: JointStrip, coefficients c: [Double]?,
+                 theta: UnsafeMutablePointer<Double>, band: UnsafeMutablePointer<Double>?) {
         let p = terms.count, h = halfWidth, w = 2 * h + 1, inner = strip.inner
-        var theta = [Double](repeating: 0, count: inner * p)
-        var band = [Double](repeating: 0, count: c == nil ? 0 : inner * w)
-        let base = strip.row(t)
-        for i in 0..<inner {
-            let centre = base + i + h
-            let u = x[centre]
-            for (j, term) in terms.enumerated() {
-                var power = 1.0, lower = 0.0  // u^a and a u^(a-1)
-                for q in 0..<term.power { if q == term.power - 1 { lower = Double(term.power) * power }; power *= u }
-                var derivative = 1.0
-                if term.derivative > 0 {
-                    let stencil = weights[term.derivative]
-                    derivative = 0
-                    for s in 0..<w { derivative += stencil[s] * x[base + i + s] }
-                }
-                theta[i * p + j] = power * derivative
-                if let c {
-                    band[i * w + h] += c[j] * lower * derivative
-                    if term.derivative > 0 {
-                        let stencil = weights[term.derivative]
-                        for s in 0..<w { band[i * w + s] += c[j] * power * stencil[s] }
+        let row = x + strip.row(t)
+        if let band { band.update(repeating: 0, count: inner * w) }
+        stencilTable.withUnsafeBufferPointer { table in
+            for i in 0..<inner {
+                let u = row[i + h], window = row + i
+                for j in 0..<p {
+                    let (a, m) = terms[j]
+                    var power = 1.0, lower = 0.0  // u^a and a u^(a-1)
+                    for q in 0..<a { if q == a - 1 { lower = Double(a) * power }; power *= u }
+                    var derivative = 1.0
+                    let stencil = table.baseAddress! + m * w
+                    if m > 0 {
+                        derivative = 0
+                        for s in 0..<w { derivative += stencil[s] * window[s] }
+                    }
+                    theta[i * p + j] = power * derivative
+                    if let band, let c {
+                        let b = band + i * w
+                        b[h] += c[j] * lower * derivative
+                        if m > 0 { for s in 0..<w { b[s] += c[j] * power * stencil[s] } }
                     }
                 }
             }
         }
-        return (theta, band)
     }
 
     /// The residual vector: (X - Y) / sigma for every strip's copy of its columns [`fieldSize`],
@@ -248,15 +249,25 @@ public struct PDEJointProblem: Sendable {
                 for t in 0..<nt {
                     for col in 0..<strip.width { out[strip.row(t) + col] = (x[strip.row(t) + col] - y[t * nx + strip.start + col]) / sigma }
                 }
-                let f = (0..<nt).map { t -> [Double] in
-                    let theta = library(x, time: t, strip: strip, coefficients: nil).theta
-                    return (0..<inner).map { i in (0..<p).reduce(0.0) { $0 + theta[i * p + $1] * c[$1] } }
+                // f at every time, [nt, inner]: f = theta c.
+                var f = [Double](repeating: 0, count: nt * inner), theta = [Double](repeating: 0, count: inner * p)
+                x.withUnsafeBufferPointer { xb in
+                    theta.withUnsafeMutableBufferPointer { tb in
+                        for t in 0..<nt {
+                            library(xb.baseAddress!, time: t, strip: strip, coefficients: nil, theta: tb.baseAddress!, band: nil)
+                            for i in 0..<inner {
+                                var v = 0.0
+                                for j in 0..<p { v += tb[i * p + j] * c[j] }
+                                f[t * inner + i] = v
+                            }
+                        }
+                    }
                 }
                 for (k, d) in defects.enumerated() {
                     for i in 0..<inner {
                         var v = 0.0
                         for s in d.state.indices {
-                            v += d.state[s] * x[strip.row(d.first + s) + i + h] - dt * d.rate[s] * f[d.first + s][i]
+                            v += d.state[s] * x[strip.row(d.first + s) + i + h] - dt * d.rate[s] * f[(d.first + s) * inner + i]
                         }
                         out[n + strip.rowOffset + k * inner + i] = v / scale
                     }
@@ -315,16 +326,32 @@ public struct PDEJointProblem: Sendable {
     }
 
     func stripJacobian(_ x: [Double], _ c: [Double], strip: JointStrip) -> StripJacobian {
-        let p = terms.count, inner = strip.inner
-        let perTime = (0..<nt).map { library(x, time: $0, strip: strip, coefficients: c) }
-        var pp = [Double](repeating: 0, count: defects.count * inner * p)
-        for (k, d) in defects.enumerated() {
-            for s in d.state.indices {
-                let rate = defectWeights(d, s).rate, theta = perTime[d.first + s].theta
-                for q in 0..<(inner * p) { pp[k * inner * p + q] += rate * theta[q] }
+        let p = terms.count, inner = strip.inner, w = 2 * halfWidth + 1, size = inner * p
+        var theta = [Double](repeating: 0, count: nt * size)
+        var f: [[Double]] = []
+        f.reserveCapacity(nt)
+        x.withUnsafeBufferPointer { xb in
+            theta.withUnsafeMutableBufferPointer { tb in
+                for t in 0..<nt {
+                    f.append([Double](unsafeUninitializedCapacity: inner * w) { band, count in
+                        library(xb.baseAddress!, time: t, strip: strip, coefficients: c, theta: tb.baseAddress! + t * size, band: band.baseAddress!)
+                        count = inner * w
+                    })
+                }
             }
         }
-        return StripJacobian(p: pp, f: perTime.map(\.band))
+        var pp = [Double](repeating: 0, count: defects.count * size)
+        pp.withUnsafeMutableBufferPointer { out in
+            theta.withUnsafeBufferPointer { tb in
+                for (k, d) in defects.enumerated() {
+                    for s in d.state.indices {
+                        let rate = defectWeights(d, s).rate, row = tb.baseAddress! + (d.first + s) * size, o = out.baseAddress! + k * size
+                        for q in 0..<size { o[q] += rate * row[q] }
+                    }
+                }
+            }
+        }
+        return StripJacobian(p: pp, f: f)
     }
 }
 
@@ -402,7 +429,10 @@ public func estimatedPDEJointBytes(times: Int, points: Int, maxDerivative: Int =
 public struct PDEJointEstimate: Sendable {
     /// Coefficients, one per term (in the order passed).
     public var coefficients: [Double]
-    /// Gauss-Newton standard errors (`identifiedStandardErrors` of the Schur complement at lambda 0).
+    /// Gauss-Newton standard errors (`identifiedStandardErrors` of the Schur complement): at the
+    /// point of the last factorization (the final point, or one step of at most ~1e-2 standard
+    /// errors before it) with its damping when that moves them by at most 0.5%, else at the
+    /// final point at lambda = 0.
     public var standardErrors: [Double]
     /// The denoised field [nt, nx].
     public var field: Tensor
@@ -437,13 +467,21 @@ public struct PDEJointEstimate: Sendable {
 /// block row about (bandwidth^2 + bandwidth + 4/3) b^3 flops; memory K (bandwidth + 1) b^2 doubles.
 struct BlockBandedCholesky {
     let count: Int, size: Int, bandwidth: Int
-    private var blocks: [Double]
+    /// The factor's storage; pass it back as `storage` to the next factorization of the same
+    /// shape (taking it out of this factor, or once this factor is dropped) to reuse the memory.
+    private(set) var blocks: [Double]
 
-    init?(blocks count: Int, size b: Int, bandwidth: Int, fill: (Int, Int, UnsafeMutablePointer<Double>) -> Void) {
+    init?(blocks count: Int, size b: Int, bandwidth: Int, storage reused: inout [Double], fill: (Int, Int, UnsafeMutablePointer<Double>) -> Void) {
         self.count = count; self.size = b; self.bandwidth = bandwidth
         let bb = b * b, rowStride = (bandwidth + 1) * bb
         // Every slot that is read is written first (the first rows' unused slots never are).
-        var storage = [Double](unsafeUninitializedCapacity: count * rowStride) { _, n in n = count * rowStride }
+        // Fresh memory of this size costs a page fault per 4 KB at first touch (~10% of a
+        // factorization here), so a previous factor's storage is reused when it fits.
+        var storage: [Double] = []
+        swap(&storage, &reused)
+        if storage.count != count * rowStride {
+            storage = [Double](unsafeUninitializedCapacity: count * rowStride) { _, n in n = count * rowStride }
+        }
         var work = [Double](unsafeUninitializedCapacity: 2 * bb) { _, n in n = 2 * bb }
         let ok = storage.withUnsafeMutableBufferPointer { buffer -> Bool in
             work.withUnsafeMutableBufferPointer { scratch -> Bool in
@@ -594,6 +632,13 @@ extension PDEJointProblem {
     /// with G_t = F_t D_t F_t^T (banded, 4h + 1 diagonals) and H_t = F_t D_t E^T, formed once per
     /// time: O(nt inner (2h + 1)^2) for the products instead of O(defects inner (2h + 1)^2) per pair.
     func defectSystem(_ jacobian: StripJacobian, _ inverseD: [Double], strip: JointStrip) -> BlockBandedCholesky? {
+        var storage: [Double] = []
+        return defectSystem(jacobian, inverseD, strip: strip, storage: &storage)
+    }
+
+    /// `defectSystem` in the memory of `storage` when it has the factor's size (it is taken;
+    /// the factor's `blocks`).
+    func defectSystem(_ jacobian: StripJacobian, _ inverseD: [Double], strip: JointStrip, storage: inout [Double]) -> BlockBandedCholesky? {
         let ni = strip.inner, h = halfWidth, w = 2 * h + 1, span = 4 * h + 1
         // Per time t, three bands of row i over columns i - 2h ... i + 2h (index e + 2h for
         // column i + e): G_t = F D F^T, H_t = F D E^T (nonzero for |e| <= h) and its transpose;
@@ -611,7 +656,7 @@ extension PDEJointProblem {
         return bands.withUnsafeMutableBufferPointer { bp in
             work.withUnsafeMutableBufferPointer { wp in
                 inverseD.withUnsafeBufferPointer { dp in
-                    BlockBandedCholesky(blocks: defects.count, size: ni, bandwidth: bandwidth) { k, k2, m in
+                    BlockBandedCholesky(blocks: defects.count, size: ni, bandwidth: bandwidth, storage: &storage) { k, k2, m in
                         let da = defects[k], db = defects[k2]
                         // Rows come in increasing order (`BlockBandedCholesky` documents it), so
                         // the ring never drops a time a later row still reads.
@@ -698,22 +743,18 @@ extension PDEJointProblem {
         var schur: [Double], right: [Double], corner: [Double], gc: [Double]
     }
 
-    /// The damped step (see `jointStateParameterEstimate`'s `step`): dx = -Dinv (e + L^T v),
-    /// v = M^-1 (r2 - L Dinv e + P dc), (lambda diag(C) + P^T M^-1 P) dc = -P^T M^-1 (r2 - L Dinv e);
-    /// M is block diagonal over the strips, so each strip is factored and solved on its own
-    /// (concurrently) and only the p x p Schur system couples them; `blocks` = `jacobianBlocks(x, c)`.
-    func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double, blocks: [StripJacobian])
-        -> (dx: [Double], dc: [Double], predicted: Double)? {
-        let n = fieldSize, p = terms.count, h = halfWidth, w = 2 * h + 1, columns = p + 1
-        let sigma2 = sigma * sigma
-        var stateDiagonal = [Double](repeating: 1 / sigma2, count: n)
-        stateDiagonal.withUnsafeMutableBufferPointer { diagonal in
+    /// The field's diagonal of J^T J (its Marquardt scale): 1 / sigma^2 from the data plus the
+    /// squares of each defect's band; `blocks` = `jacobianBlocks(x, c)`. O(nt nx h).
+    func fieldCurvature(_ blocks: [StripJacobian]) -> [Double] {
+        let h = halfWidth, w = 2 * h + 1
+        var diagonal = [Double](repeating: 1 / (sigma * sigma), count: fieldSize)
+        diagonal.withUnsafeMutableBufferPointer { out in
             forEachStrip { q in
                 let strip = strips[q], ni = strip.inner
                 for d in defects {
                     for s in d.state.indices {
                         blocks[q].f[d.first + s].withUnsafeBufferPointer { fb in
-                            let f = fb.baseAddress!, x = diagonal.baseAddress! + strip.row(d.first + s)
+                            let f = fb.baseAddress!, x = out.baseAddress! + strip.row(d.first + s)
                             let (rate, state) = defectWeights(d, s)
                             for i in 0..<ni {
                                 for j in 0..<w {
@@ -726,15 +767,34 @@ extension PDEJointProblem {
                 }
             }
         }
+        return diagonal
+    }
+
+    /// The damped step (see `jointStateParameterEstimate`'s `step`): dx = -Dinv (e + L^T v),
+    /// v = M^-1 (r2 - L Dinv e + P dc), (lambda diag(C) + P^T M^-1 P) dc = -P^T M^-1 (r2 - L Dinv e);
+    /// M is block diagonal over the strips, so each strip is factored and solved on its own
+    /// (concurrently) and only the p x p Schur system couples them; `blocks` = `jacobianBlocks(x, c)`.
+    func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double, blocks: [StripJacobian]) -> JointStep? {
+        var storage: [[Double]] = []
+        return step(x, c, r, damping: damping, blocks: blocks, storage: &storage)
+    }
+
+    /// `step` reusing the strips' factor storage of an earlier step (`storage`, one array per
+    /// strip or empty; on return it holds this step's).
+    func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double, blocks: [StripJacobian], storage: inout [[Double]]) -> JointStep? {
+        if storage.count != strips.count { storage = [[Double]](repeating: [], count: strips.count) }
+        let n = fieldSize, p = terms.count, columns = p + 1
+        let sigma2 = sigma * sigma
+        let stateDiagonal = fieldCurvature(blocks)
         let inverseD = stateDiagonal.map { 1 / (1 / sigma2 + damping * $0) }
         let e = (0..<n).map { r[$0] / sigma }
         let scaledE = zip(e, inverseD).map { $0 * $1 }
         var solves = [StripSolve?](repeating: nil, count: strips.count)
-        solves.withUnsafeMutableBufferPointer { out in
+        solves.withUnsafeMutableBufferPointer { out in storage.withUnsafeMutableBufferPointer { reuse in
             forEachStrip { q in
                 let strip = strips[q], ni = strip.inner, rowsS = defects.count * ni
                 let pp = blocks[q].p
-                guard let factor = defectSystem(blocks[q], inverseD, strip: strip) else { return }
+                guard let factor = defectSystem(blocks[q], inverseD, strip: strip, storage: &reuse[q]) else { return }
                 let t = applyL(blocks[q], scaledE, strip: strip)
                 var rhs = [Double](repeating: 0, count: rowsS * columns)
                 var corner = [Double](repeating: 0, count: p), gc = [Double](repeating: 0, count: p)
@@ -758,7 +818,8 @@ extension PDEJointProblem {
                 }
                 out[q] = StripSolve(factor: factor, z: z, schur: schur, right: right, corner: corner, gc: gc)
             }
-        }
+        } }
+        defer { for q in solves.indices { if let solve = solves[q] { storage[q] = solve.factor.blocks } } }
         var corner = [Double](repeating: 0, count: p), gc = [Double](repeating: 0, count: p)
         var schur = [Double](repeating: 0, count: p * p), right = [Double](repeating: 0, count: p)
         for solve in solves {
@@ -766,6 +827,9 @@ extension PDEJointProblem {
             for a in 0..<p { corner[a] += solve.corner[a]; gc[a] += solve.gc[a]; right[a] += solve.right[a] }
             for q in 0..<(p * p) { schur[q] += solve.schur[q] }
         }
+        // The standard errors before the coefficients' damping enters the Schur matrix (the
+        // field's is in M; `JointStep.dampingShare` bounds its effect).
+        let standardErrors = identifiedStandardErrors(schur: schur, parameters: p, rows: defectRows)
         let floor = 1e-12 * corner.reduce(0, Swift.max)
         let scaling = corner.map { Swift.max($0, floor) }
         for a in 0..<p { schur[a * p + a] += damping * scaling[a] }
@@ -792,7 +856,21 @@ extension PDEJointProblem {
         for q in 0..<n { gd += gx[q] * dx[q]; dDd += stateDiagonal[q] * dx[q] * dx[q] }
         for a in 0..<p { gd += gc[a] * dc[a]; dDd += scaling[a] * dc[a] * dc[a] }
         guard dx.allSatisfy({ $0.isFinite }) else { return nil }
-        return (dx, dc, -gd + damping * dDd)
+        let largest = stateDiagonal.reduce(0, Swift.max)
+        return JointStep(dx: dx, dc: dc, predicted: -gd + damping * dDd, standardErrors: standardErrors,
+                         dampingShare: damping * largest * sigma2)
+    }
+
+    /// A damped step of `step` and what its factorization gives besides: the coefficients'
+    /// standard errors at the step's point (as `standardErrors`, but with the field's damping in
+    /// M) and that damping's size, dampingShare = lambda max(diag(J^T J)) sigma^2 over the
+    /// field. The damped Dinv lies between sigma^2 / (1 + dampingShare) and sigma^2, so M and
+    /// P^T M^-1 P move by at most that factor (in the positive semidefinite order) and the
+    /// standard errors by at most sqrt(1 + dampingShare) (up to rounding).
+    struct JointStep {
+        var dx: [Double], dc: [Double], predicted: Double
+        var standardErrors: [Double]
+        var dampingShare: Double
     }
 
     /// The Levenberg-Marquardt step of `pdeJointEstimate` at (x, c) (public for tests): the
@@ -802,7 +880,7 @@ extension PDEJointProblem {
     /// -g.delta + lambda delta^T E delta with g = J^T r (half the model's decrease of |r|^2).
     /// nil when a factorization fails. Cost as one iteration (`estimatedPDEJointCost`).
     public func dampedStep(_ x: [Double], _ c: [Double], damping: Double) -> (dx: [Double], dc: [Double], predicted: Double)? {
-        step(x, c, residuals(x, c), damping: damping, blocks: jacobianBlocks(x, c))
+        step(x, c, residuals(x, c), damping: damping, blocks: jacobianBlocks(x, c)).map { ($0.dx, $0.dc, $0.predicted) }
     }
 
     /// Gauss-Newton standard errors of the coefficients at (x, c): `identifiedStandardErrors` of
@@ -850,10 +928,11 @@ extension PDEJointProblem {
 /// strips (`options.stripWidth`), each with its own copy of X on its points and an h-point halo
 /// on either side; the sums run over every strip's copy (halo data count once per copy).
 ///
-/// Levenberg-Marquardt as `jointStateParameterEstimate` (Marquardt scaling, Nielsen's damping,
-/// stop when a step at lambda <= 1 lowers the chi-square cost by less than
-/// `levenbergMarquardtStopTolerance` with relative 1e-4, or after `maxIterations`), from the
-/// given field or the smoothed data (`smoothedStart`). Each step goes through the defect-side
+/// Levenberg-Marquardt as `jointStateParameterEstimate` (Marquardt scaling, Nielsen's damping
+/// from lambda = min(1e-6, 1e-3 / (sigma^2 max diag(J^T J) of the field)), stop when a step at
+/// lambda <= 1 lowers the chi-square cost, or the predictive rule of `levenbergMarquardt` says
+/// the steps still to come would, by less than `levenbergMarquardtStopTolerance` with relative
+/// 1e-4, or after `maxIterations`), from the given field or the smoothed data (`smoothedStart`). Each step goes through the defect-side
 /// Woodbury form: M = I + L D^-1 L^T over the defects is block diagonal over the strips, and
 /// each strip's block is block banded (one block of its interior points per defect, block
 /// bandwidth 1 for the trapezoid, 2 for Simpson; `BlockBandedCholesky`), factored concurrently
@@ -866,8 +945,9 @@ extension PDEJointProblem {
 ///   1e12 or the iteration cap is reached.
 /// - Cost: `estimatedPDEJointCost` per iteration (~ 7.3 nt (nx - 2h) b^2 flops for Simpson and
 ///   strips of b points), memory about 3 nt (nx - 2h) b doubles plus O(nt nx) work arrays
-///   (`estimatedPDEJointCost` counts both); one more factorization at lambda = 0 for the
-///   standard errors.
+///   (`estimatedPDEJointCost` counts both). The standard errors come from the last step's
+///   factorization, or from one more at lambda = 0 when that step's damping could move them by
+///   more than 0.5% or the run did not converge.
 public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power: Int, derivative: Int)], coefficients: [Double],
                              sigma: Double, initialField: Tensor? = nil,
                              options: PDEJointEstimationOptions = PDEJointEstimationOptions()) -> PDEJointEstimate? {
@@ -899,17 +979,35 @@ public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power
     var blocks = problem.jacobianBlocks(x, c)  // at the current point; unchanged by a rejected step
 
     var run = LevenbergMarquardtState(x: x, c: c, r: r, cost: cost2)
-    // Stop within ~1e-2 standard errors of the optimum (a decrease below 1e-4): the estimate is
-    // printed to two digits of its standard error, and the ODE stage's 1e-6 costs the PDE stage
-    // one or two more factorizations, its largest cost.
-    levenbergMarquardt(&run, rows: problem.rows, maxIterations: options.maxIterations, stop: 1e-4,
+    var last: PDEJointProblem.JointStep? = nil
+    var storage: [[Double]] = []
+    // Stop within ~1e-2 standard errors of the optimum (a remaining decrease below 1e-4, by the
+    // predictive rule): the estimate is printed to two digits of its standard error, and each
+    // further iteration costs a factorization, this stage's largest cost. The damping starts
+    // where it moves the field's curvature by at most 1e-3 of its data term (the collocation
+    // rows, weighted 1 / tau^2, make the field's Marquardt scale up to ~1e6 times that term):
+    // from the smoothed start the Gauss-Newton steps are good, and a damped field converges slowly.
+    let fieldScale = problem.fieldCurvature(blocks).reduce(0, Swift.max) * problem.sigma * problem.sigma
+    levenbergMarquardt(&run, rows: problem.rows, maxIterations: options.maxIterations, stop: 1e-4, predictive: true,
+                       initialDamping: Swift.min(1e-6, 1e-3 / Swift.max(1, fieldScale)),
                        residuals: { problem.residuals($0, $1) },
-                       step: { problem.step($0, $1, $2, damping: $3, blocks: blocks) },
+                       step: { x, c, r, lambda in
+                           last = problem.step(x, c, r, damping: lambda, blocks: blocks, storage: &storage)
+                           return last.map { ($0.dx, $0.dc, $0.predicted) }
+                       },
                        accepted: { blocks = problem.jacobianBlocks($0, $1) })
     x = run.x; c = run.c
     let iterations = run.iterations, converged = run.converged
     guard c.allSatisfy({ $0.isFinite }), x.allSatisfy({ $0.isFinite }) else { return nil }
-    let standardErrors = problem.standardErrors(x, c)
+    // A converged run's last factorization was at the final point or one step (within ~1e-2
+    // standard errors) before it; its standard errors serve when its damping moves them by under
+    // 0.5% (`JointStep.dampingShare` <= 1e-2), which saves a factorization.
+    let standardErrors: [Double]
+    if converged, let last, last.dampingShare <= 1e-2, !last.standardErrors.contains(where: { $0.isNaN }) {
+        standardErrors = last.standardErrors
+    } else {
+        standardErrors = problem.standardErrors(x, c)
+    }
     return PDEJointEstimate(coefficients: c, standardErrors: standardErrors, field: Tensor(shape: [nt, nx], scalars: problem.mergedField(x)),
                             iterations: iterations, converged: converged, tolerance: tau, halfWidth: h, strips: problem.stripColumns)
 }

@@ -137,6 +137,41 @@ private func noisyBurgers(seed: UInt64) -> (u: Tensor, sigma: Double) {
         }
     }
 
+    @Test func stopRuleEndsNearTheOptimumWithItsStandardErrors() throws {
+        // `noisyBurgers` with seeds 4200-4202 (not those above), one strip (64 interior points).
+        // The run stops when the cost still to gain is estimated below 1e-4, i.e. the
+        // coefficients within ~1e-2 standard errors of the optimum, and reports the standard
+        // errors of its last factorization. Reference: four more undamped Gauss-Newton steps from
+        // the estimate (each shrinks the distance ~20-fold here). Bounds: (a) the estimate within
+        // 0.03 SE of the reference (3x the rule's target, as the rule extrapolates the rate from
+        // two steps); (b) its standard errors within 1% of `standardErrors` at the final point
+        // (the rule allows 0.5% from the damping, and one step of ~1e-2 SE moves the Jacobian
+        // by far less); (c) the reference's cost is not lower by more than 1e-4 (the rule's
+        // target) plus the rounding of a sum of ~1e4 squares.
+        let terms: [(power: Int, derivative: Int)] = [(1, 1), (0, 2)]
+        for seed in UInt64(4200)...4202 {
+            let (noisy, sigma) = noisyBurgers(seed: seed)
+            let estimate = try #require(pdeJointEstimate(noisy, dt: 0.1, dx: 0.2, terms: terms, coefficients: [-1.03, 0.1425], sigma: sigma))
+            #expect(estimate.converged && estimate.iterations <= 6, "seed \(seed): \(estimate.iterations) iterations")
+            let problem = try #require(PDEJointProblem(noisy, dt: 0.1, dx: 0.2, terms: terms, coefficients: estimate.coefficients, sigma: sigma,
+                                                       tolerance: estimate.tolerance, halfWidth: estimate.halfWidth, collocation: .simpson))
+            var x = problem.stripFields(estimate.field.scalars), c = estimate.coefficients
+            let cost = problem.residuals(x, c).reduce(0) { $0 + $1 * $1 }
+            for _ in 0..<4 {
+                let step = try #require(problem.dampedStep(x, c, damping: 0))
+                x = zip(x, step.dx).map { $0 + $1 }; c = zip(c, step.dc).map { $0 + $1 }
+            }
+            let optimum = problem.residuals(x, c).reduce(0) { $0 + $1 * $1 }
+            #expect(cost - optimum <= 1e-4 + 1e4 * Double.ulpOfOne * cost, "seed \(seed): cost \(cost), optimum \(optimum)")
+            let reference = problem.standardErrors(problem.stripFields(estimate.field.scalars), estimate.coefficients)
+            for k in 0..<2 {
+                let se = estimate.standardErrors[k]
+                #expect(Swift.abs(estimate.coefficients[k] - c[k]) <= 0.03 * se, "seed \(seed) term \(k): \(estimate.coefficients[k]) against \(c[k]), SE \(se)")
+                #expect(Swift.abs(se - reference[k]) <= 0.01 * reference[k], "seed \(seed) term \(k): SE \(se) against \(reference[k]) at the final point")
+            }
+        }
+    }
+
     @Test func dampedStepAndStandardErrorsMatchADenseSolve() throws {
         // The Woodbury step (block LDL^T of M, bandwidth 1 and 2, and its Schur complement)
         // against a dense solve of (J^T J + lambda E) delta = -J^T r with J = `denseJacobian`
