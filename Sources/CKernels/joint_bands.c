@@ -1,4 +1,4 @@
-// The two inner loops of the PDE joint estimate's block assembly (PDEJointProblem.defectSystem
+// The two inner loops of the PDE joint estimate's block assembly (DefectBlocks.fill
 // in Sources/InductiveDiscovery/PDEJointEstimation.swift, which documents the mathematics),
 // written so that clang vectorizes them: every output element is computed with the same
 // operations in the same order as the scalar definition, so the results do not depend on the

@@ -389,11 +389,12 @@ public func pdeCollocationStiffness(dt: Double, dx: Double, terms: [(power: Int,
 /// per defect (about nt of them), block bandwidth w = 1 (trapezoid) or 2 (Simpson); each row
 /// costs (w^2 + w + 4/3) b^3 flops for the factorization (`BlockBandedCholesky`),
 /// (w + 1)^2 b (4h + 1) for assembling its blocks and 4 (w + 1) b^2 (p + 1) for the forward
-/// and backward solves, and keeps w + 1 blocks of b^2 doubles; plus per strip the per-time
-/// library values and bands of d f / d X (nt b (2h + 1 + p)),
-/// the ring of band products (3 (w + 1) b (4h + 1)), the right-hand sides and their solves
-/// (3 nt b (p + 1)), and 16 work vectors of the strips' fields (16 nt (b + 2h) each). Strips
-/// run concurrently: the bytes count all of them.
+/// and backward solves, and keeps w + 1 blocks of b^2 doubles; plus per strip the corner of
+/// its twisted factor (`StripFactor`: ~3 (w b)^3 flops, 2 (w b)^2 doubles), the per-time
+/// library values and bands of d f / d X (nt b (2h + 1 + p)), two rings of band products
+/// (3 (w + 1) b (4h + 1) each: the halves run at once), the right-hand sides and their solves
+/// (4 nt b (p + 1), with the bottom half's reordered copy), and 16 work vectors of the strips'
+/// fields (16 nt (b + 2h) each). Strips run concurrently: the bytes count all of them.
 public func estimatedPDEJointCost(samples nt: Int, points nx: Int, halfWidth h: Int, collocation: PDECollocationRule, terms p: Int = 1,
                                   stripWidth: Int? = nil) -> (flops: Double, bytes: Double) {
     let w = collocation == .trapezoid ? 1.0 : 2.0
@@ -403,8 +404,9 @@ public func estimatedPDEJointCost(samples nt: Int, points nx: Int, halfWidth h: 
     for strip in jointStrips(samples: nt, points: nx, halfWidth: h, stripWidth: stripWidth, defects: 0) {
         let b = Double(strip.inner), field = Double(nt) * Double(strip.width)
         flops += rows * ((w * w + w + 4.0 / 3) * b * b * b + (w + 1) * (w + 1) * b * span + 4 * (w + 1) * b * b * (terms + 1))
-        bytes += 8 * (rows * (w + 1) * b * b + Double(nt) * b * (stencil + terms) + 3 * (w + 1) * b * span
-                      + 3 * Double(nt) * b * (terms + 1) + 16 * field)
+            + 3 * (w * b) * (w * b) * (w * b)
+        bytes += 8 * (rows * (w + 1) * b * b + 2 * (w * b) * (w * b) + Double(nt) * b * (stencil + terms) + 6 * (w + 1) * b * span
+                      + 4 * Double(nt) * b * (terms + 1) + 16 * field)
     }
     return (flops, bytes)
 }
@@ -463,17 +465,21 @@ public struct PDEJointEstimate: Sendable {
 /// concurrently (OpenBLAS's own threads, entered from two threads at once, spin against each
 /// other: 5-10x slower here). M is asked for block by block through `fill(k, j, out)` (j <= k;
 /// it must write every entry of the b x b row-major out), row by row (k ascending, j ascending
-/// within a row), so it is never stored whole. Cost per
+/// within a row), so it is never stored whole; `factor(rows:fill:)` may take the rows in stages
+/// (`StripFactor` factors its bottom half's last rows once their corner is known). Cost per
 /// block row about (bandwidth^2 + bandwidth + 4/3) b^3 flops; memory K (bandwidth + 1) b^2 doubles.
 struct BlockBandedCholesky {
     let count: Int, size: Int, bandwidth: Int
     /// The factor's storage; pass it back as `storage` to the next factorization of the same
     /// shape (taking it out of this factor, or once this factor is dropped) to reuse the memory.
     private(set) var blocks: [Double]
+    /// Rows factored so far (`factor(rows:fill:)` continues from here).
+    private(set) var factored = 0
 
-    init?(blocks count: Int, size b: Int, bandwidth: Int, storage reused: inout [Double], fill: (Int, Int, UnsafeMutablePointer<Double>) -> Void) {
+    /// Room for a factor of K rows, none factored yet (`factor(rows:fill:)`).
+    init(blocks count: Int, size b: Int, bandwidth: Int, storage reused: inout [Double]) {
         self.count = count; self.size = b; self.bandwidth = bandwidth
-        let bb = b * b, rowStride = (bandwidth + 1) * bb
+        let rowStride = (bandwidth + 1) * b * b
         // Every slot that is read is written first (the first rows' unused slots never are).
         // Fresh memory of this size costs a page fault per 4 KB at first touch (~10% of a
         // factorization here), so a previous factor's storage is reused when it fits.
@@ -482,13 +488,20 @@ struct BlockBandedCholesky {
         if storage.count != count * rowStride {
             storage = [Double](unsafeUninitializedCapacity: count * rowStride) { _, n in n = count * rowStride }
         }
+        blocks = storage
+    }
+
+    /// Factors rows `factored` ..< `end` (the rows before them must be factored). False when a
+    /// pivot is not positive.
+    mutating func factor(rows end: Int, fill: (Int, Int, UnsafeMutablePointer<Double>) -> Void) -> Bool {
+        let b = size, bb = b * b, rowStride = (bandwidth + 1) * bb, bandwidth = bandwidth, start = factored
         var work = [Double](unsafeUninitializedCapacity: 2 * bb) { _, n in n = 2 * bb }
-        let ok = storage.withUnsafeMutableBufferPointer { buffer -> Bool in
+        let ok = blocks.withUnsafeMutableBufferPointer { buffer -> Bool in
             work.withUnsafeMutableBufferPointer { scratch -> Bool in
                 let base = buffer.baseAddress!, s = scratch.baseAddress!, t = s + bb
                 // Block (k, j) sits at row k, slot j - k + bandwidth; the diagonal slot holds W_k.
                 func at(_ k: Int, _ j: Int) -> UnsafeMutablePointer<Double> { base + k * rowStride + (j - k + bandwidth) * bb }
-                for k in 0..<count {
+                for k in start..<end {
                     let first = Swift.max(0, k - bandwidth)
                     for j in first..<k {
                         let x = at(k, j)
@@ -503,41 +516,58 @@ struct BlockBandedCholesky {
                 return true
             }
         }
-        guard ok else { return nil }
-        blocks = storage
+        if ok { factored = end }
+        return ok
     }
 
     /// L^-1 B for B with K blocks of b x m (row-major, block k at k b m): Z_k = W_k (B_k -
     /// sum_l L_kl Z_l). Then B^T M^-1 B' = sum_k Z_k^T Z'_k. O(K bandwidth b^2 m).
-    func forward(_ rhs: [Double], columns m: Int) -> [Double] { substitute(rhs, columns: m, transposed: false) }
+    func forward(_ rhs: [Double], columns m: Int) -> [Double] {
+        var x = rhs
+        x.withUnsafeMutableBufferPointer { forward($0.baseAddress!, columns: m, rows: 0..<count) }
+        return x
+    }
 
     /// L^-T Z (the second half of M^-1 = L^-T L^-1): V_k = W_k^T (Z_k - sum_(j > k) L_jk^T V_j).
-    func backward(_ rhs: [Double], columns m: Int) -> [Double] { substitute(rhs, columns: m, transposed: true) }
+    func backward(_ rhs: [Double], columns m: Int) -> [Double] {
+        var x = rhs
+        x.withUnsafeMutableBufferPointer { backward($0.baseAddress!, columns: m, rows: 0..<count) }
+        return x
+    }
+
+    /// `forward` in place on rows `rows` (block k at x + (k - rows.lowerBound) b m), as if the
+    /// rows before them were zero: Z_k = W_k (B_k - sum_(l in rows, l < k) L_kl Z_l).
+    func forward(_ x: UnsafeMutablePointer<Double>, columns m: Int, rows: Range<Int>) {
+        substitute(x, columns: m, rows: rows, transposed: false)
+    }
+
+    /// `backward` in place on rows `rows` (laid out as in `forward`), as if the rows after them
+    /// were zero.
+    func backward(_ x: UnsafeMutablePointer<Double>, columns m: Int, rows: Range<Int>) {
+        substitute(x, columns: m, rows: rows, transposed: true)
+    }
 
     /// The block substitution of `forward` (k ascending, L) or `backward` (k descending, L^T).
-    private func substitute(_ rhs: [Double], columns m: Int, transposed: Bool) -> [Double] {
-        var x = rhs
+    private func substitute(_ out: UnsafeMutablePointer<Double>, columns m: Int, rows: Range<Int>, transposed: Bool) {
         let b = size, bb = b * b, rowStride = (bandwidth + 1) * bb
         var t = [Double](repeating: 0, count: b * m)
         blocks.withUnsafeBufferPointer { lb in
-            x.withUnsafeMutableBufferPointer { xb in
-                t.withUnsafeMutableBufferPointer { tb in
-                    let l = lb.baseAddress!, out = xb.baseAddress!, tmp = tb.baseAddress!
-                    func block(_ k: Int, _ j: Int) -> UnsafePointer<Double> { l + k * rowStride + (j - k + bandwidth) * bb }
-                    for step in 0..<count {
-                        let k = transposed ? count - 1 - step : step
-                        let xk = out + k * b * m
-                        let others = transposed ? (k + 1)..<Swift.min(count, k + bandwidth + 1) : Swift.max(0, k - bandwidth)..<k
-                        for j in others {
-                            BLAS.gemmOnCallingThread(transposeA: transposed, transposeB: false, m: b, n: m, k: b, alpha: -1, a: transposed ? block(j, k) : block(k, j), lda: b, b: out + j * b * m, ldb: m, beta: 1, c: xk, ldc: m)
-                        }
-                        BLAS.gemmOnCallingThread(transposeA: transposed, transposeB: false, m: b, n: m, k: b, alpha: 1, a: block(k, k), lda: b, b: xk, ldb: m, beta: 0, c: tmp, ldc: m)
-                        xk.update(from: tmp, count: b * m)
+            t.withUnsafeMutableBufferPointer { tb in
+                let l = lb.baseAddress!, tmp = tb.baseAddress!
+                func block(_ k: Int, _ j: Int) -> UnsafePointer<Double> { l + k * rowStride + (j - k + bandwidth) * bb }
+                for step in 0..<rows.count {
+                    let k = transposed ? rows.upperBound - 1 - step : rows.lowerBound + step
+                    let xk = out + (k - rows.lowerBound) * b * m
+                    let others = transposed ? (k + 1)..<Swift.min(rows.upperBound, k + bandwidth + 1)
+                        : Swift.max(rows.lowerBound, k - bandwidth)..<k
+                    for j in others {
+                        BLAS.gemmOnCallingThread(transposeA: transposed, transposeB: false, m: b, n: m, k: b, alpha: -1, a: transposed ? block(j, k) : block(k, j), lda: b, b: out + (j - rows.lowerBound) * b * m, ldb: m, beta: 1, c: xk, ldc: m)
                     }
+                    BLAS.gemmOnCallingThread(transposeA: transposed, transposeB: false, m: b, n: m, k: b, alpha: 1, a: block(k, k), lda: b, b: xk, ldb: m, beta: 0, c: tmp, ldc: m)
+                    xk.update(from: tmp, count: b * m)
                 }
             }
         }
-        return x
     }
 }
 
@@ -623,59 +653,59 @@ private func choleskyInverse(_ s: UnsafeMutablePointer<Double>, _ lds: Int, _ w:
     return true
 }
 
-extension PDEJointProblem {
-    /// A strip's factored M = I + L Dinv L^T (one block of inner rows per defect; defects share
-    /// samples within `bandwidth` of each other). Defect k's band at its step s is
-    /// A = alpha_s F_t + beta_s E (t = first + s, F_t = `f[t]`, E the centre column, alpha_s =
-    /// -dt rate_s / (tau sigma), beta_s = state_s / (tau sigma)), so block (k, k2) is the sum over
-    /// shared samples t of alpha alpha' G_t + alpha beta' H_t + beta alpha' H_t^T + beta beta' diag(d_t)
-    /// with G_t = F_t D_t F_t^T (banded, 4h + 1 diagonals) and H_t = F_t D_t E^T, formed once per
-    /// time: O(nt inner (2h + 1)^2) for the products instead of O(defects inner (2h + 1)^2) per pair.
-    func defectSystem(_ jacobian: StripJacobian, _ inverseD: [Double], strip: JointStrip) -> BlockBandedCholesky? {
-        var storage: [Double] = []
-        return defectSystem(jacobian, inverseD, strip: strip, storage: &storage)
+/// One strip's blocks of M = I + L Dinv L^T on demand (one block of `inner` rows per defect;
+/// defects share samples within `bandwidth` of each other). Defect k's band at its step s is
+/// A = alpha_s F_t + beta_s E (t = first + s, F_t = `f[t]`, E the centre column, alpha_s =
+/// -dt rate_s / (tau sigma), beta_s = state_s / (tau sigma)), so block (k, k2) is the sum over
+/// shared samples t of alpha alpha' G_t + alpha beta' H_t + beta alpha' H_t^T + beta beta' diag(d_t)
+/// with G_t = F_t D_t F_t^T (banded, 4h + 1 diagonals) and H_t = F_t D_t E^T, formed once per
+/// time: O(nt inner (2h + 1)^2) for the products instead of O(defects inner (2h + 1)^2) per pair.
+struct DefectBlocks {
+    let problem: PDEJointProblem
+    let jacobian: PDEJointProblem.StripJacobian
+    let inverseD: [Double]
+    let strip: JointStrip
+    // Per time t, three bands of row i over columns i - 2h ... i + 2h (index e + 2h for column
+    // i + e): G_t = F D F^T, H_t = F D E^T (nonzero for |e| <= h) and its transpose. Only
+    // entries of columns inside the strip (and for H within h) are written, and only those read.
+    // A block of defect k reads times k ... k + bandwidth only, so the bands live in a ring of
+    // bandwidth + 1 slots (time t in slot t mod (bandwidth + 1), `slots` saying which time each
+    // holds), computed when first read: rows taken in either order (ascending or descending)
+    // compute each time once, the bands stay in cache, and factorizations running at once do
+    // not compete for memory bandwidth with nt copies.
+    private var bands: [Double], slots: [Int], work: [Double]
+
+    init(problem: PDEJointProblem, jacobian: PDEJointProblem.StripJacobian, inverseD: [Double], strip: JointStrip) {
+        self.problem = problem; self.jacobian = jacobian; self.inverseD = inverseD; self.strip = strip
+        let ring = problem.bandwidth + 1, layer = strip.inner * (4 * problem.halfWidth + 1)
+        bands = [Double](unsafeUninitializedCapacity: ring * 3 * layer) { _, n in n = ring * 3 * layer }
+        slots = [Int](repeating: -1, count: ring)
+        work = [Double](repeating: 0, count: (2 * (2 * problem.halfWidth + 1) + 2) * strip.inner)
     }
 
-    /// `defectSystem` in the memory of `storage` when it has the factor's size (it is taken;
-    /// the factor's `blocks`).
-    func defectSystem(_ jacobian: StripJacobian, _ inverseD: [Double], strip: JointStrip, storage: inout [Double]) -> BlockBandedCholesky? {
-        let ni = strip.inner, h = halfWidth, w = 2 * h + 1, span = 4 * h + 1
-        // Per time t, three bands of row i over columns i - 2h ... i + 2h (index e + 2h for
-        // column i + e): G_t = F D F^T, H_t = F D E^T (nonzero for |e| <= h) and its transpose;
-        // dd the damped inverse diagonal at time t. Only entries of columns inside the strip (and
-        // for H within h) are written, and only those are read.
-        let layer = ni * span
-        // Block row k reads times k ... k + bandwidth only, so the bands live in a ring of
-        // bandwidth + 1 slots (time t in slot t mod (bandwidth + 1)), each computed when the
-        // first row that reads it starts: they stay in cache, and two strips factored at once do
-        // not compete for memory bandwidth with nt copies.
-        let ring = bandwidth + 1
-        var bands = [Double](unsafeUninitializedCapacity: ring * 3 * layer) { _, n in n = ring * 3 * layer }
-        var work = [Double](repeating: 0, count: (2 * w + 2) * ni)
-        var computed = -1
-        return bands.withUnsafeMutableBufferPointer { bp in
+    /// Writes block (k, k2) of M (|k - k2| <= bandwidth; either order) to the b x b row-major out.
+    mutating func fill(_ k: Int, _ k2: Int, _ m: UnsafeMutablePointer<Double>) {
+        let ni = strip.inner, h = problem.halfWidth, layer = ni * (4 * h + 1), ring = problem.bandwidth + 1
+        let da = problem.defects[k], db = problem.defects[k2]
+        let (jacobian, inverseD, strip) = (jacobian, inverseD, strip)
+        bands.withUnsafeMutableBufferPointer { bp in
             work.withUnsafeMutableBufferPointer { wp in
-                inverseD.withUnsafeBufferPointer { dp in
-                    BlockBandedCholesky(blocks: defects.count, size: ni, bandwidth: bandwidth, storage: &storage) { k, k2, m in
-                        let da = defects[k], db = defects[k2]
-                        // Rows come in increasing order (`BlockBandedCholesky` documents it), so
-                        // the ring never drops a time a later row still reads.
-                        precondition(da.first >= computed - bandwidth, "defect blocks out of order")
-                        while computed < da.first + da.state.count - 1 {
-                            computed += 1
-                            jacobian.f[computed].withUnsafeBufferPointer { fb in
-                                let g = bp.baseAddress! + (computed % ring) * 3 * layer
-                                inductive_joint_bands(ni, h, fb.baseAddress!, dp.baseAddress! + strip.row(computed), wp.baseAddress!,
-                                                      g, g + layer, g + 2 * layer)
-                            }
-                        }
+                slots.withUnsafeMutableBufferPointer { sp in
+                    inverseD.withUnsafeBufferPointer { dp in
                         for i in 0..<ni { (m + i * ni).update(repeating: 0, count: ni) }
                         for sa in da.state.indices {
                             let t = da.first + sa
                             let sb = t - db.first
                             guard sb >= 0 && sb < db.state.count else { continue }
-                            let (aa, ba) = defectWeights(da, sa), (ab, bb) = defectWeights(db, sb)
                             let g = bp.baseAddress! + (t % ring) * 3 * layer
+                            if sp[t % ring] != t {
+                                jacobian.f[t].withUnsafeBufferPointer { fb in
+                                    inductive_joint_bands(ni, h, fb.baseAddress!, dp.baseAddress! + strip.row(t), wp.baseAddress!,
+                                                          g, g + layer, g + 2 * layer)
+                                }
+                                sp[t % ring] = t
+                            }
+                            let (aa, ba) = problem.defectWeights(da, sa), (ab, bb) = problem.defectWeights(db, sb)
                             inductive_joint_fill_add(ni, h, m, g, g + layer, g + 2 * layer, dp.baseAddress! + (strip.row(t) + h),
                                                      aa * ab, aa * bb, ba * ab, ba * bb)
                         }
@@ -684,6 +714,158 @@ extension PDEJointProblem {
                 }
             }
         }
+    }
+}
+
+/// M = L L^T of one strip's defect system (K blocks of b, bandwidth w), twisted: the top rows
+/// 0 ..< mid in order (`top`, L_A) and the bottom rows K - 1 ... mid in reverse order
+/// (`bottom`, L_B), which makes the two halves independent but for the w x w block corner where
+/// they meet. In that order M = [A C; C^T B] with C nonzero only between the top's last w rows
+/// and the bottom's last w (original rows mid ..< mid + w), and
+///
+///     L = [L_A 0; X L_B],  X = C^T L_A^-T = E Lc^-T,  L_B L_B^T = B - X X^T,
+///
+/// E the corner blocks M_(mid + a, mid - w + l), Lc the top's last w x w block rows; `corner`
+/// holds Y = X^T = Lc^-1 E^T, (w b) x (w b). Without a bottom (mid = K) it is `top` alone.
+/// Substitutions take and give rows in the original order, so B^T M^-1 B' is still the sum over
+/// rows of Z_k^T Z'_k.
+struct StripFactor {
+    let top: BlockBandedCholesky
+    let bottom: BlockBandedCholesky?
+    let corner: [Double]
+
+    /// L^-1 R for R [K b, m] (original row order), as `BlockBandedCholesky.forward`.
+    func forward(_ rhs: [Double], columns m: Int) -> [Double] {
+        guard let bottom else { return top.forward(rhs, columns: m) }
+        let b = top.size, w = top.bandwidth, mid = top.count, count = mid + bottom.count, row = b * m, side = w * b
+        var z = rhs, lower = [Double](repeating: 0, count: bottom.count * row)
+        z.withUnsafeMutableBufferPointer { zb in
+            lower.withUnsafeMutableBufferPointer { lb in
+                corner.withUnsafeBufferPointer { yb in
+                    let z = zb.baseAddress!, lo = lb.baseAddress!, y = yb.baseAddress!
+                    top.forward(z, columns: m, rows: 0..<mid)
+                    for k2 in 0..<bottom.count { (lo + k2 * row).update(from: z + (count - 1 - k2) * row, count: row) }
+                    // The corner rows less X z_A: (X z_A)_a = sum_l Y_(l, a)^T z_(mid - w + l).
+                    for a in 0..<w {
+                        BLAS.gemmOnCallingThread(transposeA: true, transposeB: false, m: b, n: m, k: side, alpha: -1, a: y + a * b, lda: side,
+                                                 b: z + (mid - w) * row, ldb: m, beta: 1, c: lo + (count - 1 - mid - a) * row, ldc: m)
+                    }
+                    bottom.forward(lo, columns: m, rows: 0..<bottom.count)
+                    for k2 in 0..<bottom.count { (z + (count - 1 - k2) * row).update(from: lo + k2 * row, count: row) }
+                }
+            }
+        }
+        return z
+    }
+
+    /// L^-T Z for Z as `forward` returns it (original row order), as `BlockBandedCholesky.backward`.
+    func backward(_ rhs: [Double], columns m: Int) -> [Double] {
+        guard let bottom else { return top.backward(rhs, columns: m) }
+        let b = top.size, w = top.bandwidth, mid = top.count, count = mid + bottom.count, row = b * m, side = w * b
+        var v = rhs, lower = [Double](repeating: 0, count: bottom.count * row)
+        v.withUnsafeMutableBufferPointer { vb in
+            lower.withUnsafeMutableBufferPointer { lb in
+                corner.withUnsafeBufferPointer { yb in
+                    let v = vb.baseAddress!, lo = lb.baseAddress!, y = yb.baseAddress!
+                    for k2 in 0..<bottom.count { (lo + k2 * row).update(from: v + (count - 1 - k2) * row, count: row) }
+                    bottom.backward(lo, columns: m, rows: 0..<bottom.count)
+                    // The top's corner rows less X^T v_B: (X^T v_B)_l = sum_a Y_(l, a) v_(mid + a).
+                    for a in 0..<w {
+                        BLAS.gemmOnCallingThread(transposeA: false, transposeB: false, m: side, n: m, k: b, alpha: -1, a: y + a * b, lda: side,
+                                                 b: lo + (count - 1 - mid - a) * row, ldb: m, beta: 1, c: v + (mid - w) * row, ldc: m)
+                    }
+                    top.backward(v, columns: m, rows: 0..<mid)
+                    for k2 in 0..<bottom.count { (v + (count - 1 - k2) * row).update(from: lo + k2 * row, count: row) }
+                }
+            }
+        }
+        return v
+    }
+}
+
+extension PDEJointProblem {
+    /// Every strip's factored M = I + L Dinv L^T (`jacobians[i]` of strip `strips[i]`; nil where
+    /// a factorization fails), in the memory of `storage` (two arrays per strip, from an earlier
+    /// call; on return it holds these factors'). A strip of at least 4 bandwidth defects is
+    /// factored twisted (`StripFactor`): its top half top-down and its bottom half bottom-up,
+    /// the halves of all strips concurrently, then each strip's corner. So three strips keep two
+    /// cores busy (six halves), where whole strips would leave one idle for the third.
+    func defectSystems(_ jacobians: [StripJacobian], _ inverseD: [Double], strips chosen: [Int], storage: inout [[Double]]) -> [StripFactor?] {
+        let count = defects.count, bw = bandwidth
+        if storage.count != 2 * chosen.count { storage = [[Double]](repeating: [], count: 2 * chosen.count) }
+        let mid = count >= 4 * bw ? count / 2 : count
+        // Half 2i: strip i's top rows 0 ..< mid; half 2i + 1: its bottom rows count - 1 ... mid
+        // (reversed), but the last bw of them (the corner, which the top half's end changes).
+        var halves = [BlockBandedCholesky?](repeating: nil, count: 2 * chosen.count)
+        halves.withUnsafeMutableBufferPointer { out in
+            storage.withUnsafeMutableBufferPointer { reuse in
+                let tasks = (0..<(2 * chosen.count)).filter { $0 % 2 == 0 || mid < count }
+                Parallel.forEachRange(count: tasks.count, parts: tasks.count) { range in
+                    for task in range.map({ tasks[$0] }) {
+                        let i = task / 2, strip = strips[chosen[i]]
+                        var blocks = DefectBlocks(problem: self, jacobian: jacobians[i], inverseD: inverseD, strip: strip)
+                        if task % 2 == 0 {
+                            var factor = BlockBandedCholesky(blocks: mid, size: strip.inner, bandwidth: bw, storage: &reuse[task])
+                            if factor.factor(rows: mid, fill: { blocks.fill($0, $1, $2) }) { out[task] = factor }
+                        } else {
+                            var factor = BlockBandedCholesky(blocks: count - mid, size: strip.inner, bandwidth: bw, storage: &reuse[task])
+                            if factor.factor(rows: count - mid - bw, fill: { blocks.fill(count - 1 - $0, count - 1 - $1, $2) }) { out[task] = factor }
+                        }
+                    }
+                }
+            }
+        }
+        var factors = [StripFactor?](repeating: nil, count: chosen.count)
+        factors.withUnsafeMutableBufferPointer { out in halves.withUnsafeMutableBufferPointer { hb in
+            Parallel.forEachRange(count: chosen.count, parts: chosen.count) { range in
+                for i in range {
+                    // Taken out of `halves`, so the bottom's storage is not shared when it grows.
+                    guard let top = hb[2 * i].take() else { continue }
+                    if mid == count {
+                        out[i] = StripFactor(top: top, bottom: nil, corner: [])
+                        continue
+                    }
+                    guard var bottom = hb[2 * i + 1].take() else { continue }
+                    let strip = strips[chosen[i]], b = strip.inner, side = bw * b
+                    var blocks = DefectBlocks(problem: self, jacobian: jacobians[i], inverseD: inverseD, strip: strip)
+                    // Y = Lc^-1 E^T: block (l, a) of E^T is M_(mid + a, mid - bw + l)^T (zero for l < a).
+                    var y = [Double](repeating: 0, count: side * side), tmp = [Double](repeating: 0, count: b * b)
+                    y.withUnsafeMutableBufferPointer { yb in
+                        tmp.withUnsafeMutableBufferPointer { tb in
+                            for a in 0..<bw {
+                                for l in a..<bw {
+                                    blocks.fill(mid + a, mid - bw + l, tb.baseAddress!)
+                                    for r in 0..<b { for c in 0..<b { yb[(l * b + c) * side + a * b + r] = tb[r * b + c] } }
+                                }
+                            }
+                        }
+                        top.forward(yb.baseAddress!, columns: side, rows: (mid - bw)..<mid)
+                    }
+                    // The corner of the bottom half: its blocks less Q = Y^T Y = X X^T.
+                    var q = [Double](repeating: 0, count: side * side)
+                    y.withUnsafeBufferPointer { yb in
+                        q.withUnsafeMutableBufferPointer { qb in
+                            BLAS.gemmOnCallingThread(transposeA: true, transposeB: false, m: side, n: side, k: side, alpha: 1, a: yb.baseAddress!, lda: side,
+                                                     b: yb.baseAddress!, ldb: side, beta: 0, c: qb.baseAddress!, ldc: side)
+                        }
+                    }
+                    let ok = bottom.factor(rows: count - mid) { k2, j2, m in
+                        let k = count - 1 - k2, j = count - 1 - j2
+                        blocks.fill(k, j, m)
+                        guard k - mid < bw && j - mid < bw else { return }
+                        let offset = (k - mid) * b * side + (j - mid) * b
+                        for r in 0..<b { for c in 0..<b { m[r * b + c] -= q[offset + r * side + c] } }
+                    }
+                    if ok { out[i] = StripFactor(top: top, bottom: bottom, corner: y) }
+                }
+            }
+        } }
+        // A failed strip's storage is dropped (the next call allocates it afresh).
+        for (i, factor) in factors.enumerated() {
+            storage[2 * i] = factor?.top.blocks ?? []
+            storage[2 * i + 1] = factor?.bottom?.blocks ?? []
+        }
+        return factors
     }
 
     /// L v on a strip (its defect rows) for a field-shaped v.
@@ -738,7 +920,7 @@ extension PDEJointProblem {
     /// [r2 - L Dinv e | P], the strip's sums of the Schur matrix P^T M^-1 P, of P^T M^-1 (r2 - L
     /// Dinv e), of diag(P^T P) and of P^T r2.
     struct StripSolve {
-        var factor: BlockBandedCholesky
+        var factor: StripFactor
         var z: [Double]
         var schur: [Double], right: [Double], corner: [Double], gc: [Double]
     }
@@ -782,19 +964,19 @@ extension PDEJointProblem {
     /// `step` reusing the strips' factor storage of an earlier step (`storage`, one array per
     /// strip or empty; on return it holds this step's).
     func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double, blocks: [StripJacobian], storage: inout [[Double]]) -> JointStep? {
-        if storage.count != strips.count { storage = [[Double]](repeating: [], count: strips.count) }
         let n = fieldSize, p = terms.count, columns = p + 1
         let sigma2 = sigma * sigma
         let stateDiagonal = fieldCurvature(blocks)
         let inverseD = stateDiagonal.map { 1 / (1 / sigma2 + damping * $0) }
         let e = (0..<n).map { r[$0] / sigma }
         let scaledE = zip(e, inverseD).map { $0 * $1 }
+        let factors = defectSystems(blocks, inverseD, strips: Array(strips.indices), storage: &storage)
         var solves = [StripSolve?](repeating: nil, count: strips.count)
-        solves.withUnsafeMutableBufferPointer { out in storage.withUnsafeMutableBufferPointer { reuse in
+        solves.withUnsafeMutableBufferPointer { out in
             forEachStrip { q in
                 let strip = strips[q], ni = strip.inner, rowsS = defects.count * ni
                 let pp = blocks[q].p
-                guard let factor = defectSystem(blocks[q], inverseD, strip: strip, storage: &reuse[q]) else { return }
+                guard let factor = factors[q] else { return }
                 let t = applyL(blocks[q], scaledE, strip: strip)
                 var rhs = [Double](repeating: 0, count: rowsS * columns)
                 var corner = [Double](repeating: 0, count: p), gc = [Double](repeating: 0, count: p)
@@ -818,8 +1000,7 @@ extension PDEJointProblem {
                 }
                 out[q] = StripSolve(factor: factor, z: z, schur: schur, right: right, corner: corner, gc: gc)
             }
-        } }
-        defer { for q in solves.indices { if let solve = solves[q] { storage[q] = solve.factor.blocks } } }
+        }
         var corner = [Double](repeating: 0, count: p), gc = [Double](repeating: 0, count: p)
         var schur = [Double](repeating: 0, count: p * p), right = [Double](repeating: 0, count: p)
         for solve in solves {
@@ -894,9 +1075,11 @@ extension PDEJointProblem {
         let blocks = jacobianBlocks(x, c)
         let inverseD = [Double](repeating: sigma * sigma, count: fieldSize)
         var parts = [[Double]?](repeating: nil, count: strips.count)
+        var storage: [[Double]] = []
+        let factors = defectSystems(blocks, inverseD, strips: Array(strips.indices), storage: &storage)
         parts.withUnsafeMutableBufferPointer { out in
             forEachStrip { q in
-                guard let factor = defectSystem(blocks[q], inverseD, strip: strips[q]) else { return }
+                guard let factor = factors[q] else { return }
                 let z = factor.forward(blocks[q].p, columns: p)
                 var schur = [Double](repeating: 0, count: p * p)
                 for row in 0..<(z.count / p) {
@@ -935,9 +1118,10 @@ extension PDEJointProblem {
 /// 1e-4, or after `maxIterations`), from the given field or the smoothed data (`smoothedStart`). Each step goes through the defect-side
 /// Woodbury form: M = I + L D^-1 L^T over the defects is block diagonal over the strips, and
 /// each strip's block is block banded (one block of its interior points per defect, block
-/// bandwidth 1 for the trapezoid, 2 for Simpson; `BlockBandedCholesky`), factored concurrently
-/// with the other strips'; the p coefficient columns couple them only through the p x p Schur
-/// complement, the Gram matrix P^T M^-1 P = sum over strips and defects of Z_k^T Z_k.
+/// bandwidth 1 for the trapezoid, 2 for Simpson), factored from both ends at once
+/// (`StripFactor`, two `BlockBandedCholesky` halves), all strips' halves concurrently; the p
+/// coefficient columns couple the strips only through the p x p Schur complement, the Gram
+/// matrix P^T M^-1 P = sum over strips and defects of Z_k^T Z_k.
 ///
 /// - Returns: nil when the inputs do not fit (see `PDEJointProblem.init`), the cost estimate
 ///   exceeds the options' caps, the collocation is stiffer than `options.maximumStiffness`, or

@@ -184,7 +184,10 @@ private func noisyBurgers(seed: UInt64) -> (u: Tensor, sigma: Double) {
         // Grids 7 x 20 (one strip of 14 interior points, or two of 7), 5 x 50 (one strip of 44:
         // the recursive block kernels split 44 -> 22 -> 11 and 5 or 6) and 4 x 80 (one strip of
         // 74: its 74 x 74 products go to BLAS in two inner slices; or three strips of 24-25).
-        for (nt, nx, widths) in [(7, 20, [nil, 7]), (5, 50, [nil]), (4, 80, [nil, 20])] {
+        // Strips of at least 4 bandwidths of defects are factored twisted (`StripFactor`): the
+        // trapezoid at 7 x 20 (6 defects) and both rules at 12 x 20 (10 and 11 defects, split
+        // 5 + 5 and 5 + 6) and 9 x 20 (7 and 8: Simpson's split 4 + 4 has a corner only).
+        for (nt, nx, widths) in [(7, 20, [nil, 7]), (5, 50, [nil]), (4, 80, [nil, 20]), (12, 20, [nil, 7]), (9, 20, [nil])] {
         var rng = RandomGenerator(seed: 53)
         let x = (0..<(nt * nx)).map { _ in rng.uniform(-1, 1) }
         let y = Tensor(shape: [nt, nx], scalars: x.map { $0 + 0.1 * rng.uniform(-1, 1) })

@@ -4,7 +4,7 @@
 #include <stddef.h>
 
 /// The banded products of one time step of the PDE joint estimate's block assembly (see
-/// PDEJointProblem.defectSystem): for F [ni, 2h + 1] (row i: columns i ... i + 2h of the strip)
+/// DefectBlocks.fill): for F [ni, 2h + 1] (row i: columns i ... i + 2h of the strip)
 /// and the diagonal dd [ni + 2h], writes G = F diag(dd) F^T, H = F diag(dd) E^T (E the centre
 /// column) and H^T as bands [ni, 4h + 1] (index c - i + 2h for column c) to g, hp, ht: G for
 /// every column within the strip and 2h of the row, H and H^T within h. work holds
