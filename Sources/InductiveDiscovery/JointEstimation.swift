@@ -417,15 +417,18 @@ struct LevenbergMarquardtState {
 /// by at most `levenbergMarquardtStopTolerance` (with `relative`) with lambda <= 1; unconverged when lambda
 /// passes 1e12 or after `maxIterations`. lambda starts at `initialDamping`.
 ///
-/// `predictive` adds a stop that looks ahead: two accepted steps in a row at lambda <= 1 that
-/// lowered the cost by D' then D, with rate theta = D / D' < 1, leave about
-/// R = theta / (1 - theta) D to gain (a linearly converging sequence's remaining sum, as in the
-/// stopping test of simplified Newton iterations, Hairer and Wanner, Solving ODEs II, IV.8), and
-/// the run stops when R is below the same tolerance. A coefficient delta standard errors from
-/// the optimum keeps the cost at least delta^2 above it (the profile cost over the states is
-/// (c - c*)^T Cov^-1 (c - c*) >= delta_j^2), so R bounds how far the coefficients still are;
-/// the plain rule (D itself below the tolerance) assumes theta <= 1/2 and spends one more step
-/// when convergence is fast. A rejected or failed step restarts the pair.
+/// `predictive` adds a stop that looks ahead: two accepted steps in a row at lambda <= 1, each
+/// gaining at least half of what its model predicted, that lowered the cost by D' then D, with
+/// rate theta = D / D' < 1, leave about R = theta / (1 - theta) D to gain (a linearly converging
+/// sequence's remaining sum, as in the stopping test of simplified Newton iterations, Hairer
+/// and Wanner, Solving ODEs II, IV.8), and the run stops when R is below the same tolerance and
+/// D below 100 times it. A coefficient delta standard errors from the optimum keeps the cost at
+/// least delta^2 above it (the profile cost over the states is (c - c*)^T Cov^-1 (c - c*) >=
+/// delta_j^2), so R estimates how far the coefficients still are: within ~sqrt(tolerance)
+/// standard errors while the rate holds, and, since D <= 100 tolerance, within ~10 sqrt(tolerance)
+/// whenever the remaining steps shrink at least twofold. The plain rule (D itself below the
+/// tolerance) assumes theta <= 1/2 and spends one more step when convergence is fast. A
+/// rejected or failed step, or one with a poorer gain, restarts the pair.
 func levenbergMarquardt(_ state: inout LevenbergMarquardtState, rows: Int, maxIterations: Int, stop relative: Double = 1e-6,
                         predictive: Bool = false, initialDamping: Double = 1e-6,
                         residuals: ([Double], [Double]) -> [Double],
@@ -463,8 +466,9 @@ func levenbergMarquardt(_ state: inout LevenbergMarquardtState, rows: Int, maxIt
             lambda = Swift.max(lambda * Swift.max(1.0 / 3, 1 - Foundation.pow(2 * rho - 1, 3)), 1e-15)
             growth = 2
             if decrease <= stop && measures { state.converged = true; break }
-            if predictive && measures {
-                if let previous = previousDecrease, case let theta = decrease / previous, theta < 1, theta / (1 - theta) * decrease <= stop {
+            if predictive && measures && rho >= 0.5 {
+                if let previous = previousDecrease, decrease <= 100 * stop, case let theta = decrease / previous, theta < 1,
+                   theta / (1 - theta) * decrease <= stop {
                     state.converged = true
                     break
                 }

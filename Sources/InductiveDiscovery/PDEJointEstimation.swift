@@ -390,8 +390,8 @@ public func pdeCollocationStiffness(dt: Double, dx: Double, terms: [(power: Int,
 /// costs (w^2 + w + 4/3) b^3 flops for the factorization (`BlockBandedCholesky`),
 /// (w + 1)^2 b (4h + 1) for assembling its blocks and 4 (w + 1) b^2 (p + 1) for the forward
 /// and backward solves, and keeps w + 1 blocks of b^2 doubles; plus per strip the corner of
-/// its twisted factor (`StripFactor`: ~3 (w b)^3 flops, 2 (w b)^2 doubles), the per-time
-/// library values and bands of d f / d X (nt b (2h + 1 + p)), two rings of band products
+/// its twisted factor (`StripFactor`, from 4 w defects on: <= 4 (w b)^3 flops, 2 (w b)^2
+/// doubles), the per-time library values and bands of d f / d X (nt b (2h + 1 + p)), two rings of band products
 /// (3 (w + 1) b (4h + 1) each: the halves run at once), the right-hand sides and their solves
 /// (4 nt b (p + 1), with the bottom half's reordered copy), and 16 work vectors of the strips'
 /// fields (16 nt (b + 2h) each). Strips run concurrently: the bytes count all of them.
@@ -399,13 +399,13 @@ public func estimatedPDEJointCost(samples nt: Int, points nx: Int, halfWidth h: 
                                   stripWidth: Int? = nil) -> (flops: Double, bytes: Double) {
     let w = collocation == .trapezoid ? 1.0 : 2.0
     let rows = Double(Swift.max(0, nt - Int(w)))
-    let stencil = Double(2 * h + 1), span = Double(4 * h + 1), terms = Double(Swift.max(1, p))
+    let stencil = Double(2 * h + 1), span = Double(4 * h + 1), terms = Double(Swift.max(1, p)), twisted = rows >= 4 * w
     var flops = 0.0, bytes = 0.0
     for strip in jointStrips(samples: nt, points: nx, halfWidth: h, stripWidth: stripWidth, defects: 0) {
         let b = Double(strip.inner), field = Double(nt) * Double(strip.width)
         flops += rows * ((w * w + w + 4.0 / 3) * b * b * b + (w + 1) * (w + 1) * b * span + 4 * (w + 1) * b * b * (terms + 1))
-            + 3 * (w * b) * (w * b) * (w * b)
-        bytes += 8 * (rows * (w + 1) * b * b + 2 * (w * b) * (w * b) + Double(nt) * b * (stencil + terms) + 6 * (w + 1) * b * span
+            + (twisted ? 4 * (w * b) * (w * b) * (w * b) : 0)
+        bytes += 8 * (rows * (w + 1) * b * b + (twisted ? 2 * (w * b) * (w * b) : 0) + Double(nt) * b * (stencil + terms) + 6 * (w + 1) * b * span
                       + 4 * Double(nt) * b * (terms + 1) + 16 * field)
     }
     return (flops, bytes)
@@ -432,14 +432,17 @@ public struct PDEJointEstimate: Sendable {
     /// Coefficients, one per term (in the order passed).
     public var coefficients: [Double]
     /// Gauss-Newton standard errors (`identifiedStandardErrors` of the Schur complement): at the
-    /// point of the last factorization (the final point, or one step of at most ~1e-2 standard
-    /// errors before it) with its damping when that moves them by at most 0.5%, else at the
+    /// point of the last factorization (the final point, or one small step before it, see
+    /// `pdeJointEstimate`) with its damping when that lowers them by at most 0.5%, else at the
     /// final point at lambda = 0.
     public var standardErrors: [Double]
     /// The denoised field [nt, nx].
     public var field: Tensor
     /// Levenberg-Marquardt iterations run (failed factorizations and rejected steps included).
     public var iterations: Int
+    /// Factorizations of the defect system run (each of every strip): one per iteration, plus
+    /// one when the standard errors could not come from the last (see `standardErrors`).
+    public var factorizations: Int
     /// Whether the stop rule was met (false: the damping passed 1e12 or `maxIterations` ran out,
     /// and the estimate is wherever the iteration stopped).
     public var converged: Bool
@@ -470,8 +473,9 @@ public struct PDEJointEstimate: Sendable {
 /// block row about (bandwidth^2 + bandwidth + 4/3) b^3 flops; memory K (bandwidth + 1) b^2 doubles.
 struct BlockBandedCholesky {
     let count: Int, size: Int, bandwidth: Int
-    /// The factor's storage; pass it back as `storage` to the next factorization of the same
-    /// shape (taking it out of this factor, or once this factor is dropped) to reuse the memory.
+    /// The factor's storage; pass a copy of it as `storage` to the next factorization of the same
+    /// shape to reuse the memory. The memory is reused only if that copy is its sole reference by
+    /// then (this factor dropped), else the first write copies it (correct, but no saving).
     private(set) var blocks: [Double]
     /// Rows factored so far (`factor(rows:fill:)` continues from here).
     private(set) var factored = 0
@@ -684,6 +688,7 @@ struct DefectBlocks {
     }
 
     /// Writes block (k, k2) of M (|k - k2| <= bandwidth; either order) to the b x b row-major out.
+    /// O(b^2 + shared samples b (4h + 1)), plus O(b (2h + 1)^2) for each time not in the ring.
     mutating func fill(_ k: Int, _ k2: Int, _ m: UnsafeMutablePointer<Double>) {
         let ni = strip.inner, h = problem.halfWidth, layer = ni * (4 * h + 1), ring = problem.bandwidth + 1
         let da = problem.defects[k], db = problem.defects[k2]
@@ -725,23 +730,24 @@ struct DefectBlocks {
 ///
 ///     L = [L_A 0; X L_B],  X = C^T L_A^-T = E Lc^-T,  L_B L_B^T = B - X X^T,
 ///
-/// E the corner blocks M_(mid + a, mid - w + l), Lc the top's last w x w block rows; `corner`
+/// E the corner blocks M_(mid + a, mid - w + l), Lc the top's last w x w block rows; `coupling`
 /// holds Y = X^T = Lc^-1 E^T, (w b) x (w b). Without a bottom (mid = K) it is `top` alone.
 /// Substitutions take and give rows in the original order, so B^T M^-1 B' is still the sum over
-/// rows of Z_k^T Z'_k.
+/// rows of Z_k^T Z'_k; each costs O(K w b^2 m) for m columns, as `BlockBandedCholesky`'s.
 struct StripFactor {
     let top: BlockBandedCholesky
     let bottom: BlockBandedCholesky?
-    let corner: [Double]
+    let coupling: [Double]
 
     /// L^-1 R for R [K b, m] (original row order), as `BlockBandedCholesky.forward`.
     func forward(_ rhs: [Double], columns m: Int) -> [Double] {
+        precondition(top.factored == top.count && (bottom.map { $0.factored == $0.count } ?? true), "an incomplete factor")
         guard let bottom else { return top.forward(rhs, columns: m) }
         let b = top.size, w = top.bandwidth, mid = top.count, count = mid + bottom.count, row = b * m, side = w * b
         var z = rhs, lower = [Double](repeating: 0, count: bottom.count * row)
         z.withUnsafeMutableBufferPointer { zb in
             lower.withUnsafeMutableBufferPointer { lb in
-                corner.withUnsafeBufferPointer { yb in
+                coupling.withUnsafeBufferPointer { yb in
                     let z = zb.baseAddress!, lo = lb.baseAddress!, y = yb.baseAddress!
                     top.forward(z, columns: m, rows: 0..<mid)
                     for k2 in 0..<bottom.count { (lo + k2 * row).update(from: z + (count - 1 - k2) * row, count: row) }
@@ -760,12 +766,13 @@ struct StripFactor {
 
     /// L^-T Z for Z as `forward` returns it (original row order), as `BlockBandedCholesky.backward`.
     func backward(_ rhs: [Double], columns m: Int) -> [Double] {
+        precondition(top.factored == top.count && (bottom.map { $0.factored == $0.count } ?? true), "an incomplete factor")
         guard let bottom else { return top.backward(rhs, columns: m) }
         let b = top.size, w = top.bandwidth, mid = top.count, count = mid + bottom.count, row = b * m, side = w * b
         var v = rhs, lower = [Double](repeating: 0, count: bottom.count * row)
         v.withUnsafeMutableBufferPointer { vb in
             lower.withUnsafeMutableBufferPointer { lb in
-                corner.withUnsafeBufferPointer { yb in
+                coupling.withUnsafeBufferPointer { yb in
                     let v = vb.baseAddress!, lo = lb.baseAddress!, y = yb.baseAddress!
                     for k2 in 0..<bottom.count { (lo + k2 * row).update(from: v + (count - 1 - k2) * row, count: row) }
                     bottom.backward(lo, columns: m, rows: 0..<bottom.count)
@@ -784,14 +791,16 @@ struct StripFactor {
 }
 
 extension PDEJointProblem {
-    /// Every strip's factored M = I + L Dinv L^T (`jacobians[i]` of strip `strips[i]`; nil where
-    /// a factorization fails), in the memory of `storage` (two arrays per strip, from an earlier
-    /// call; on return it holds these factors'). A strip of at least 4 bandwidth defects is
-    /// factored twisted (`StripFactor`): its top half top-down and its bottom half bottom-up,
-    /// the halves of all strips concurrently, then each strip's corner. So three strips keep two
-    /// cores busy (six halves), where whole strips would leave one idle for the third.
-    func defectSystems(_ jacobians: [StripJacobian], _ inverseD: [Double], strips chosen: [Int], storage: inout [[Double]]) -> [StripFactor?] {
-        let count = defects.count, bw = bandwidth
+    /// Every strip's factored M = I + L Dinv L^T (`jacobians` = `jacobianBlocks(x, c)`, one per
+    /// strip; nil where a factorization fails), in the memory of `storage` (two arrays per
+    /// strip, from an earlier call whose factors have been dropped since; on return it holds
+    /// copies of these factors' storage). A strip of at least 4 bandwidths of defects is factored
+    /// twisted (`StripFactor`): its top half top-down and its bottom half bottom-up, the halves
+    /// of all strips concurrently, then each strip's corner. So three strips keep two cores busy
+    /// (six halves), where whole strips would leave one idle for the third. Cost and memory as
+    /// `estimatedPDEJointCost` (the factorization part).
+    func defectSystems(_ jacobians: [StripJacobian], _ inverseD: [Double], storage: inout [[Double]]) -> [StripFactor?] {
+        let count = defects.count, bw = bandwidth, chosen = Array(strips.indices)
         if storage.count != 2 * chosen.count { storage = [[Double]](repeating: [], count: 2 * chosen.count) }
         let mid = count >= 4 * bw ? count / 2 : count
         // Half 2i: strip i's top rows 0 ..< mid; half 2i + 1: its bottom rows count - 1 ... mid
@@ -819,10 +828,11 @@ extension PDEJointProblem {
         factors.withUnsafeMutableBufferPointer { out in halves.withUnsafeMutableBufferPointer { hb in
             Parallel.forEachRange(count: chosen.count, parts: chosen.count) { range in
                 for i in range {
-                    // Taken out of `halves`, so the bottom's storage is not shared when it grows.
+                    // Taken out of `halves`, so the bottom's storage is not shared (and copied)
+                    // when its corner rows are written.
                     guard let top = hb[2 * i].take() else { continue }
                     if mid == count {
-                        out[i] = StripFactor(top: top, bottom: nil, corner: [])
+                        out[i] = StripFactor(top: top, bottom: nil, coupling: [])
                         continue
                     }
                     guard var bottom = hb[2 * i + 1].take() else { continue }
@@ -856,7 +866,7 @@ extension PDEJointProblem {
                         let offset = (k - mid) * b * side + (j - mid) * b
                         for r in 0..<b { for c in 0..<b { m[r * b + c] -= q[offset + r * side + c] } }
                     }
-                    if ok { out[i] = StripFactor(top: top, bottom: bottom, corner: y) }
+                    if ok { out[i] = StripFactor(top: top, bottom: bottom, coupling: y) }
                 }
             }
         } }
@@ -961,8 +971,8 @@ extension PDEJointProblem {
         return step(x, c, r, damping: damping, blocks: blocks, storage: &storage)
     }
 
-    /// `step` reusing the strips' factor storage of an earlier step (`storage`, one array per
-    /// strip or empty; on return it holds this step's).
+    /// `step` reusing the strips' factor storage of an earlier step (`storage`, two arrays per
+    /// strip or empty; on return it holds this step's, see `defectSystems`).
     func step(_ x: [Double], _ c: [Double], _ r: [Double], damping: Double, blocks: [StripJacobian], storage: inout [[Double]]) -> JointStep? {
         let n = fieldSize, p = terms.count, columns = p + 1
         let sigma2 = sigma * sigma
@@ -970,7 +980,7 @@ extension PDEJointProblem {
         let inverseD = stateDiagonal.map { 1 / (1 / sigma2 + damping * $0) }
         let e = (0..<n).map { r[$0] / sigma }
         let scaledE = zip(e, inverseD).map { $0 * $1 }
-        let factors = defectSystems(blocks, inverseD, strips: Array(strips.indices), storage: &storage)
+        let factors = defectSystems(blocks, inverseD, storage: &storage)
         var solves = [StripSolve?](repeating: nil, count: strips.count)
         solves.withUnsafeMutableBufferPointer { out in
             forEachStrip { q in
@@ -1058,7 +1068,7 @@ extension PDEJointProblem {
     /// solution delta = (dx, dc) of (J^T J + lambda E) delta = -J^T r, J the Jacobian
     /// (`denseJacobian`), r the residuals, E diagonal: diag(J^T J) on the field, and on the
     /// coefficients max(diag(J^T J), 1e-12 of its largest coefficient entry); `predicted` is
-    /// -g.delta + lambda delta^T E delta with g = J^T r (half the model's decrease of |r|^2).
+    /// -g.delta + lambda delta^T E delta with g = J^T r (the model's decrease of |r|^2).
     /// nil when a factorization fails. Cost as one iteration (`estimatedPDEJointCost`).
     public func dampedStep(_ x: [Double], _ c: [Double], damping: Double) -> (dx: [Double], dc: [Double], predicted: Double)? {
         step(x, c, residuals(x, c), damping: damping, blocks: jacobianBlocks(x, c)).map { ($0.dx, $0.dc, $0.predicted) }
@@ -1071,12 +1081,17 @@ extension PDEJointProblem {
     /// copy, so these slightly understate the errors of this composite fit (by the halos' share
     /// of the data at most: 2h of every strip's width + 2h points).
     public func standardErrors(_ x: [Double], _ c: [Double]) -> [Double] {
+        var storage: [[Double]] = []
+        return standardErrors(x, c, storage: &storage)
+    }
+
+    /// `standardErrors` in the factor storage of an earlier step (see `defectSystems`).
+    func standardErrors(_ x: [Double], _ c: [Double], storage: inout [[Double]]) -> [Double] {
         let p = terms.count
         let blocks = jacobianBlocks(x, c)
         let inverseD = [Double](repeating: sigma * sigma, count: fieldSize)
         var parts = [[Double]?](repeating: nil, count: strips.count)
-        var storage: [[Double]] = []
-        let factors = defectSystems(blocks, inverseD, strips: Array(strips.indices), storage: &storage)
+        let factors = defectSystems(blocks, inverseD, storage: &storage)
         parts.withUnsafeMutableBufferPointer { out in
             forEachStrip { q in
                 guard let factor = factors[q] else { return }
@@ -1165,17 +1180,22 @@ public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power
     var run = LevenbergMarquardtState(x: x, c: c, r: r, cost: cost2)
     var last: PDEJointProblem.JointStep? = nil
     var storage: [[Double]] = []
+    var factorizations = 0
     // Stop within ~1e-2 standard errors of the optimum (a remaining decrease below 1e-4, by the
     // predictive rule): the estimate is printed to two digits of its standard error, and each
     // further iteration costs a factorization, this stage's largest cost. The damping starts
     // where it moves the field's curvature by at most 1e-3 of its data term (the collocation
-    // rows, weighted 1 / tau^2, make the field's Marquardt scale up to ~1e6 times that term):
-    // from the smoothed start the Gauss-Newton steps are good, and a damped field converges slowly.
+    // rows, weighted 1 / tau^2, make the field's Marquardt scale up to ~1e6 times that term;
+    // sigma^2 max diag >= 1 always): from the smoothed start the Gauss-Newton steps are good,
+    // and a damped field converges slowly (lambda 1e-6 took 6 iterations on noisy Burgers, this
+    // start 4). From a poor start that needs lambda ~1e-6 it costs ~5 rejected steps more, as
+    // lambda grows by 2, 4, 8, ... per rejection.
     let fieldScale = problem.fieldCurvature(blocks).reduce(0, Swift.max) * problem.sigma * problem.sigma
     levenbergMarquardt(&run, rows: problem.rows, maxIterations: options.maxIterations, stop: 1e-4, predictive: true,
-                       initialDamping: Swift.min(1e-6, 1e-3 / Swift.max(1, fieldScale)),
+                       initialDamping: Swift.min(1e-6, 1e-3 / fieldScale),
                        residuals: { problem.residuals($0, $1) },
                        step: { x, c, r, lambda in
+                           factorizations += 1
                            last = problem.step(x, c, r, damping: lambda, blocks: blocks, storage: &storage)
                            return last.map { ($0.dx, $0.dc, $0.predicted) }
                        },
@@ -1183,17 +1203,21 @@ public func pdeJointEstimate(_ u: Tensor, dt: Double, dx: Double, terms: [(power
     x = run.x; c = run.c
     let iterations = run.iterations, converged = run.converged
     guard c.allSatisfy({ $0.isFinite }), x.allSatisfy({ $0.isFinite }) else { return nil }
-    // A converged run's last factorization was at the final point or one step (within ~1e-2
-    // standard errors) before it; its standard errors serve when its damping moves them by under
-    // 0.5% (`JointStep.dampingShare` <= 1e-2), which saves a factorization.
+    // A converged run's last factorization was at the final point or one step before it, a
+    // step the stop rules make small (its cost decrease below 1e-4, or below 1e-2 with a
+    // predicted remainder below 1e-4); its standard errors serve when its damping moves them by
+    // under 0.5% (`JointStep.dampingShare` <= 1e-2), which saves a factorization.
     let standardErrors: [Double]
     if converged, let last, last.dampingShare <= 1e-2, !last.standardErrors.contains(where: { $0.isNaN }) {
         standardErrors = last.standardErrors
     } else {
-        standardErrors = problem.standardErrors(x, c)
+        last = nil
+        factorizations += 1
+        standardErrors = problem.standardErrors(x, c, storage: &storage)
     }
     return PDEJointEstimate(coefficients: c, standardErrors: standardErrors, field: Tensor(shape: [nt, nx], scalars: problem.mergedField(x)),
-                            iterations: iterations, converged: converged, tolerance: tau, halfWidth: h, strips: problem.stripColumns)
+                            iterations: iterations, factorizations: factorizations, converged: converged, tolerance: tau, halfWidth: h,
+                            strips: problem.stripColumns)
 }
 
 /// The start field of `pdeJointEstimate`: four [1 2 1] / 4 passes along x and two along t

@@ -32,8 +32,8 @@ struct PDEDiscovery: Experiment {
     // 8 FFTs (n log n ~ 2e3 to 5e3 each); the held-out sets about as much again. Each fit
     // costs about 1e8 (strong, polynomial windows on 5e4 points; weak 2-D on 2.5e5 points) or
     // 1e7 (weak 1-D), except the weak Burgers fits on noisy data: their joint refit of field and
-    // coefficients costs at most about 1e10 (7 factorizations of two strips of 92 points, 1.4e9
-    // each, on the 200 x 120 grid; 4 is typical; KdV and KS are above its stiffness bound and skip it). The full size is
+    // coefficients costs about 1e10 (7 factorizations of two strips of 92 points, 1.4e9 each, on
+    // the 200 x 120 grid; 4 are typical; KdV and KS are above its stiffness bound and skip it). The full size is
     // 1.7e11 (measured about 13 s of CPU); the limit is 12 times that.
     let workBound = WorkBound("2e9 + (3 seeds + levels × sweepSeeds × (2 sweepSystems + sweep2D)) × 1e8 + noisy levels × sweepSeeds × 1e10 (if sweepSystems ≥ 1)",
                               limit: 2e12) { p in
