@@ -741,52 +741,54 @@ struct StripFactor {
 
     /// L^-1 R for R [K b, m] (original row order), as `BlockBandedCholesky.forward`.
     func forward(_ rhs: [Double], columns m: Int) -> [Double] {
-        precondition(top.factored == top.count && (bottom.map { $0.factored == $0.count } ?? true), "an incomplete factor")
-        guard let bottom else { return top.forward(rhs, columns: m) }
-        let b = top.size, w = top.bandwidth, mid = top.count, count = mid + bottom.count, row = b * m, side = w * b
-        var z = rhs, lower = [Double](repeating: 0, count: bottom.count * row)
-        z.withUnsafeMutableBufferPointer { zb in
-            lower.withUnsafeMutableBufferPointer { lb in
-                coupling.withUnsafeBufferPointer { yb in
-                    let z = zb.baseAddress!, lo = lb.baseAddress!, y = yb.baseAddress!
-                    top.forward(z, columns: m, rows: 0..<mid)
-                    for k2 in 0..<bottom.count { (lo + k2 * row).update(from: z + (count - 1 - k2) * row, count: row) }
-                    // The corner rows less X z_A: (X z_A)_a = sum_l Y_(l, a)^T z_(mid - w + l).
-                    for a in 0..<w {
-                        BLAS.gemmOnCallingThread(transposeA: true, transposeB: false, m: b, n: m, k: side, alpha: -1, a: y + a * b, lda: side,
-                                                 b: z + (mid - w) * row, ldb: m, beta: 1, c: lo + (count - 1 - mid - a) * row, ldc: m)
-                    }
-                    bottom.forward(lo, columns: m, rows: 0..<bottom.count)
-                    for k2 in 0..<bottom.count { (z + (count - 1 - k2) * row).update(from: lo + k2 * row, count: row) }
-                }
+        withHalves(rhs, columns: m, whole: { top.forward($0, columns: m) }) { x, lower, y, bottom, row in
+            let b = top.size, w = top.bandwidth, mid = top.count, side = w * b
+            top.forward(x, columns: m, rows: 0..<mid)
+            // The corner rows less X z_A: (X z_A)_a = sum_l Y_(l, a)^T z_(mid - w + l).
+            for a in 0..<w {
+                BLAS.gemmOnCallingThread(transposeA: true, transposeB: false, m: b, n: m, k: side, alpha: -1, a: y + a * b, lda: side,
+                                         b: x + (mid - w) * row, ldb: m, beta: 1, c: lower + (bottom.count - 1 - a) * row, ldc: m)
             }
+            bottom.forward(lower, columns: m, rows: 0..<bottom.count)
         }
-        return z
     }
 
     /// L^-T Z for Z as `forward` returns it (original row order), as `BlockBandedCholesky.backward`.
     func backward(_ rhs: [Double], columns m: Int) -> [Double] {
+        withHalves(rhs, columns: m, whole: { top.backward($0, columns: m) }) { x, lower, y, bottom, row in
+            let b = top.size, w = top.bandwidth, mid = top.count, side = w * b
+            bottom.backward(lower, columns: m, rows: 0..<bottom.count)
+            // The top's corner rows less X^T v_B: (X^T v_B)_l = sum_a Y_(l, a) v_(mid + a).
+            for a in 0..<w {
+                BLAS.gemmOnCallingThread(transposeA: false, transposeB: false, m: side, n: m, k: b, alpha: -1, a: y + a * b, lda: side,
+                                         b: lower + (bottom.count - 1 - a) * row, ldb: m, beta: 1, c: x + (mid - w) * row, ldc: m)
+            }
+            top.backward(x, columns: m, rows: 0..<mid)
+        }
+    }
+
+    /// The frame of both substitutions: `whole` without a bottom half; else a copy x of R whose
+    /// top rows the body works on in place, with the bottom rows in `lower` in the bottom half's
+    /// (reversed) order, copied back afterwards. The body gets x, lower, Y, the bottom half and
+    /// the length of a row (b m). O(K b m) besides the body.
+    private func withHalves(_ rhs: [Double], columns m: Int, whole: ([Double]) -> [Double],
+                            _ body: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>, UnsafePointer<Double>,
+                                     BlockBandedCholesky, Int) -> Void) -> [Double] {
         precondition(top.factored == top.count && (bottom.map { $0.factored == $0.count } ?? true), "an incomplete factor")
-        guard let bottom else { return top.backward(rhs, columns: m) }
-        let b = top.size, w = top.bandwidth, mid = top.count, count = mid + bottom.count, row = b * m, side = w * b
-        var v = rhs, lower = [Double](repeating: 0, count: bottom.count * row)
-        v.withUnsafeMutableBufferPointer { vb in
+        guard let bottom else { return whole(rhs) }
+        let row = top.size * m, count = top.count + bottom.count
+        var x = rhs, lower = [Double](repeating: 0, count: bottom.count * row)
+        x.withUnsafeMutableBufferPointer { xb in
             lower.withUnsafeMutableBufferPointer { lb in
                 coupling.withUnsafeBufferPointer { yb in
-                    let v = vb.baseAddress!, lo = lb.baseAddress!, y = yb.baseAddress!
-                    for k2 in 0..<bottom.count { (lo + k2 * row).update(from: v + (count - 1 - k2) * row, count: row) }
-                    bottom.backward(lo, columns: m, rows: 0..<bottom.count)
-                    // The top's corner rows less X^T v_B: (X^T v_B)_l = sum_a Y_(l, a) v_(mid + a).
-                    for a in 0..<w {
-                        BLAS.gemmOnCallingThread(transposeA: false, transposeB: false, m: side, n: m, k: b, alpha: -1, a: y + a * b, lda: side,
-                                                 b: lo + (count - 1 - mid - a) * row, ldb: m, beta: 1, c: v + (mid - w) * row, ldc: m)
-                    }
-                    top.backward(v, columns: m, rows: 0..<mid)
-                    for k2 in 0..<bottom.count { (v + (count - 1 - k2) * row).update(from: lo + k2 * row, count: row) }
+                    let x = xb.baseAddress!, lower = lb.baseAddress!
+                    for k2 in 0..<bottom.count { (lower + k2 * row).update(from: x + (count - 1 - k2) * row, count: row) }
+                    body(x, lower, yb.baseAddress!, bottom, row)
+                    for k2 in 0..<bottom.count { (x + (count - 1 - k2) * row).update(from: lower + k2 * row, count: row) }
                 }
             }
         }
-        return v
+        return x
     }
 }
 
@@ -800,18 +802,18 @@ extension PDEJointProblem {
     /// (six halves), where whole strips would leave one idle for the third. Cost and memory as
     /// `estimatedPDEJointCost` (the factorization part).
     func defectSystems(_ jacobians: [StripJacobian], _ inverseD: [Double], storage: inout [[Double]]) -> [StripFactor?] {
-        let count = defects.count, bw = bandwidth, chosen = Array(strips.indices)
-        if storage.count != 2 * chosen.count { storage = [[Double]](repeating: [], count: 2 * chosen.count) }
+        let count = defects.count, bw = bandwidth, n = strips.count
+        if storage.count != 2 * n { storage = [[Double]](repeating: [], count: 2 * n) }
         let mid = count >= 4 * bw ? count / 2 : count
         // Half 2i: strip i's top rows 0 ..< mid; half 2i + 1: its bottom rows count - 1 ... mid
         // (reversed), but the last bw of them (the corner, which the top half's end changes).
-        var halves = [BlockBandedCholesky?](repeating: nil, count: 2 * chosen.count)
+        var halves = [BlockBandedCholesky?](repeating: nil, count: 2 * n)
         halves.withUnsafeMutableBufferPointer { out in
             storage.withUnsafeMutableBufferPointer { reuse in
-                let tasks = (0..<(2 * chosen.count)).filter { $0 % 2 == 0 || mid < count }
+                let tasks = (0..<(2 * n)).filter { $0 % 2 == 0 || mid < count }
                 Parallel.forEachRange(count: tasks.count, parts: tasks.count) { range in
                     for task in range.map({ tasks[$0] }) {
-                        let i = task / 2, strip = strips[chosen[i]]
+                        let i = task / 2, strip = strips[i]
                         var blocks = DefectBlocks(problem: self, jacobian: jacobians[i], inverseD: inverseD, strip: strip)
                         if task % 2 == 0 {
                             var factor = BlockBandedCholesky(blocks: mid, size: strip.inner, bandwidth: bw, storage: &reuse[task])
@@ -824,9 +826,9 @@ extension PDEJointProblem {
                 }
             }
         }
-        var factors = [StripFactor?](repeating: nil, count: chosen.count)
+        var factors = [StripFactor?](repeating: nil, count: n)
         factors.withUnsafeMutableBufferPointer { out in halves.withUnsafeMutableBufferPointer { hb in
-            Parallel.forEachRange(count: chosen.count, parts: chosen.count) { range in
+            Parallel.forEachRange(count: n, parts: n) { range in
                 for i in range {
                     // Taken out of `halves`, so the bottom's storage is not shared (and copied)
                     // when its corner rows are written.
@@ -836,7 +838,7 @@ extension PDEJointProblem {
                         continue
                     }
                     guard var bottom = hb[2 * i + 1].take() else { continue }
-                    let strip = strips[chosen[i]], b = strip.inner, side = bw * b
+                    let strip = strips[i], b = strip.inner, side = bw * b
                     var blocks = DefectBlocks(problem: self, jacobian: jacobians[i], inverseD: inverseD, strip: strip)
                     // Y = Lc^-1 E^T: block (l, a) of E^T is M_(mid + a, mid - bw + l)^T (zero for l < a).
                     var y = [Double](repeating: 0, count: side * side), tmp = [Double](repeating: 0, count: b * b)
